@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Parley",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "parley", targets: ["parley"]),
+        .library(name: "Negotiation", targets: ["Negotiation"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "LMDB", targets: ["LMDB"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The system's liblmdb, found through pkg-config.
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        // A thin, safe wrapper over LMDB's C API.
+        .target(name: "LMDB", dependencies: ["CLMDB"]),
+        // The append-only, hash-chained log of opaque payloads.
+        .target(
+            name: "EventLog",
+            dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Events, registries, corpus loading, ingest and (later) projections.
+        .target(
+            name: "Negotiation",
+            dependencies: [
+                "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The command-line tool: parses arguments, calls the library, prints.
+        .executableTarget(
+            name: "parley",
+            dependencies: [
+                "Negotiation",
+                "EventLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Helpers the test targets share: temporary directories, the repository's paths.
+        .target(name: "TestSupport", path: "Tests/Support"),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CLMDB", "TestSupport"]),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: ["EventLog", "LMDB", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "NegotiationTests",
+            dependencies: ["Negotiation", "EventLog", "LMDB", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// Only includes LMDB's header: everything Parley needs imports into Swift as is.
+#include <lmdb.h>

@@ -1,0 +1,298 @@
+import Crypto
+import Foundation
+import LMDB
+
+/// An append-only, hash-chained log of opaque payloads in an LMDB environment.
+///
+/// Every entry gets the next sequence (1, 2, 3… with no gaps), the time it was recorded, and
+/// SHA-256(previous hash ‖ sequence ‖ payload). Appending is idempotent by id and atomic per
+/// batch. There is no way to update or delete an entry.
+///
+/// Open a directory once per process and share the instance (see ``LMDB/Environment``).
+public final class EventLog: Sendable {
+    /// The longest id, in UTF-8 bytes (LMDB keys are at most 511 bytes).
+    public static let maximumIDLength = 400
+
+    /// How to open a log.
+    public struct Options: Sendable {
+        /// Open for reading only: nothing is created or written.
+        public var readOnly = false
+        /// The initial map size; the map grows as the log does.
+        public var initialMapSize = 64 << 20
+        /// Skip the second fsync per commit (`MDB_NOMETASYNC`): faster, and a system crash
+        /// (not a process crash) may then undo the last commit.
+        public var relaxedDurability = false
+
+        public init(readOnly: Bool = false) { self.readOnly = readOnly }
+    }
+
+    /// The directory holding the log.
+    public let path: String
+    /// The LMDB environment under the log.
+    public let environment: Environment
+    let entries: Database
+    let ids: Database
+    let blobs: Database
+    let meta: Database
+
+    /// Opens the log in `directory`, creating the directory and an empty log unless read-only.
+    ///
+    /// - Throws: ``EventLogError/noLog(path:)`` when reading a directory with no log,
+    ///   ``EventLogError/unsupportedFormat(path:found:supported:)`` for a log of another format,
+    ///   ``EventLogError/directory(path:reason:)`` or ``EventLogError/storage(_:)`` otherwise.
+    public init(directory: String, options: Options = .init()) throws(EventLogError) {
+        path = directory
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+        if exists, !isDirectory.boolValue {
+            throw .directory(path: directory, reason: "it is a file, not a directory")
+        }
+        if !exists {
+            if options.readOnly { throw .noLog(path: directory) }
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw .directory(path: directory, reason: "cannot create it (\(error.localizedDescription))")
+            }
+        }
+        if options.readOnly, !FileManager.default.fileExists(atPath: directory + "/data.mdb") {
+            throw .noLog(path: directory)
+        }
+
+        var configuration = Environment.Configuration()
+        configuration.readOnly = options.readOnly
+        configuration.mapSize = options.initialMapSize
+        if options.relaxedDurability { configuration.flags.insert(.noMetaSync) }
+        let names: [String: DatabaseFlags] = ["entries": [], "ids": [], "blobs": [], "meta": []]
+        do {
+            environment = try Environment(path: directory, databases: names, configuration: configuration)
+            entries = try environment.database("entries")
+            ids = try environment.database("ids")
+            blobs = try environment.database("blobs")
+            meta = try environment.database("meta")
+        } catch LMDBError.notFound where options.readOnly {
+            throw .noLog(path: directory)
+        } catch {
+            throw .storage(error)
+        }
+        try checkFormat(readOnly: options.readOnly)
+    }
+
+    private func checkFormat(readOnly: Bool) throws(EventLogError) {
+        let found: [UInt8]?
+        let isEmpty: Bool
+        do {
+            (found, isEmpty) = try environment.read { txn in
+                (try txn.get(Layout.formatKey, in: meta), try txn.count(entries) == 0)
+            }
+        } catch {
+            throw Self.wrap(error)
+        }
+        let supported = Layout.formatVersion
+        if let found {
+            guard found == Array(String(supported).utf8) else {
+                throw .unsupportedFormat(path: path, found: String(decoding: found, as: UTF8.self), supported: supported)
+            }
+            return
+        }
+        guard isEmpty else { throw .unsupportedFormat(path: path, found: "(none)", supported: supported) }
+        if readOnly { throw .noLog(path: path) }
+        do {
+            try environment.write { txn in
+                // Another process may have written it since we looked.
+                if try txn.get(Layout.formatKey, in: meta) == nil {
+                    try txn.put(Array(String(supported).utf8), forKey: Layout.formatKey, in: meta)
+                }
+            }
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+
+    static func wrap(_ error: any Error) -> EventLogError {
+        switch error {
+        case let error as EventLogError: error
+        case let error as LMDBError: .storage(error)
+        default: .storage(LMDBError(code: -1, context: String(describing: error)))
+        }
+    }
+
+    // MARK: Reading
+
+    /// The last sequence and its hash, read from one stored record.
+    public func head() throws(EventLogError) -> Head {
+        do {
+            return try environment.read { txn in try readHead(txn) }
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+
+    func readHead(_ txn: borrowing some ReadableTransaction & ~Copyable) throws -> Head {
+        try txn.withValue(forKey: Layout.headKey, in: meta) { bytes -> Head in
+            guard bytes.count == 40, let sequence = Layout.sequence(UnsafeRawBufferPointer(rebasing: bytes[0..<8])) else {
+                throw EventLogError.damagedEntry(sequence: 0, reason: "the stored head is \(bytes.count) bytes, expected 40")
+            }
+            return Head(sequence: sequence, hash: [UInt8](bytes[8..<40]))
+        } ?? .empty
+    }
+
+    /// The entry at `sequence`, copied, or `nil` when there is none.
+    public func entry(at sequence: UInt64) throws(EventLogError) -> Entry? {
+        do {
+            return try environment.read { txn in
+                try txn.withValue(forKey: Layout.key(sequence), in: entries) { value in
+                    guard let view = Layout.decode(sequence: sequence, value) else {
+                        throw EventLogError.damagedEntry(sequence: sequence, reason: "value of \(value.count) bytes is shorter than its header")
+                    }
+                    return view.copy()
+                }
+            }
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+
+    /// The sequence recorded for `id`, or `nil`.
+    public func sequence(of id: String) throws(EventLogError) -> UInt64? {
+        do {
+            return try environment.read { txn in
+                try txn.withValue(forKey: Array(id.utf8), in: ids) { Layout.sequence($0) }
+            } ?? nil
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+
+    /// Lends each entry from `start` through `end` (inclusive), in order, to `body`, one at a
+    /// time in one read transaction, without loading the log into memory. Return `false` from
+    /// `body` to stop early.
+    ///
+    /// The entry's buffers are valid only inside `body`; call ``EntryView/copy()`` to keep one.
+    public func forEachEntry(from start: UInt64 = 1, through end: UInt64 = .max,
+                             _ body: (EntryView) throws -> Bool) throws {
+        try environment.read { txn in
+            try txn.withCursor(on: entries) { cursor in
+                var move = Cursor.Move.atOrAfter(Layout.key(start))
+                while true {
+                    let goOn = try cursor.move(move) { key, value -> Bool in
+                        guard let sequence = Layout.sequence(key) else {
+                            throw EventLogError.damagedEntry(sequence: 0, reason: "a key of \(key.count) bytes, expected 8")
+                        }
+                        guard sequence <= end else { return false }
+                        guard let view = Layout.decode(sequence: sequence, value) else {
+                            throw EventLogError.damagedEntry(sequence: sequence, reason: "value of \(value.count) bytes is shorter than its header")
+                        }
+                        return try body(view)
+                    }
+                    guard goOn == true else { return }
+                    move = .next
+                }
+            }
+        }
+    }
+
+    /// Copies of the entries from `start` through `end`.
+    public func entries(from start: UInt64, through end: UInt64) throws -> [Entry] {
+        var result: [Entry] = []
+        try forEachEntry(from: start, through: end) { view in
+            result.append(view.copy())
+            return true
+        }
+        return result
+    }
+
+    /// The bytes stored under their SHA-256, or `nil`.
+    public func blob(sha256 digest: [UInt8]) throws(EventLogError) -> [UInt8]? {
+        do {
+            return try environment.read { txn in try txn.get(digest, in: blobs) }
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+
+    // MARK: Appending
+
+    /// Appends `records` as one batch, whole or not at all, and stores `blobs` by their SHA-256
+    /// in the same transaction.
+    ///
+    /// A record whose id is already in the log with the same bytes is not appended again: its
+    /// outcome is ``AppendOutcome/existing(_:)``.
+    ///
+    /// - Parameter expectedLastSequence: when given, the append happens only if the log still
+    ///   ends there (optimistic concurrency).
+    /// - Throws: ``EventLogError/conflict(expected:actual:)``,
+    ///   ``EventLogError/idReusedWithOtherContent(id:existing:offered:)``,
+    ///   ``EventLogError/invalidID(_:)``, ``EventLogError/storage(_:)``. Nothing is written then.
+    @discardableResult
+    public func append(_ records: [Record], blobs newBlobs: [[UInt8]] = [],
+                       expectedLastSequence: UInt64? = nil) throws(EventLogError) -> AppendReceipt {
+        for record in records {
+            let length = record.id.utf8.count
+            guard length > 0, length <= Self.maximumIDLength else { throw .invalidID(record.id) }
+        }
+        let recordedAt = Self.now()
+        do {
+            return try environment.write { txn in
+                let start = try readHead(txn)
+                if let expected = expectedLastSequence, expected != start.sequence {
+                    throw EventLogError.conflict(expected: expected, actual: start.sequence)
+                }
+                var head = start
+                var outcomes: [AppendOutcome] = []
+                outcomes.reserveCapacity(records.count)
+                for record in records {
+                    let idBytes = Array(record.id.utf8)
+                    if let existing = try txn.withValue(forKey: idBytes, in: ids, { Layout.sequence($0) }) {
+                        guard let existing else {
+                            throw EventLogError.damagedEntry(sequence: 0, reason: "the index entry of id '\(record.id)' is not 8 bytes")
+                        }
+                        let same = try txn.withValue(forKey: Layout.key(existing), in: entries) { value in
+                            Layout.decode(sequence: existing, value).map { $0.payload.elementsEqual(record.payload) }
+                        }
+                        guard same == true else {
+                            throw EventLogError.idReusedWithOtherContent(id: record.id, existing: existing, offered: head.sequence + 1)
+                        }
+                        outcomes.append(.existing(existing))
+                        continue
+                    }
+                    head = try appendOne(txn, id: idBytes, payload: record.payload, after: head, recordedAt: recordedAt)
+                    outcomes.append(.appended(head.sequence))
+                }
+                for blob in newBlobs {
+                    let digest = Array(SHA256.hash(data: blob))
+                    if try txn.withValue(forKey: digest, in: blobs, { _ in true }) == nil {
+                        try txn.put(blob, forKey: digest, in: blobs)
+                    }
+                }
+                if head.sequence != start.sequence {
+                    try txn.put(Layout.key(head.sequence) + head.hash, forKey: Layout.headKey, in: meta)
+                }
+                return AppendReceipt(outcomes: outcomes, head: head)
+            }
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+
+    private func appendOne(_ txn: borrowing WriteTransaction, id: [UInt8], payload: [UInt8],
+                           after previous: Head, recordedAt: Int64) throws -> Head {
+        let sequence = previous.sequence + 1
+        let key = Layout.key(sequence)
+        let digest = payload.withUnsafeBytes { Layout.chainHash(previous: previous.hash, sequence: sequence, payload: $0) }
+        let size = Layout.headerSize + id.count + payload.count
+        try txn.put(reserving: size, forKey: key, in: entries, flags: .append) { out in
+            id.withUnsafeBytes { idBytes in
+                payload.withUnsafeBytes { payloadBytes in
+                    Layout.encode(into: out, recordedAt: recordedAt, hash: digest, id: idBytes, payload: payloadBytes)
+                }
+            }
+        }
+        try txn.put(key, forKey: id, in: ids, flags: .noOverwrite)
+        return Head(sequence: sequence, hash: Array(digest))
+    }
+
+    static func now() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+    }
+}

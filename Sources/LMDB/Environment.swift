@@ -1,0 +1,262 @@
+import CLMDB
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open LMDB environment: a directory holding `data.mdb` and `lock.mdb`, and the named
+/// databases declared when it was opened.
+///
+/// ## Ownership
+/// The environment owns its `MDB_env *` and closes it in `deinit`. Open a given path **once
+/// per process** and share the instance: LMDB drops a process's locks when any handle on the
+/// same file closes, and an environment must never be used in a child after `fork()`.
+///
+/// ## Threading
+/// - Transactions are lent to a closure and end when it returns; they cannot escape it, and
+///   the closure is synchronous, so no `await` can suspend inside one. This matters for
+///   writes: the writer lock is a mutex owned by the OS thread that took it.
+/// - The environment is opened with `MDB_NOTLS`, so several read transactions may be open
+///   on one OS thread at once, as interleaved Swift tasks will do.
+/// - Any thread may run transactions concurrently. Writers are serialised by LMDB itself.
+/// - Growing the map waits until no transaction of this process is open. Do not begin a write
+///   transaction inside a read closure: if that write had to grow the map it would wait for the
+///   enclosing read forever.
+public final class Environment: @unchecked Sendable {
+    // @unchecked: `MDB_env` is thread-safe under MDB_NOTLS; the only mutable state is the
+    // map size, which `resizeLock` guards, and the immutable dictionary of handles.
+
+    /// How to open an environment.
+    public struct Configuration: Sendable {
+        /// The initial map size in bytes. Only address space on 64-bit systems; the map grows
+        /// when a write fills it.
+        public var mapSize: Int = 1 << 30
+        /// How many times one write may grow the map before giving up with ``LMDBError/mapFull``.
+        public var maximumGrowths: Int = 16
+        /// The most named databases this environment can hold.
+        public var maximumDatabases: UInt32 = 16
+        /// The most concurrent read transactions, across all processes.
+        public var maximumReaders: UInt32 = 126
+        /// Open for reading only: writes fail, nothing is created.
+        public var readOnly: Bool = false
+        /// Extra flags for `mdb_env_open`; `MDB_NOTLS` is always added.
+        public var flags: EnvironmentFlags = []
+        /// The Unix mode of files the environment creates.
+        public var fileMode: mode_t = 0o644
+
+        public init() {}
+    }
+
+    /// The directory holding the environment.
+    public let path: String
+    /// Whether the environment was opened read-only.
+    public let isReadOnly: Bool
+    /// How many stale reader slots, left by dead processes, `mdb_reader_check` cleared at open.
+    public let staleReadersCleared: Int
+
+    let handle: OpaquePointer
+    private let maximumGrowths: Int
+    private let resizeLock: UnsafeMutablePointer<pthread_rwlock_t>
+    private let databases: [String: Database]
+
+    /// Opens (and, unless read-only, creates) the environment at `path` and its named databases.
+    ///
+    /// - Parameters:
+    ///   - path: a directory. It must exist.
+    ///   - databases: the named databases to open, with their flags, all in one transaction.
+    ///     Unless read-only, missing ones are created. Read-only, a missing one is an error.
+    /// - Throws: ``LMDBError`` from any step; nothing stays open after a failure.
+    public init(path: String, databases: [String: DatabaseFlags] = [:], configuration: Configuration = .init()) throws(LMDBError) {
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw LMDBError(code: EINVAL, context: "mdb_env_create returned no environment") }
+
+        var flags = configuration.flags.union(.noThreadLocalStorage)
+        if configuration.readOnly { flags.insert(.readOnly) }
+        var opened: [String: Database] = [:]
+        var cleared: Int32 = 0
+        do {
+            try check(mdb_env_set_mapsize(env, configuration.mapSize), "mdb_env_set_mapsize(\(configuration.mapSize))")
+            try check(mdb_env_set_maxdbs(env, configuration.maximumDatabases), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_maxreaders(env, configuration.maximumReaders), "mdb_env_set_maxreaders")
+            try check(mdb_env_open(env, path, flags.rawValue, configuration.fileMode), "mdb_env_open(\(path))")
+            // A reader killed mid-transaction pins an old snapshot until its slot is cleared.
+            try check(mdb_reader_check(env, &cleared), "mdb_reader_check(\(path))")
+            if !databases.isEmpty {
+                opened = try Self.openDatabases(env, databases, readOnly: configuration.readOnly, path: path)
+            }
+        } catch {
+            // A failed open still owns the handle.
+            mdb_env_close(env)
+            throw error
+        }
+
+        self.handle = env
+        self.path = path
+        self.isReadOnly = configuration.readOnly
+        self.staleReadersCleared = Int(cleared)
+        self.maximumGrowths = configuration.maximumGrowths
+        self.databases = opened
+        self.resizeLock = .allocate(capacity: 1)
+        pthread_rwlock_init(resizeLock, nil)
+    }
+
+    deinit {
+        mdb_env_close(handle)
+        pthread_rwlock_destroy(resizeLock)
+        resizeLock.deallocate()
+    }
+
+    private static func openDatabases(
+        _ env: OpaquePointer, _ wanted: [String: DatabaseFlags], readOnly: Bool, path: String
+    ) throws(LMDBError) -> [String: Database] {
+        var txn: OpaquePointer?
+        try check(mdb_txn_begin(env, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &txn), "mdb_txn_begin(\(path))")
+        guard let txn else { throw LMDBError(code: EINVAL, context: "mdb_txn_begin returned no transaction") }
+        var result: [String: Database] = [:]
+        do {
+            for (name, flags) in wanted.sorted(by: { $0.key < $1.key }) {
+                var dbi: MDB_dbi = 0
+                let all = readOnly ? flags.subtracting(.create) : flags.union(.create)
+                try check(mdb_dbi_open(txn, name, all.rawValue, &dbi), "mdb_dbi_open(\(name)) in \(path)")
+                result[name] = Database(name: name, dbi: dbi)
+            }
+        } catch {
+            mdb_txn_abort(txn)
+            throw error
+        }
+        // Commit frees the transaction even when it fails: never abort after it.
+        try check(mdb_txn_commit(txn), "mdb_txn_commit(open databases in \(path))")
+        return result
+    }
+
+    /// The named database opened with this environment.
+    /// - Throws: ``LMDBError/notFound`` when `name` was not declared at open.
+    public func database(_ name: String) throws(LMDBError) -> Database {
+        guard let db = databases[name] else {
+            throw LMDBError(code: MDB_NOTFOUND, context: "database '\(name)' was not opened with \(path)")
+        }
+        return db
+    }
+
+    /// The current size of the memory map in bytes.
+    public var mapSize: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_mapsize
+    }
+
+    /// Runs `body` in a read transaction and ends it on every path.
+    ///
+    /// Bytes the transaction lends are valid only inside `body`: copy what you keep.
+    public func read<R>(_ body: (borrowing ReadTransaction) throws -> R) throws -> R {
+        pthread_rwlock_rdlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        let txn = try begin(flags: UInt32(MDB_RDONLY))
+        defer { mdb_txn_abort(txn) }
+        return try body(ReadTransaction(handle: txn))
+    }
+
+    /// Runs `body` in a write transaction: commits when it returns, aborts when it throws.
+    ///
+    /// When the map fills, in `body` or at commit, the transaction is aborted, the map is
+    /// doubled once no transaction of this process is open, and `body` runs again from the
+    /// start in a new transaction. `body` must therefore have no effect outside the transaction
+    /// that it relies on being done once.
+    ///
+    /// - Throws: the first error `body` throws, or ``LMDBError``; nothing is written then.
+    public func write<R>(_ body: (borrowing WriteTransaction) throws -> R) throws -> R {
+        guard !isReadOnly else {
+            throw LMDBError(code: EACCES, context: "write to \(path), which was opened read-only")
+        }
+        var growths = 0
+        while true {
+            let outcome = try writeOnce(body)
+            switch outcome {
+            case .committed(let value):
+                return value
+            case .mapFull(let error):
+                guard growths < maximumGrowths else { throw error }
+                growths += 1
+                try grow()
+            }
+        }
+    }
+
+    private enum WriteOutcome<R> {
+        case committed(R)
+        case mapFull(LMDBError)
+    }
+
+    private func writeOnce<R>(_ body: (borrowing WriteTransaction) throws -> R) throws -> WriteOutcome<R> {
+        pthread_rwlock_rdlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        let txn = try begin(flags: 0)
+        let state = WriteTransaction.State()
+        let value: R
+        do {
+            value = try body(WriteTransaction(handle: txn, state: state))
+        } catch {
+            mdb_txn_abort(txn)
+            // The body may have wrapped or swallowed the put's error; the flag is what counts.
+            if let full = state.mapFull { return .mapFull(full) }
+            throw error
+        }
+        if let full = state.mapFull {
+            // The body caught MDB_MAP_FULL and returned: the transaction is unusable.
+            mdb_txn_abort(txn)
+            return .mapFull(full)
+        }
+        let code = mdb_txn_commit(txn)  // frees txn whatever the outcome
+        if code == MDB_MAP_FULL { return .mapFull(LMDBError(code: code, context: "mdb_txn_commit(\(path))")) }
+        try check(code, "mdb_txn_commit(\(path))")
+        return .committed(value)
+    }
+
+    /// Begins a transaction, adopting a map that another process grew.
+    private func begin(flags: UInt32) throws(LMDBError) -> OpaquePointer {
+        var adopted = false
+        while true {
+            var txn: OpaquePointer?
+            let code = mdb_txn_begin(handle, nil, flags, &txn)
+            if code == MDB_MAP_RESIZED, !adopted {
+                // Another process grew the file past our map: adopt the size it declares.
+                adopted = true
+                try adoptGrownMap()
+                continue
+            }
+            try check(code, "mdb_txn_begin(\(path))")
+            guard let txn else { throw LMDBError(code: EINVAL, context: "mdb_txn_begin returned no transaction") }
+            return txn
+        }
+    }
+
+    private func adoptGrownMap() throws(LMDBError) {
+        // Called with the shared lock held. mdb_env_set_mapsize needs no transaction of this
+        // process open, so swap to the exclusive lock for the call, then take the shared back.
+        // With size 0 it only re-reads the size the data file declares.
+        pthread_rwlock_unlock(resizeLock)
+        pthread_rwlock_wrlock(resizeLock)
+        let code = mdb_env_set_mapsize(handle, 0)
+        pthread_rwlock_unlock(resizeLock)
+        pthread_rwlock_rdlock(resizeLock)
+        try check(code, "mdb_env_set_mapsize(0) after MDB_MAP_RESIZED in \(path)")
+    }
+
+    /// Doubles the map, with no transaction of this process open.
+    private func grow() throws(LMDBError) {
+        pthread_rwlock_wrlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        let current = mapSize
+        let (doubled, overflow) = current.multipliedReportingOverflow(by: 2)
+        guard !overflow else { throw LMDBError(code: MDB_MAP_FULL, context: "map of \(path) cannot grow past \(current) bytes") }
+        try check(mdb_env_set_mapsize(handle, doubled), "mdb_env_set_mapsize(\(doubled)) in \(path)")
+    }
+
+    /// Flushes buffers to disk; needed only when opened with `.noSync` or `.noMetaSync`.
+    public func sync(force: Bool = true) throws(LMDBError) {
+        try check(mdb_env_sync(handle, force ? 1 : 0), "mdb_env_sync(\(path))")
+    }
+}

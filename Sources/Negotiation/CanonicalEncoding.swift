@@ -1,0 +1,218 @@
+import Foundation
+
+/// What one log entry holds: an article's catalog entry or an event.
+///
+/// ## Canonical encoding
+/// A payload is UTF-8 JSON (RFC 8259) with no insignificant white space, object keys sorted
+/// by their UTF-8 bytes, `/` unescaped, strings in Unicode NFC (the loader normalises them),
+/// dates as ISO 8601 text (`2025-03-11`, `2025-03`, `2025-03-18..2025-03-25`), and empty
+/// lists, `false` and absent fields omitted. `kind` is `article` or `event`; the other keys are
+/// the event-file and catalog field names. The same corpus therefore gives the same bytes,
+/// and two new logs of it the same head hash. The log entry's id is `article/<id>` or
+/// `event/<id>`.
+public enum LogRecord: Sendable, Hashable {
+    case article(Article)
+    case event(Event)
+
+    /// The log entry id.
+    public var entryID: String {
+        switch self {
+        case .article(let a): "article/\(a.id)"
+        case .event(let e): "event/\(e.id)"
+        }
+    }
+
+    /// The canonical bytes.
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self))
+    }
+
+    /// Decodes canonical bytes.
+    public static func decode(_ bytes: some Collection<UInt8>) throws -> LogRecord {
+        try JSONDecoder().decode(LogRecord.self, from: Data(bytes))
+    }
+}
+
+struct Keys: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension KeyedEncodingContainer where K == Keys {
+    mutating func put(_ value: String?, _ key: String) throws {
+        if let value { try encode(value, forKey: Keys(key)) }
+    }
+    mutating func put<T: Encodable>(_ values: [T], _ key: String) throws {
+        if !values.isEmpty { try encode(values, forKey: Keys(key)) }
+    }
+    mutating func put<T: Encodable>(_ value: T?, _ key: String) throws {
+        if let value { try encode(value, forKey: Keys(key)) }
+    }
+    mutating func put(_ flag: Bool, _ key: String) throws {
+        if flag { try encode(true, forKey: Keys(key)) }
+    }
+}
+
+extension KeyedDecodingContainer where K == Keys {
+    func take<T: Decodable>(_ key: String) throws -> T? { try decodeIfPresent(T.self, forKey: Keys(key)) }
+    func take<T: Decodable>(_ key: String, default value: T) throws -> T { try decodeIfPresent(T.self, forKey: Keys(key)) ?? value }
+    func need<T: Decodable>(_ key: String) throws -> T { try decode(T.self, forKey: Keys(key)) }
+}
+
+extension LogRecord: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        let kind: String = try c.need("kind")
+        switch kind {
+        case "article": self = .article(try Article(from: decoder))
+        case "event": self = .event(try Event(from: decoder))
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: [Keys("kind")], debugDescription: "unknown record kind '\(kind)'"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .article(let a):
+            try c.put("article", "kind")
+            try a.encode(to: encoder)
+        case .event(let e):
+            try c.put("event", "kind")
+            try e.encode(to: encoder)
+        }
+    }
+}
+
+extension Term: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        label = try c.need("label")
+        var words: [String: String] = [:]
+        for key in c.allKeys where key.stringValue != "label" {
+            words[key.stringValue] = try c.decode(String.self, forKey: key)
+        }
+        self.words = words
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.put(label, "label")
+        for (language, text) in words { try c.put(text, language) }
+    }
+}
+
+extension Article: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        let precisionText: String = try c.need("precision")
+        guard let precision = DatePrecision(parsing: precisionText) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [Keys("precision")], debugDescription: "bad precision '\(precisionText)'"))
+        }
+        self.init(id: try c.need("id"), outlet: try c.need("outlet"), title: try c.need("title"),
+                  language: try c.need("language"), published: try c.need("published"),
+                  precision: precision, sha256: try c.need("sha256"), basis: try c.take("basis"))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.put(id, "id")
+        try c.put(outlet, "outlet")
+        try c.put(title, "title")
+        try c.put(language, "language")
+        try c.put(published, "published")
+        try c.put(precision.description, "precision")
+        try c.put(sha256, "sha256")
+        try c.put(basis, "basis")
+    }
+}
+
+extension Event: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init(id: try c.need("id"), type: try c.need("type"))
+        tracks = try c.take("tracks", default: [])
+        on = try c.take("on")
+        actor = try c.take("actor")
+        counterparts = try c.take("counterparts", default: [])
+        proposal = try c.take("proposal")
+        terms = try c.take("terms", default: [])
+        conditions = try c.take("conditions", default: [])
+        met = try c.take("met", default: [])
+        dropped = try c.take("dropped", default: [])
+        place = try c.take("place")
+        planned = try c.take("planned", default: false)
+        article = try c.take("article")
+        quote = try c.take("quote")
+        note = try c.take("note")
+        corrects = try c.take("corrects")
+        changes = try c.take("set")
+        retracts = try c.take("retracts")
+        reason = try c.take("reason")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.put(id, "id")
+        try c.put(type.rawValue, "type")
+        try c.put(tracks, "tracks")
+        try c.put(on, "on")
+        try c.put(actor, "actor")
+        try c.put(counterparts, "counterparts")
+        try c.put(proposal, "proposal")
+        try c.put(terms, "terms")
+        try c.put(conditions, "conditions")
+        try c.put(met, "met")
+        try c.put(dropped, "dropped")
+        try c.put(place, "place")
+        try c.put(planned, "planned")
+        try c.put(article, "article")
+        try c.put(quote, "quote")
+        try c.put(note, "note")
+        try c.put(corrects, "corrects")
+        try c.put(changes, "set")
+        try c.put(retracts, "retracts")
+        try c.put(reason, "reason")
+    }
+}
+
+extension EventChanges: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        self.init()
+        tracks = try c.take("tracks")
+        on = try c.take("on")
+        actor = try c.take("actor")
+        counterparts = try c.take("counterparts")
+        proposal = try c.take("proposal")
+        terms = try c.take("terms")
+        conditions = try c.take("conditions")
+        met = try c.take("met")
+        dropped = try c.take("dropped")
+        place = try c.take("place")
+        planned = try c.take("planned")
+        quote = try c.take("quote")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        // A correction may set a list to empty, so present-but-empty lists are kept here.
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.put(tracks, "tracks")
+        try c.put(on, "on")
+        try c.put(actor, "actor")
+        try c.put(counterparts, "counterparts")
+        try c.put(proposal, "proposal")
+        try c.put(terms, "terms")
+        try c.put(conditions, "conditions")
+        try c.put(met, "met")
+        try c.put(dropped, "dropped")
+        try c.put(place, "place")
+        try c.put(planned, "planned")
+        try c.put(quote, "quote")
+    }
+}

@@ -1,0 +1,216 @@
+import Crypto
+import Foundation
+import Yams
+
+/// Where something was read from.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var description: String { line.map { "\(file):\($0)" } ?? file }
+}
+
+/// A catalogued article with its exact bytes.
+public struct SourceArticle: Sendable, Hashable {
+    public var article: Article
+    public var bytes: [UInt8]
+    public var text: String
+    public var location: SourceLocation
+}
+
+/// An event with the place in its file where it was written.
+public struct SourceEvent: Sendable, Hashable {
+    public var event: Event
+    public var location: SourceLocation
+}
+
+/// A validated corpus: registries, articles and events, in the order they will be appended.
+///
+/// Corrections and retractions whose target is not in the corpus are checked against the
+/// log when ingested (``NegotiationStore/ingest(_:)``).
+public struct Corpus: Sendable {
+    public var registry: Registry
+    public var articles: [SourceArticle]
+    public var events: [SourceEvent]
+
+    /// Reads and validates `seeds/catalog.yaml` with its articles, and the registries and
+    /// event files of `events/`.
+    ///
+    /// Event files are the `*.yaml` files directly in `events`, other than `parties.yaml`
+    /// and `tracks.yaml`, read in name order; events keep their order within a file.
+    ///
+    /// - Throws: ``CorpusError`` with every problem found, each naming file, line and field.
+    public static func load(seeds: String, events: String) throws(CorpusError) -> Corpus {
+        let diagnostics = Diagnostics()
+        let registry = loadRegistry(events: events, diagnostics)
+        let articles = loadCatalog(seeds: seeds, diagnostics)
+        var reader = EventReader(registry: registry, articles: articles, diagnostics: diagnostics)
+        for file in eventFiles(in: events, diagnostics) {
+            reader.readFile(path: (events as NSString).appendingPathComponent(file), shownAs: display(events, file))
+        }
+        reader.checkTargets()
+        guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
+        return Corpus(registry: registry, articles: articles, events: reader.events)
+    }
+
+    /// The registries alone, for commands that need names but not the corpus.
+    public static func loadRegistry(events: String) throws(CorpusError) -> Registry {
+        let diagnostics = Diagnostics()
+        let registry = loadRegistry(events: events, diagnostics)
+        guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
+        return registry
+    }
+
+    static func display(_ directory: String, _ file: String) -> String {
+        (directory as NSString).appendingPathComponent(file)
+    }
+
+    private static func eventFiles(in directory: String, _ diagnostics: Diagnostics) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            diagnostics.add(file: directory, line: nil, field: nil, problem: "cannot list the folder", expected: "a folder of event files")
+            return []
+        }
+        return names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !registryFiles.contains($0) }.sorted()
+    }
+
+    static let registryFiles: Set<String> = ["parties.yaml", "tracks.yaml"]
+
+    // MARK: Registries
+
+    private static func loadRegistry(events: String, _ diagnostics: Diagnostics) -> Registry {
+        var parties: [Party] = []
+        var tracks: [Track] = []
+        let partiesFile = display(events, "parties.yaml")
+        if let root = document(partiesFile, diagnostics),
+           let top = Fields(root, file: partiesFile, path: "", allowed: ["parties"], diagnostics: diagnostics) {
+            parties = top.list("parties") { node, path in
+                guard let f = Fields(node, file: partiesFile, path: path, allowed: ["code", "names", "aliases"], diagnostics: diagnostics),
+                      let code = f.string("code", required: true, expected: "a party code such as UA")
+                else { return nil }
+                if !isCode(code) { f.report("code", "'\(code)' is not a party code", expected: "2 to 8 capital letters") }
+                return Party(code: code, names: f.dictionary("names") ?? [:], aliases: f.strings("aliases") ?? [])
+            } ?? []
+            if !top.has("parties") { top.report("parties", "missing", expected: "a list of parties") }
+            reportDuplicates(parties.map(\.code), what: "party code", file: partiesFile, diagnostics)
+        }
+        let tracksFile = display(events, "tracks.yaml")
+        if let root = document(tracksFile, diagnostics),
+           let top = Fields(root, file: tracksFile, path: "", allowed: ["tracks"], diagnostics: diagnostics) {
+            let codes = Set(parties.map(\.code))
+            tracks = top.list("tracks") { node, path in
+                guard let f = Fields(node, file: tracksFile, path: path, allowed: ["id", "names", "requires"], diagnostics: diagnostics),
+                      let id = f.string("id", required: true, expected: "a track id such as truce-30-day")
+                else { return nil }
+                if !isSlug(id) { f.report("id", "'\(id)' is not a track id", expected: "lowercase letters, digits and hyphens") }
+                let requires = f.strings("requires") ?? []
+                if requires.isEmpty { f.report("requires", "missing", expected: "the parties whose acceptance the track needs") }
+                for code in requires where !codes.contains(code) {
+                    f.report("requires", "unknown party '\(code)'", expected: "a code from parties.yaml (\(codes.sorted().joined(separator: ", ")))")
+                }
+                return Track(id: id, names: f.dictionary("names") ?? [:], requires: requires)
+            } ?? []
+            if !top.has("tracks") { top.report("tracks", "missing", expected: "a list of tracks") }
+            reportDuplicates(tracks.map(\.id), what: "track id", file: tracksFile, diagnostics)
+        }
+        return Registry(parties: parties, tracks: tracks)
+    }
+
+    private static func reportDuplicates(_ values: [String], what: String, file: String, _ diagnostics: Diagnostics) {
+        var seen = Set<String>()
+        for value in values where !seen.insert(value).inserted {
+            diagnostics.add(file: file, line: nil, field: nil, problem: "the \(what) '\(value)' is given twice", expected: "each \(what) once")
+        }
+    }
+
+    static func document(_ file: String, _ diagnostics: Diagnostics) -> Node? {
+        guard let (_, text) = readText(atPath: file, shownAs: file, into: diagnostics) else { return nil }
+        return parseYAML(text, file: file, into: diagnostics)
+    }
+
+    // MARK: Catalog
+
+    static let catalogFields = ["id", "file", "outlet", "title", "language", "published", "precision", "sha256", "basis"]
+
+    private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics) -> [SourceArticle] {
+        let file = display(seeds, "catalog.yaml")
+        guard let root = document(file, diagnostics),
+              let top = Fields(root, file: file, path: "", allowed: ["articles"], diagnostics: diagnostics)
+        else { return [] }
+        if !top.has("articles") { top.report("articles", "missing", expected: "a list of articles") }
+        let articles: [SourceArticle] = top.list("articles") { node, path in
+            guard let f = Fields(node, file: file, path: path, allowed: catalogFields, diagnostics: diagnostics) else { return nil }
+            let id = f.string("id", required: true, expected: "the article file's stem")
+            let outlet = f.string("outlet", required: true)
+            let title = f.string("title", required: true)
+            let language = f.string("language", required: true, expected: "an ISO 639-1 code such as fr")
+            let publishedText = f.string("published", required: true, expected: "a day such as 2025-03-14")
+            let precisionText = f.string("precision", required: true, expected: "day, ±N days or month")
+            let sha = f.string("sha256", required: true, expected: "the SHA-256 of the file, 64 hex digits")
+            let basis = f.string("basis")
+            let fileName = f.string("file") ?? id.map { "\($0).txt" }
+            if let id, !isArticleID(id) {
+                f.report("id", "'\(id)' is not an article id", expected: "letters, digits, '_' and '-'")
+            }
+            if let language, !(language.count == 2 && language.allSatisfy(\.isLowercase)) {
+                f.report("language", "'\(language)' is not a language code", expected: "an ISO 639-1 code such as fr or en")
+            }
+            var published: Day?
+            if let publishedText {
+                published = Day(iso: publishedText)
+                if published == nil {
+                    f.report("published", problemWithDay(publishedText), expected: "a day such as 2025-03-14")
+                }
+            }
+            let precision = precisionText.flatMap(DatePrecision.init(parsing:))
+            if let precisionText, precision == nil {
+                f.report("precision", "'\(precisionText)' is not a precision", expected: "day, ±N days or month")
+            }
+            if let sha, !(sha.count == 64 && sha.allSatisfy(\.isHexDigit) && sha == sha.lowercased()) {
+                f.report("sha256", "'\(sha)' is not a SHA-256", expected: "64 lowercase hex digits")
+            }
+            guard let id, let outlet, let title, let language, let published, let precision, let sha, let fileName else { return nil }
+            let path = display(seeds, fileName)
+            guard let (bytes, text) = readText(atPath: path, shownAs: path, into: diagnostics) else { return nil }
+            let actual = hexString(SHA256.hash(data: bytes))
+            if actual != sha {
+                f.report("sha256", "\(fileName) hashes to \(actual), not \(sha): the article's bytes changed",
+                         expected: "the article exactly as catalogued")
+                return nil
+            }
+            let article = Article(id: id, outlet: outlet, title: title, language: language, published: published,
+                                  precision: precision, sha256: sha, basis: basis)
+            return SourceArticle(article: article, bytes: bytes, text: text, location: SourceLocation(file: file, line: f.line))
+        } ?? []
+        var seen = Set<String>()
+        for a in articles where !seen.insert(a.article.id).inserted {
+            diagnostics.add(file: file, line: a.location.line, field: "id", problem: "the article '\(a.article.id)' is catalogued twice", expected: "each article once")
+        }
+        return articles
+    }
+}
+
+func problemWithDay(_ text: String) -> String {
+    do {
+        _ = try ValidTime(parsing: text)
+        return "'\(text)' is not a single day"
+    } catch {
+        return error.problem
+    }
+}
+
+func hexString(_ bytes: some Sequence<UInt8>) -> String {
+    bytes.map { String(format: "%02x", $0) }.joined()
+}
+
+func isCode(_ s: String) -> Bool {
+    (2...8).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isUppercase }
+}
+
+func isSlug(_ s: String) -> Bool {
+    guard let first = s.first, let last = s.last, s.count <= 120 else { return false }
+    let allowed: (Character) -> Bool = { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." || $0 == "_" }
+    return s.allSatisfy(allowed) && first.isASCII && (first.isLowercase || first.isNumber) && (last.isLowercase || last.isNumber)
+}
+
+func isArticleID(_ s: String) -> Bool {
+    !s.isEmpty && s.count <= 120 && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+}

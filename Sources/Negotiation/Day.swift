@@ -1,0 +1,195 @@
+/// A calendar day (proleptic Gregorian, no time zone), e.g. 2025-03-11.
+public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// `nil` for a day that does not exist (2025-02-29, month 13…).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...Day.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses exactly `YYYY-MM-DD`; `nil` for anything else or a day that does not exist.
+    public init?(iso text: some StringProtocol) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 (negative before it).
+    public var ordinal: Int {
+        // Days-from-civil, counting years from March so that leap days fall last.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let monthFromMarch = month > 2 ? month - 3 : month + 9
+        let dayOfYear = (153 * monthFromMarch + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The day `ordinal` days after 1970-01-01.
+    public init(ordinal: Int) {
+        let z = ordinal + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthFromMarch = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1
+        month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
+
+    /// 0 = Monday … 6 = Sunday.
+    public var weekday: Int { ((ordinal % 7) + 7 + 3) % 7 }
+
+    public static func < (lhs: Day, rhs: Day) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public var description: String {
+        "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+}
+
+func pad(_ n: Int, _ width: Int) -> String {
+    let digits = String(n)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+/// When an event happened: a day, a month, or a range of days.
+public enum ValidTime: Sendable, Hashable, CustomStringConvertible {
+    case day(Day)
+    case month(year: Int, month: Int)
+    /// From the first day through the second, inclusive.
+    case range(Day, Day)
+
+    /// Why a date was refused, and what was expected.
+    public struct ParseError: Error, Sendable, Hashable {
+        public var problem: String
+        public static let expected = "a day (2025-03-11), a month (2025-03) or a range (2025-03-18..2025-03-25)"
+    }
+
+    /// Parses `2025-03-11`, `2025-03` or `2025-03-18..2025-03-25`.
+    public init(parsing text: String) throws(ParseError) {
+        if let dots = text.range(of: "..") {
+            let from = text[..<dots.lowerBound], to = text[dots.upperBound...]
+            guard let first = Day(iso: from) else { throw ParseError(problem: Self.problem(with: String(from))) }
+            guard let last = Day(iso: to) else { throw ParseError(problem: Self.problem(with: String(to))) }
+            guard first <= last else { throw ParseError(problem: "the range ends (\(last)) before it starts (\(first))") }
+            self = first == last ? .day(first) : .range(first, last)
+            return
+        }
+        if let day = Day(iso: text) {
+            self = .day(day)
+            return
+        }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+           let y = Int(parts[0]), let m = Int(parts[1]), Day(year: y, month: m, day: 1) != nil {
+            self = .month(year: y, month: m)
+            return
+        }
+        throw ParseError(problem: Self.problem(with: text))
+    }
+
+    private static func problem(with text: String) -> String {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+           parts[0].count == 4, parts[1].count == 2, parts[2].count == 2 {
+            if !(1...12).contains(m) { return "'\(text)' has no month \(m)" }
+            return "'\(text)' does not exist: \(pad(y, 4))-\(pad(m, 2)) has \(Day.daysIn(month: m, year: y)) days, not \(d)"
+        }
+        return "'\(text)' is not a date"
+    }
+
+    /// The earliest day it could be.
+    public var first: Day {
+        switch self {
+        case .day(let d): d
+        case .month(let y, let m): Day(ordinal: Self.firstOrdinal(y, m))
+        case .range(let a, _): a
+        }
+    }
+
+    /// The last day it could be: imprecise dates count from here.
+    public var last: Day {
+        switch self {
+        case .day(let d): d
+        case .month(let y, let m): Day(ordinal: Self.firstOrdinal(y, m) + Day.daysIn(month: m, year: y) - 1)
+        case .range(_, let b): b
+        }
+    }
+
+    private static func firstOrdinal(_ year: Int, _ month: Int) -> Int {
+        // Both are validated when the value is made.
+        (Day(year: year, month: month, day: 1) ?? Day(ordinal: 0)).ordinal
+    }
+
+    /// True for a single day.
+    public var isPrecise: Bool {
+        if case .day = self { true } else { false }
+    }
+
+    public var description: String {
+        switch self {
+        case .day(let d): d.description
+        case .month(let y, let m): "\(pad(y, 4))-\(pad(m, 2))"
+        case .range(let a, let b): "\(a)..\(b)"
+        }
+    }
+}
+
+extension ValidTime: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            self = try ValidTime(parsing: text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.problem))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension Day: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let day = Day(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a day"))
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,282 @@
+import Foundation
+import Yams
+
+/// Reads and checks event files against the registries and the catalogued articles.
+struct EventReader {
+    let registry: Registry
+    let articles: [String: SourceArticle]
+    let diagnostics: Diagnostics
+    private(set) var events: [SourceEvent] = []
+    private var positions: [String: Int] = [:]
+    private var matchers: [String: QuoteMatcher] = [:]
+
+    init(registry: Registry, articles: [SourceArticle], diagnostics: Diagnostics) {
+        self.registry = registry
+        self.articles = Dictionary(articles.map { ($0.article.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.diagnostics = diagnostics
+    }
+
+    static let eventFields = [
+        "id", "type", "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped",
+        "place", "planned", "article", "quote", "note", "corrects", "set", "retracts", "reason",
+    ]
+    static let changeFields = [
+        "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped", "place", "planned", "quote",
+    ]
+    static let typeNames = EventType.allCases.map(\.rawValue).joined(separator: ", ")
+
+    mutating func readFile(path: String, shownAs file: String) {
+        guard let root = Corpus.document(file == path ? path : path, diagnostics),
+              let top = Fields(root, file: file, path: "", allowed: ["article", "events"], diagnostics: diagnostics)
+        else { return }
+        let defaultArticle = top.string("article", expected: "an article id from the catalog")
+        if let defaultArticle, articles[defaultArticle] == nil {
+            top.report("article", "unknown article '\(defaultArticle)'", expected: "an id from seeds/catalog.yaml")
+        }
+        guard top.has("events") else {
+            top.report("events", "missing", expected: "a list of events")
+            return
+        }
+        let read = top.list("events") { node, path in
+            readEvent(node, file: file, path: path, defaultArticle: defaultArticle)
+        } ?? []
+        for item in read { add(item) }
+    }
+
+    private mutating func add(_ item: SourceEvent) {
+        if let earlier = positions[item.event.id] {
+            let first = events[earlier]
+            if first.event != item.event {
+                diagnostics.add(file: item.location.file, line: item.location.line, field: "id",
+                                problem: "the id '\(item.event.id)' is already used, with other content, at \(first.location)",
+                                expected: "a unique id per event")
+            }
+            return
+        }
+        positions[item.event.id] = events.count
+        events.append(item)
+    }
+
+    private mutating func readEvent(_ node: Node, file: String, path: String, defaultArticle: String?) -> SourceEvent? {
+        guard let f = Fields(node, file: file, path: path, allowed: Self.eventFields, diagnostics: diagnostics) else { return nil }
+        let id = f.string("id", required: true, expected: "a unique event id (lowercase letters, digits, '-')")
+        if let id, !isSlug(id) {
+            f.report("id", "'\(id)' is not an event id", expected: "lowercase letters, digits, '-', '.' or '_', at most 120 characters")
+        }
+        let typeText = f.string("type", required: true, expected: "one of \(Self.typeNames)")
+        let type = typeText.flatMap(EventType.init(rawValue:))
+        if let typeText, type == nil {
+            f.report("type", "unknown event type '\(typeText)'", expected: "one of \(Self.typeNames)")
+        }
+        guard let id, let type else { return nil }
+
+        var event = Event(id: id, type: type)
+        event.note = f.string("note")
+        event.article = f.string("article", expected: "an article id from the catalog") ?? defaultArticle
+        event.quote = f.string("quote", expected: "the article's own words")
+
+        if type.isRecordFix {
+            readFix(&event, f)
+        } else {
+            readReport(&event, f)
+        }
+        if let article = event.article, articles[article] == nil {
+            f.report("article", "unknown article '\(article)'", expected: "an id from seeds/catalog.yaml")
+        } else if !type.isRecordFix, event.article == nil {
+            f.report("article", "missing", expected: "the source article's id, here or at the top of the file")
+        }
+        if let quote = event.quote ?? event.changes?.quote, let article = event.article, let source = articles[article] {
+            let matcher = matcher(for: source)
+            if !matcher.contains(quote) {
+                let key = event.quote != nil ? "quote" : "set"
+                f.report(key, "the quote is not in article \(article): \"\(quote.prefix(100))\(quote.count > 100 ? "…" : "")\"",
+                         expected: "the article's exact words (only typographic differences are ignored)")
+            }
+        }
+        return SourceEvent(event: event, location: SourceLocation(file: file, line: f.line))
+    }
+
+    private mutating func matcher(for source: SourceArticle) -> QuoteMatcher {
+        if let m = matchers[source.article.id] { return m }
+        let m = QuoteMatcher(article: source.text)
+        matchers[source.article.id] = m
+        return m
+    }
+
+    /// A report of the negotiation: proposal, acceptance, condition, violation, meeting, rejection.
+    private func readReport(_ event: inout Event, _ f: Fields) {
+        let type = event.type
+        for key in ["corrects", "retracts", "set", "reason"] where f.has(key) {
+            f.report(key, "only corrections and retractions take this field", expected: "no '\(key)' on a \(type.rawValue)")
+        }
+        if type != .meeting, f.has("planned") {
+            f.report("planned", "only meetings take this field", expected: "no 'planned' on a \(type.rawValue)")
+        }
+        if !f.has("quote") { f.report("quote", "missing", expected: "the article's words that report the event", line: f.line) }
+
+        event.tracks = tracks(f, "tracks") ?? []
+        if event.tracks.isEmpty, type != .meeting {
+            f.report("tracks", "missing", expected: "the track(s) a \(type.rawValue) concerns: \(trackList)", line: f.line(type == .meeting ? "id" : "tracks"))
+        }
+        event.on = validTime(f, "on", required: true)
+        event.actor = party(f, "actor", required: true)
+        event.counterparts = parties(f, "counterparts")
+        event.proposal = proposal(f, tracks: event.tracks)
+        if type == .proposal, event.proposal == nil, !f.has("proposal") {
+            f.report("proposal", "missing", expected: "the proposal's id, <track>/<name>", line: f.line)
+        }
+        event.terms = terms(f, "terms") ?? []
+        event.conditions = terms(f, "conditions") ?? []
+        if type == .condition, event.conditions.isEmpty, !f.has("conditions") {
+            f.report("conditions", "missing", expected: "the conditions set, each {label, fr}", line: f.line)
+        }
+        event.met = f.strings("met") ?? []
+        event.dropped = f.strings("dropped") ?? []
+        event.place = f.string("place")
+        event.planned = f.bool("planned") ?? false
+        checkNotAfterPublication(event, f)
+    }
+
+    /// The log's own fix: a correction or retraction.
+    private func readFix(_ event: inout Event, _ f: Fields) {
+        for key in Self.changeFields where f.has(key) && key != "quote" {
+            f.report(key, "a \(event.type.rawValue) does not take this field", expected: event.type == .correction ? "the new value under 'set'" : "only retracts and reason")
+        }
+        event.reason = f.string("reason", required: true, expected: "why the record is fixed")
+        if event.type == .correction {
+            if f.has("retracts") { f.report("retracts", "a correction does not take this field", expected: "corrects") }
+            event.corrects = f.string("corrects", required: true, expected: "the id of the event it corrects")
+            guard let node = f.node("set") else {
+                f.report("set", "missing", expected: "the fields that replace the corrected event's", line: f.line)
+                return
+            }
+            guard let s = Fields(node, file: f.file, path: f.fieldPath("set"), allowed: Self.changeFields, diagnostics: diagnostics) else { return }
+            var changes = EventChanges()
+            changes.tracks = tracks(s, "tracks")
+            changes.on = validTime(s, "on", required: false)
+            changes.actor = party(s, "actor", required: false)
+            changes.counterparts = s.has("counterparts") ? parties(s, "counterparts") : nil
+            changes.proposal = proposal(s, tracks: changes.tracks ?? [])
+            changes.terms = terms(s, "terms")
+            changes.conditions = terms(s, "conditions")
+            changes.met = s.strings("met")
+            changes.dropped = s.strings("dropped")
+            changes.place = s.string("place")
+            changes.planned = s.bool("planned")
+            changes.quote = s.string("quote", expected: "the article's own words")
+            if changes == EventChanges() {
+                f.report("set", "no field to change", expected: "at least one of \(Self.changeFields.joined(separator: ", "))")
+            }
+            event.changes = changes
+            if changes.quote != nil, !f.has("article"), event.article == nil {
+                f.report("article", "missing", expected: "the article the corrected quote is from")
+            }
+        } else {
+            if f.has("corrects") { f.report("corrects", "a retraction does not take this field", expected: "retracts") }
+            if f.has("set") { f.report("set", "a retraction does not take this field", expected: "only retracts and reason") }
+            event.retracts = f.string("retracts", required: true, expected: "the id of the event it withdraws")
+        }
+    }
+
+    private var trackList: String { registry.tracks.map(\.id).joined(separator: ", ") }
+    private var partyList: String { registry.parties.map(\.code).joined(separator: ", ") }
+
+    private func tracks(_ f: Fields, _ key: String) -> [String]? {
+        guard let ids = f.strings(key, expected: "track ids") else { return nil }
+        for id in ids where registry.track(id) == nil {
+            f.report(key, "unknown track '\(id)'", expected: "one of \(trackList) (events/tracks.yaml)")
+        }
+        return ids
+    }
+
+    private func party(_ f: Fields, _ key: String, required: Bool) -> String? {
+        guard let code = f.string(key, required: required, expected: "a party code: \(partyList)") else { return nil }
+        if registry.party(code) == nil {
+            f.report(key, "unknown party '\(code)'", expected: "one of \(partyList) (events/parties.yaml)")
+        }
+        return code
+    }
+
+    private func parties(_ f: Fields, _ key: String) -> [String] {
+        let codes = f.strings(key, expected: "party codes") ?? []
+        for code in codes where registry.party(code) == nil {
+            f.report(key, "unknown party '\(code)'", expected: "one of \(partyList) (events/parties.yaml)")
+        }
+        return codes
+    }
+
+    private func validTime(_ f: Fields, _ key: String, required: Bool) -> ValidTime? {
+        guard let text = f.string(key, required: required, expected: ValidTime.ParseError.expected) else { return nil }
+        do {
+            return try ValidTime(parsing: text)
+        } catch {
+            f.report(key, error.problem, expected: ValidTime.ParseError.expected)
+            return nil
+        }
+    }
+
+    private func proposal(_ f: Fields, tracks: [String]) -> String? {
+        guard let id = f.string("proposal", expected: "<track>/<name>") else { return nil }
+        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, isSlug(String(parts[1])), registry.track(String(parts[0])) != nil else {
+            f.report("proposal", "'\(id)' is not a proposal id", expected: "<track>/<name> with a known track, e.g. truce-30-day/us-jeddah")
+            return nil
+        }
+        if !tracks.isEmpty, !tracks.contains(String(parts[0])) {
+            f.report("proposal", "the proposal's track '\(parts[0])' is not among the event's tracks (\(tracks.joined(separator: ", ")))",
+                     expected: "a proposal on one of the event's tracks")
+        }
+        return id
+    }
+
+    private func terms(_ f: Fields, _ key: String) -> [Term]? {
+        f.list(key) { node, path in
+            if case .scalar(let s) = node, !s.string.isEmpty {
+                return Term(label: s.string.precomposedStringWithCanonicalMapping)
+            }
+            guard let t = Fields(node, file: f.file, path: path, allowed: ["label", "fr", "en", "de", "es", "it", "ru", "uk"], diagnostics: diagnostics),
+                  let label = t.string("label", required: true, expected: "a short English label")
+            else { return nil }
+            var words: [String: String] = [:]
+            for language in ["fr", "en", "de", "es", "it", "ru", "uk"] {
+                if let text = t.string(language) { words[language] = text }
+            }
+            return Term(label: label, words: words)
+        }
+    }
+
+    /// A reported fact cannot have happened after its article was published (planned meetings
+    /// are dated when they were announced, so the same holds).
+    private func checkNotAfterPublication(_ event: Event, _ f: Fields) {
+        guard let on = event.on, let id = event.article, let source = articles[id] else { return }
+        let slack = switch source.article.precision {
+        case .day: 0
+        case .withinDays(let n): n
+        case .month: Day.daysIn(month: source.article.published.month, year: source.article.published.year)
+        }
+        let latest = source.article.published.adding(days: slack)
+        if on.first > latest {
+            f.report("on", "\(on) is after the article was published (\(source.article.published), \(source.article.precision))",
+                     expected: "a date on or before the publication")
+        }
+    }
+
+    /// Corrections and retractions must name an event before them in the corpus. A target not
+    /// in the corpus at all is left for the store to find in the log.
+    func checkTargets() {
+        for (index, item) in events.enumerated() {
+            guard let target = item.event.target else { continue }
+            if let position = positions[target] {
+                if position >= index {
+                    diagnostics.add(file: item.location.file, line: item.location.line, field: item.event.corrects != nil ? "corrects" : "retracts",
+                                    problem: "'\(target)' comes after this \(item.event.type.rawValue)",
+                                    expected: "a fix placed after the event it fixes")
+                } else if events[position].event.type.isRecordFix {
+                    diagnostics.add(file: item.location.file, line: item.location.line, field: item.event.corrects != nil ? "corrects" : "retracts",
+                                    problem: "'\(target)' is itself a \(events[position].event.type.rawValue)",
+                                    expected: "the id of a reported event")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import EventLog
+import Foundation
+
+/// An event as recorded: the event, and its place and time in the log.
+public struct RecordedEvent: Sendable, Hashable {
+    public var event: Event
+    /// Transaction time: the log sequence…
+    public var sequence: UInt64
+    /// …and when it was recorded, in microseconds since the epoch.
+    public var recordedAtMicroseconds: Int64
+    /// The entry's chain hash, lowercase hex.
+    public var hash: String
+}
+
+/// What one ingest did.
+public struct IngestReport: Sendable, Hashable {
+    public var articlesAppended = 0
+    public var articlesAlreadyRecorded = 0
+    public var eventsAppended = 0
+    public var eventsAlreadyRecorded = 0
+    public var head = Head.empty
+
+    /// True when the corpus was already wholly in the log.
+    public var appendedNothing: Bool { articlesAppended == 0 && eventsAppended == 0 }
+}
+
+/// Why the store refused an operation.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// A stored entry does not decode as an article or event.
+    case undecodable(sequence: UInt64, reason: String)
+    case log(EventLogError)
+
+    public var description: String {
+        switch self {
+        case .undecodable(let sequence, let reason): "entry \(sequence) is not a Parley record: \(reason)"
+        case .log(let error): error.description
+        }
+    }
+}
+
+/// The negotiation record over an ``EventLog``: the one place that encodes articles and events
+/// into log entries and decodes them back.
+public final class NegotiationStore: Sendable {
+    public let log: EventLog
+
+    public init(log: EventLog) { self.log = log }
+
+    // MARK: Ingest
+
+    /// Appends the corpus's articles (their text stored by SHA-256) and events in one
+    /// transaction, after checking it against what the log already holds.
+    ///
+    /// Idempotent: what is already recorded with the same bytes is not appended again.
+    /// Atomic: on any error nothing is appended.
+    ///
+    /// - Throws: ``CorpusError`` naming file, line and field for an event id already recorded
+    ///   with other content, or a fix whose target is in neither the corpus nor the log;
+    ///   ``StoreError`` when the log fails.
+    @discardableResult
+    public func ingest(_ corpus: Corpus) throws -> IngestReport {
+        var records: [Record] = []
+        var kinds: [Bool] = []  // true for an article, per record
+        let inCorpus = Set(corpus.events.map(\.event.id))
+        var issues: [CorpusIssue] = []
+        for source in corpus.articles {
+            let record = LogRecord.article(source.article)
+            records.append(Record(id: record.entryID, payload: try record.encoded()))
+            kinds.append(true)
+        }
+        for source in corpus.events {
+            let record = LogRecord.event(source.event)
+            let payload = try record.encoded()
+            if let sequence = try sequence(of: record.entryID), let stored = try log.entry(at: sequence), stored.payload != payload {
+                issues.append(CorpusIssue(
+                    file: source.location.file, line: source.location.line, field: "id",
+                    problem: "event '\(source.event.id)' is already recorded, with other content, at sequence \(sequence)",
+                    expected: "a new id, or a correction of '\(source.event.id)' (the log is append-only)"))
+            }
+            if let target = source.event.target, !inCorpus.contains(target), try sequence(of: "event/\(target)") == nil {
+                issues.append(CorpusIssue(
+                    file: source.location.file, line: source.location.line,
+                    field: source.event.type == .correction ? "corrects" : "retracts",
+                    problem: "unknown event '\(target)': it is neither in the corpus nor in the log",
+                    expected: "the id of a recorded event"))
+            }
+            records.append(Record(id: record.entryID, payload: payload))
+            kinds.append(false)
+        }
+        guard issues.isEmpty else { throw CorpusError(issues) }
+
+        let receipt: AppendReceipt
+        do {
+            receipt = try log.append(records, blobs: corpus.articles.map(\.bytes))
+        } catch {
+            throw StoreError.log(error)
+        }
+        var report = IngestReport(head: receipt.head)
+        for (outcome, isArticle) in zip(receipt.outcomes, kinds) {
+            switch (outcome, isArticle) {
+            case (.appended, true): report.articlesAppended += 1
+            case (.existing, true): report.articlesAlreadyRecorded += 1
+            case (.appended, false): report.eventsAppended += 1
+            case (.existing, false): report.eventsAlreadyRecorded += 1
+            }
+        }
+        return report
+    }
+
+    private func sequence(of id: String) throws -> UInt64? {
+        do { return try log.sequence(of: id) } catch { throw StoreError.log(error) }
+    }
+
+    // MARK: Reading
+
+    /// Every record in log order, decoded, streamed one at a time.
+    public func forEachRecord(_ body: (LogRecord, EntryView) throws -> Void) throws {
+        try log.forEachEntry { view in
+            let record: LogRecord
+            do {
+                record = try LogRecord.decode(view.payload)
+            } catch {
+                throw StoreError.undecodable(sequence: view.sequence, reason: String(describing: error))
+            }
+            try body(record, view)
+            return true
+        }
+    }
+
+    /// All recorded events in log order, and all recorded articles by id.
+    public func contents() throws -> (events: [RecordedEvent], articles: [String: Article]) {
+        var events: [RecordedEvent] = []
+        var articles: [String: Article] = [:]
+        try forEachRecord { record, view in
+            switch record {
+            case .article(let article):
+                articles[article.id] = article
+            case .event(let event):
+                events.append(RecordedEvent(event: event, sequence: view.sequence,
+                                            recordedAtMicroseconds: view.recordedAtMicroseconds,
+                                            hash: hexString(view.hash)))
+            }
+        }
+        return (events, articles)
+    }
+
+    /// The text of a recorded article, from the log's content-addressed store.
+    public func text(of article: Article) throws -> String? {
+        guard let digest = bytes(fromHex: article.sha256) else { return nil }
+        let stored: [UInt8]?
+        do { stored = try log.blob(sha256: digest) } catch { throw StoreError.log(error) }
+        return stored.flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    // MARK: Verification
+
+    /// The log's own checks, plus: every recorded article's text is stored and unchanged.
+    /// Problems with a stored text name the article.
+    public func verify() throws -> VerificationReport {
+        var report: VerificationReport
+        do { report = try log.verify() } catch { throw StoreError.log(error) }
+        var articlesByDigest: [String: [String]] = [:]
+        try forEachRecord { record, _ in
+            if case .article(let article) = record { articlesByDigest[article.sha256, default: []].append(article.id) }
+        }
+        for index in report.problems.indices {
+            if let blob = report.problems[index].blob, let ids = articlesByDigest[blob] {
+                report.problems[index].message = "article \(ids.joined(separator: ", ")): its stored text changed (no longer hashes to \(blob.prefix(16))…)"
+            }
+        }
+        for (digest, ids) in articlesByDigest.sorted(by: { $0.key < $1.key }) {
+            guard let key = bytes(fromHex: digest) else { continue }
+            let stored: [UInt8]?
+            do { stored = try log.blob(sha256: key) } catch { throw StoreError.log(error) }
+            if stored == nil {
+                report.problems.append(.init(blob: digest, message: "article \(ids.joined(separator: ", ")): its text is missing from the log"))
+            }
+        }
+        return report
+    }
+}
+
+func bytes(fromHex text: String) -> [UInt8]? {
+    guard text.count % 2 == 0 else { return nil }
+    var out: [UInt8] = []
+    out.reserveCapacity(text.count / 2)
+    var index = text.startIndex
+    while index < text.endIndex {
+        let next = text.index(index, offsetBy: 2)
+        guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+        out.append(byte)
+        index = next
+    }
+    return out
+}

@@ -1,0 +1,236 @@
+import Foundation
+import Yams
+
+/// Collects the problems found while reading a corpus, so that all of them are reported at once.
+final class Diagnostics {
+    private(set) var issues: [CorpusIssue] = []
+
+    func add(_ issue: CorpusIssue) { issues.append(issue) }
+
+    func add(file: String, line: Int?, field: String?, problem: String, expected: String? = nil) {
+        issues.append(CorpusIssue(file: file, line: line, field: field, problem: problem, expected: expected))
+    }
+}
+
+/// Reads a whole file as UTF-8 text, reporting a missing, unreadable, empty or non-UTF-8 file.
+func readText(atPath path: String, shownAs file: String, into diagnostics: Diagnostics) -> (bytes: [UInt8], text: String)? {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        diagnostics.add(file: file, line: nil, field: nil, problem: "cannot read the file", expected: "a readable file")
+        return nil
+    }
+    let bytes = [UInt8](data)
+    guard !bytes.isEmpty else {
+        diagnostics.add(file: file, line: nil, field: nil, problem: "the file is empty", expected: "UTF-8 text")
+        return nil
+    }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+        let offset = firstInvalidUTF8Offset(bytes)
+        let line = bytes[..<offset].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        diagnostics.add(file: file, line: line, field: nil,
+                        problem: "byte \(offset) (0x\(String(bytes[offset], radix: 16))) is not valid UTF-8",
+                        expected: "UTF-8 text")
+        return nil
+    }
+    if let nul = bytes.firstIndex(of: 0) {
+        let line = bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        diagnostics.add(file: file, line: line, field: nil, problem: "the file contains a NUL byte at offset \(nul)", expected: "text")
+        return nil
+    }
+    return (bytes, text)
+}
+
+private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    while true {
+        switch parser.parseScalar(from: &iterator) {
+        case .valid(let encoded): offset += encoded.count
+        case .error: return offset
+        case .emptyInput: return max(0, bytes.count - 1)
+        }
+    }
+}
+
+/// Parses YAML text into a node tree with line numbers, reporting a syntax error where it is.
+func parseYAML(_ text: String, file: String, into diagnostics: Diagnostics) -> Node? {
+    do {
+        guard let node = try Yams.compose(yaml: text) else {
+            diagnostics.add(file: file, line: nil, field: nil, problem: "the file holds no YAML document", expected: "a YAML mapping")
+            return nil
+        }
+        return node
+    } catch let error as YamlError {
+        diagnostics.add(file: file, line: error.line, field: nil, problem: "YAML syntax error: \(error.problem)", expected: "valid YAML")
+        return nil
+    } catch {
+        diagnostics.add(file: file, line: nil, field: nil, problem: "YAML error: \(error)", expected: "valid YAML")
+        return nil
+    }
+}
+
+extension YamlError {
+    var line: Int? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    var problem: String {
+        switch self {
+        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+             .composer(let context, let problem, _, _):
+            [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        case .reader(let problem, _, _, _): problem
+        default: String(describing: self)
+        }
+    }
+}
+
+func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let s): "'\(s.string.prefix(80))'"
+    case .mapping: "a mapping"
+    case .sequence: "a list"
+    case .alias: "an alias"
+    }
+}
+
+/// The fields of one YAML mapping, read with their line numbers. Every problem goes to the
+/// diagnostics, with the file, line and the field's path.
+struct Fields {
+    let file: String
+    let path: String
+    let line: Int?
+    private let values: [String: Node]
+    let diagnostics: Diagnostics
+
+    /// `nil` (with an issue) when `node` is not a mapping. Unknown and repeated keys are reported.
+    init?(_ node: Node, file: String, path: String, allowed: [String], diagnostics: Diagnostics) {
+        self.file = file
+        self.path = path
+        self.line = node.mark?.line
+        self.diagnostics = diagnostics
+        guard case .mapping(let mapping) = node else {
+            diagnostics.add(file: file, line: node.mark?.line, field: path.isEmpty ? nil : path,
+                            problem: "found \(describe(node))", expected: "a mapping of fields (\(allowed.joined(separator: ", ")))")
+            return nil
+        }
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard case .scalar(let k) = key else {
+                diagnostics.add(file: file, line: key.mark?.line, field: path.isEmpty ? nil : path,
+                                problem: "a key is \(describe(key))", expected: "field names")
+                continue
+            }
+            let name = k.string
+            let fieldPath = path.isEmpty ? name : "\(path).\(name)"
+            if !allowed.contains(name) {
+                diagnostics.add(file: file, line: key.mark?.line, field: fieldPath, problem: "unknown field '\(name)'",
+                                expected: "one of \(allowed.joined(separator: ", "))")
+            } else if values[name] != nil {
+                diagnostics.add(file: file, line: key.mark?.line, field: fieldPath, problem: "the field is given twice",
+                                expected: "each field once")
+            } else {
+                values[name] = value
+            }
+        }
+        self.values = values
+    }
+
+    func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    func node(_ key: String) -> Node? { values[key] }
+
+    func line(_ key: String) -> Int? { values[key]?.mark?.line ?? line }
+
+    func report(_ key: String, _ problem: String, expected: String? = nil, line: Int? = nil) {
+        diagnostics.add(file: file, line: line ?? self.line(key), field: fieldPath(key), problem: problem, expected: expected)
+    }
+
+    /// A text field, in Unicode NFC. A missing required field, a non-text value or empty text is reported.
+    func string(_ key: String, required: Bool = false, expected: String = "text") -> String? {
+        guard let node = values[key] else {
+            if required { report(key, "missing", expected: expected, line: line) }
+            return nil
+        }
+        guard case .scalar(let scalar) = node else {
+            report(key, "found \(describe(node))", expected: expected)
+            return nil
+        }
+        let text = scalar.string.precomposedStringWithCanonicalMapping
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            report(key, "empty", expected: expected)
+            return nil
+        }
+        return text
+    }
+
+    /// A list of texts (a single text is taken as a list of one).
+    func strings(_ key: String, expected: String = "a list of texts") -> [String]? {
+        guard let node = values[key] else { return nil }
+        switch node {
+        case .scalar(let scalar) where !scalar.string.isEmpty:
+            return [scalar.string.precomposedStringWithCanonicalMapping]
+        case .sequence(let sequence):
+            var result: [String] = []
+            for (i, item) in sequence.enumerated() {
+                guard case .scalar(let scalar) = item, !scalar.string.isEmpty else {
+                    diagnostics.add(file: file, line: item.mark?.line, field: "\(fieldPath(key))[\(i)]",
+                                    problem: "found \(describe(item))", expected: expected)
+                    continue
+                }
+                result.append(scalar.string.precomposedStringWithCanonicalMapping)
+            }
+            return result
+        default:
+            report(key, "found \(describe(node))", expected: expected)
+            return nil
+        }
+    }
+
+    /// `true` or `false`.
+    func bool(_ key: String) -> Bool? {
+        guard let node = values[key] else { return nil }
+        if case .scalar(let scalar) = node {
+            switch scalar.string {
+            case "true", "yes": return true
+            case "false", "no": return false
+            default: break
+            }
+        }
+        report(key, "found \(describe(node))", expected: "true or false")
+        return nil
+    }
+
+    /// A list of mappings, each read with `body`.
+    func list<T>(_ key: String, _ body: (Node, String) -> T?) -> [T]? {
+        guard let node = values[key] else { return nil }
+        guard case .sequence(let sequence) = node else {
+            report(key, "found \(describe(node))", expected: "a list")
+            return nil
+        }
+        return sequence.enumerated().compactMap { i, item in body(item, "\(fieldPath(key))[\(i)]") }
+    }
+
+    /// A mapping from text to text, e.g. `names: {en: …, fr: …}`.
+    func dictionary(_ key: String) -> [String: String]? {
+        guard let node = values[key] else { return nil }
+        guard case .mapping(let mapping) = node else {
+            report(key, "found \(describe(node))", expected: "a mapping of language codes to text")
+            return nil
+        }
+        var result: [String: String] = [:]
+        for (k, v) in mapping {
+            guard case .scalar(let ks) = k, case .scalar(let vs) = v else {
+                report(key, "an entry is not text", expected: "language code: text")
+                continue
+            }
+            result[ks.string] = vs.string.precomposedStringWithCanonicalMapping
+        }
+        return result
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import EventLog
+import Negotiation
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Append articles and curated events to the log, all or nothing.",
+        discussion: """
+            Reads SEEDS/catalog.yaml and the articles it lists, EVENTS/parties.yaml, \
+            EVENTS/tracks.yaml and every other *.yaml in EVENTS. Everything is checked first \
+            (each quote must be in its article); then articles and events are appended in one \
+            transaction. What is already recorded is not appended again.
+            """
+    )
+
+    @OptionGroup var log: LogOptions
+
+    @Argument(help: "The folder of articles and their catalog.yaml.")
+    var seeds = "seeds"
+
+    @Argument(help: "The folder of registries and event files.")
+    var events = "events"
+
+    func run() throws {
+        let corpus: Corpus
+        do {
+            corpus = try Corpus.load(seeds: seeds, events: events)
+        } catch {
+            refuse(error)
+        }
+        let store = NegotiationStore(log: try log.openForWriting())
+        let report: IngestReport
+        do {
+            report = try store.ingest(corpus)
+        } catch let error as CorpusError {
+            refuse(error)
+        }
+        if report.appendedNothing {
+            print("nothing appended: the log already holds these \(report.articlesAlreadyRecorded) articles and \(report.eventsAlreadyRecorded) events")
+        } else {
+            print("appended \(report.articlesAppended) articles and \(report.eventsAppended) events"
+                + (report.articlesAlreadyRecorded + report.eventsAlreadyRecorded > 0
+                    ? " (\(report.articlesAlreadyRecorded) articles and \(report.eventsAlreadyRecorded) events were already recorded)" : ""))
+        }
+        print("log: \(log.path), last sequence \(report.head.sequence), head \(report.head.hashHex)")
+    }
+
+    private func refuse(_ error: CorpusError) -> Never {
+        for issue in error.issues { printError("error: \(issue)") }
+        printError("refused: \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); nothing was appended")
+        Ingest.exit(withError: ExitCode(65))
+    }
+}

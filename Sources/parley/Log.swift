@@ -1,0 +1,84 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Negotiation
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the recorded events, in log order.",
+        discussion: "Shows each event's sequence, date, type, tracks, actor and counterparts, and article."
+    )
+
+    @OptionGroup var log: LogOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: ArgumentHelp("Only events on this track.", valueName: "track"))
+    var track: String?
+
+    @Option(help: ArgumentHelp("Only events of this type (\(EventType.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "type"))
+    var type: String?
+
+    func validate() throws {
+        if let type, EventType(rawValue: type) == nil {
+            throw ValidationError("unknown type '\(type)'; expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    struct Row: Encodable {
+        var sequence: UInt64
+        var id: String
+        var on: String?
+        var type: String
+        var tracks: [String]
+        var actor: String?
+        var counterparts: [String]
+        var place: String?
+        var planned: Bool
+        var proposal: String?
+        var article: String?
+        var quote: String?
+        var target: String?
+        var recorded: String
+    }
+
+    func run() throws {
+        let store = NegotiationStore(log: try log.openForReading())
+        let wantedType = type.flatMap(EventType.init(rawValue:))
+        let events = try store.contents().events.filter { recorded in
+            (track == nil || recorded.event.tracks.contains(track ?? "")) && (wantedType == nil || recorded.event.type == wantedType)
+        }
+        let rows = events.map { r in
+            Row(sequence: r.sequence, id: r.event.id, on: r.event.on?.description, type: r.event.type.rawValue,
+                tracks: r.event.tracks, actor: r.event.actor, counterparts: r.event.counterparts, place: r.event.place,
+                planned: r.event.planned, proposal: r.event.proposal, article: r.event.article, quote: r.event.quote,
+                target: r.event.target,
+                recorded: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(r.recordedAtMicroseconds) / 1e6)))
+        }
+        if output.json {
+            try printJSON(rows)
+            return
+        }
+        let table = rows.map { row -> [String] in
+            let who = [row.actor, row.counterparts.isEmpty ? nil : row.counterparts.joined(separator: ",")]
+                .compactMap { $0 }.joined(separator: " → ")
+            var what = row.type + (row.planned ? " (planned)" : "")
+            if let place = row.place { what += " @ \(place)" }
+            if let target = row.target { what += " of \(target)" }
+            return [String(row.sequence), row.on ?? "—", what, row.tracks.joined(separator: ","), who, row.article ?? "—"]
+        }
+        printTable(header: ["seq", "on", "type", "tracks", "actor → counterparts", "article"], rows: table)
+        print("\(rows.count) event\(rows.count == 1 ? "" : "s")")
+    }
+}
+
+/// Prints rows in aligned columns.
+func printTable(header: [String], rows: [[String]]) {
+    let all = [header] + rows
+    let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+    for row in all {
+        let cells = row.enumerated().map { i, cell in
+            i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+        }
+        print(cells.joined(separator: "  "))
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import EventLog
+import Foundation
+
+/// Where the log lives; every command takes it.
+struct LogOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The log's directory.",
+        discussion: "Defaults to $PARLEY_DB, else .parley in the current directory.",
+        valueName: "path"))
+    var db: String?
+
+    /// The directory in force: the flag, then `$PARLEY_DB`, then `.parley`.
+    var path: String {
+        if let db { return db }
+        if let env = ProcessInfo.processInfo.environment["PARLEY_DB"], !env.isEmpty { return env }
+        return ".parley"
+    }
+
+    /// Opens the log for writing, creating it if needed.
+    func openForWriting() throws -> EventLog {
+        try EventLog(directory: path)
+    }
+
+    /// Opens the log read-only: query commands never write.
+    func openForReading() throws -> EventLog {
+        do {
+            return try EventLog(directory: path, options: .init(readOnly: true))
+        } catch .noLog(let path) {
+            throw ValidationError("no Parley log at \(path): run `parley ingest` first, or pass --db")
+        }
+    }
+}
+
+/// The `--json` flag of query commands.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+}
+
+/// Writes JSON for `--json`: sorted keys, so output is stable, and no escaped slashes.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    print(String(decoding: data, as: UTF8.self))
+}
+
+/// Prints to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Parley: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley",
+        abstract: "An append-only, sourced log of ceasefire negotiations, and the state of every track on any date.",
+        subcommands: [Ingest.self, Log.self, Verify.self]
+    )
+}

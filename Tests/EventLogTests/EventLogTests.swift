@@ -1,0 +1,220 @@
+import Crypto
+import Foundation
+import LMDB
+import Testing
+import TestSupport
+
+@testable import EventLog
+
+@Suite("Event log")
+struct EventLogTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory("eventlog") }
+
+    func open(mapSize: Int = 64 << 20) throws -> EventLog {
+        var options = EventLog.Options()
+        options.initialMapSize = mapSize
+        return try EventLog(directory: directory.path, options: options)
+    }
+
+    static func record(_ n: Int, size: Int = 64) -> Record {
+        let text = "payload \(n) " + String(repeating: "x", count: max(0, size - 20))
+        return Record(id: "r-\(n)", payload: Array(text.utf8))
+    }
+
+    @Test func aHundredThousandEntriesReadBackBySequenceAndByScan() throws {
+        let log = try open()
+        for batch in 0..<100 {
+            let receipt = try log.append((0..<1_000).map { Self.record(batch * 1_000 + $0) })
+            #expect(receipt.appendedCount == 1_000)
+        }
+        #expect(try log.head().sequence == 100_000)
+        for n in [0, 1, 999, 1_000, 54_321, 99_999] {
+            let entry = try #require(try log.entry(at: UInt64(n + 1)))
+            #expect(entry.id == "r-\(n)")
+            #expect(entry.payload == Self.record(n).payload)
+        }
+        #expect(try log.entry(at: 100_001) == nil)
+        var expected: UInt64 = 1
+        try log.forEachEntry { view in
+            #expect(view.sequence == expected)
+            #expect(view.payload.elementsEqual(Self.record(Int(expected) - 1).payload))
+            expected += 1
+            return true
+        }
+        #expect(expected == 100_001)
+        let range = try log.entries(from: 500, through: 504)
+        #expect(range.map(\.sequence) == [500, 501, 502, 503, 504])
+        #expect(try log.verify().isIntact)
+    }
+
+    @Test func reopeningContinuesTheSequenceAndTheChain() throws {
+        let first: Head
+        do {
+            let log = try open()
+            first = try log.append([Self.record(1), Self.record(2)]).head
+        }
+        let log = try open()
+        #expect(try log.head() == first)
+        let receipt = try log.append([Self.record(3)])
+        #expect(receipt.outcomes == [.appended(3)])
+        let third = try #require(try log.entry(at: 3))
+        let expectedHash = third.payload.withUnsafeBytes { Layout.chainHash(previous: first.hash, sequence: 3, payload: $0) }
+        #expect(third.hash == Array(expectedHash))
+        #expect(try log.verify().isIntact)
+    }
+
+    @Test func reappendingTheSameRecordIsANoOp() throws {
+        let log = try open()
+        let before = try log.append([Self.record(1), Self.record(2)]).head
+        let again = try log.append([Self.record(2), Self.record(1), Self.record(3)])
+        #expect(again.outcomes == [.existing(2), .existing(1), .appended(3)])
+        #expect(again.appendedCount == 1)
+        let nothingNew = try log.append([Self.record(3)])
+        #expect(nothingNew.outcomes == [.existing(3)])
+        #expect(nothingNew.head == again.head)
+        #expect(before.sequence == 2)
+    }
+
+    @Test func aRecordRepeatedWithinOneBatchIsAppendedOnce() throws {
+        let log = try open()
+        let receipt = try log.append([Self.record(1), Self.record(1)])
+        #expect(receipt.outcomes == [.appended(1), .existing(1)])
+    }
+
+    @Test func anIDReusedWithOtherBytesIsRefusedNamingBothSequences() throws {
+        let log = try open()
+        try log.append([Self.record(1), Self.record(2)])
+        let head = try log.head()
+        let forged = Record(id: "r-1", payload: Array("other".utf8))
+        #expect(throws: EventLogError.idReusedWithOtherContent(id: "r-1", existing: 1, offered: 4)) {
+            try log.append([Self.record(3), forged])
+        }
+        #expect(try log.head() == head)
+        #expect(try log.entry(at: 3) == nil)
+        #expect(try log.sequence(of: "r-3") == nil)
+    }
+
+    @Test func aStaleExpectedSequenceIsAConflictAndWritesNothing() throws {
+        let log = try open()
+        try log.append([Self.record(1)], expectedLastSequence: 0)
+        try log.append([Self.record(2)], expectedLastSequence: 1)
+        let error = #expect(throws: EventLogError.self) {
+            try log.append([Self.record(3)], expectedLastSequence: 1)
+        }
+        #expect(error == .conflict(expected: 1, actual: 2))
+        #expect(error?.description.contains("another writer") == true)
+        #expect(try log.head().sequence == 2)
+    }
+
+    @Test func aBatchWithABadIDAppendsNothing() throws {
+        let log = try open()
+        let long = Record(id: String(repeating: "a", count: EventLog.maximumIDLength + 1), payload: [1])
+        #expect(throws: EventLogError.invalidID(long.id)) { try log.append([Self.record(1), long]) }
+        #expect(throws: EventLogError.invalidID("")) { try log.append([Record(id: "", payload: [1])]) }
+        #expect(try log.head() == .empty)
+    }
+
+    @Test func theLogGrowsFromA64KiBMapThroughThousandsOfAppends() throws {
+        let log = try open(mapSize: 64 << 10)
+        let start = log.environment.mapSize
+        for batch in 0..<50 {
+            try log.append((0..<100).map { Self.record(batch * 100 + $0, size: 300) })
+        }
+        #expect(log.environment.mapSize > start)
+        #expect(try log.head().sequence == 5_000)
+        #expect(try log.verify().entriesChecked == 5_000)
+    }
+
+    @Test func blobsAreStoredByTheirHash() throws {
+        let log = try open()
+        let text = Array("an article".utf8)
+        try log.append([Self.record(1)], blobs: [text, text])
+        let digest = Array(Crypto.SHA256.hash(data: text))
+        #expect(try log.blob(sha256: digest) == text)
+        #expect(try log.verify().blobsChecked == 1)
+    }
+
+    // MARK: Tampering, through the LMDB layer beneath the log
+
+    func tamper(_ body: (borrowing WriteTransaction, Database, Database, Database) throws -> Void) throws {
+        let env = try Environment(path: directory.path, databases: ["entries": [], "blobs": [], "meta": []])
+        try env.write { txn in
+            try body(txn, try env.database("entries"), try env.database("blobs"), try env.database("meta"))
+        }
+    }
+
+    func flipByte(atOffsetFromEnd offset: Int, ofEntry sequence: UInt64) throws {
+        try tamper { txn, entries, _, _ in
+            var value = try #require(try txn.get(Layout.key(sequence), in: entries))
+            value[value.count - offset] ^= 0x01
+            try txn.put(value, forKey: Layout.key(sequence), in: entries)
+        }
+    }
+
+    @Test func verifyFindsAFlippedPayloadByte() throws {
+        do {
+            let log = try open()
+            try log.append((1...20).map { Self.record($0) })
+        }
+        try flipByte(atOffsetFromEnd: 1, ofEntry: 7)
+        let report = try open().verify()
+        #expect(report.firstBadSequence == 7)
+        #expect(report.entriesChecked == 6)
+        #expect(!report.isIntact)
+    }
+
+    @Test func verifyFindsAFlippedHashByte() throws {
+        do {
+            let log = try open()
+            try log.append((1...20).map { Self.record($0) })
+        }
+        try tamper { txn, entries, _, _ in
+            var value = try #require(try txn.get(Layout.key(12), in: entries))
+            value[8 + 5] ^= 0x80  // inside the stored hash
+            try txn.put(value, forKey: Layout.key(12), in: entries)
+        }
+        let report = try open().verify()
+        #expect(report.firstBadSequence == 12)
+        #expect(report.problems.first?.message.contains("stored hash") == true)
+    }
+
+    @Test func verifyFindsAChangedBlob() throws {
+        let text = Array("an article".utf8)
+        do {
+            let log = try open()
+            try log.append([Self.record(1)], blobs: [text])
+        }
+        try tamper { txn, _, blobs, _ in
+            try txn.put(Array("an artiCle".utf8), forKey: Array(Crypto.SHA256.hash(data: text)), in: blobs)
+        }
+        let report = try open().verify()
+        #expect(report.firstBadSequence == nil)
+        #expect(report.problems.map(\.blob) == [hex(Crypto.SHA256.hash(data: text))])
+    }
+
+    @Test func aLogOfAnUnknownFormatIsRefused() throws {
+        do { _ = try open() }
+        try tamper { txn, _, _, meta in try txn.put(Array("99".utf8), forKey: Layout.formatKey, in: meta) }
+        let error = #expect(throws: EventLogError.self) { try open() }
+        #expect(error == .unsupportedFormat(path: directory.path, found: "99", supported: 1))
+        #expect(error?.description.contains("reads format 1") == true)
+    }
+
+    @Test func readingWhereThereIsNoLogSaysSo() throws {
+        let missing = directory.appending("nothing-here")
+        #expect(throws: EventLogError.noLog(path: missing)) {
+            try EventLog(directory: missing, options: .init(readOnly: true))
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing))
+    }
+
+    @Test func aFileWhereTheDirectoryShouldBeIsAClearError() throws {
+        let file = directory.appending("a-file")
+        #expect(FileManager.default.createFile(atPath: file, contents: Data([1])))
+        #expect(throws: EventLogError.directory(path: file, reason: "it is a file, not a directory")) {
+            try EventLog(directory: file)
+        }
+    }
+}
