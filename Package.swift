@@ -56,8 +56,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NegotiationTests",
-            dependencies: ["Negotiation", "EventLog", "LMDB", "TestSupport"],
-            resources: [.copy("Fixtures")]
+            dependencies: [
+                "Negotiation", "EventLog", "LMDB", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,12 @@ import Yams
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var file: String
     public var line: Int?
+    /// The path of the item in its file, e.g. `events[3]`.
+    public var path: String = ""
     public var description: String { line.map { "\(file):\($0)" } ?? file }
+
+    /// The path of one of the item's fields, e.g. `events[3].corrects`.
+    public func field(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 }
 
 /// A catalogued article with its exact bytes.
@@ -42,8 +47,8 @@ public struct Corpus: Sendable {
     public static func load(seeds: String, events: String) throws(CorpusError) -> Corpus {
         let diagnostics = Diagnostics()
         let registry = loadRegistry(events: events, diagnostics)
-        let articles = loadCatalog(seeds: seeds, diagnostics)
-        var reader = EventReader(registry: registry, articles: articles, diagnostics: diagnostics)
+        let (articles, refused) = loadCatalog(seeds: seeds, diagnostics)
+        var reader = EventReader(registry: registry, articles: articles, refusedArticles: refused, diagnostics: diagnostics)
         for file in eventFiles(in: events, diagnostics) {
             reader.readFile(path: (events as NSString).appendingPathComponent(file), shownAs: display(events, file))
         }
@@ -130,11 +135,14 @@ public struct Corpus: Sendable {
 
     static let catalogFields = ["id", "file", "outlet", "title", "language", "published", "precision", "sha256", "basis"]
 
-    private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics) -> [SourceArticle] {
+    /// The catalogued articles that could be read, and the ids of those that could not (already
+    /// reported, so that events citing them are not reported again).
+    private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics) -> ([SourceArticle], Set<String>) {
         let file = display(seeds, "catalog.yaml")
+        var refused = Set<String>()
         guard let root = document(file, diagnostics),
               let top = Fields(root, file: file, path: "", allowed: ["articles"], diagnostics: diagnostics)
-        else { return [] }
+        else { return ([], refused) }
         if !top.has("articles") { top.report("articles", "missing", expected: "a list of articles") }
         let articles: [SourceArticle] = top.list("articles") { node, path in
             guard let f = Fields(node, file: file, path: path, allowed: catalogFields, diagnostics: diagnostics) else { return nil }
@@ -167,24 +175,32 @@ public struct Corpus: Sendable {
             if let sha, !(sha.count == 64 && sha.allSatisfy(\.isHexDigit) && sha == sha.lowercased()) {
                 f.report("sha256", "'\(sha)' is not a SHA-256", expected: "64 lowercase hex digits")
             }
-            guard let id, let outlet, let title, let language, let published, let precision, let sha, let fileName else { return nil }
-            let path = display(seeds, fileName)
-            guard let (bytes, text) = readText(atPath: path, shownAs: path, into: diagnostics) else { return nil }
+            guard let id else { return nil }
+            guard let outlet, let title, let language, let published, let precision, let sha, let fileName else {
+                refused.insert(id)
+                return nil
+            }
+            let textPath = display(seeds, fileName)
+            guard let (bytes, text) = readText(atPath: textPath, shownAs: textPath, into: diagnostics) else {
+                refused.insert(id)
+                return nil
+            }
             let actual = hexString(SHA256.hash(data: bytes))
             if actual != sha {
                 f.report("sha256", "\(fileName) hashes to \(actual), not \(sha): the article's bytes changed",
                          expected: "the article exactly as catalogued")
+                refused.insert(id)
                 return nil
             }
             let article = Article(id: id, outlet: outlet, title: title, language: language, published: published,
                                   precision: precision, sha256: sha, basis: basis)
-            return SourceArticle(article: article, bytes: bytes, text: text, location: SourceLocation(file: file, line: f.line))
+            return SourceArticle(article: article, bytes: bytes, text: text, location: SourceLocation(file: file, line: f.line, path: path))
         } ?? []
         var seen = Set<String>()
         for a in articles where !seen.insert(a.article.id).inserted {
             diagnostics.add(file: file, line: a.location.line, field: "id", problem: "the article '\(a.article.id)' is catalogued twice", expected: "each article once")
         }
-        return articles
+        return (articles, refused)
     }
 }
 

@@ -5,13 +5,16 @@ import Yams
 struct EventReader {
     let registry: Registry
     let articles: [String: SourceArticle]
+    /// Catalogued articles that were refused: events citing them are not reported again.
+    let refusedArticles: Set<String>
     let diagnostics: Diagnostics
     private(set) var events: [SourceEvent] = []
     private var positions: [String: Int] = [:]
     private var matchers: [String: QuoteMatcher] = [:]
 
-    init(registry: Registry, articles: [SourceArticle], diagnostics: Diagnostics) {
+    init(registry: Registry, articles: [SourceArticle], refusedArticles: Set<String>, diagnostics: Diagnostics) {
         self.registry = registry
+        self.refusedArticles = refusedArticles
         self.articles = Dictionary(articles.map { ($0.article.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.diagnostics = diagnostics
     }
@@ -26,11 +29,11 @@ struct EventReader {
     static let typeNames = EventType.allCases.map(\.rawValue).joined(separator: ", ")
 
     mutating func readFile(path: String, shownAs file: String) {
-        guard let root = Corpus.document(file == path ? path : path, diagnostics),
+        guard let root = Corpus.document(path, diagnostics),
               let top = Fields(root, file: file, path: "", allowed: ["article", "events"], diagnostics: diagnostics)
         else { return }
         let defaultArticle = top.string("article", expected: "an article id from the catalog")
-        if let defaultArticle, articles[defaultArticle] == nil {
+        if let defaultArticle, articles[defaultArticle] == nil, !refusedArticles.contains(defaultArticle) {
             top.report("article", "unknown article '\(defaultArticle)'", expected: "an id from seeds/catalog.yaml")
         }
         guard top.has("events") else {
@@ -47,7 +50,7 @@ struct EventReader {
         if let earlier = positions[item.event.id] {
             let first = events[earlier]
             if first.event != item.event {
-                diagnostics.add(file: item.location.file, line: item.location.line, field: "id",
+                diagnostics.add(file: item.location.file, line: item.location.line, field: item.location.field("id"),
                                 problem: "the id '\(item.event.id)' is already used, with other content, at \(first.location)",
                                 expected: "a unique id per event")
             }
@@ -72,7 +75,8 @@ struct EventReader {
 
         var event = Event(id: id, type: type)
         event.note = f.string("note")
-        event.article = f.string("article", expected: "an article id from the catalog") ?? defaultArticle
+        let ownArticle = f.string("article", expected: "an article id from the catalog")
+        event.article = ownArticle ?? defaultArticle
         event.quote = f.string("quote", expected: "the article's own words")
 
         if type.isRecordFix {
@@ -80,7 +84,7 @@ struct EventReader {
         } else {
             readReport(&event, f)
         }
-        if let article = event.article, articles[article] == nil {
+        if let article = ownArticle, articles[article] == nil, !refusedArticles.contains(article) {
             f.report("article", "unknown article '\(article)'", expected: "an id from seeds/catalog.yaml")
         } else if !type.isRecordFix, event.article == nil {
             f.report("article", "missing", expected: "the source article's id, here or at the top of the file")
@@ -93,7 +97,7 @@ struct EventReader {
                          expected: "the article's exact words (only typographic differences are ignored)")
             }
         }
-        return SourceEvent(event: event, location: SourceLocation(file: file, line: f.line))
+        return SourceEvent(event: event, location: SourceLocation(file: file, line: f.line, path: path))
     }
 
     private mutating func matcher(for source: SourceArticle) -> QuoteMatcher {
@@ -268,11 +272,11 @@ struct EventReader {
             guard let target = item.event.target else { continue }
             if let position = positions[target] {
                 if position >= index {
-                    diagnostics.add(file: item.location.file, line: item.location.line, field: item.event.corrects != nil ? "corrects" : "retracts",
+                    diagnostics.add(file: item.location.file, line: item.location.line, field: item.location.field(item.event.corrects != nil ? "corrects" : "retracts"),
                                     problem: "'\(target)' comes after this \(item.event.type.rawValue)",
                                     expected: "a fix placed after the event it fixes")
                 } else if events[position].event.type.isRecordFix {
-                    diagnostics.add(file: item.location.file, line: item.location.line, field: item.event.corrects != nil ? "corrects" : "retracts",
+                    diagnostics.add(file: item.location.file, line: item.location.line, field: item.location.field(item.event.corrects != nil ? "corrects" : "retracts"),
                                     problem: "'\(target)' is itself a \(events[position].event.type.rawValue)",
                                     expected: "the id of a reported event")
                 }

@@ -72,14 +72,14 @@ public final class NegotiationStore: Sendable {
             let payload = try record.encoded()
             if let sequence = try sequence(of: record.entryID), let stored = try log.entry(at: sequence), stored.payload != payload {
                 issues.append(CorpusIssue(
-                    file: source.location.file, line: source.location.line, field: "id",
+                    file: source.location.file, line: source.location.line, field: source.location.field("id"),
                     problem: "event '\(source.event.id)' is already recorded, with other content, at sequence \(sequence)",
                     expected: "a new id, or a correction of '\(source.event.id)' (the log is append-only)"))
             }
             if let target = source.event.target, !inCorpus.contains(target), try sequence(of: "event/\(target)") == nil {
                 issues.append(CorpusIssue(
                     file: source.location.file, line: source.location.line,
-                    field: source.event.type == .correction ? "corrects" : "retracts",
+                    field: source.location.field(source.event.type == .correction ? "corrects" : "retracts"),
                     problem: "unknown event '\(target)': it is neither in the corpus nor in the log",
                     expected: "the id of a recorded event"))
             }

@@ -1,0 +1,53 @@
+import EventLog
+import Foundation
+import Negotiation
+import TestSupport
+
+/// A copy of the repository's corpus in a temporary directory, which a test may alter.
+struct CorpusCopy {
+    let directory: TemporaryDirectory
+    var seeds: String { directory.appending("seeds") }
+    var events: String { directory.appending("events") }
+    var db: String { directory.appending("db") }
+
+    init() throws {
+        directory = try TemporaryDirectory("corpus")
+        try Repository.copy(Repository.seeds, to: seeds)
+        try Repository.copy(Repository.events, to: events)
+    }
+
+    func load() throws -> Corpus { try Corpus.load(seeds: seeds, events: events) }
+
+    /// Loads the corpus and ingests it into the copy's log.
+    @discardableResult
+    func ingest() throws -> IngestReport {
+        let store = NegotiationStore(log: try EventLog(directory: db))
+        return try store.ingest(try load())
+    }
+
+    /// Applies a fixture: its `seeds/` and `events/` files replace or join the corpus's, and
+    /// its `catalog-append.yaml` is appended to the catalog.
+    func apply(fixture: String) throws {
+        let fm = FileManager.default
+        for folder in ["seeds", "events"] {
+            let source = fixture + "/" + folder
+            guard let names = try? fm.contentsOfDirectory(atPath: source) else { continue }
+            for name in names {
+                let target = directory.appending(folder + "/" + name)
+                try? fm.removeItem(atPath: target)
+                try fm.copyItem(atPath: source + "/" + name, toPath: target)
+            }
+        }
+        if let extra = fm.contents(atPath: fixture + "/catalog-append.yaml"),
+           let handle = FileHandle(forWritingAtPath: seeds + "/catalog.yaml") {
+            handle.seekToEndOfFile()
+            handle.write(extra)
+            handle.closeFile()
+        }
+    }
+
+    /// Problems as a person sees them, with the temporary folder's path removed.
+    func shown(_ error: CorpusError) -> [String] {
+        error.issues.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") }
+    }
+}

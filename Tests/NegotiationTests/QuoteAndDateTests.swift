@@ -1,0 +1,53 @@
+import Foundation
+import Negotiation
+import Testing
+
+@Suite("Quote matching")
+struct QuoteMatcherTests {
+    let article = QuoteMatcher(article: "Il a précisé qu' »on ne peut pas garantir la sécurité« et l’a dit\u{00A0}: « oui »\n\n  fin.")
+
+    @Test func typographicDifferencesAreIgnored() {
+        #expect(article.contains("qu' »on ne peut pas"))  // the malformed quotation, as printed
+        #expect(article.contains("et l'a dit : « oui » fin."))  // ’ as ', NBSP and runs of white space as one space
+        #expect(article.contains("l\u{2019}a   dit\u{202F}:"))
+        #expect(article.contains("pre\u{0301}cise\u{0301}"))  // decomposed accents, in NFC
+    }
+
+    @Test func nothingLooserIsAccepted() {
+        #expect(!article.contains("il a précisé"))  // case
+        #expect(!article.contains("Il a precise"))  // accents
+        #expect(!article.contains("qu'on ne peut pas"))  // punctuation
+        #expect(!article.contains("ne peut garantir"))  // a word left out
+        #expect(!article.contains(""))
+        #expect(!article.contains("   "))
+    }
+}
+
+@Suite("Dates")
+struct DateTests {
+    @Test func daysMonthsAndRangesParse() throws {
+        #expect(try ValidTime(parsing: "2025-03-11").description == "2025-03-11")
+        #expect(try ValidTime(parsing: "2025-03").last == Day(iso: "2025-03-31"))
+        #expect(try ValidTime(parsing: "2024-02").last == Day(iso: "2024-02-29"))
+        let range = try ValidTime(parsing: "2025-03-18..2025-04-11")
+        #expect(range.first == Day(iso: "2025-03-18"))
+        #expect(range.last == Day(iso: "2025-04-11"))
+        #expect(!range.isPrecise)
+        #expect(try ValidTime(parsing: "2025-03-18..2025-03-18") == .day(try #require(Day(iso: "2025-03-18"))))
+    }
+
+    @Test(arguments: ["2025-02-29", "2025-13-01", "2025-04-31", "2025-3-1", "11/03/2025", "", "2025-03-10..2025-03-01", "2025-00"])
+    func impossibleOrMalformedDatesAreRefused(_ text: String) {
+        #expect(throws: ValidTime.ParseError.self) { try ValidTime(parsing: text) }
+    }
+
+    @Test func ordinalsRoundTripAndWeekdaysAreRight() throws {
+        for ordinal in stride(from: -800_000, through: 800_000, by: 997) {
+            #expect(Day(ordinal: ordinal).ordinal == ordinal)
+        }
+        let thursday = try #require(Day(iso: "2025-03-13"))
+        #expect(thursday.weekday == 3)
+        #expect(thursday.ordinal == 20_160)
+        #expect(try #require(Day(iso: "2025-02-28")).adding(days: 1) == Day(iso: "2025-03-01"))
+    }
+}
