@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // The system's liblmdb, found through pkg-config.
@@ -29,13 +30,14 @@ let package = Package(
             name: "EventLog",
             dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Events, registries, corpus loading, ingest and (later) projections.
+        // Events, registries, corpus loading and ingest, projections, audit and export.
         .target(
             name: "Negotiation",
             dependencies: [
                 "EventLog",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         // The command-line tool: parses arguments, calls the library, prints.

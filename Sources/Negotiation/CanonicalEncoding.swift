@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// What one log entry holds: an article's catalog entry or an event.
@@ -6,17 +7,21 @@ import Foundation
 /// A payload is UTF-8 JSON (RFC 8259) with no insignificant white space, object keys sorted
 /// by their UTF-8 bytes, `/` unescaped, strings in Unicode NFC (the loader normalises them),
 /// dates as ISO 8601 text (`2025-03-11`, `2025-03`, `2025-03-18..2025-03-25`), and empty
-/// lists, `false` and absent fields omitted. `kind` is `article` or `event`; the other keys are
-/// the event-file and catalog field names. The same corpus therefore gives the same bytes,
-/// and two new logs of it the same head hash. The log entry's id is `article/<id>` or
-/// `event/<id>`.
+/// lists, `false` and absent fields omitted. `kind` is `registry`, `article` or `event`; the
+/// other keys are the registry, catalog and event-file field names. The same corpus therefore
+/// gives the same bytes, and two new logs of it the same head hash. The log entry's id is
+/// `registry/<sha256 of the payload>`, `article/<id>` or `event/<id>`.
 public enum LogRecord: Sendable, Hashable {
+    /// The parties and tracks in force from this record on.
+    case registry(Registry)
     case article(Article)
     case event(Event)
 
-    /// The log entry id.
-    public var entryID: String {
+    /// The log entry id. A registry's is its content hash, so an unchanged registry is not
+    /// recorded again and a changed one is.
+    public func entryID(payload: [UInt8]) -> String {
         switch self {
+        case .registry: "registry/\(hexString(SHA256.hash(data: payload)))"
         case .article(let a): "article/\(a.id)"
         case .event(let e): "event/\(e.id)"
         }
@@ -69,6 +74,7 @@ extension LogRecord: Codable {
         let c = try decoder.container(keyedBy: Keys.self)
         let kind: String = try c.need("kind")
         switch kind {
+        case "registry": self = .registry(Registry(parties: try c.need("parties"), tracks: try c.need("tracks")))
         case "article": self = .article(try Article(from: decoder))
         case "event": self = .event(try Event(from: decoder))
         default:
@@ -79,6 +85,10 @@ extension LogRecord: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         switch self {
+        case .registry(let r):
+            try c.put("registry", "kind")
+            try c.encode(r.parties, forKey: Keys("parties"))
+            try c.encode(r.tracks, forKey: Keys("tracks"))
         case .article(let a):
             try c.put("article", "kind")
             try a.encode(to: encoder)
@@ -147,6 +157,7 @@ extension Event: Codable {
         dropped = try c.take("dropped", default: [])
         place = try c.take("place")
         planned = try c.take("planned", default: false)
+        unconditional = try c.take("unconditional", default: false)
         article = try c.take("article")
         quote = try c.take("quote")
         note = try c.take("note")
@@ -171,6 +182,7 @@ extension Event: Codable {
         try c.put(dropped, "dropped")
         try c.put(place, "place")
         try c.put(planned, "planned")
+        try c.put(unconditional, "unconditional")
         try c.put(article, "article")
         try c.put(quote, "quote")
         try c.put(note, "note")

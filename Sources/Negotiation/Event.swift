@@ -48,6 +48,8 @@ public struct Event: Sendable, Hashable {
     public var place: String?
     /// A meeting or summit announced, not held.
     public var planned: Bool = false
+    /// An acceptance that drops every condition its party had set.
+    public var unconditional: Bool = false
     /// The source article's id.
     public var article: String?
     /// Verbatim words of the article.

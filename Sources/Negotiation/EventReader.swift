@@ -21,7 +21,7 @@ struct EventReader {
 
     static let eventFields = [
         "id", "type", "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped",
-        "place", "planned", "article", "quote", "note", "corrects", "set", "retracts", "reason",
+        "place", "planned", "unconditional", "article", "quote", "note", "corrects", "set", "retracts", "reason",
     ]
     static let changeFields = [
         "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped", "place", "planned", "quote",
@@ -116,6 +116,9 @@ struct EventReader {
         if type != .meeting, f.has("planned") {
             f.report("planned", "only meetings take this field", expected: "no 'planned' on a \(type.rawValue)")
         }
+        if type != .acceptance, f.has("unconditional") {
+            f.report("unconditional", "only acceptances take this field", expected: "no 'unconditional' on a \(type.rawValue)")
+        }
         if !f.has("quote") { f.report("quote", "missing", expected: "the article's words that report the event", line: f.line) }
 
         event.tracks = tracks(f, "tracks") ?? []
@@ -138,6 +141,10 @@ struct EventReader {
         event.dropped = f.strings("dropped") ?? []
         event.place = f.string("place")
         event.planned = f.bool("planned") ?? false
+        event.unconditional = f.bool("unconditional") ?? false
+        if event.unconditional, !event.conditions.isEmpty {
+            f.report("unconditional", "an unconditional acceptance lists conditions", expected: "either unconditional: true or conditions")
+        }
         checkNotAfterPublication(event, f)
     }
 

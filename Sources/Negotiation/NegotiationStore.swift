@@ -10,10 +10,19 @@ public struct RecordedEvent: Sendable, Hashable {
     public var recordedAtMicroseconds: Int64
     /// The entry's chain hash, lowercase hex.
     public var hash: String
+
+    public init(event: Event, sequence: UInt64, recordedAtMicroseconds: Int64, hash: String) {
+        self.event = event
+        self.sequence = sequence
+        self.recordedAtMicroseconds = recordedAtMicroseconds
+        self.hash = hash
+    }
 }
 
 /// What one ingest did.
 public struct IngestReport: Sendable, Hashable {
+    /// Whether the registries differed from the last recorded ones, and were recorded.
+    public var registryAppended = false
     public var articlesAppended = 0
     public var articlesAlreadyRecorded = 0
     public var eventsAppended = 0
@@ -21,7 +30,7 @@ public struct IngestReport: Sendable, Hashable {
     public var head = Head.empty
 
     /// True when the corpus was already wholly in the log.
-    public var appendedNothing: Bool { articlesAppended == 0 && eventsAppended == 0 }
+    public var appendedNothing: Bool { !registryAppended && articlesAppended == 0 && eventsAppended == 0 }
 }
 
 /// Why the store refused an operation.
@@ -59,18 +68,24 @@ public final class NegotiationStore: Sendable {
     @discardableResult
     public func ingest(_ corpus: Corpus) throws -> IngestReport {
         var records: [Record] = []
-        var kinds: [Bool] = []  // true for an article, per record
+        var kinds: [Bool?] = []  // per record: true for an article, false for an event, nil for the registry
         let inCorpus = Set(corpus.events.map(\.event.id))
         var issues: [CorpusIssue] = []
+        let registry = LogRecord.registry(corpus.registry)
+        let registryPayload = try registry.encoded()
+        records.append(Record(id: registry.entryID(payload: registryPayload), payload: registryPayload))
+        kinds.append(nil)
         for source in corpus.articles {
             let record = LogRecord.article(source.article)
-            records.append(Record(id: record.entryID, payload: try record.encoded()))
+            let payload = try record.encoded()
+            records.append(Record(id: record.entryID(payload: payload), payload: payload))
             kinds.append(true)
         }
         for source in corpus.events {
             let record = LogRecord.event(source.event)
             let payload = try record.encoded()
-            if let sequence = try sequence(of: record.entryID), let stored = try log.entry(at: sequence), stored.payload != payload {
+            let id = record.entryID(payload: payload)
+            if let sequence = try sequence(of: id), let stored = try log.entry(at: sequence), stored.payload != payload {
                 issues.append(CorpusIssue(
                     file: source.location.file, line: source.location.line, field: source.location.field("id"),
                     problem: "event '\(source.event.id)' is already recorded, with other content, at sequence \(sequence)",
@@ -83,7 +98,7 @@ public final class NegotiationStore: Sendable {
                     problem: "unknown event '\(target)': it is neither in the corpus nor in the log",
                     expected: "the id of a recorded event"))
             }
-            records.append(Record(id: record.entryID, payload: payload))
+            records.append(Record(id: id, payload: payload))
             kinds.append(false)
         }
         guard issues.isEmpty else { throw CorpusError(issues) }
@@ -97,6 +112,8 @@ public final class NegotiationStore: Sendable {
         var report = IngestReport(head: receipt.head)
         for (outcome, isArticle) in zip(receipt.outcomes, kinds) {
             switch (outcome, isArticle) {
+            case (.appended, nil): report.registryAppended = true
+            case (.existing, nil): break
             case (.appended, true): report.articlesAppended += 1
             case (.existing, true): report.articlesAlreadyRecorded += 1
             case (.appended, false): report.eventsAppended += 1
@@ -128,10 +145,28 @@ public final class NegotiationStore: Sendable {
 
     /// All recorded events in log order, and all recorded articles by id.
     public func contents() throws -> (events: [RecordedEvent], articles: [String: Article]) {
+        let history = try history()
+        return (history.reports + history.fixes, history.articles)
+    }
+
+    /// The whole record, read once, for projections: the last registry recorded, the articles
+    /// and the events.
+    public func history() throws -> History {
         var events: [RecordedEvent] = []
         var articles: [String: Article] = [:]
-        try forEachRecord { record, view in
+        var registry: Registry?
+        let head: Head
+        do { head = try log.head() } catch { throw StoreError.log(error) }
+        try log.forEachEntry(through: head.sequence) { view in
+            let record: LogRecord
+            do {
+                record = try LogRecord.decode(view.payload)
+            } catch {
+                throw StoreError.undecodable(sequence: view.sequence, reason: String(describing: error))
+            }
             switch record {
+            case .registry(let r):
+                registry = r
             case .article(let article):
                 articles[article.id] = article
             case .event(let event):
@@ -139,8 +174,10 @@ public final class NegotiationStore: Sendable {
                                             recordedAtMicroseconds: view.recordedAtMicroseconds,
                                             hash: hexString(view.hash)))
             }
+            return true
         }
-        return (events, articles)
+        guard let registry else { throw ProjectionError.noRegistry }
+        return History(registry: registry, articles: articles, events: events.sorted { $0.sequence < $1.sequence }, head: head)
     }
 
     /// The text of a recorded article, from the log's content-addressed store.

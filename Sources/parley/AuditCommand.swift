@@ -1,0 +1,120 @@
+import ArgumentParser
+import Negotiation
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "How a proposal changed: each step with its source, and the log's own fixes apart.",
+        discussion: """
+            For each event that concerns the proposal: the date, the event, the party, what \
+            changed (terms and conditions added + and removed −, positions before → after), the \
+            article and its quote, the log sequence and hash prefix. Corrections and \
+            retractions of those events are listed as fixes of our record, not as changes in \
+            the negotiation. With --from and --to, also the net change between the two days.
+            """
+    )
+
+    @OptionGroup var log: LogOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("The proposal id, e.g. truce-30-day/us-jeddah.", valueName: "proposal"))
+    var proposal: String
+
+    @Option(help: ArgumentHelp("Only steps from this day on.", valueName: "YYYY-MM-DD"))
+    var from: Day?
+
+    @Option(help: ArgumentHelp("Only steps up to this day (default: today).", valueName: "YYYY-MM-DD"))
+    var to: Day?
+
+    func validate() throws {
+        if let from, let to, to < from { throw ValidationError("--to (\(to)) is before --from (\(from))") }
+    }
+
+    func run() throws {
+        let history = try readHistory(log)
+        let audit = try history.audit(proposal, asOf: .today, from: from, to: to)
+        let articles = history.articles
+        if output.json {
+            try printJSON(AuditJSON(audit, articles: articles))
+            return
+        }
+        print("audit of \(audit.proposal) (track \(audit.track)): \(audit.steps.count) step\(audit.steps.count == 1 ? "" : "s")")
+        for (i, step) in audit.steps.enumerated() {
+            let e = step.event.event
+            print("")
+            print("\(i + 1). \(e.on?.description ?? "") \(e.type.rawValue) by \(e.actor ?? "?")  [\(e.id)]")
+            for line in describe(step.change) { print("   " + line) }
+            if let id = e.article {
+                let a = articles[id]
+                print("   source: \(id)" + (a.map { ", \($0.outlet), published \($0.published)" } ?? ""))
+            }
+            if let quote = e.quote { print("   « \(quote) »") }
+            print("   log: sequence \(step.event.sequence), hash \(step.event.hash.prefix(12))")
+            if !step.fixedBy.isEmpty { print("   our record of it was fixed by: \(step.fixedBy.joined(separator: ", "))") }
+        }
+        if !audit.fixes.isEmpty {
+            print("")
+            print("our record was fixed (not a change in the negotiation):")
+            for fix in audit.fixes {
+                let e = fix.event
+                let what = e.type == .retraction ? "retracted" : "corrected"
+                print("  - sequence \(fix.sequence), hash \(fix.hash.prefix(12)): \(e.target ?? "?") \(what) by \(e.id): \(e.reason ?? "")")
+            }
+        }
+        if let net = audit.net {
+            print("")
+            print("net change from \(net.from) to \(net.to):")
+            let lines = describe(net.change)
+            for line in lines.isEmpty ? ["nothing changed"] : lines { print("   " + line) }
+        }
+    }
+
+    private func describe(_ c: Change) -> [String] {
+        var lines: [String] = []
+        lines += c.termsAdded.map { "+ term: \($0)" }
+        lines += c.termsRemoved.map { "− term: \($0)" }
+        lines += c.conditionsAdded.map { "+ condition \($0)" }
+        lines += c.conditionsRemoved.map { "− condition \($0)" }
+        lines += c.positions.map { "\($0.party): \($0.before.rawValue) → \($0.after.rawValue)" }
+        if c.statusBefore != c.statusAfter { lines.append("status: \(c.statusBefore.rawValue) → \(c.statusAfter.rawValue)") }
+        return lines
+    }
+}
+
+/// The `--json` shape of an audit.
+struct AuditJSON: Encodable {
+    struct Step: Encodable {
+        var on: String, event: String, type: String, party: String?
+        var change: Change
+        var article: String?, quote: String?, sequence: UInt64, hash: String
+        var fixedBy: [String]
+    }
+    struct Fix: Encodable {
+        var event: String, type: String, target: String?, reason: String?, sequence: UInt64, hash: String
+    }
+    struct Net: Encodable {
+        var from: Day, to: Day, change: Change
+    }
+
+    var proposal: String
+    var track: String
+    var steps: [Step]
+    var recordFixes: [Fix]
+    var net: Net?
+
+    init(_ audit: Audit, articles: [String: Article]) {
+        proposal = audit.proposal
+        track = audit.track
+        steps = audit.steps.map { s in
+            let e = s.event.event
+            return Step(on: e.on?.description ?? "", event: e.id, type: e.type.rawValue, party: e.actor, change: s.change,
+                        article: e.article, quote: e.quote, sequence: s.event.sequence, hash: String(s.event.hash.prefix(12)),
+                        fixedBy: s.fixedBy)
+        }
+        recordFixes = audit.fixes.map { f in
+            Fix(event: f.event.id, type: f.event.type.rawValue, target: f.event.target, reason: f.event.reason,
+                sequence: f.sequence, hash: String(f.hash.prefix(12)))
+        }
+        net = audit.net.map { Net(from: $0.from, to: $0.to, change: $0.change) }
+    }
+}

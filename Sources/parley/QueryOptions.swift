@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Negotiation
+
+extension Day: ExpressibleByArgument {
+    public init?(argument: String) { self.init(iso: argument) }
+    public static var defaultValueDescription: String { "YYYY-MM-DD" }
+}
+
+extension Day {
+    /// Today in UTC.
+    static var today: Day {
+        Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}
+
+/// `--as-of` and `--known-on`, shared by the query commands.
+struct QueryOptions: ParsableArguments {
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(
+        "Fold the events that happened on or before this day (default: today).", valueName: "YYYY-MM-DD"))
+    var asOf: Day?
+
+    @Option(name: .customLong("known-on"), help: ArgumentHelp(
+        "Keep only events whose article was published on or before this day.", valueName: "YYYY-MM-DD"))
+    var knownOn: Day?
+
+    var query: Query { Query(asOf: asOf ?? .today, knownOn: knownOn) }
+}
+
+/// Opens the log read-only and reads the whole record once.
+func readHistory(_ log: LogOptions) throws -> History {
+    try NegotiationStore(log: try log.openForReading()).history()
+}
+
+/// Track names in a language, falling back to English, then the id.
+func name(of track: String, in history: History, language: String = "en") -> String {
+    let names = history.registry.track(track)?.names ?? [:]
+    return names[language] ?? names["en"] ?? track
+}
