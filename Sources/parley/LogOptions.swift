@@ -27,9 +27,15 @@ struct LogOptions: ParsableArguments {
         do {
             return try EventLog(directory: path, options: .init(readOnly: true))
         } catch .noLog(let path) {
-            throw ValidationError("no Parley log at \(path): run `parley ingest` first, or pass --db")
+            throw CommandError("no Parley log at \(path): run `parley ingest` first, or pass --db")
         }
     }
+}
+
+/// An error the tool reports in a sentence, without the usage text.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// The `--json` flag of query commands.
