@@ -20,19 +20,11 @@ struct AuditCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The proposal id, e.g. truce-30-day/us-jeddah.", valueName: "proposal"))
     var proposal: String
 
-    @Option(help: ArgumentHelp("Only steps from this day on.", valueName: "YYYY-MM-DD"))
-    var from: Day?
-
-    @Option(help: ArgumentHelp("Only steps up to this day (default: today).", valueName: "YYYY-MM-DD"))
-    var to: Day?
-
-    func validate() throws {
-        if let from, let to, to < from { throw ValidationError("--to (\(to)) is before --from (\(from))") }
-    }
+    @OptionGroup var range: DateRangeOptions
 
     func run() throws {
         let history = try readHistory(log)
-        let audit = try history.audit(proposal, asOf: .today, from: from, to: to)
+        let audit = try history.audit(proposal, asOf: .today, from: range.from, to: range.to)
         let articles = history.articles
         if output.json {
             try printJSON(AuditJSON(audit, articles: articles))

@@ -17,32 +17,25 @@ struct Export: ParsableCommand {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("One row per track on this day (default: today).", valueName: "YYYY-MM-DD"))
     var asOf: Day?
 
-    @Option(help: ArgumentHelp("The series' first day (with --to and --every).", valueName: "YYYY-MM-DD"))
-    var from: Day?
-
-    @Option(help: ArgumentHelp("The series' last day (with --from and --every).", valueName: "YYYY-MM-DD"))
-    var to: Day?
+    @OptionGroup(title: "A series (all three together)") var range: DateRangeOptions
 
     @Option(help: ArgumentHelp("The series' step: day, week or month.", valueName: "day|week|month"))
     var every: String?
 
-    @Option(name: .customLong("known-on"), help: ArgumentHelp(
-        "Keep only events whose article was published on or before this day.", valueName: "YYYY-MM-DD"))
-    var knownOn: Day?
+    @OptionGroup var known: KnownOnOption
 
     @Option(help: ArgumentHelp("Write the CSV to this file instead of standard output.", valueName: "file"))
     var output: String?
 
     func validate() throws {
-        let series = from != nil || to != nil || every != nil
+        let series = range.from != nil || range.to != nil || every != nil
         if series {
-            guard let from, let to, let every else {
+            guard range.from != nil, range.to != nil, let every else {
                 throw ValidationError("a series needs all of --from, --to and --every")
             }
             guard Cadence(rawValue: every) != nil else {
                 throw ValidationError("--every '\(every)': expected day, week or month")
             }
-            if to < from { throw ValidationError("--to (\(to)) is before --from (\(from))") }
             if asOf != nil { throw ValidationError("give either --as-of or a series (--from, --to, --every), not both") }
         }
     }
@@ -50,11 +43,12 @@ struct Export: ParsableCommand {
     func run() throws {
         let history = try readHistory(log)
         let days: [Day]
-        if let from, let to, let cadence = every.flatMap(Cadence.init(rawValue:)) {
+        if let from = range.from, let to = range.to, let cadence = every.flatMap(Cadence.init(rawValue:)) {
             days = cadence.days(from: from, to: to)
         } else {
             days = [asOf ?? .today]
         }
+        let knownOn = known.knownOn
         let csv = try CSVExport.render(try history.series(days, knownOn: knownOn), knownOn: knownOn, head: history.head)
         if let output {
             try Data(csv.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

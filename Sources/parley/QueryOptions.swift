@@ -14,17 +14,35 @@ extension Day {
     }
 }
 
-/// `--as-of` and `--known-on`, shared by the query commands.
+/// `--known-on`, shared by the query commands.
+struct KnownOnOption: ParsableArguments {
+    @Option(name: .customLong("known-on"), help: ArgumentHelp(
+        "Keep only events whose article was published on or before this day.", valueName: "YYYY-MM-DD"))
+    var knownOn: Day?
+}
+
+/// `--as-of` and `--known-on`.
 struct QueryOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp(
         "Fold the events that happened on or before this day (default: today).", valueName: "YYYY-MM-DD"))
     var asOf: Day?
 
-    @Option(name: .customLong("known-on"), help: ArgumentHelp(
-        "Keep only events whose article was published on or before this day.", valueName: "YYYY-MM-DD"))
-    var knownOn: Day?
+    @OptionGroup var known: KnownOnOption
 
-    var query: Query { Query(asOf: asOf ?? .today, knownOn: knownOn) }
+    var query: Query { Query(asOf: asOf ?? .today, knownOn: known.knownOn) }
+}
+
+/// `--from` and `--to`, checked to be in order.
+struct DateRangeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("From this day on.", valueName: "YYYY-MM-DD"))
+    var from: Day?
+
+    @Option(help: ArgumentHelp("Up to this day (default: today).", valueName: "YYYY-MM-DD"))
+    var to: Day?
+
+    func validate() throws {
+        if let from, let to, to < from { throw ValidationError("--to (\(to)) is before --from (\(from))") }
+    }
 }
 
 /// Opens the log read-only and reads the whole record once.

@@ -12,19 +12,8 @@ struct Timeline: ParsableCommand {
     @Option(help: ArgumentHelp("The track.", valueName: "track"))
     var track: String
 
-    @Option(help: ArgumentHelp("Only events from this day on.", valueName: "YYYY-MM-DD"))
-    var from: Day?
-
-    @Option(help: ArgumentHelp("Only events up to this day (default: today).", valueName: "YYYY-MM-DD"))
-    var to: Day?
-
-    @Option(name: .customLong("known-on"), help: ArgumentHelp(
-        "Keep only events whose article was published on or before this day.", valueName: "YYYY-MM-DD"))
-    var knownOn: Day?
-
-    func validate() throws {
-        if let from, let to, to < from { throw ValidationError("--to (\(to)) is before --from (\(from))") }
-    }
+    @OptionGroup var range: DateRangeOptions
+    @OptionGroup var known: KnownOnOption
 
     struct StepJSON: Encodable {
         var sequence: UInt64, id: String, on: String, type: String, actor: String?, counterparts: [String]
@@ -33,7 +22,8 @@ struct Timeline: ParsableCommand {
 
     func run() throws {
         let history = try readHistory(log)
-        let steps = try history.timeline(Query(asOf: to ?? .today, knownOn: knownOn), track: track, from: from)
+        let query = Query(asOf: range.to ?? .today, knownOn: known.knownOn)
+        let steps = try history.timeline(query, track: track, from: range.from)
         if output.json {
             try printJSON(steps.map { s in
                 let e = s.event.event
