@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Yams
 
 /// Where something was read from.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
@@ -126,9 +125,9 @@ public struct Corpus: Sendable {
         }
     }
 
-    static func document(_ file: String, _ diagnostics: Diagnostics) -> Node? {
-        guard let (_, text) = readText(atPath: file, shownAs: file, into: diagnostics) else { return nil }
-        return parseYAML(text, file: file, into: diagnostics)
+    static func document(_ file: String, _ diagnostics: Diagnostics) -> YAMLNode? {
+        guard let (bytes, _) = readText(atPath: file, shownAs: file, into: diagnostics) else { return nil }
+        return parseYAML(bytes, file: file, into: diagnostics)
     }
 
     // MARK: Catalog

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Reads and checks event files against the registries and the catalogued articles.
 struct EventReader {
@@ -60,7 +59,7 @@ struct EventReader {
         events.append(item)
     }
 
-    private mutating func readEvent(_ node: Node, file: String, path: String, defaultArticle: String?) -> SourceEvent? {
+    private mutating func readEvent(_ node: YAMLNode, file: String, path: String, defaultArticle: String?) -> SourceEvent? {
         guard let f = Fields(node, file: file, path: path, allowed: Self.eventFields, diagnostics: diagnostics) else { return nil }
         let id = f.string("id", required: true, expected: "a unique event id (lowercase letters, digits, '-')")
         if let id, !isSlug(id) {
@@ -242,8 +241,8 @@ struct EventReader {
 
     private func terms(_ f: Fields, _ key: String) -> [Term]? {
         f.list(key) { node, path in
-            if case .scalar(let s) = node, !s.string.isEmpty {
-                return Term(label: s.string.precomposedStringWithCanonicalMapping)
+            if case .scalar(let text, _) = node, !text.isEmpty {
+                return Term(label: nfc(text))
             }
             guard let t = Fields(node, file: f.file, path: path, allowed: ["label", "fr", "en", "de", "es", "it", "ru", "uk"], diagnostics: diagnostics),
                   let label = t.string("label", required: true, expected: "a short English label")

@@ -22,7 +22,7 @@ public struct QuoteMatcher: Sendable {
     public static func normalize(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
-        for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars {
+        for scalar in nfc(text).unicodeScalars {
             switch scalar {
             case "\u{00A0}", "\u{202F}":
                 pendingSpace = true

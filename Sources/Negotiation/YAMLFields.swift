@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Collects the problems found while reading a corpus, so that all of them are reported at once.
 final class Diagnostics {
@@ -52,48 +51,25 @@ private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
     }
 }
 
-/// Parses YAML text into a node tree with line numbers, reporting a syntax error where it is.
-func parseYAML(_ text: String, file: String, into diagnostics: Diagnostics) -> Node? {
+/// Parses YAML into a node tree with line numbers, reporting a syntax error where it is.
+func parseYAML(_ bytes: [UInt8], file: String, into diagnostics: Diagnostics) -> YAMLNode? {
     do {
-        guard let node = try Yams.compose(yaml: text) else {
+        guard let node = try YAMLNode.parse(bytes) else {
             diagnostics.add(file: file, line: nil, field: nil, problem: "the file holds no YAML document", expected: "a YAML mapping")
             return nil
         }
         return node
-    } catch let error as YamlError {
+    } catch {
         diagnostics.add(file: file, line: error.line, field: nil, problem: "YAML syntax error: \(error.problem)", expected: "valid YAML")
         return nil
-    } catch {
-        diagnostics.add(file: file, line: nil, field: nil, problem: "YAML error: \(error)", expected: "valid YAML")
-        return nil
     }
 }
 
-extension YamlError {
-    var line: Int? {
-        switch self {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        default: nil
-        }
-    }
-
-    var problem: String {
-        switch self {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
-             .composer(let context, let problem, _, _):
-            [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
-        case .reader(let problem, _, _, _): problem
-        default: String(describing: self)
-        }
-    }
-}
-
-func describe(_ node: Node) -> String {
+func describe(_ node: YAMLNode) -> String {
     switch node {
-    case .scalar(let s): "'\(s.string.prefix(80))'"
+    case .scalar(let text, _): "'\(text.prefix(80))'"
     case .mapping: "a mapping"
     case .sequence: "a list"
-    case .alias: "an alias"
     }
 }
 
@@ -103,34 +79,33 @@ struct Fields {
     let file: String
     let path: String
     let line: Int?
-    private let values: [String: Node]
+    private let values: [String: YAMLNode]
     let diagnostics: Diagnostics
 
     /// `nil` (with an issue) when `node` is not a mapping. Unknown and repeated keys are reported.
-    init?(_ node: Node, file: String, path: String, allowed: [String], diagnostics: Diagnostics) {
+    init?(_ node: YAMLNode, file: String, path: String, allowed: [String], diagnostics: Diagnostics) {
         self.file = file
         self.path = path
-        self.line = node.mark?.line
+        self.line = node.line
         self.diagnostics = diagnostics
-        guard case .mapping(let mapping) = node else {
-            diagnostics.add(file: file, line: node.mark?.line, field: path.isEmpty ? nil : path,
+        guard case .mapping(let mapping, _) = node else {
+            diagnostics.add(file: file, line: node.line, field: path.isEmpty ? nil : path,
                             problem: "found \(describe(node))", expected: "a mapping of fields (\(allowed.joined(separator: ", ")))")
             return nil
         }
-        var values: [String: Node] = [:]
+        var values: [String: YAMLNode] = [:]
         for (key, value) in mapping {
-            guard case .scalar(let k) = key else {
-                diagnostics.add(file: file, line: key.mark?.line, field: path.isEmpty ? nil : path,
+            guard case .scalar(let name, _) = key else {
+                diagnostics.add(file: file, line: key.line, field: path.isEmpty ? nil : path,
                                 problem: "a key is \(describe(key))", expected: "field names")
                 continue
             }
-            let name = k.string
             let fieldPath = path.isEmpty ? name : "\(path).\(name)"
             if !allowed.contains(name) {
-                diagnostics.add(file: file, line: key.mark?.line, field: fieldPath, problem: "unknown field '\(name)'",
+                diagnostics.add(file: file, line: key.line, field: fieldPath, problem: "unknown field '\(name)'",
                                 expected: "one of \(allowed.joined(separator: ", "))")
             } else if values[name] != nil {
-                diagnostics.add(file: file, line: key.mark?.line, field: fieldPath, problem: "the field is given twice",
+                diagnostics.add(file: file, line: key.line, field: fieldPath, problem: "the field is given twice",
                                 expected: "each field once")
             } else {
                 values[name] = value
@@ -143,9 +118,9 @@ struct Fields {
 
     func has(_ key: String) -> Bool { values[key] != nil }
 
-    func node(_ key: String) -> Node? { values[key] }
+    func node(_ key: String) -> YAMLNode? { values[key] }
 
-    func line(_ key: String) -> Int? { values[key]?.mark?.line ?? line }
+    func line(_ key: String) -> Int? { values[key]?.line ?? line }
 
     func report(_ key: String, _ problem: String, expected: String? = nil, line: Int? = nil) {
         diagnostics.add(file: file, line: line ?? self.line(key), field: fieldPath(key), problem: problem, expected: expected)
@@ -157,11 +132,11 @@ struct Fields {
             if required { report(key, "missing", expected: expected, line: line) }
             return nil
         }
-        guard case .scalar(let scalar) = node else {
+        guard case .scalar(let raw, _) = node else {
             report(key, "found \(describe(node))", expected: expected)
             return nil
         }
-        let text = scalar.string.precomposedStringWithCanonicalMapping
+        let text = nfc(raw)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             report(key, "empty", expected: expected)
             return nil
@@ -173,17 +148,17 @@ struct Fields {
     func strings(_ key: String, expected: String = "a list of texts") -> [String]? {
         guard let node = values[key] else { return nil }
         switch node {
-        case .scalar(let scalar) where !scalar.string.isEmpty:
-            return [scalar.string.precomposedStringWithCanonicalMapping]
-        case .sequence(let sequence):
+        case .scalar(let text, _) where !text.isEmpty:
+            return [nfc(text)]
+        case .sequence(let sequence, _):
             var result: [String] = []
             for (i, item) in sequence.enumerated() {
-                guard case .scalar(let scalar) = item, !scalar.string.isEmpty else {
-                    diagnostics.add(file: file, line: item.mark?.line, field: "\(fieldPath(key))[\(i)]",
+                guard case .scalar(let text, _) = item, !text.isEmpty else {
+                    diagnostics.add(file: file, line: item.line, field: "\(fieldPath(key))[\(i)]",
                                     problem: "found \(describe(item))", expected: expected)
                     continue
                 }
-                result.append(scalar.string.precomposedStringWithCanonicalMapping)
+                result.append(nfc(text))
             }
             return result
         default:
@@ -195,8 +170,8 @@ struct Fields {
     /// `true` or `false`.
     func bool(_ key: String) -> Bool? {
         guard let node = values[key] else { return nil }
-        if case .scalar(let scalar) = node {
-            switch scalar.string {
+        if case .scalar(let text, _) = node {
+            switch text {
             case "true", "yes": return true
             case "false", "no": return false
             default: break
@@ -207,9 +182,9 @@ struct Fields {
     }
 
     /// A list of mappings, each read with `body`.
-    func list<T>(_ key: String, _ body: (Node, String) -> T?) -> [T]? {
+    func list<T>(_ key: String, _ body: (YAMLNode, String) -> T?) -> [T]? {
         guard let node = values[key] else { return nil }
-        guard case .sequence(let sequence) = node else {
+        guard case .sequence(let sequence, _) = node else {
             report(key, "found \(describe(node))", expected: "a list")
             return nil
         }
@@ -219,17 +194,17 @@ struct Fields {
     /// A mapping from text to text, e.g. `names: {en: …, fr: …}`.
     func dictionary(_ key: String) -> [String: String]? {
         guard let node = values[key] else { return nil }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             report(key, "found \(describe(node))", expected: "a mapping of language codes to text")
             return nil
         }
         var result: [String: String] = [:]
         for (k, v) in mapping {
-            guard case .scalar(let ks) = k, case .scalar(let vs) = v else {
+            guard case .scalar(let language, _) = k, case .scalar(let text, _) = v else {
                 report(key, "an entry is not text", expected: "language code: text")
                 continue
             }
-            result[ks.string] = vs.string.precomposedStringWithCanonicalMapping
+            result[language] = nfc(text)
         }
         return result
     }

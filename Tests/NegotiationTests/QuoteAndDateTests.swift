@@ -1,5 +1,6 @@
 import Foundation
-import Negotiation
+@testable import Negotiation
+import TestSupport
 import Testing
 
 @Suite("Quote matching")
@@ -49,5 +50,25 @@ struct DateTests {
         #expect(thursday.weekday == 3)
         #expect(thursday.ordinal == 20_160)
         #expect(try #require(Day(iso: "2025-02-28")).adding(days: 1) == Day(iso: "2025-03-01"))
+    }
+}
+
+@Suite("NFC fast path")
+struct NormalizationTests {
+    @Test func theFastPathAgreesWithFoundation() throws {
+        var samples = ["", "plain ASCII", "déjà « vu »\u{00A0}l’été\u{202F}!", "e\u{0301}", "\u{2000}\u{2001}", "Å\u{212B}", "한국어", "ﬁ"]
+        for name in try FileManager.default.contentsOfDirectory(atPath: TestSupport.Repository.seeds) where name.hasSuffix(".txt") {
+            samples.append(try String(contentsOfFile: TestSupport.Repository.seeds + "/" + name, encoding: .utf8))
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Unicode.Scalar] = ["a", "e", "\u{0301}", "\u{0308}", "\u{00E9}", "\u{2019}", "\u{2000}", "\u{2002}", "\u{00A0}", "\u{1100}", "\u{1161}", "\u{212B}", "\u{2126}"]
+        for _ in 0..<500 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...12, using: &generator) { text.append(alphabet.randomElement(using: &generator) ?? "a") }
+            samples.append(String(text))
+        }
+        for sample in samples {
+            #expect(Array(nfc(sample).unicodeScalars) == Array(sample.precomposedStringWithCanonicalMapping.unicodeScalars))
+        }
     }
 }

@@ -1,0 +1,104 @@
+import CYAML
+
+/// A YAML node with the line it starts on: what the corpus reader walks.
+///
+/// Built from libyaml's event stream. Scalars stay text (no implicit typing: `on`, `no` and
+/// `2025-03-11` are strings until a field reads them), anchors and aliases are refused, and
+/// nesting is bounded, so hostile input cannot expand or overflow the stack.
+indirect enum YAMLNode {
+    case scalar(String, line: Int)
+    case mapping([(key: YAMLNode, value: YAMLNode)], line: Int)
+    case sequence([YAMLNode], line: Int)
+
+    var line: Int {
+        switch self {
+        case .scalar(_, let line), .mapping(_, let line), .sequence(_, let line): line
+        }
+    }
+
+    /// The deepest nesting accepted.
+    static let maximumDepth = 64
+
+    /// A YAML syntax problem and the line it was found on.
+    struct SyntaxError: Error {
+        var line: Int?
+        var problem: String
+    }
+
+    /// Parses one YAML document; `nil` for an empty stream.
+    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> YAMLNode? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { throw SyntaxError(line: nil, problem: "cannot start the YAML parser") }
+        defer { yaml_parser_delete(&parser) }
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> YAMLNode? in
+            yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+            return try build(&parser)
+        }
+    }
+
+    private struct Open {
+        var isMapping: Bool
+        var items: [YAMLNode]
+        var line: Int
+    }
+
+    private static func build(_ parser: inout yaml_parser_t) throws(SyntaxError) -> YAMLNode? {
+        var stack: [Open] = []
+        var root: YAMLNode?
+        var documents = 0
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else { throw error(of: parser) }
+            defer { yaml_event_delete(&event) }
+            let line = Int(event.start_mark.line) + 1
+            var finished: YAMLNode?
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return root
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > 1 { throw SyntaxError(line: line, problem: "a second YAML document ('---') in one file") }
+            case YAML_ALIAS_EVENT:
+                throw SyntaxError(line: line, problem: "aliases (*name) are not supported")
+            case YAML_SCALAR_EVENT:
+                if event.data.scalar.anchor != nil { throw SyntaxError(line: line, problem: "anchors (&name) are not supported") }
+                let text = String(decoding: UnsafeBufferPointer(start: event.data.scalar.value, count: event.data.scalar.length), as: UTF8.self)
+                finished = .scalar(text, line: line)
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                let isMapping = event.type == YAML_MAPPING_START_EVENT
+                let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                if anchor != nil { throw SyntaxError(line: line, problem: "anchors (&name) are not supported") }
+                guard stack.count < maximumDepth else {
+                    throw SyntaxError(line: line, problem: "nesting deeper than \(maximumDepth) levels")
+                }
+                stack.append(Open(isMapping: isMapping, items: [], line: line))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let open = stack.popLast() else { throw SyntaxError(line: line, problem: "unbalanced collection") }
+                if open.isMapping {
+                    var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+                    pairs.reserveCapacity(open.items.count / 2)
+                    var i = 0
+                    while i + 1 < open.items.count {
+                        pairs.append((open.items[i], open.items[i + 1]))
+                        i += 2
+                    }
+                    finished = .mapping(pairs, line: open.line)
+                } else {
+                    finished = .sequence(open.items, line: open.line)
+                }
+            default:
+                break
+            }
+            if let finished {
+                if stack.isEmpty { root = finished } else { stack[stack.count - 1].items.append(finished) }
+            }
+        }
+    }
+
+    private static func error(of parser: yaml_parser_t) -> SyntaxError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        let context = parser.context.map { String(cString: $0) }
+        return SyntaxError(line: Int(parser.problem_mark.line) + 1,
+                           problem: [context, problem].compactMap { $0 }.joined(separator: ", "))
+    }
+}
