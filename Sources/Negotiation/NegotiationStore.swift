@@ -72,18 +72,18 @@ public final class NegotiationStore: Sendable {
         let inCorpus = Set(corpus.events.map(\.event.id))
         var issues: [CorpusIssue] = []
         let registry = LogRecord.registry(corpus.registry)
-        let registryPayload = try registry.encoded()
+        let registryPayload = registry.encoded()
         records.append(Record(id: registry.entryID(payload: registryPayload), payload: registryPayload))
         kinds.append(nil)
         for source in corpus.articles {
             let record = LogRecord.article(source.article)
-            let payload = try record.encoded()
+            let payload = record.encoded()
             records.append(Record(id: record.entryID(payload: payload), payload: payload))
             kinds.append(true)
         }
         for source in corpus.events {
             let record = LogRecord.event(source.event)
-            let payload = try record.encoded()
+            let payload = record.encoded()
             let id = record.entryID(payload: payload)
             if let sequence = try sequence(of: id), let stored = try log.entry(at: sequence), stored.payload != payload {
                 issues.append(CorpusIssue(

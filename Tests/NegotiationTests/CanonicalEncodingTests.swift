@@ -1,5 +1,6 @@
 import Foundation
 import Negotiation
+import TestSupport
 import Testing
 
 @Suite("Canonical encoding")
@@ -18,7 +19,7 @@ struct CanonicalEncodingTests {
     }
 
     @Test func anEventHasTheseExactBytes() throws {
-        let bytes = try LogRecord.event(try sample()).encoded()
+        let bytes = LogRecord.event(try sample()).encoded()
         let expected = #"{"actor":"RU","article":"000_a1eb357bfc15af74","conditions":[{"fr":"cesse de mobiliser des troupes","label":"Ukraine stops mobilising"}],"counterparts":["US"],"id":"ru-conditions-000","kind":"event","on":"2025-03-13","proposal":"truce-30-day/us-jeddah","quote":"Moscou/Kremlin « prêt »","tracks":["truce-30-day"],"type":"acceptance"}"#
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
@@ -33,10 +34,66 @@ struct CanonicalEncodingTests {
         correction.changes = changes
         correction.reason = "month only"
         for record in [LogRecord.event(try sample()), .event(correction)] {
-            #expect(try LogRecord.decode(try record.encoded()) == record)
+            #expect(try LogRecord.decode(record.encoded()) == record)
         }
         let article = Article(id: "a", outlet: "o", title: "t", language: "fr", published: try #require(Day(iso: "2025-03-15")),
                               precision: .withinDays(1), sha256: String(repeating: "0", count: 64))
-        #expect(try LogRecord.decode(try LogRecord.article(article).encoded()) == .article(article))
+        #expect(try LogRecord.decode(LogRecord.article(article).encoded()) == .article(article))
+    }
+}
+
+@Suite("The fast canonical writer and reader")
+struct FastCodecTests {
+    static let texts = ["plain", "« guillemets » et l’apostrophe", "slash/back\\slash \"quoted\"", "tab\tnew\nline\r\u{08}\u{0C}\u{01}\u{1F}\u{7F}",
+                        "emoji 🕊️ and 中文", "\u{2028}\u{2029}", ""]
+
+    func records() throws -> [LogRecord] {
+        let corpus = try Corpus.load(seeds: TestSupport.Repository.seeds, events: TestSupport.Repository.events)
+        var records: [LogRecord] = [.registry(corpus.registry)]
+        records += corpus.articles.map { .article($0.article) }
+        records += corpus.events.map { .event($0.event) }
+        var generator = SystemRandomNumberGenerator()
+        for i in 0..<300 {
+            let pick = { Self.texts.randomElement(using: &generator) ?? "" }
+            var e = Event(id: "e\(i)", type: EventType.allCases.randomElement(using: &generator) ?? .meeting)
+            e.tracks = Bool.random(using: &generator) ? [pick(), pick()] : []
+            e.on = Bool.random(using: &generator) ? try ValidTime(parsing: "2025-03-01..2025-03-09") : nil
+            e.actor = Bool.random(using: &generator) ? pick() : nil
+            e.conditions = Bool.random(using: &generator) ? [Term(label: pick(), words: ["fr": pick(), "uk": pick(), "de": pick()])] : []
+            e.planned = Bool.random(using: &generator)
+            e.unconditional = Bool.random(using: &generator)
+            e.quote = pick()
+            e.note = Bool.random(using: &generator) ? pick() : nil
+            if Bool.random(using: &generator) {
+                var c = EventChanges()
+                c.counterparts = []
+                c.planned = false
+                c.quote = pick()
+                c.terms = [Term(label: pick())]
+                e.changes = c
+            }
+            records.append(.event(e))
+        }
+        return records
+    }
+
+    @Test func theWriterProducesJSONEncodersBytes() throws {
+        for record in try records() {
+            #expect(record.encoded() == (try record.referenceEncoded()), "\(record)")
+        }
+    }
+
+    @Test func theReaderReadsBackWhatWasWritten() throws {
+        for record in try records() {
+            #expect(try LogRecord.decode(record.encoded()) == record)
+        }
+    }
+
+    @Test func theReaderRefusesBrokenJSON() {
+        for text in ["", "{", #"{"kind":"event""#, #"{"kind":"nope"}"#, #"{"kind":"event","id":"x","type":"proposl"}"#,
+                     #"{"kind":"event","id":"x","type":"meeting","on":"2025-02-30"}"#, "[" + String(repeating: "[", count: 100),
+                     #"{"kind":"event","id":"\ud800","type":"meeting"}"#, "{\"kind\":\"article\"}"] {
+            #expect(throws: RecordDecodingError.self) { try LogRecord.decode(Array(text.utf8)) }
+        }
     }
 }

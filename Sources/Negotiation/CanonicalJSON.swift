@@ -1,0 +1,312 @@
+/// Writes and reads the canonical JSON of log records, fast.
+///
+/// Foundation's `JSONEncoder` took 15.8 µs and `JSONDecoder` 13.7 µs per event here, more than
+/// the whole per-event budget of a 50,000 events/s ingest. The writer emits exactly the bytes
+/// `JSONEncoder` does with `.sortedKeys` and `.withoutEscapingSlashes` (a test compares them on
+/// generated records); the reader accepts any RFC 8259 JSON.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    private var needsComma: [Bool] = []
+
+    init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+
+    mutating func beginObject() {
+        comma()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+    }
+
+    mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma.removeLast()
+    }
+
+    mutating func beginArray() {
+        comma()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
+
+    mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        needsComma.removeLast()
+    }
+
+    /// A key; the caller writes keys of an object in ascending byte order.
+    mutating func key(_ name: StaticString) {
+        comma()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+    }
+
+    /// A key that is not known statically (a language code).
+    mutating func key(_ name: String) {
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+    }
+
+    mutating func string(_ text: String) {
+        comma()
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x08: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x00..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func bool(_ value: Bool) {
+        comma()
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    mutating func strings(_ values: [String]) {
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
+    /// The separator before a value or key, except the first of its container and right after a key.
+    private mutating func comma() {
+        guard !needsComma.isEmpty else { return }
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+}
+
+/// A parsed JSON value.
+enum JSONValue: Equatable {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    var string: String? { if case .string(let s) = self { s } else { nil } }
+    var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
+    var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    var object: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
+}
+
+/// A JSON document that could not be read, and where.
+struct JSONReadError: Error, CustomStringConvertible {
+    var offset: Int
+    var problem: String
+    var description: String { "\(problem) at byte \(offset)" }
+}
+
+/// A small recursive-descent reader of RFC 8259 JSON, bounded in depth.
+struct JSONReader {
+    static let maximumDepth = 64
+
+    private let bytes: UnsafeRawBufferPointer
+    private var position = 0
+
+    /// Parses a whole document.
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONReadError) -> JSONValue {
+        var reader = JSONReader(bytes: bytes)
+        reader.skipSpace()
+        let value = try reader.value(depth: 0)
+        reader.skipSpace()
+        guard reader.position == bytes.count else { throw JSONReadError(offset: reader.position, problem: "trailing bytes") }
+        return value
+    }
+
+    private init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    private mutating func skipSpace() {
+        while let c = current, c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { position += 1 }
+    }
+
+    private mutating func expect(_ literal: String, _ value: JSONValue) throws(JSONReadError) -> JSONValue {
+        for byte in literal.utf8 {
+            guard current == byte else { throw JSONReadError(offset: position, problem: "expected \(literal)") }
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func value(depth: Int) throws(JSONReadError) -> JSONValue {
+        guard depth < Self.maximumDepth else { throw JSONReadError(offset: position, problem: "nesting too deep") }
+        guard let c = current else { throw JSONReadError(offset: position, problem: "unexpected end") }
+        switch c {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): return try expect("true", .bool(true))
+        case UInt8(ascii: "f"): return try expect("false", .bool(false))
+        case UInt8(ascii: "n"): return try expect("null", .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+        default: throw JSONReadError(offset: position, problem: "unexpected byte 0x\(String(c, radix: 16))")
+        }
+    }
+
+    private mutating func number() -> JSONValue {
+        let start = position
+        while let c = current, c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+            || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) {
+            position += 1
+        }
+        return .number(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+    }
+
+    private mutating func object(depth: Int) throws(JSONReadError) -> JSONValue {
+        position += 1
+        var result: [String: JSONValue] = [:]
+        skipSpace()
+        if current == UInt8(ascii: "}") {
+            position += 1
+            return .object(result)
+        }
+        while true {
+            skipSpace()
+            guard current == UInt8(ascii: "\"") else { throw JSONReadError(offset: position, problem: "expected a key") }
+            let key = try string()
+            skipSpace()
+            guard current == UInt8(ascii: ":") else { throw JSONReadError(offset: position, problem: "expected ':'") }
+            position += 1
+            skipSpace()
+            result[key] = try value(depth: depth + 1)
+            skipSpace()
+            switch current {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"):
+                position += 1
+                return .object(result)
+            default: throw JSONReadError(offset: position, problem: "expected ',' or '}'")
+            }
+        }
+    }
+
+    private mutating func array(depth: Int) throws(JSONReadError) -> JSONValue {
+        position += 1
+        var result: [JSONValue] = []
+        skipSpace()
+        if current == UInt8(ascii: "]") {
+            position += 1
+            return .array(result)
+        }
+        while true {
+            skipSpace()
+            result.append(try value(depth: depth + 1))
+            skipSpace()
+            switch current {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"):
+                position += 1
+                return .array(result)
+            default: throw JSONReadError(offset: position, problem: "expected ',' or ']'")
+            }
+        }
+    }
+
+    private mutating func string() throws(JSONReadError) -> String {
+        position += 1
+        let start = position
+        // The common case: no escapes, one copy.
+        while let c = current, c != UInt8(ascii: "\""), c != UInt8(ascii: "\\") {
+            guard c >= 0x20 else { throw JSONReadError(offset: position, problem: "a control character in a string") }
+            position += 1
+        }
+        if current == UInt8(ascii: "\"") {
+            defer { position += 1 }
+            return try validated(start..<position)
+        }
+        var out = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[start..<position]))
+        while let c = current {
+            switch c {
+            case UInt8(ascii: "\""):
+                position += 1
+                guard let text = String(validating: out, as: UTF8.self) else {
+                    throw JSONReadError(offset: start, problem: "a string that is not UTF-8")
+                }
+                return text
+            case UInt8(ascii: "\\"):
+                position += 1
+                try escape(into: &out)
+            case 0x00..<0x20:
+                throw JSONReadError(offset: position, problem: "a control character in a string")
+            default:
+                out.append(c)
+                position += 1
+            }
+        }
+        throw JSONReadError(offset: position, problem: "an unterminated string")
+    }
+
+    private func validated(_ range: Range<Int>) throws(JSONReadError) -> String {
+        guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
+            throw JSONReadError(offset: range.lowerBound, problem: "a string that is not UTF-8")
+        }
+        return text
+    }
+
+    private mutating func escape(into out: inout [UInt8]) throws(JSONReadError) {
+        guard let c = current else { throw JSONReadError(offset: position, problem: "an unterminated escape") }
+        position += 1
+        switch c {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(c)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "u"):
+            var scalar = try hex4()
+            if (0xD800..<0xDC00).contains(scalar) {
+                guard current == UInt8(ascii: "\\") else { throw JSONReadError(offset: position, problem: "a lone surrogate") }
+                position += 1
+                guard current == UInt8(ascii: "u") else { throw JSONReadError(offset: position, problem: "a lone surrogate") }
+                position += 1
+                let low = try hex4()
+                guard (0xDC00..<0xE000).contains(low) else { throw JSONReadError(offset: position, problem: "a lone surrogate") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw JSONReadError(offset: position, problem: "an invalid \\u escape") }
+            out.append(contentsOf: Array(String(Character(unicode)).utf8))
+        default:
+            throw JSONReadError(offset: position - 1, problem: "an unknown escape")
+        }
+    }
+
+    private mutating func hex4() throws(JSONReadError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let c = current, let digit = c.hexDigitValue else {
+                throw JSONReadError(offset: position, problem: "an invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            position += 1
+        }
+        return value
+    }
+}
+
+extension UInt8 {
+    var hexDigitValue: UInt8? {
+        switch self {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
