@@ -137,7 +137,7 @@ struct Fields {
             return nil
         }
         let text = nfc(raw)
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             report(key, "empty", expected: expected)
             return nil
         }

@@ -72,3 +72,15 @@ struct NormalizationTests {
         }
     }
 }
+
+@Suite("Normal form")
+struct NormalFormTests {
+    @Test func everyUnicodeSpaceFoldsToOneSpaceAndOtherScalarsStay() {
+        let spaces = (0...0x3000).compactMap(Unicode.Scalar.init).filter(\.properties.isWhitespace)
+        for space in spaces {
+            #expect(QuoteMatcher.normalize("a\(space)\(space)b") == "a b", "U+\(String(space.value, radix: 16))")
+        }
+        #expect(QuoteMatcher.normalize("  l’été — “oui” \u{2018}x\u{2026} ") == "l'été — “oui” \u{2018}x\u{2026}")
+        #expect(QuoteMatcher.normalize("e\u{0301}") == "é")
+    }
+}
