@@ -22,8 +22,13 @@ public final class EventLog: Sendable {
         /// Skip the second fsync per commit (`MDB_NOMETASYNC`): faster, and a system crash
         /// (not a process crash) may then undo the last commit.
         public var relaxedDurability = false
+        /// Derived indexes the layer above keeps beside the log (see ``IndexWriter``).
+        public var indexes: [String] = []
 
-        public init(readOnly: Bool = false) { self.readOnly = readOnly }
+        public init(readOnly: Bool = false, indexes: [String] = []) {
+            self.readOnly = readOnly
+            self.indexes = indexes
+        }
     }
 
     /// The directory holding the log.
@@ -34,6 +39,8 @@ public final class EventLog: Sendable {
     let ids: Database
     let blobs: Database
     let meta: Database
+    /// The derived indexes, by name.
+    let indexes: [String: Database]
 
     /// Opens the log in `directory`, creating the directory and an empty log unless read-only.
     ///
@@ -63,13 +70,19 @@ public final class EventLog: Sendable {
         configuration.readOnly = options.readOnly
         configuration.mapSize = options.initialMapSize
         if options.relaxedDurability { configuration.flags.insert(.noMetaSync) }
-        let names: [String: DatabaseFlags] = ["entries": [], "ids": [], "blobs": [], "meta": []]
+        var names: [String: DatabaseFlags] = ["entries": [], "ids": [], "blobs": [], "meta": []]
+        for index in options.indexes { names[Self.indexPrefix + index] = [] }
+        configuration.maximumDatabases = UInt32(names.count + 4)
         do {
             environment = try Environment(path: directory, databases: names, configuration: configuration)
             entries = try environment.database("entries")
             ids = try environment.database("ids")
             blobs = try environment.database("blobs")
             meta = try environment.database("meta")
+            var indexes: [String: Database] = [:]
+            // Read-only, an index the log was written without is simply absent.
+            for index in options.indexes { indexes[index] = try? environment.database(Self.indexPrefix + index) }
+            self.indexes = indexes
         } catch LMDBError.notFound where options.readOnly {
             throw .noLog(path: directory)
         } catch {
@@ -226,10 +239,11 @@ public final class EventLog: Sendable {
     ///   ``EventLogError/invalidID(_:)``, ``EventLogError/storage(_:)``. Nothing is written then.
     @discardableResult
     public func append(_ records: [Record], blobs newBlobs: [[UInt8]] = [],
-                       expectedLastSequence: UInt64? = nil) throws(EventLogError) -> AppendReceipt {
+                       expectedLastSequence: UInt64? = nil,
+                       indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)? = nil) throws -> AppendReceipt {
         for record in records {
             let length = record.id.utf8.count
-            guard length > 0, length <= Self.maximumIDLength else { throw .invalidID(record.id) }
+            guard length > 0, length <= Self.maximumIDLength else { throw EventLogError.invalidID(record.id) }
         }
         let recordedAt = Self.now()
         do {
@@ -268,10 +282,17 @@ public final class EventLog: Sendable {
                 if head.sequence != start.sequence {
                     try txn.put(Layout.key(head.sequence) + head.hash, forKey: Layout.headKey, in: meta)
                 }
-                return AppendReceipt(outcomes: outcomes, head: head)
+                let receipt = AppendReceipt(outcomes: outcomes, head: head)
+                if let indexing {
+                    var writer = IndexWriter(txn: WriteTransaction(handle: txn.unsafeHandle, state: txn.state), log: self)
+                    try indexing(&writer, receipt)
+                }
+                return receipt
             }
-        } catch {
-            throw Self.wrap(error)
+        } catch let error as EventLogError {
+            throw error
+        } catch let error as LMDBError {
+            throw EventLogError.storage(error)
         }
     }
 

@@ -58,6 +58,7 @@ public final class Environment: @unchecked Sendable {
 
     let handle: OpaquePointer
     private let maximumGrowths: Int
+    private let configurationUsesWriteMap: Bool
     private let resizeLock: UnsafeMutablePointer<pthread_rwlock_t>
     private let databases: [String: Database]
 
@@ -66,7 +67,8 @@ public final class Environment: @unchecked Sendable {
     /// - Parameters:
     ///   - path: a directory. It must exist.
     ///   - databases: the named databases to open, with their flags, all in one transaction.
-    ///     Unless read-only, missing ones are created. Read-only, a missing one is an error.
+    ///     Unless read-only, missing ones are created. Read-only, a missing one is left out:
+    ///     ``database(_:)`` reports it.
     /// - Throws: ``LMDBError`` from any step; nothing stays open after a failure.
     public init(path: String, databases: [String: DatabaseFlags] = [:], configuration: Configuration = .init()) throws(LMDBError) {
         var env: OpaquePointer?
@@ -98,6 +100,7 @@ public final class Environment: @unchecked Sendable {
         self.isReadOnly = configuration.readOnly
         self.staleReadersCleared = Int(cleared)
         self.maximumGrowths = configuration.maximumGrowths
+        self.configurationUsesWriteMap = flags.contains(.writeMap)
         self.databases = opened
         self.resizeLock = .allocate(capacity: 1)
         pthread_rwlock_init(resizeLock, nil)
@@ -120,7 +123,9 @@ public final class Environment: @unchecked Sendable {
             for (name, flags) in wanted.sorted(by: { $0.key < $1.key }) {
                 var dbi: MDB_dbi = 0
                 let all = readOnly ? flags.subtracting(.create) : flags.union(.create)
-                try check(mdb_dbi_open(txn, name, all.rawValue, &dbi), "mdb_dbi_open(\(name)) in \(path)")
+                let code = mdb_dbi_open(txn, name, all.rawValue, &dbi)
+                if code == MDB_NOTFOUND, readOnly { continue }
+                try check(code, "mdb_dbi_open(\(name)) in \(path)")
                 result[name] = Database(name: name, dbi: dbi)
             }
         } catch {
@@ -253,6 +258,18 @@ public final class Environment: @unchecked Sendable {
         let (doubled, overflow) = current.multipliedReportingOverflow(by: 2)
         guard !overflow else { throw LMDBError(code: MDB_MAP_FULL, context: "map of \(path) cannot grow past \(current) bytes") }
         try check(mdb_env_set_mapsize(handle, doubled), "mdb_env_set_mapsize(\(doubled)) in \(path)")
+    }
+
+    /// Drops this process's mapping of the map's pages (`madvise(MADV_DONTNEED)`), so that a long
+    /// scan's pages stop counting toward its resident memory. Safe at any time: the map is a
+    /// read-only shared file mapping (Parley never uses `MDB_WRITEMAP`), so the pages stay in
+    /// the file cache and the next access maps them back with the same content.
+    public func releaseMappedPages() {
+        guard !configurationUsesWriteMap else { return }
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        guard let address = info.me_mapaddr else { return }
+        madvise(address, info.me_mapsize, MADV_DONTNEED)
     }
 
     /// Flushes buffers to disk; needed only when opened with `.noSync` or `.noMetaSync`.

@@ -18,20 +18,23 @@ public protocol ReadableTransaction: ~Copyable {
 /// A read-only snapshot of the environment.
 public struct ReadTransaction: ReadableTransaction, ~Copyable {
     public let unsafeHandle: OpaquePointer
-    init(handle: OpaquePointer) { self.unsafeHandle = handle }
+    /// A view of a transaction lent to a closure; for the layers of this package only.
+    package init(handle: OpaquePointer) { self.unsafeHandle = handle }
 }
 
 /// A write transaction. There is at most one at a time per environment, across processes.
 public struct WriteTransaction: ReadableTransaction, ~Copyable {
     /// What the environment needs to learn from the body, whatever the body does with errors.
-    final class State {
+    package final class State {
         var mapFull: LMDBError?
+        init() {}
     }
 
     public let unsafeHandle: OpaquePointer
-    let state: State
+    package let state: State
 
-    init(handle: OpaquePointer, state: State) {
+    /// A view of a transaction lent to a closure; for the layers of this package only.
+    package init(handle: OpaquePointer, state: State) {
         self.unsafeHandle = handle
         self.state = state
     }
@@ -66,6 +69,24 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
             try record(mdb_put(unsafeHandle, db.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "mdb_put(reserve) in \(db.name)")
             fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: size))
         }
+    }
+
+    /// Deletes `key` and its value.
+    /// - Returns: `false` when the key was not there.
+    @discardableResult
+    public func delete(_ key: [UInt8], in db: Database) throws -> Bool {
+        let code = key.withUnsafeBytes { keyBytes in
+            var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+            return mdb_del(unsafeHandle, db.dbi, &k, nil)
+        }
+        if code == MDB_NOTFOUND { return false }
+        try record(code, "mdb_del in \(db.name)")
+        return true
+    }
+
+    /// Deletes every entry of `db`, keeping the database.
+    public func empty(_ db: Database) throws {
+        try record(mdb_drop(unsafeHandle, db.dbi, 0), "mdb_drop(\(db.name))")
     }
 
     /// Checks a code, remembering `MDB_MAP_FULL` so the environment can grow and retry even

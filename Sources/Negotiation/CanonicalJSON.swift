@@ -70,6 +70,11 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    mutating func int(_ value: Int) {
+        comma()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
     mutating func bool(_ value: Bool) {
         comma()
         bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
@@ -99,6 +104,7 @@ enum JSONValue: Equatable {
     case object([String: JSONValue])
 
     var string: String? { if case .string(let s) = self { s } else { nil } }
+    var int: Int? { if case .number(let n) = self { Int(n) } else { nil } }
     var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
     var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     var object: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }

@@ -54,6 +54,18 @@ public final class NegotiationStore: Sendable {
 
     public init(log: EventLog) { self.log = log }
 
+    /// Opens the log in `directory` with the store's derived indexes (read-only: query
+    /// commands never write).
+    public convenience init(directory: String, readOnly: Bool = false) throws(EventLogError) {
+        self.init(log: try EventLog(directory: directory, options: .init(readOnly: readOnly, indexes: ProjectionIndex.names)))
+    }
+
+    /// Whether the derived indexes are there and cover the whole log.
+    public func indexIsFresh() throws -> Bool {
+        guard log.hasIndexes(ProjectionIndex.names) else { return false }
+        return try log.readIndexes { try ProjectionIndex.isFresh($0) }
+    }
+
     // MARK: Ingest
 
     /// Appends the corpus's articles (their text stored by SHA-256) and events in one
@@ -104,11 +116,22 @@ public final class NegotiationStore: Sendable {
         guard issues.isEmpty else { throw CorpusError(issues) }
 
         let receipt: AppendReceipt
+        let indexed = log.hasIndexes(ProjectionIndex.names)
+        let wasFresh = try indexIsFresh()
+        let decoded: [LogRecord] = [registry] + corpus.articles.map { .article($0.article) } + corpus.events.map { .event($0.event) }
         do {
-            receipt = try log.append(records, blobs: corpus.articles.map(\.bytes))
-        } catch {
+            receipt = try log.append(records, blobs: corpus.articles.map(\.bytes)) { w, receipt in
+                guard wasFresh else { return }
+                var maintenance = IndexMaintenance(registry: try ProjectionIndex.registry(w))
+                for ((outcome, record), payload) in zip(zip(receipt.outcomes, decoded), records.map(\.payload)) {
+                    if case .appended(let sequence) = outcome { try maintenance.index(record, at: sequence, payload: payload, &w) }
+                }
+                try maintenance.finish(&w)
+            }
+        } catch let error as EventLogError {
             throw StoreError.log(error)
         }
+        if indexed, !wasFresh { try reindex() }
         var report = IngestReport(head: receipt.head)
         for (outcome, isArticle) in zip(receipt.outcomes, kinds) {
             switch (outcome, isArticle) {
@@ -121,6 +144,31 @@ public final class NegotiationStore: Sendable {
             }
         }
         return report
+    }
+
+    /// Rebuilds the derived indexes from the log alone.
+    public func reindex() throws {
+        let head = try log.head()
+        var maintenance = IndexMaintenance()
+        try log.updateIndexes { w in
+            for name in ProjectionIndex.names { try w.clear(name) }
+        }
+        // In chunks, so that no one transaction holds the whole index in memory; `through` is
+        // written last, so an interrupted rebuild leaves the indexes stale, never wrong.
+        var next: UInt64 = 1
+        while next <= head.sequence {
+            let end = min(head.sequence, next + 49_999)
+            try log.updateIndexes { w in
+                for sequence in next...end {
+                    let read = try w.withEntry(at: sequence) { view in (try ProjectionIndex.decodeRecord(view), [UInt8](view.payload)) }
+                    guard let (record, payload) = read else { continue }
+                    try maintenance.index(record, at: sequence, payload: payload, &w)
+                }
+            }
+            log.releaseMappedPages()
+            next = end + 1
+        }
+        try log.updateIndexes { w in try maintenance.finish(&w) }
     }
 
     private func sequence(of id: String) throws -> UInt64? {

@@ -41,7 +41,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let history = try readHistory(log)
+        let store = try log.openForReading()
         let days: [Day]
         if let from = range.from, let to = range.to, let cadence = every.flatMap(Cadence.init(rawValue:)) {
             days = cadence.days(from: from, to: to)
@@ -49,10 +49,11 @@ struct Export: ParsableCommand {
             days = [asOf ?? .today]
         }
         let knownOn = known.knownOn
-        let csv = try CSVExport.render(try history.series(days, knownOn: knownOn), knownOn: knownOn, head: history.head)
+        let answer = try store.series(days, knownOn: knownOn)
+        let csv = try CSVExport.render(answer.series, knownOn: knownOn, head: answer.head)
         if let output {
             try Data(csv.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            printError("wrote \(days.count * history.registry.tracks.count) rows to \(output)")
+            printError("wrote \(days.count * answer.registry.tracks.count) rows to \(output)")
         } else {
             print(csv, terminator: "")
         }

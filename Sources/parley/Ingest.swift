@@ -28,7 +28,7 @@ struct Ingest: ParsableCommand {
         } catch {
             refuse(error)
         }
-        let store = NegotiationStore(log: try log.openForWriting())
+        let store = try log.openForWriting()
         let report: IngestReport
         do {
             report = try store.ingest(corpus)

@@ -42,7 +42,7 @@ struct Log: ParsableCommand {
     }
 
     func run() throws {
-        let store = NegotiationStore(log: try log.openForReading())
+        let store = try log.openForReading()
         let wantedType = type.flatMap(EventType.init(rawValue:))
         let events = try store.contents().events.filter { recorded in
             (track == nil || recorded.event.tracks.contains(track ?? "")) && (wantedType == nil || recorded.event.type == wantedType)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import Negotiation
 
 /// Where the log lives; every command takes it.
 struct LogOptions: ParsableArguments {
@@ -18,14 +19,14 @@ struct LogOptions: ParsableArguments {
     }
 
     /// Opens the log for writing, creating it if needed.
-    func openForWriting() throws -> EventLog {
-        try EventLog(directory: path)
+    func openForWriting() throws -> NegotiationStore {
+        try NegotiationStore(directory: path)
     }
 
     /// Opens the log read-only: query commands never write.
-    func openForReading() throws -> EventLog {
+    func openForReading() throws -> NegotiationStore {
         do {
-            return try EventLog(directory: path, options: .init(readOnly: true))
+            return try NegotiationStore(directory: path, readOnly: true)
         } catch .noLog(let path) {
             throw CommandError("no Parley log at \(path): run `parley ingest` first, or pass --db")
         }

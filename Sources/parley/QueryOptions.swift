@@ -46,11 +46,11 @@ struct DateRangeOptions: ParsableArguments {
 
 /// Opens the log read-only and reads the whole record once.
 func readHistory(_ log: LogOptions) throws -> History {
-    try NegotiationStore(log: try log.openForReading()).history()
+    try log.openForReading().history()
 }
 
 /// Track names in a language, falling back to English, then the id.
-func name(of track: String, in history: History, language: String = "en") -> String {
-    let names = history.registry.track(track)?.names ?? [:]
+func name(of track: String, in registry: Registry, language: String = "en") -> String {
+    let names = registry.track(track)?.names ?? [:]
     return names[language] ?? names["en"] ?? track
 }

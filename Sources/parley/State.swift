@@ -19,22 +19,22 @@ struct State: ParsableCommand {
     var track: String?
 
     func run() throws {
-        let history = try readHistory(log)
         let q = query.query
-        let states = try history.states(q, track: track)
+        let answer = try log.openForReading().states(q, track: track)
         if output.json {
-            try printJSON(states.map(StateJSON.init))
+            try printJSON(answer.states.map(StateJSON.init))
             return
         }
-        print("as of \(q.asOf)" + (q.knownOn.map { ", as known on \($0)" } ?? "") + " (log: \(history.head.sequence) entries, head \(history.head.hashHex.prefix(16))…)")
-        for state in states {
+        print("as of \(q.asOf)" + (q.knownOn.map { ", as known on \($0)" } ?? "")
+            + " (log: \(answer.head.sequence) entries, head \(answer.head.hashHex.prefix(16))…)")
+        for state in answer.states {
             print("")
-            print(describe(state, history))
+            print(describe(state, answer.registry))
         }
     }
 
-    private func describe(_ s: TrackState, _ history: History) -> String {
-        var lines = ["\(s.track) (\(name(of: s.track, in: history))): \(s.status.rawValue)"]
+    private func describe(_ s: TrackState, _ registry: Registry) -> String {
+        var lines = ["\(s.track) (\(name(of: s.track, in: registry))): \(s.status.rawValue)"]
         if let p = s.proposal {
             let terms = p.terms.map(\.label).joined(separator: "; ")
             lines.append("  proposal     \(p.id), since \(p.since)" + (terms.isEmpty ? "" : ": \(terms)"))
@@ -55,13 +55,13 @@ struct State: ParsableCommand {
             }
         }
         if let last = s.lastViolation {
-            let pairs = Set(s.allegations.map { "\($0.by) against \($0.against.joined(separator: ","))" }).sorted()
-            lines.append("  violations   \(s.allegations.count) alleged (\(pairs.joined(separator: "; "))), last \(last.date)")
+            let pairs = s.allegationPairs.map { "\($0.by) against \($0.against.joined(separator: ","))" }
+            lines.append("  violations   \(s.violationCount) alleged (\(pairs.joined(separator: "; "))), last \(last.date)")
         } else {
             lines.append("  violations   none alleged")
         }
         if let last = s.lastMeeting {
-            lines.append("  meetings     \(s.meetings.count), last \(last.date)" + (last.place.map { " in \($0)" } ?? ""))
+            lines.append("  meetings     \(s.meetingCount), last \(last.date)" + (last.place.map { " in \($0)" } ?? ""))
         } else {
             lines.append("  meetings     none")
         }
@@ -95,10 +95,10 @@ struct StateJSON: Encodable {
         try c.encode(s.proposal?.id, forKey: .proposal)
         try c.encode(s.proposal?.terms.map(\.label) ?? [], forKey: .terms)
         try c.encode(s.openConditions.map { ConditionJSON(party: $0.party, label: $0.label, since: $0.since, event: $0.event) }, forKey: .openConditions)
-        try c.encode(s.allegations.count, forKey: .violations)
-        try c.encode(s.allegations, forKey: .allegations)
+        try c.encode(s.violationCount, forKey: .violations)
+        try c.encode(s.allegationPairs, forKey: .allegations)
         try c.encode(s.lastViolation, forKey: .lastViolation)
-        try c.encode(s.meetings.count, forKey: .meetings)
+        try c.encode(s.meetingCount, forKey: .meetings)
         try c.encode(s.lastMeeting, forKey: .lastMeeting)
         try c.encode(s.lastEvent, forKey: .lastEvent)
         try c.encode(s.uncertain, forKey: .uncertain)

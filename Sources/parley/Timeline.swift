@@ -33,7 +33,7 @@ struct Timeline: ParsableCommand {
             })
             return
         }
-        print("\(track) (\(name(of: track, in: history)))")
+        print("\(track) (\(name(of: track, in: history.registry)))")
         printTable(
             header: ["on", "seq", "type", "actor → counterparts", "status after", "event"],
             rows: steps.map { s in

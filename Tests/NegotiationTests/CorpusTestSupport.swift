@@ -21,7 +21,7 @@ struct CorpusCopy {
     /// Loads the corpus and ingests it into the copy's log.
     @discardableResult
     func ingest() throws -> IngestReport {
-        let store = NegotiationStore(log: try EventLog(directory: db))
+        let store = try NegotiationStore(directory: db)
         return try store.ingest(try load())
     }
 

@@ -44,7 +44,7 @@ struct IngestTests {
     @Test func theMeetingsTheArticlesReportAreRecorded() throws {
         let corpus = try CorpusCopy()
         try corpus.ingest()
-        let store = NegotiationStore(log: try EventLog(directory: corpus.db, options: .init(readOnly: true)))
+        let store = try NegotiationStore(directory: corpus.db, readOnly: true)
         let meetings = try store.contents().events.filter { $0.event.type == .meeting && !$0.event.planned }
         let places = Set(meetings.compactMap(\.event.place))
         #expect(places.isSuperset(of: ["Riyadh", "Istanbul", "Jeddah", "Moscow", "Saint Petersburg"]))
@@ -55,7 +55,7 @@ struct IngestTests {
     @Test func everyRecordedEventCarriesItsArticleAndAQuoteFoundThere() throws {
         let corpus = try CorpusCopy()
         try corpus.ingest()
-        let store = NegotiationStore(log: try EventLog(directory: corpus.db, options: .init(readOnly: true)))
+        let store = try NegotiationStore(directory: corpus.db, readOnly: true)
         let (events, articles) = try store.contents()
         for recorded in events {
             let id = try #require(recorded.event.article)
@@ -80,7 +80,7 @@ struct IngestTests {
                 try txn.put(bytes, forKey: digest, in: blobs)
             }
         }
-        let report = try NegotiationStore(log: try EventLog(directory: corpus.db, options: .init(readOnly: true))).verify()
+        let report = try try NegotiationStore(directory: corpus.db, readOnly: true).verify()
         #expect(!report.isIntact)
         #expect(report.firstBadSequence == nil)
         #expect(report.problems.map(\.message).contains { $0.hasPrefix("article 002_8cb13a5d0c7818f1:") })

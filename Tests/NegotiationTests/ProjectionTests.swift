@@ -13,7 +13,7 @@ struct ProjectionTests {
     init() throws {
         corpus = try CorpusCopy()
         try corpus.ingest()
-        history = try NegotiationStore(log: try EventLog(directory: corpus.db, options: .init(readOnly: true))).history()
+        history = try try NegotiationStore(directory: corpus.db, readOnly: true).history()
     }
 
     func day(_ text: String) throws -> Day { try #require(Day(iso: text)) }
@@ -69,8 +69,9 @@ struct ProjectionTests {
     @Test func theEnergyTruceIsViolatedWithAccusationsBothWays() throws {
         let s = try state("energy", asOf: "2025-04-12")
         #expect(s.status == .violated)
-        let pairs = Set(s.allegations.map { "\($0.by)>\($0.against.joined(separator: ","))" })
+        let pairs = Set(s.allegationPairs.map { "\($0.by)>\($0.against.joined(separator: ","))" })
         #expect(pairs == ["UA>RU", "RU>UA"])
+        #expect(s.violationCount == 2)
         #expect(s.uncertain)
     }
 
@@ -175,7 +176,7 @@ struct FoldTests {
         let b = try event("b", .acceptance, "B", on: "2025-01-04")
         let v2 = try event("v2", .violation, "A", on: "2025-01-05") { $0.counterparts = ["B"] }
         #expect(fold([a, v, b]).status == .accepted)
-        #expect(fold([a, v, b]).allegations.count == 1)
+        #expect(fold([a, v, b]).violationCount == 1)
         #expect(fold([a, v, b, v2]).status == .violated)
     }
 }
@@ -199,7 +200,7 @@ struct FixTests {
             """
         try fixes.write(toFile: corpus.events + "/zz-fixes.yaml", atomically: true, encoding: .utf8)
         try corpus.ingest()
-        let history = try NegotiationStore(log: try EventLog(directory: corpus.db, options: .init(readOnly: true))).history()
+        let history = try try NegotiationStore(directory: corpus.db, readOnly: true).history()
         let asOf = try #require(Day(iso: "2025-03-14"))
         let now = try #require(try history.states(Query(asOf: asOf), track: "truce-30-day").first)
         #expect(now.positions["RU"]?.stance == Stance.none)

@@ -77,6 +77,10 @@ public struct History: Sendable {
 
     /// The tracks to report: all of the registry's, or the one named.
     public func tracks(named id: String? = nil) throws(ProjectionError) -> [Track] {
+        try Self.tracks(of: registry, named: id)
+    }
+
+    static func tracks(of registry: Registry, named id: String?) throws(ProjectionError) -> [Track] {
         guard let id else { return registry.tracks }
         guard let track = registry.track(id) else {
             throw .unknownTrack(id, known: registry.tracks.map(\.id))

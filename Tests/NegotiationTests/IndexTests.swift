@@ -1,0 +1,129 @@
+import EventLog
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Negotiation
+
+/// The derived indexes must answer exactly as a replay of the log, and a rebuild from the log
+/// alone must give the same bytes as indexes kept up to date ingest by ingest.
+@Suite("Derived indexes")
+struct IndexTests {
+    func dump(_ store: NegotiationStore) throws -> [String: [[UInt8]]] {
+        try store.log.readIndexes { r in
+            var result: [String: [[UInt8]]] = [:]
+            for name in ProjectionIndex.names {
+                var rows: [[UInt8]] = []
+                try r.scan(name, from: []) { key, value in
+                    rows.append([UInt8](key) + [0xFF] + [UInt8](value))
+                    return true
+                }
+                result[name] = rows
+            }
+            return result
+        }
+    }
+
+    func expectIndexAgreesWithReplay(_ store: NegotiationStore, days: [Day], knownOn: [Day]) throws {
+        let history = try store.history()
+        for day in days {
+            let answer = try store.states(Query(asOf: day))
+            #expect(answer.fromIndex)
+            #expect(answer.states == (try history.states(Query(asOf: day))), "as of \(day)")
+        }
+        for (day, known) in zip(days, knownOn) {
+            let answer = try store.states(Query(asOf: day, knownOn: known))
+            #expect(answer.fromIndex)
+            #expect(answer.states == (try history.states(Query(asOf: day, knownOn: known))), "as of \(day) known on \(known)")
+        }
+        let series = try store.series(days, knownOn: nil)
+        #expect(series.fromIndex)
+        #expect(series.series.map(\.1) == (try history.series(days, knownOn: nil)).map(\.1))
+    }
+
+    @Test func theSeedCorpusWithFixesAnswersAsAReplay() throws {
+        let corpus = try CorpusCopy()
+        try corpus.ingest()
+        let fixes = """
+            events:
+              - id: fix-energy-violation-day
+                type: correction
+                corrects: ua-accuses-ru-of-violating-energy-truce-002
+                set: {on: 2025-03-20, tracks: [energy, black-sea]}
+                reason: "test: a back-dated correction that moves the event to two tracks"
+              - id: withdraw-jeddah-proposal
+                type: retraction
+                retracts: us-proposes-temporary-truce-jeddah-000
+                reason: "test"
+            """
+        try fixes.write(toFile: corpus.events + "/zz-fixes.yaml", atomically: true, encoding: .utf8)
+        try corpus.ingest()
+        let store = try NegotiationStore(directory: corpus.db)
+        let first = try #require(Day(iso: "2025-01-01"))
+        let days = (0..<260).map { first.adding(days: $0) }
+        try expectIndexAgreesWithReplay(store, days: days, knownOn: days.map { $0.adding(days: -3) })
+        let incremental = try dump(store)
+        try store.reindex()
+        #expect(try dump(store) == incremental)
+    }
+
+    @Test func aSyntheticCorpusIngestedInPartsAnswersAsAReplayAndRebuildsToTheSameBytes() throws {
+        let directory = try TemporaryDirectory("synthetic")
+        _ = try SyntheticCorpus(events: 3_000, seed: 11).write(to: directory.path)
+        let fm = FileManager.default
+        let files = try fm.contentsOfDirectory(atPath: directory.path + "/events").filter { $0.hasPrefix("synth-") }.sorted()
+        #expect(files.count == 3)
+        // First the registries and the first file, then everything: back-dated events and fixes
+        // of events already indexed.
+        let partial = directory.appending("events-part")
+        try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        for name in ["parties.yaml", "tracks.yaml", files[0]] {
+            try fm.copyItem(atPath: directory.path + "/events/" + name, toPath: partial + "/" + name)
+        }
+        let store = try NegotiationStore(directory: directory.appending("db"))
+        try store.ingest(try Corpus.load(seeds: directory.path + "/seeds", events: partial))
+        try store.ingest(try Corpus.load(seeds: directory.path + "/seeds", events: directory.path + "/events"))
+        let history = try store.history()
+        #expect(history.reports.count + history.fixes.count == 3_000)
+        #expect(!history.fixes.isEmpty)
+
+        var rng = SplitMix64(seed: 5)
+        let start = try #require(Day(iso: "2015-01-01"))
+        let days = (0..<150).map { _ in start.adding(days: Int(rng.next(below: 3_700))) }.sorted()
+        try expectIndexAgreesWithReplay(store, days: days, knownOn: days.prefix(15).map { $0.adding(days: -Int(rng.next(below: 60))) })
+
+        let incremental = try dump(store)
+        #expect((incremental["checkpoints"]?.count ?? 0) > 100)
+        try store.reindex()
+        #expect(try dump(store) == incremental)
+    }
+
+    @Test func staleIndexesFallBackToAReplay() throws {
+        let corpus = try CorpusCopy()
+        try corpus.ingest()
+        // The same log opened without the indexes, appended to: the indexes no longer cover it.
+        do {
+            let bare = NegotiationStore(log: try EventLog(directory: corpus.db))
+            let extra = """
+                events:
+                  - id: fix-riyadh
+                    type: correction
+                    corrects: us-russia-talks-riyadh-004
+                    set: {place: "Riyadh, Saudi Arabia"}
+                    reason: "test"
+                """
+            try extra.write(toFile: corpus.events + "/zz-extra.yaml", atomically: true, encoding: .utf8)
+            try bare.ingest(try corpus.load())
+        }
+        let store = try NegotiationStore(directory: corpus.db, readOnly: true)
+        #expect(try !store.indexIsFresh())
+        let day = try #require(Day(iso: "2025-04-12"))
+        let answer = try store.states(Query(asOf: day))
+        #expect(!answer.fromIndex)
+        #expect(answer.states.first { $0.track == "energy" }?.lastMeeting?.place == "China")
+        let writer = try NegotiationStore(directory: corpus.db)
+        try writer.reindex()
+        #expect(try writer.indexIsFresh())
+        #expect(try writer.states(Query(asOf: day)).fromIndex)
+    }
+}
