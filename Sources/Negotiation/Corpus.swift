@@ -27,6 +27,25 @@ public struct SourceEvent: Sendable, Hashable {
     public var location: SourceLocation
 }
 
+/// A catalogued article whose bytes were checked against its SHA-256; the bytes themselves are
+/// read again when needed, so that a large corpus is never held in memory.
+public struct CatalogArticle: Sendable, Hashable {
+    public var article: Article
+    /// The article file's path.
+    public var path: String
+    public var location: SourceLocation
+}
+
+/// What a streaming read of a corpus found, besides the events it handed over one by one.
+public struct CorpusScan: Sendable {
+    public var registry: Registry
+    public var articles: [CatalogArticle]
+    /// Corrections and retractions whose target is not in the corpus: the log must hold it.
+    public var unresolvedTargets: [(target: String, location: SourceLocation, field: String)]
+    /// Every problem found, in file order. Empty when the corpus is valid.
+    public var issues: [CorpusIssue]
+}
+
 /// A validated corpus: registries, articles and events, in the order they will be appended.
 ///
 /// Corrections and retractions whose target is not in the corpus are checked against the
@@ -44,16 +63,32 @@ public struct Corpus: Sendable {
     ///
     /// - Throws: ``CorpusError`` with every problem found, each naming file, line and field.
     public static func load(seeds: String, events: String) throws(CorpusError) -> Corpus {
+        var collected: [SourceEvent] = []
+        let scan = scan(seeds: seeds, events: events) { event, _ in collected.append(event) }
+        guard scan.issues.isEmpty else { throw CorpusError(scan.issues) }
+        let diagnostics = Diagnostics()
+        let articles = scan.articles.compactMap { entry -> SourceArticle? in
+            guard let (bytes, text) = readText(atPath: entry.path, shownAs: entry.path, into: diagnostics) else { return nil }
+            return SourceArticle(article: entry.article, bytes: bytes, text: text, location: entry.location)
+        }
+        guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
+        return Corpus(registry: scan.registry, articles: articles, events: collected)
+    }
+
+    /// Reads and validates a corpus as ``load(seeds:events:)`` does, handing each valid event
+    /// and its canonical bytes to `onEvent` as soon as it is read instead of keeping it, so that
+    /// memory stays bounded whatever the corpus's size. An event repeated with the same
+    /// content is handed over once.
+    public static func scan(seeds: String, events: String, onEvent: (SourceEvent, [UInt8]) -> Void) -> CorpusScan {
         let diagnostics = Diagnostics()
         let registry = loadRegistry(events: events, diagnostics)
         let (articles, refused) = loadCatalog(seeds: seeds, diagnostics)
         var reader = EventReader(registry: registry, articles: articles, refusedArticles: refused, diagnostics: diagnostics)
         for file in eventFiles(in: events, diagnostics) {
-            reader.readFile(path: (events as NSString).appendingPathComponent(file), shownAs: display(events, file))
+            reader.readFile(path: (events as NSString).appendingPathComponent(file), shownAs: display(events, file), onEvent: onEvent)
         }
-        reader.checkTargets()
-        guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
-        return Corpus(registry: registry, articles: articles, events: reader.events)
+        let unresolved = reader.checkTargets()
+        return CorpusScan(registry: registry, articles: articles, unresolvedTargets: unresolved, issues: diagnostics.issues)
     }
 
     /// The registries alone, for commands that need names but not the corpus.
@@ -136,14 +171,14 @@ public struct Corpus: Sendable {
 
     /// The catalogued articles that could be read, and the ids of those that could not (already
     /// reported, so that events citing them are not reported again).
-    private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics) -> ([SourceArticle], Set<String>) {
+    private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics) -> ([CatalogArticle], Set<String>) {
         let file = display(seeds, "catalog.yaml")
         var refused = Set<String>()
         guard let root = document(file, diagnostics),
               let top = Fields(root, file: file, path: "", allowed: ["articles"], diagnostics: diagnostics)
         else { return ([], refused) }
         if !top.has("articles") { top.report("articles", "missing", expected: "a list of articles") }
-        let articles: [SourceArticle] = top.list("articles") { node, path in
+        let articles: [CatalogArticle] = top.list("articles") { node, path in
             guard let f = Fields(node, file: file, path: path, allowed: catalogFields, diagnostics: diagnostics) else { return nil }
             let id = f.string("id", required: true, expected: "the article file's stem")
             let outlet = f.string("outlet", required: true)
@@ -180,7 +215,7 @@ public struct Corpus: Sendable {
                 return nil
             }
             let textPath = display(seeds, fileName)
-            guard let (bytes, text) = readText(atPath: textPath, shownAs: textPath, into: diagnostics) else {
+            guard let (bytes, _) = readText(atPath: textPath, shownAs: textPath, into: diagnostics) else {
                 refused.insert(id)
                 return nil
             }
@@ -193,7 +228,7 @@ public struct Corpus: Sendable {
             }
             let article = Article(id: id, outlet: outlet, title: title, language: language, published: published,
                                   precision: precision, sha256: sha, basis: basis)
-            return SourceArticle(article: article, bytes: bytes, text: text, location: SourceLocation(file: file, line: f.line, path: path))
+            return CatalogArticle(article: article, path: textPath, location: SourceLocation(file: file, line: f.line, path: path))
         } ?? []
         var seen = Set<String>()
         for a in articles where !seen.insert(a.article.id).inserted {
@@ -213,7 +248,14 @@ func problemWithDay(_ text: String) -> String {
 }
 
 func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    bytes.map { String(format: "%02x", $0) }.joined()
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
 }
 
 func isCode(_ s: String) -> Bool {

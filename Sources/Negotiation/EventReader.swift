@@ -1,17 +1,33 @@
+import Crypto
 import Foundation
 
 /// Reads and checks event files against the registries and the catalogued articles.
 struct EventReader {
     let registry: Registry
-    let articles: [String: SourceArticle]
+    let articles: [String: CatalogArticle]
     /// Catalogued articles that were refused: events citing them are not reported again.
     let refusedArticles: Set<String>
     let diagnostics: Diagnostics
-    private(set) var events: [SourceEvent] = []
-    private var positions: [String: Int] = [:]
-    private var matchers: [String: QuoteMatcher] = [:]
 
-    init(registry: Registry, articles: [SourceArticle], refusedArticles: Set<String>, diagnostics: Diagnostics) {
+    /// What is remembered of each event read: enough to find duplicates and check fixes
+    /// without keeping the events (8 bytes of the SHA-256 of the id as the key).
+    private struct Seen {
+        var contentHash: UInt64
+        var ordinal: Int
+        var file: Int32
+        var line: Int32
+        var isFix: Bool
+    }
+    private var seen: [UInt64: Seen] = [:]
+    private var files: [String] = []
+    private var count = 0
+    private var fixes: [(event: Event, location: SourceLocation, ordinal: Int)] = []
+    /// Normalised article texts, the most recently used kept.
+    private var matchers: [String: QuoteMatcher] = [:]
+    private var matcherOrder: [String] = []
+    static let matcherCacheSize = 256
+
+    init(registry: Registry, articles: [CatalogArticle], refusedArticles: Set<String>, diagnostics: Diagnostics) {
         self.registry = registry
         self.refusedArticles = refusedArticles
         self.articles = Dictionary(articles.map { ($0.article.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -27,7 +43,7 @@ struct EventReader {
     ]
     static let typeNames = EventType.allCases.map(\.rawValue).joined(separator: ", ")
 
-    mutating func readFile(path: String, shownAs file: String) {
+    mutating func readFile(path: String, shownAs file: String, onEvent: (SourceEvent, [UInt8]) -> Void) {
         guard let root = Corpus.document(path, diagnostics),
               let top = Fields(root, file: file, path: "", allowed: ["article", "events"], diagnostics: diagnostics)
         else { return }
@@ -39,24 +55,35 @@ struct EventReader {
             top.report("events", "missing", expected: "a list of events")
             return
         }
-        let read = top.list("events") { node, path in
-            readEvent(node, file: file, path: path, defaultArticle: defaultArticle)
-        } ?? []
-        for item in read { add(item) }
+        files.append(file)
+        _ = top.list("events") { node, path -> Bool? in
+            if let item = readEvent(node, file: file, path: path, defaultArticle: defaultArticle) { add(item, onEvent) }
+            return nil
+        }
     }
 
-    private mutating func add(_ item: SourceEvent) {
-        if let earlier = positions[item.event.id] {
-            let first = events[earlier]
-            if first.event != item.event {
+    static func key(_ text: some Sequence<UInt8>) -> UInt64 {
+        SHA256.hash(data: Array(text)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+    }
+
+    private mutating func add(_ item: SourceEvent, _ onEvent: (SourceEvent, [UInt8]) -> Void) {
+        let payload = LogRecord.event(item.event).encoded()
+        let idKey = Self.key(item.event.id.utf8)
+        let contentHash = Self.key(payload)
+        if let first = seen[idKey] {
+            if first.contentHash != contentHash {
+                let where_ = "\(files[Int(first.file)]):\(first.line)"
                 diagnostics.add(file: item.location.file, line: item.location.line, field: item.location.field("id"),
-                                problem: "the id '\(item.event.id)' is already used, with other content, at \(first.location)",
+                                problem: "the id '\(item.event.id)' is already used, with other content, at \(where_)",
                                 expected: "a unique id per event")
             }
             return
         }
-        positions[item.event.id] = events.count
-        events.append(item)
+        seen[idKey] = Seen(contentHash: contentHash, ordinal: count, file: Int32(files.count - 1),
+                           line: Int32(item.location.line ?? 0), isFix: item.event.type.isRecordFix)
+        if item.event.type.isRecordFix { fixes.append((item.event, item.location, count)) }
+        count += 1
+        onEvent(item, payload)
     }
 
     private mutating func readEvent(_ node: YAMLNode, file: String, path: String, defaultArticle: String?) -> SourceEvent? {
@@ -88,8 +115,8 @@ struct EventReader {
         } else if !type.isRecordFix, event.article == nil {
             f.report("article", "missing", expected: "the source article's id, here or at the top of the file")
         }
-        if let quote = event.quote ?? event.changes?.quote, let article = event.article, let source = articles[article] {
-            let matcher = matcher(for: source)
+        if let quote = event.quote ?? event.changes?.quote, let article = event.article, let source = articles[article],
+           let matcher = matcher(for: source) {
             if !matcher.contains(quote) {
                 let key = event.quote != nil ? "quote" : "set"
                 f.report(key, "the quote is not in article \(article): \"\(quote.prefix(100))\(quote.count > 100 ? "…" : "")\"",
@@ -99,10 +126,18 @@ struct EventReader {
         return SourceEvent(event: event, location: SourceLocation(file: file, line: f.line, path: path))
     }
 
-    private mutating func matcher(for source: SourceArticle) -> QuoteMatcher {
-        if let m = matchers[source.article.id] { return m }
-        let m = QuoteMatcher(article: source.text)
-        matchers[source.article.id] = m
+    private mutating func matcher(for source: CatalogArticle) -> QuoteMatcher? {
+        let id = source.article.id
+        if let m = matchers[id] { return m }
+        // The bytes were checked against the catalog's hash when the catalog was read.
+        guard let data = FileManager.default.contents(atPath: source.path),
+              let text = String(validating: data, as: UTF8.self) else { return nil }
+        let m = QuoteMatcher(article: text)
+        if matcherOrder.count >= Self.matcherCacheSize {
+            matchers[matcherOrder.removeFirst()] = nil
+        }
+        matchers[id] = m
+        matcherOrder.append(id)
         return m
     }
 
@@ -271,22 +306,27 @@ struct EventReader {
         }
     }
 
-    /// Corrections and retractions must name an event before them in the corpus. A target not
-    /// in the corpus at all is left for the store to find in the log.
-    func checkTargets() {
-        for (index, item) in events.enumerated() {
-            guard let target = item.event.target else { continue }
-            if let position = positions[target] {
-                if position >= index {
-                    diagnostics.add(file: item.location.file, line: item.location.line, field: item.location.field(item.event.corrects != nil ? "corrects" : "retracts"),
-                                    problem: "'\(target)' comes after this \(item.event.type.rawValue)",
-                                    expected: "a fix placed after the event it fixes")
-                } else if events[position].event.type.isRecordFix {
-                    diagnostics.add(file: item.location.file, line: item.location.line, field: item.location.field(item.event.corrects != nil ? "corrects" : "retracts"),
-                                    problem: "'\(target)' is itself a \(events[position].event.type.rawValue)",
-                                    expected: "the id of a reported event")
-                }
+    /// Corrections and retractions must name an event before them in the corpus. Targets not in
+    /// the corpus at all are returned, for the store to find in the log.
+    func checkTargets() -> [(target: String, location: SourceLocation, field: String)] {
+        var unresolved: [(target: String, location: SourceLocation, field: String)] = []
+        for fix in fixes {
+            guard let target = fix.event.target else { continue }
+            let field = fix.location.field(fix.event.corrects != nil ? "corrects" : "retracts")
+            guard let found = seen[Self.key(target.utf8)] else {
+                unresolved.append((target, fix.location, field))
+                continue
+            }
+            if found.ordinal >= fix.ordinal {
+                diagnostics.add(file: fix.location.file, line: fix.location.line, field: field,
+                                problem: "'\(target)' comes after this \(fix.event.type.rawValue)",
+                                expected: "a fix placed after the event it fixes")
+            } else if found.isFix {
+                diagnostics.add(file: fix.location.file, line: fix.location.line, field: field,
+                                problem: "'\(target)' is itself a correction or retraction",
+                                expected: "the id of a reported event")
             }
         }
+        return unresolved
     }
 }

@@ -66,86 +66,6 @@ public final class NegotiationStore: Sendable {
         return try log.readIndexes { try ProjectionIndex.isFresh($0) }
     }
 
-    // MARK: Ingest
-
-    /// Appends the corpus's articles (their text stored by SHA-256) and events in one
-    /// transaction, after checking it against what the log already holds.
-    ///
-    /// Idempotent: what is already recorded with the same bytes is not appended again.
-    /// Atomic: on any error nothing is appended.
-    ///
-    /// - Throws: ``CorpusError`` naming file, line and field for an event id already recorded
-    ///   with other content, or a fix whose target is in neither the corpus nor the log;
-    ///   ``StoreError`` when the log fails.
-    @discardableResult
-    public func ingest(_ corpus: Corpus) throws -> IngestReport {
-        var records: [Record] = []
-        var kinds: [Bool?] = []  // per record: true for an article, false for an event, nil for the registry
-        let inCorpus = Set(corpus.events.map(\.event.id))
-        var issues: [CorpusIssue] = []
-        let registry = LogRecord.registry(corpus.registry)
-        let registryPayload = registry.encoded()
-        records.append(Record(id: registry.entryID(payload: registryPayload), payload: registryPayload))
-        kinds.append(nil)
-        for source in corpus.articles {
-            let record = LogRecord.article(source.article)
-            let payload = record.encoded()
-            records.append(Record(id: record.entryID(payload: payload), payload: payload))
-            kinds.append(true)
-        }
-        for source in corpus.events {
-            let record = LogRecord.event(source.event)
-            let payload = record.encoded()
-            let id = record.entryID(payload: payload)
-            if let sequence = try sequence(of: id), let stored = try log.entry(at: sequence), stored.payload != payload {
-                issues.append(CorpusIssue(
-                    file: source.location.file, line: source.location.line, field: source.location.field("id"),
-                    problem: "event '\(source.event.id)' is already recorded, with other content, at sequence \(sequence)",
-                    expected: "a new id, or a correction of '\(source.event.id)' (the log is append-only)"))
-            }
-            if let target = source.event.target, !inCorpus.contains(target), try sequence(of: "event/\(target)") == nil {
-                issues.append(CorpusIssue(
-                    file: source.location.file, line: source.location.line,
-                    field: source.location.field(source.event.type == .correction ? "corrects" : "retracts"),
-                    problem: "unknown event '\(target)': it is neither in the corpus nor in the log",
-                    expected: "the id of a recorded event"))
-            }
-            records.append(Record(id: id, payload: payload))
-            kinds.append(false)
-        }
-        guard issues.isEmpty else { throw CorpusError(issues) }
-
-        let receipt: AppendReceipt
-        let indexed = log.hasIndexes(ProjectionIndex.names)
-        let wasFresh = try indexIsFresh()
-        let decoded: [LogRecord] = [registry] + corpus.articles.map { .article($0.article) } + corpus.events.map { .event($0.event) }
-        do {
-            receipt = try log.append(records, blobs: corpus.articles.map(\.bytes)) { w, receipt in
-                guard wasFresh else { return }
-                var maintenance = IndexMaintenance(registry: try ProjectionIndex.registry(w))
-                for ((outcome, record), payload) in zip(zip(receipt.outcomes, decoded), records.map(\.payload)) {
-                    if case .appended(let sequence) = outcome { try maintenance.index(record, at: sequence, payload: payload, &w) }
-                }
-                try maintenance.finish(&w)
-            }
-        } catch let error as EventLogError {
-            throw StoreError.log(error)
-        }
-        if indexed, !wasFresh { try reindex() }
-        var report = IngestReport(head: receipt.head)
-        for (outcome, isArticle) in zip(receipt.outcomes, kinds) {
-            switch (outcome, isArticle) {
-            case (.appended, nil): report.registryAppended = true
-            case (.existing, nil): break
-            case (.appended, true): report.articlesAppended += 1
-            case (.existing, true): report.articlesAlreadyRecorded += 1
-            case (.appended, false): report.eventsAppended += 1
-            case (.existing, false): report.eventsAlreadyRecorded += 1
-            }
-        }
-        return report
-    }
-
     /// Rebuilds the derived indexes from the log alone.
     public func reindex() throws {
         let head = try log.head()
@@ -168,12 +88,9 @@ public final class NegotiationStore: Sendable {
             log.releaseMappedPages()
             next = end + 1
         }
-        try log.updateIndexes { w in try maintenance.finish(&w) }
+        try maintenance.finishInSteps(log)
     }
 
-    private func sequence(of id: String) throws -> UInt64? {
-        do { return try log.sequence(of: id) } catch { throw StoreError.log(error) }
-    }
 
     // MARK: Reading
 

@@ -8,8 +8,9 @@ struct Ingest: ParsableCommand {
         discussion: """
             Reads SEEDS/catalog.yaml and the articles it lists, EVENTS/parties.yaml, \
             EVENTS/tracks.yaml and every other *.yaml in EVENTS. Everything is checked first \
-            (each quote must be in its article); then articles and events are appended in one \
-            transaction. What is already recorded is not appended again.
+            (each quote must be in its article); then articles and events are appended, in one \
+            transaction for up to 5,000 records. What is already recorded is not appended again, \
+            so an interrupted ingest of a larger corpus completes when run again.
             """
     )
 
@@ -22,16 +23,10 @@ struct Ingest: ParsableCommand {
     var events = "events"
 
     func run() throws {
-        let corpus: Corpus
-        do {
-            corpus = try Corpus.load(seeds: seeds, events: events)
-        } catch {
-            refuse(error)
-        }
         let store = try log.openForWriting()
         let report: IngestReport
         do {
-            report = try store.ingest(corpus)
+            report = try store.ingest(seeds: seeds, events: events)
         } catch let error as CorpusError {
             refuse(error)
         }

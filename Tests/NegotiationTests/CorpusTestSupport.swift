@@ -22,7 +22,7 @@ struct CorpusCopy {
     @discardableResult
     func ingest() throws -> IngestReport {
         let store = try NegotiationStore(directory: db)
-        return try store.ingest(try load())
+        return try store.ingest(seeds: seeds, events: events)
     }
 
     /// Applies a fixture: its `seeds/` and `events/` files replace or join the corpus's, and

@@ -127,3 +127,24 @@ struct IndexTests {
         #expect(try writer.states(Query(asOf: day)).fromIndex)
     }
 }
+
+@Suite("Ingest in batches")
+struct BatchIngestTests {
+    @Test func smallBatchesGiveTheSameLogAndIndexesAsOne() throws {
+        let directory = try TemporaryDirectory("batches")
+        _ = try SyntheticCorpus(events: 1_200, seed: 4).write(to: directory.path)
+        let seeds = directory.path + "/seeds", events = directory.path + "/events"
+        let one = try NegotiationStore(directory: directory.appending("one"))
+        let many = try NegotiationStore(directory: directory.appending("many"))
+        let a = try one.ingest(seeds: seeds, events: events)
+        let b = try many.ingest(seeds: seeds, events: events, batchSize: 97)
+        #expect(a.head == b.head)
+        #expect(b.eventsAppended == 1_200)
+        let again = try many.ingest(seeds: seeds, events: events, batchSize: 97)
+        #expect(again.appendedNothing)
+        let day = try #require(Day(iso: "2020-06-30"))
+        #expect(try many.states(Query(asOf: day)).states == (try one.states(Query(asOf: day)).states))
+        #expect(try many.states(Query(asOf: day)).fromIndex)
+        #expect(try many.verify().isIntact)
+    }
+}

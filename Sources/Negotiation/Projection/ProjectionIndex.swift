@@ -103,11 +103,13 @@ extension ProjectionIndex {
         return registry
     }
 
-    /// Whether the indexes cover the whole log, in this build's format.
+    /// Whether the indexes cover the whole log, in this build's format. An empty log's are.
     static func isFresh(_ r: borrowing some IndexReading & ~Copyable) throws -> Bool {
+        let head = try r.head().sequence
+        if head == 0 { return true }
         guard try r.get(Array("version".utf8), in: "state") == version,
               let through = try r.get(Array("through".utf8), in: "state") else { return false }
-        return sequence(from: through) == (try r.head().sequence)
+        return sequence(from: through) == head
     }
 }
 
@@ -171,6 +173,28 @@ struct IndexMaintenance {
         if let after = try ProjectionIndex.effective(original, w) { try add(after, &w) }
     }
 
+    /// ``finish(_:)`` in one transaction per track, so that no transaction holds every
+    /// checkpoint of a large log; `through` is written last.
+    mutating func finishInSteps(_ log: EventLog) throws {
+        guard let registry else { return }
+        if rebuildAll {
+            for track in registry.tracks { dirty[track.id] = Day(ordinal: Int(Int32.min) / 2) }
+        }
+        for track in registry.tracks {
+            guard let from = dirty[track.id] else { continue }
+            try log.updateIndexes { w in try Self.rebuildCheckpoints(track, from: from, &w) }
+            log.releaseMappedPages()
+        }
+        dirty = [:]
+        rebuildAll = false
+        try log.updateIndexes { w in try markCovered(&w) }
+    }
+
+    private func markCovered(_ w: inout IndexWriter) throws {
+        try w.put(ProjectionIndex.version, forKey: Array("version".utf8), in: "state")
+        try w.put(ProjectionIndex.sequenceBytes(try w.head().sequence), forKey: Array("through".utf8), in: "state")
+    }
+
     /// Recomputes the checkpoints of the dirty tracks, then records what the indexes cover.
     mutating func finish(_ w: inout IndexWriter) throws {
         guard let registry else { return }
@@ -183,8 +207,7 @@ struct IndexMaintenance {
         }
         dirty = [:]
         rebuildAll = false
-        try w.put(ProjectionIndex.version, forKey: Array("version".utf8), in: "state")
-        try w.put(ProjectionIndex.sequenceBytes(try w.head().sequence), forKey: Array("through".utf8), in: "state")
+        try markCovered(&w)
     }
 
     /// Folds `track` from the checkpoint before `from` to its last event, writing a checkpoint

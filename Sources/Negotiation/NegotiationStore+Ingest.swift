@@ -1,0 +1,301 @@
+import Crypto
+import EventLog
+import Foundation
+
+extension NegotiationStore {
+    /// Records per append transaction: large enough to amortise the durable commit, small
+    /// enough that a transaction's dirty pages stay a few megabytes.
+    public static let batchSize = 5_000
+
+    /// Ingests the corpus in `seeds` and `events`, reading it as a stream: memory stays
+    /// bounded however large the corpus.
+    ///
+    /// Everything is checked before anything is appended: the catalog, every article's bytes,
+    /// the registries, every event (its quote in its article), ids against the corpus and the
+    /// log, fixes against their targets. On any problem nothing is appended and the error names
+    /// each one. Then the registries, articles (their text stored by SHA-256) and events are
+    /// appended in order, in transactions of ``batchSize`` records: one transaction for a corpus
+    /// of that size or less. What is already recorded with the same bytes is not appended
+    /// again, so if a large ingest is interrupted, running it again appends the rest.
+    ///
+    /// - Throws: ``CorpusError``; ``StoreError`` when the log fails.
+    @discardableResult
+    public func ingest(seeds: String, events: String, batchSize: Int = NegotiationStore.batchSize) throws -> IngestReport {
+        let spill = try SpillFile()
+        var report = IngestReport()
+        var issues: [CorpusIssue] = []
+        var failure: (any Error)?
+        let scan = Corpus.scan(seeds: seeds, events: events) { source, payload in
+            guard failure == nil else { return }
+            do {
+                switch try checkAgainstLog(source, payload) {
+                case .new: try spill.append(id: "event/\(source.event.id)", payload: payload)
+                case .recorded: report.eventsAlreadyRecorded += 1
+                case .conflict(let issue): issues.append(issue)
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        issues = scan.issues + issues + (try unresolved(scan.unresolvedTargets))
+        guard issues.isEmpty else { throw CorpusError(issues) }
+
+        var pending: [PendingRecord] = []
+        try pendingHeader(registry: scan.registry, articles: scan.articles.map { ($0.article, $0.path) }, &pending, &report)
+        try spill.rewind()
+        try append(header: pending, events: { try spill.next() }, batchSize: batchSize, &report)
+        return report
+    }
+
+    /// Ingests a corpus already read into memory (see ``Corpus/load(seeds:events:)``), with the
+    /// same checks and guarantees as ``ingest(seeds:events:)``.
+    @discardableResult
+    public func ingest(_ corpus: Corpus) throws -> IngestReport {
+        var report = IngestReport()
+        var issues: [CorpusIssue] = []
+        var fresh: [(String, [UInt8])] = []
+        for source in corpus.events {
+            let payload = LogRecord.event(source.event).encoded()
+            switch try checkAgainstLog(source, payload) {
+            case .new: fresh.append(("event/\(source.event.id)", payload))
+            case .recorded: report.eventsAlreadyRecorded += 1
+            case .conflict(let issue): issues.append(issue)
+            }
+        }
+        let ids = Set(corpus.events.map(\.event.id))
+        let targets = corpus.events.compactMap { source -> (target: String, location: SourceLocation, field: String)? in
+            guard let target = source.event.target, !ids.contains(target) else { return nil }
+            return (target, source.location, source.location.field(source.event.type == .correction ? "corrects" : "retracts"))
+        }
+        issues += try unresolved(targets)
+        guard issues.isEmpty else { throw CorpusError(issues) }
+        var pending: [PendingRecord] = []
+        let blobs = Dictionary(corpus.articles.map { ($0.article.id, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+        try pendingHeader(registry: corpus.registry, articles: corpus.articles.map { ($0.article, nil) }, &pending, &report,
+                          bytes: { blobs[$0.id] })
+        var iterator = fresh.makeIterator()
+        try append(header: pending, events: { iterator.next() }, batchSize: Self.batchSize, &report)
+        return report
+    }
+
+    // MARK: Checks
+
+    private enum LogCheck {
+        case new
+        case recorded
+        case conflict(CorpusIssue)
+    }
+
+    /// An event already in the log must be there with the same bytes.
+    private func checkAgainstLog(_ source: SourceEvent, _ payload: [UInt8]) throws -> LogCheck {
+        guard let sequence = try sequence(of: "event/\(source.event.id)") else { return .new }
+        let same: Bool
+        do {
+            same = try log.entry(at: sequence)?.payload == payload
+        } catch {
+            throw StoreError.log(error)
+        }
+        if same { return .recorded }
+        return .conflict(CorpusIssue(
+            file: source.location.file, line: source.location.line, field: source.location.field("id"),
+            problem: "event '\(source.event.id)' is already recorded, with other content, at sequence \(sequence)",
+            expected: "a new id, or a correction of '\(source.event.id)' (the log is append-only)"))
+    }
+
+    /// Fixes whose target is in neither the corpus nor the log.
+    private func unresolved(_ targets: [(target: String, location: SourceLocation, field: String)]) throws -> [CorpusIssue] {
+        try targets.compactMap { target, location, field in
+            guard try sequence(of: "event/\(target)") == nil else { return nil }
+            return CorpusIssue(file: location.file, line: location.line, field: field,
+                               problem: "unknown event '\(target)': it is neither in the corpus nor in the log",
+                               expected: "the id of a recorded event")
+        }
+    }
+
+    func sequence(of id: String) throws -> UInt64? {
+        do { return try log.sequence(of: id) } catch { throw StoreError.log(error) }
+    }
+
+    // MARK: Appending
+
+    /// A record to append, with the article text it carries.
+    private struct PendingRecord {
+        var record: Record
+        var decoded: LogRecord
+        var blob: [UInt8]?
+        var isArticle: Bool
+    }
+
+    /// The registry and the articles not yet recorded, each article's bytes read again and
+    /// checked against its hash.
+    private func pendingHeader(registry: Registry, articles: [(Article, String?)], _ pending: inout [PendingRecord],
+                               _ report: inout IngestReport, bytes: (Article) -> [UInt8]? = { _ in nil }) throws {
+        let registryRecord = LogRecord.registry(registry)
+        let registryPayload = registryRecord.encoded()
+        let registryID = registryRecord.entryID(payload: registryPayload)
+        if try sequence(of: registryID) == nil {
+            pending.append(PendingRecord(record: Record(id: registryID, payload: registryPayload), decoded: registryRecord,
+                                         blob: nil, isArticle: false))
+        }
+        for (article, path) in articles {
+            let record = LogRecord.article(article)
+            let payload = record.encoded()
+            let id = record.entryID(payload: payload)
+            if let sequence = try sequence(of: id) {
+                // Same id, other catalog data: the append itself refuses it, naming both sequences.
+                if try log.entry(at: sequence)?.payload == payload {
+                    report.articlesAlreadyRecorded += 1
+                    continue
+                }
+            }
+            guard let blob = try path.map({ try articleBytes(at: $0, expecting: article.sha256) }) ?? bytes(article) else {
+                throw CorpusError([CorpusIssue(file: path ?? article.id, problem: "the article's text is not available",
+                                               expected: "the catalogued file")])
+            }
+            pending.append(PendingRecord(record: Record(id: id, payload: payload), decoded: record, blob: blob, isArticle: true))
+        }
+    }
+
+    private func articleBytes(at path: String, expecting sha256: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CorpusError([CorpusIssue(file: path, problem: "cannot read the file", expected: "a readable file")])
+        }
+        let bytes = [UInt8](data)
+        let actual = hexString(SHA256.hash(data: bytes))
+        guard actual == sha256 else {
+            throw CorpusError([CorpusIssue(file: path, problem: "the file changed during the ingest (it hashes to \(actual))",
+                                           expected: "the article exactly as catalogued")])
+        }
+        return bytes
+    }
+
+    /// Appends the header records, then the events, in batches, keeping the indexes in step.
+    private func append(header: [PendingRecord], events next: () throws -> (String, [UInt8])?, batchSize: Int,
+                        _ report: inout IngestReport) throws {
+        let indexed = log.hasIndexes(ProjectionIndex.names)
+        let wasFresh = try indexIsFresh()
+        var maintenance = IndexMaintenance()
+        if indexed, wasFresh {
+            maintenance.registry = try log.readIndexes { try ProjectionIndex.registry($0) }
+        }
+        var batch: [PendingRecord] = []
+        var headerRecords = header.makeIterator()
+        var exhausted = false
+        while !exhausted {
+            batch.removeAll(keepingCapacity: true)
+            var blobBytes = 0
+            while batch.count < max(1, batchSize), blobBytes < 64 << 20 {
+                if let item = headerRecords.next() {
+                    blobBytes += item.blob?.count ?? 0
+                    batch.append(item)
+                } else if let (id, payload) = try next() {
+                    let decoded = try LogRecord.decode(payload)
+                    batch.append(PendingRecord(record: Record(id: id, payload: payload), decoded: decoded, blob: nil, isArticle: false))
+                } else {
+                    exhausted = true
+                    break
+                }
+            }
+            guard !batch.isEmpty else { break }
+            let receipt: AppendReceipt
+            do {
+                receipt = try log.append(batch.map(\.record), blobs: batch.compactMap(\.blob)) { w, receipt in
+                    guard indexed, wasFresh else { return }
+                    for (outcome, item) in zip(receipt.outcomes, batch) {
+                        if case .appended(let sequence) = outcome {
+                            try maintenance.index(item.decoded, at: sequence, payload: item.record.payload, &w)
+                        }
+                    }
+                }
+            } catch let error as EventLogError {
+                throw StoreError.log(error)
+            }
+            report.head = receipt.head
+            for (outcome, item) in zip(receipt.outcomes, batch) {
+                switch (outcome, item.decoded) {
+                case (.appended, .registry): report.registryAppended = true
+                case (.appended, .article): report.articlesAppended += 1
+                case (.existing, .article): report.articlesAlreadyRecorded += 1
+                case (.appended, .event): report.eventsAppended += 1
+                case (.existing, .event): report.eventsAlreadyRecorded += 1
+                case (.existing, .registry): break
+                }
+            }
+            log.releaseMappedPages()
+        }
+        if report.head.sequence == 0 { report.head = try log.head() }
+        guard indexed else { return }
+        if wasFresh {
+            try maintenance.finishInSteps(log)
+        } else {
+            try reindex()
+        }
+    }
+}
+
+/// Encoded events between the checking pass and the appending pass, in a temporary file, so
+/// that a large corpus is read once and never held in memory.
+final class SpillFile {
+    private let path: String
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var readBuffer: [UInt8] = []
+    private var readOffset = 0
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-ingest-\(UUID().uuidString).spill").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forUpdatingAtPath: path) else {
+            throw CorpusError([CorpusIssue(file: path, problem: "cannot create a temporary file", expected: "a writable temporary folder")])
+        }
+        self.handle = handle
+        // Unlinked at once: the file vanishes with the handle, whatever happens to the process.
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    deinit { try? handle.close() }
+
+    func append(id: String, payload: [UInt8]) throws {
+        let idBytes = Array(id.utf8)
+        withUnsafeBytes(of: UInt32(idBytes.count).littleEndian) { buffer.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(payload.count).littleEndian) { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: idBytes)
+        buffer.append(contentsOf: payload)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws {
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func rewind() throws {
+        try flush()
+        try handle.seek(toOffset: 0)
+        readBuffer = []
+        readOffset = 0
+    }
+
+    /// The next record, or `nil` at the end.
+    func next() throws -> (String, [UInt8])? {
+        guard let header = try take(8) else { return nil }
+        let idLength = Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }))
+        let payloadLength = Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self) }))
+        guard let id = try take(idLength), let payload = try take(payloadLength) else {
+            throw StoreError.undecodable(sequence: 0, reason: "the temporary ingest file is truncated")
+        }
+        return (String(decoding: id, as: UTF8.self), payload)
+    }
+
+    private func take(_ count: Int) throws -> [UInt8]? {
+        while readBuffer.count - readOffset < count {
+            // The end of the file: nothing more, or a record cut short (the caller says which).
+            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { return nil }
+            readBuffer = Array(readBuffer[readOffset...]) + chunk
+            readOffset = 0
+        }
+        let result = Array(readBuffer[readOffset..<(readOffset + count)])
+        readOffset += count
+        return result
+    }
+}
