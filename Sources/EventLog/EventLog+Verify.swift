@@ -76,7 +76,7 @@ extension EventLog {
                         broken = .init(sequence: sequence, message: "entry \(sequence): stored hash \(hex(view.hash.prefix(8)))… does not match its content (computed \(hex(Array(digest).prefix(8)))…)")
                         return false
                     }
-                    let indexed = try txn.withValue(forKey: [UInt8](view.id), in: ids) { Layout.sequence($0) }
+                    let indexed = try txn.withValue(forKey: view.id, in: ids) { Layout.sequence($0) }
                     guard indexed == sequence else {
                         let id = String(decoding: view.id, as: UTF8.self)
                         broken = .init(sequence: sequence, message: "entry \(sequence): its id '\(id)' is not indexed to it")
@@ -84,6 +84,8 @@ extension EventLog {
                     }
                     previous = Head(sequence: sequence, hash: Array(digest))
                     report.entriesChecked += 1
+                    // Keep the process small on a large log: drop the pages walked so far.
+                    if sequence % 16_384 == 0 { environment.releaseMappedPages() }
                     return true
                 }
                 guard more == true else { break }
@@ -117,6 +119,7 @@ extension EventLog {
                         report.problems.append(.init(blob: hex(key), message: "blob \(hex(key)) does not hash to its key (its content changed)"))
                     }
                     report.blobsChecked += 1
+                    if report.blobsChecked % 1_024 == 0 { environment.releaseMappedPages() }
                     return true
                 }
                 guard found == true else { return }

@@ -215,6 +215,33 @@ public final class EventLog: Sendable {
         return result
     }
 
+    /// Lends each entry whose id starts with `prefix`, in id order: a scan of the id index,
+    /// not of the log.
+    public func forEachEntry(withIDPrefix prefix: String, _ body: (EntryView) throws -> Void) throws {
+        let prefixBytes = Array(prefix.utf8)
+        var sequences: [UInt64] = []
+        try environment.read { txn in
+            try txn.withCursor(on: ids) { cursor in
+                var move = prefixBytes.isEmpty ? Cursor.Move.first : .atOrAfter(prefixBytes)
+                while try cursor.move(move, { key, value -> Bool in
+                    guard key.starts(with: prefixBytes), let sequence = Layout.sequence(value) else { return false }
+                    sequences.append(sequence)
+                    return true
+                }) == true {
+                    move = .next
+                }
+            }
+            for sequence in sequences {
+                try txn.withValue(forKey: Layout.key(sequence), in: entries) { value in
+                    guard let view = Layout.decode(sequence: sequence, value) else {
+                        throw EventLogError.damagedEntry(sequence: sequence, reason: "value of \(value.count) bytes is shorter than its header")
+                    }
+                    try body(view)
+                }
+            }
+        }
+    }
+
     /// The bytes stored under their SHA-256, or `nil`.
     public func blob(sha256 digest: [UInt8]) throws(EventLogError) -> [UInt8]? {
         do {

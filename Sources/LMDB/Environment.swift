@@ -1,4 +1,5 @@
 import CLMDB
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -266,10 +267,23 @@ public final class Environment: @unchecked Sendable {
     /// the file cache and the next access maps them back with the same content.
     public func releaseMappedPages() {
         guard !configurationUsesWriteMap else { return }
-        var info = MDB_envinfo()
-        mdb_env_info(handle, &info)
-        guard let address = info.me_mapaddr else { return }
-        madvise(address, info.me_mapsize, MADV_DONTNEED)
+        // LMDB does not publish where it mapped the file (me_mapaddr is set only for fixed
+        // maps), so find the mapping of data.mdb in this process's map list.
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return }
+        let file = dataFilePath
+        for line in maps.split(separator: "\n") where line.hasSuffix(file) {
+            let range = line.prefix { $0 != " " }.split(separator: "-")
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start,
+                  let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
+            madvise(address, Int(end - start), MADV_DONTNEED)
+        }
+    }
+
+    /// The absolute path of the data file, as the kernel names it in the map list.
+    private var dataFilePath: String {
+        let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let resolved = URL(fileURLWithPath: base).resolvingSymlinksInPath().standardizedFileURL.path
+        return resolved + "/data.mdb"
     }
 
     /// Flushes buffers to disk; needed only when opened with `.noSync` or `.noMetaSync`.

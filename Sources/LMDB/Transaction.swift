@@ -106,11 +106,15 @@ extension ReadableTransaction where Self: ~Copyable {
     /// Lends the bytes stored under `key` to `body`, without copying; `nil` when absent.
     /// The bytes point into the map and are valid only inside `body`.
     public func withValue<R>(forKey key: [UInt8], in db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        try key.withUnsafeBytes { try withValue(forKey: $0, in: db, body) }
+    }
+
+    /// ``withValue(forKey:in:_:)-([UInt8],_,_)`` with a key lent as bytes, which saves a copy when
+    /// the key itself points into the map.
+    public func withValue<R>(forKey key: UnsafeRawBufferPointer, in db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         var v = MDB_val()
-        let code = key.withUnsafeBytes { keyBytes in
-            var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-            return mdb_get(unsafeHandle, db.dbi, &k, &v)
-        }
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let code = mdb_get(unsafeHandle, db.dbi, &k, &v)
         if code == MDB_NOTFOUND { return nil }
         try check(code, "mdb_get in \(db.name)")
         return try body(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))

@@ -161,8 +161,10 @@ public final class NegotiationStore: Sendable {
         var report: VerificationReport
         do { report = try log.verify() } catch { throw StoreError.log(error) }
         var articlesByDigest: [String: [String]] = [:]
-        try forEachRecord { record, _ in
-            if case .article(let article) = record { articlesByDigest[article.sha256, default: []].append(article.id) }
+        try log.forEachEntry(withIDPrefix: "article/") { view in
+            if case .article(let article) = try ProjectionIndex.decodeRecord(view) {
+                articlesByDigest[article.sha256, default: []].append(article.id)
+            }
         }
         for index in report.problems.indices {
             if let blob = report.problems[index].blob, let ids = articlesByDigest[blob] {

@@ -49,13 +49,24 @@ struct Export: ParsableCommand {
             days = [asOf ?? .today]
         }
         let knownOn = known.knownOn
-        let answer = try store.series(days, knownOn: knownOn)
-        let csv = try CSVExport.render(answer.series, knownOn: knownOn, head: answer.head)
-        if let output {
-            try Data(csv.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            printError("wrote \(days.count * answer.registry.tracks.count) rows to \(output)")
-        } else {
-            print(csv, terminator: "")
+        // Rows are streamed; the head is known once the log is open, before the first row.
+        let head = try store.log.head()
+        let target = output.map { $0 + ".partial" }
+        guard let stream = OutputStream(toFileAtPath: target ?? "/dev/stdout", append: false) else {
+            throw CommandError("cannot write \(output ?? "standard output")")
+        }
+        let writer = try CSVExport.Writer(stream: stream, knownOn: knownOn, head: head)
+        var rows = 0
+        _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
+            try writer.write(day, states)
+            rows += states.count
+        }
+        writer.finish()
+        if let output, let target {
+            // Renamed into place whole, so a reader never sees half an export.
+            _ = try? FileManager.default.removeItem(atPath: output)
+            try FileManager.default.moveItem(atPath: target, toPath: output)
+            printError("wrote \(rows) rows to \(output)")
         }
     }
 }

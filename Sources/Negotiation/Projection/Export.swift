@@ -44,16 +44,38 @@ public enum CSVExport {
     /// The CSV text for `series`.
     public static func render(_ series: [(Day, [TrackState])], knownOn: Day?, head: Head) throws -> String {
         let stream = OutputStream(toMemory: ())
-        let writer = try CSVWriter(stream: stream, newline: .crlf)
-        try writer.write(row: columns)
-        for (day, states) in series {
-            for state in states {
-                try writer.write(row: row(day, state, knownOn: knownOn, head: head))
-            }
-        }
-        writer.stream.close()
+        let writer = try Writer(stream: stream, knownOn: knownOn, head: head)
+        for (day, states) in series { try writer.write(day, states) }
+        writer.finish()
         let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\r\n"
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Writes rows to a stream as they come, so that a long series is never held in memory.
+    public final class Writer {
+        private let csv: CSVWriter
+        private let knownOn: Day?
+        private let head: Head
+
+        /// Writes the header row at once.
+        public init(stream: OutputStream, knownOn: Day?, head: Head) throws {
+            csv = try CSVWriter(stream: stream, newline: .crlf)
+            self.knownOn = knownOn
+            self.head = head
+            try csv.write(row: CSVExport.columns)
+        }
+
+        /// One row per track on `day`.
+        public func write(_ day: Day, _ states: [TrackState]) throws {
+            for state in states { try csv.write(row: CSVExport.row(day, state, knownOn: knownOn, head: head)) }
+        }
+
+        /// Ends the last row and closes the stream.
+        public func finish() {
+            // CSVWriter separates rows; RFC 4180 lets the last one end with a line break too.
+            csv.stream.write("\r\n", maxLength: 2)
+            csv.stream.close()
+        }
     }
 
     static func row(_ day: Day, _ s: TrackState, knownOn: Day?, head: Head) -> [String] {

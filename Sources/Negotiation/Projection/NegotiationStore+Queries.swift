@@ -42,6 +42,29 @@ extension NegotiationStore {
         return StateAnswer(states: try history.states(query, track: track), registry: history.registry, head: history.head, fromIndex: false)
     }
 
+    /// Hands `body` the states of every track (or one) on each of `days`, ascending, one day at
+    /// a time; returns the registry and head they were computed from.
+    public func forEachDay(_ days: [Day], knownOn: Day?, track: String? = nil,
+                           _ body: (Day, [TrackState]) throws -> Void) throws -> (registry: Registry, head: Head) {
+        if log.hasIndexes(ProjectionIndex.names) {
+            let done = try log.readIndexes { r -> (registry: Registry, head: Head)? in
+                guard try ProjectionIndex.isFresh(r), let registry = try ProjectionIndex.registry(r) else { return nil }
+                let tracks = try History.tracks(of: registry, named: track)
+                for (i, day) in days.enumerated() {
+                    let states = try knownOn.map { k in try tracks.map { try ProjectionIndex.state(asOf: day, knownOn: k, track: $0, r) } }
+                        ?? ProjectionIndex.states(asOf: day, tracks: tracks, r)
+                    try body(day, states)
+                    if i % 128 == 127 { log.releaseMappedPages() }
+                }
+                return (registry, try r.head())
+            }
+            if let done { return done }
+        }
+        let history = try history()
+        for (day, states) in try history.series(days, knownOn: knownOn, track: track) { try body(day, states) }
+        return (history.registry, history.head)
+    }
+
     /// The states of every track (or one) on each of `days`, ascending.
     public func series(_ days: [Day], knownOn: Day?, track: String? = nil) throws -> SeriesAnswer {
         if log.hasIndexes(ProjectionIndex.names) {
