@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "parley", targets: ["parley"]),
+        .executable(name: "parley-bench", targets: ["parley-bench"]),
         .library(name: "Negotiation", targets: ["Negotiation"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "LMDB", targets: ["LMDB"]),
@@ -53,6 +54,20 @@ let package = Package(
                 "EventLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The benchmark (release builds; not part of `swift test`) and its C baselines.
+        .target(
+            name: "CBench",
+            path: "Benchmarks/CBench",
+            linkerSettings: [.linkedLibrary("lmdb"), .linkedLibrary("sqlite3")]
+        ),
+        .executableTarget(
+            name: "parley-bench",
+            dependencies: [
+                "Negotiation", "EventLog", "CBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/parley-bench"
         ),
         // Helpers the test targets share: temporary directories, the repository's paths.
         .target(name: "TestSupport", path: "Tests/Support"),

@@ -279,12 +279,20 @@ public final class EventLog: Sendable {
                 if let expected = expectedLastSequence, expected != start.sequence {
                     throw EventLogError.conflict(expected: expected, actual: start.sequence)
                 }
-                var head = start
+                var sequence = start.sequence
+                var previous = start.hash
                 var outcomes: [AppendOutcome] = []
                 outcomes.reserveCapacity(records.count)
                 for record in records {
-                    let idBytes = Array(record.id.utf8)
-                    if let existing = try txn.withValue(forKey: idBytes, in: ids, { Layout.sequence($0) }) {
+                    let next = sequence + 1
+                    var key = next.bigEndian
+                    // The id is indexed first: if it is already there, nothing of this record is written.
+                    let existing = try withUnsafeBytes(of: &key) { keyBytes in
+                        try record.id.utf8.withContiguousStorageIfAvailable { id in
+                            try txn.insert(keyBytes, forKey: UnsafeRawBufferPointer(id), in: ids) { Layout.sequence($0) }
+                        } ?? txn.insert(keyBytes, forKey: UnsafeRawBufferPointer(start: Array(record.id.utf8), count: record.id.utf8.count), in: ids) { Layout.sequence($0) }
+                    }
+                    if let existing {
                         guard let existing else {
                             throw EventLogError.damagedEntry(sequence: 0, reason: "the index entry of id '\(record.id)' is not 8 bytes")
                         }
@@ -292,14 +300,27 @@ public final class EventLog: Sendable {
                             Layout.decode(sequence: existing, value).map { $0.payload.elementsEqual(record.payload) }
                         }
                         guard same == true else {
-                            throw EventLogError.idReusedWithOtherContent(id: record.id, existing: existing, offered: head.sequence + 1)
+                            throw EventLogError.idReusedWithOtherContent(id: record.id, existing: existing, offered: next)
                         }
                         outcomes.append(.existing(existing))
                         continue
                     }
-                    head = try appendOne(txn, id: idBytes, payload: record.payload, after: head, recordedAt: recordedAt)
-                    outcomes.append(.appended(head.sequence))
+                    let digest = record.payload.withUnsafeBytes { Layout.chainHash(previous: previous, sequence: next, payload: $0) }
+                    let size = Layout.headerSize + record.id.utf8.count + record.payload.count
+                    try withUnsafeBytes(of: &key) { keyBytes in
+                        try txn.put(reserving: size, forKey: keyBytes, in: entries, flags: .append) { out in
+                            Array(record.id.utf8).withUnsafeBytes { idBytes in
+                                record.payload.withUnsafeBytes { payloadBytes in
+                                    Layout.encode(into: out, recordedAt: recordedAt, hash: digest, id: idBytes, payload: payloadBytes)
+                                }
+                            }
+                        }
+                    }
+                    digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
+                    sequence = next
+                    outcomes.append(.appended(next))
                 }
+                let head = Head(sequence: sequence, hash: previous)
                 for blob in newBlobs {
                     let digest = Array(SHA256.hash(data: blob))
                     if try txn.withValue(forKey: digest, in: blobs, { _ in true }) == nil {
@@ -321,23 +342,6 @@ public final class EventLog: Sendable {
         } catch let error as LMDBError {
             throw EventLogError.storage(error)
         }
-    }
-
-    private func appendOne(_ txn: borrowing WriteTransaction, id: [UInt8], payload: [UInt8],
-                           after previous: Head, recordedAt: Int64) throws -> Head {
-        let sequence = previous.sequence + 1
-        let key = Layout.key(sequence)
-        let digest = payload.withUnsafeBytes { Layout.chainHash(previous: previous.hash, sequence: sequence, payload: $0) }
-        let size = Layout.headerSize + id.count + payload.count
-        try txn.put(reserving: size, forKey: key, in: entries, flags: .append) { out in
-            id.withUnsafeBytes { idBytes in
-                payload.withUnsafeBytes { payloadBytes in
-                    Layout.encode(into: out, recordedAt: recordedAt, hash: digest, id: idBytes, payload: payloadBytes)
-                }
-            }
-        }
-        try txn.put(key, forKey: id, in: ids, flags: .noOverwrite)
-        return Head(sequence: sequence, hash: Array(digest))
     }
 
     static func now() -> Int64 {

@@ -71,6 +71,30 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
         }
     }
 
+    /// Stores `value` under `key` unless the key is there (`MDB_NOOVERWRITE`); then lends the
+    /// value already stored to `existing` instead. One descent of the tree either way.
+    /// - Returns: `nil` when stored, else what `existing` returned.
+    public func insert<R>(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, in db: Database,
+                          existing: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        let code = mdb_put(unsafeHandle, db.dbi, &k, &v, UInt32(MDB_NOOVERWRITE))
+        if code == MDB_KEYEXIST {
+            return try existing(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+        }
+        try record(code, "mdb_put(no overwrite) in \(db.name)")
+        return nil
+    }
+
+    /// ``put(reserving:forKey:in:flags:fill:)`` with a key lent as bytes.
+    public func put(reserving size: Int, forKey key: UnsafeRawBufferPointer, in db: Database, flags: WriteFlags = [],
+                    fill: (UnsafeMutableRawBufferPointer) -> Void) throws {
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: size, mv_data: nil)
+        try record(mdb_put(unsafeHandle, db.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "mdb_put(reserve) in \(db.name)")
+        fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: size))
+    }
+
     /// Deletes `key` and its value.
     /// - Returns: `false` when the key was not there.
     @discardableResult

@@ -94,6 +94,37 @@ struct JSONWriter {
     }
 }
 
+/// A JSON object's members in document order. Records have a dozen keys or so: a linear scan
+/// beats hashing them into a dictionary, which cost most of a checkpoint's decoding.
+struct JSONObject: Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    private(set) var members: [(key: String, value: JSONValue)] = []
+
+    init(dictionaryLiteral elements: (String, JSONValue)...) {
+        members = elements.map { ($0.0, $0.1) }
+    }
+
+    init() {}
+
+    mutating func append(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+
+    /// The value of the last member named `key`, as a dictionary would keep it.
+    subscript(key: String) -> JSONValue? {
+        members.last { $0.key == key }?.value
+    }
+
+    func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { members.makeIterator() }
+
+    func compactMapValues<T>(_ transform: (JSONValue) -> T?) -> [String: T] {
+        var result: [String: T] = [:]
+        for (key, value) in members { result[key] = transform(value) }
+        return result
+    }
+
+    static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.members.count == b.members.count && zip(a.members, b.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+}
+
 /// A parsed JSON value.
 enum JSONValue: Equatable {
     case null
@@ -101,13 +132,13 @@ enum JSONValue: Equatable {
     case number(String)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     var string: String? { if case .string(let s) = self { s } else { nil } }
     var int: Int? { if case .number(let n) = self { Int(n) } else { nil } }
     var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
     var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-    var object: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
+    var object: JSONObject? { if case .object(let o) = self { o } else { nil } }
 }
 
 /// A JSON document that could not be read, and where.
@@ -176,7 +207,7 @@ struct JSONReader {
 
     private mutating func object(depth: Int) throws(JSONReadError) -> JSONValue {
         position += 1
-        var result: [String: JSONValue] = [:]
+        var result = JSONObject()
         skipSpace()
         if current == UInt8(ascii: "}") {
             position += 1
@@ -190,7 +221,7 @@ struct JSONReader {
             guard current == UInt8(ascii: ":") else { throw JSONReadError(offset: position, problem: "expected ':'") }
             position += 1
             skipSpace()
-            result[key] = try value(depth: depth + 1)
+            result.append(key, try value(depth: depth + 1))
             skipSpace()
             switch current {
             case UInt8(ascii: ","): position += 1

@@ -69,7 +69,7 @@ public struct RecordDecodingError: Error, Sendable, CustomStringConvertible {
 
 /// Typed access to a decoded JSON object's fields.
 private struct JSONFields {
-    let object: [String: JSONValue]
+    let object: JSONObject
     let path: String
 
     init(_ value: JSONValue, path: String) {

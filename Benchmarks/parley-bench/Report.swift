@@ -1,0 +1,87 @@
+import Foundation
+
+/// The figures, the targets they are held to, and how they read.
+struct Report {
+    let events: Int
+    let small: Int
+    let results: [String: [String: Double]]
+
+    func value(_ step: String, _ key: String) -> Double { results[step]?[key] ?? .nan }
+    var smallKey: String { small == events ? "" : "@\(small)" }
+
+    struct Line {
+        var name: String
+        var figure: String
+        var target: String
+        var met: Bool?
+        var rss: Double
+    }
+
+    var lines: [Line] {
+        let append = value("append", "eventsPerSecond"), raw = value("raw-lmdb", "eventsPerSecond")
+        let sqlite = value("sqlite", "eventsPerSecond"), ingest = value("ingest", "eventsPerSecond")
+        let p50 = value("state", "p50ms"), p99 = value("state", "p99ms")
+        let p50small = value("state" + smallKey, "p50ms"), p99small = value("state" + smallKey, "p99ms")
+        let replay = value("replay", "p50ms"), verify = value("verify", "entriesPerSecond")
+        let export = value("export", "seconds"), bytes = value("ingest", "bytesOnDisk") / Double(events)
+        let worstRSS = results.values.compactMap { $0["peakRSSMB"] }.max() ?? .nan
+        return [
+            Line(name: "log append, batches of 1,000, durable", figure: rate(append),
+                 target: "≥ 0.4 × raw LMDB, ≥ 1.5 × SQLite: \(ratio(append / raw)) and \(ratio(append / sqlite))",
+                 met: append >= 0.4 * raw && append >= 1.5 * sqlite, rss: value("append", "peakRSSMB")),
+            Line(name: "raw LMDB from C, same bytes", figure: rate(raw), target: "the limit", met: nil, rss: value("raw-lmdb", "peakRSSMB")),
+            Line(name: "SQLite WAL FULL, unique id + (track, day)", figure: rate(sqlite), target: "the peer", met: nil,
+                 rss: value("sqlite", "peakRSSMB")),
+            Line(name: "end-to-end ingest from files", figure: rate(ingest), target: "≥ 50,000 events/s", met: ingest >= 50_000,
+                 rss: value("ingest", "peakRSSMB")),
+            Line(name: "state --as-of, one track, \(count(events)) events", figure: "p50 \(ms(p50)), p99 \(ms(p99))",
+                 target: "p50 ≤ 1 ms, p99 ≤ 5 ms", met: p50 <= 1 && p99 <= 5, rss: value("state", "peakRSSMB")),
+            Line(name: "state --as-of, one track, \(count(small)) events", figure: "p50 \(ms(p50small)), p99 \(ms(p99small))",
+                 target: "\(count(events)) ≤ 2 × this: \(ratio(p50 / p50small)) (p50), \(ratio(p99 / p99small)) (p99)",
+                 met: p50 <= 2 * p50small && p99 <= 2 * p99small, rss: value("state" + smallKey, "peakRSSMB")),
+            Line(name: "state by full replay (read log, fold)", figure: "p50 \(ms(replay))",
+                 target: "the index is \(ratio(replay / p50)) faster", met: nil, rss: value("replay", "peakRSSMB")),
+            Line(name: "verify", figure: rate(verify, unit: "entries/s"), target: "≥ 1,000,000 entries/s", met: verify >= 1_000_000,
+                 rss: value("verify", "peakRSSMB")),
+            Line(name: "weekly export, all tracks, 10 years", figure: String(format: "%.2f s", export), target: "≤ 2 s", met: export <= 2,
+                 rss: value("export", "peakRSSMB")),
+            Line(name: "bytes on disk per event", figure: String(format: "%.0f B", bytes), target: "log, indexes and checkpoints",
+                 met: nil, rss: .nan),
+            Line(name: "peak RSS, worst step", figure: String(format: "%.0f MB", worstRSS), target: "≤ 150 MB in every step",
+                 met: worstRSS <= 150, rss: .nan),
+        ]
+    }
+
+    var text: String {
+        var out = ["Parley benchmark: \(count(events)) synthetic events, \(ProcessInfo.processInfo.activeProcessorCount) cores", ""]
+        let width = lines.map(\.name.count).max() ?? 0
+        for line in lines {
+            let mark = line.met.map { $0 ? "ok  " : "MISS" } ?? "    "
+            let rss = line.rss.isNaN ? "" : String(format: "  [peak RSS %.0f MB]", line.rss)
+            out.append("\(mark) \(line.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(line.figure)  — \(line.target)\(rss)")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    var json: [String: Any] {
+        ["events": events, "steps": results,
+         "checks": lines.map { ["name": $0.name, "figure": $0.figure, "target": $0.target, "met": $0.met.map { $0 as Any } ?? NSNull()] }]
+    }
+
+    func rate(_ v: Double, unit: String = "events/s") -> String {
+        v.isNaN ? "—" : "\(count(Int(v.rounded()))) \(unit)"
+    }
+
+    func ms(_ v: Double) -> String { String(format: "%.3f ms", v) }
+    func ratio(_ v: Double) -> String { String(format: "%.2f×", v) }
+
+    func count(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.reversed().enumerated() {
+            if i > 0, i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}

@@ -1,0 +1,315 @@
+import CBench
+import EventLog
+import Foundation
+import Negotiation
+
+/// One measured step, run in its own process.
+struct Steps {
+    let work: String
+    let events: Int
+    let seed: UInt64
+
+    var corpus: String { "\(work)/corpus-\(events)" }
+    var log: String { "\(work)/log-\(events)" }
+    var payloads: String { "\(work)/payloads-\(events).bin" }
+    static let batch = 1_000
+    static let track = "synth-03"
+
+    func run(_ step: String) throws -> [String: Double] {
+        switch step {
+        case "synth": return try synth()
+        case "prepare": return try prepare()
+        case "append": return try append()
+        case "raw-lmdb": return try rawLMDB()
+        case "sqlite": return try sqlite()
+        case "ingest": return try ingest()
+        case "state": return try state()
+        case "replay": return try replay()
+        case "verify": return try verify()
+        case "export": return try export()
+        default: throw BenchError("unknown step \(step)")
+        }
+    }
+
+    private func synth() throws -> [String: Double] {
+        if FileManager.default.fileExists(atPath: corpus + "/seeds/catalog.yaml") { return ["seconds": 0] }
+        let start = now()
+        let summary = try SyntheticCorpus(events: events, seed: seed).write(to: corpus)
+        return ["seconds": now() - start, "bytes": Double(summary.bytes)]
+    }
+
+    /// The corpus's events, parsed and encoded once, for the append steps: what they time is
+    /// appending, not reading YAML.
+    private func prepare() throws -> [String: Double] {
+        let start = now()
+        guard FileManager.default.createFile(atPath: payloads, contents: nil), let out = FileHandle(forWritingAtPath: payloads) else {
+            throw BenchError("cannot write \(payloads)")
+        }
+        var buffer: [UInt8] = []
+        var count = 0
+        var failure: (any Error)?
+        let scan = Corpus.scan(seeds: corpus + "/seeds", events: corpus + "/events") { source, payload in
+            let e = source.event
+            PayloadFile.encode(id: "event/\(e.id)", track: e.tracks.first ?? "", day: Int32(e.on?.last.ordinal ?? 0),
+                               payload: payload, into: &buffer)
+            count += 1
+            if buffer.count > 1 << 20 {
+                do { try out.write(contentsOf: buffer) } catch { failure = error }
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        if let failure { throw failure }
+        guard scan.issues.isEmpty else { throw BenchError("the synthetic corpus is invalid: \(scan.issues.prefix(3))") }
+        try out.write(contentsOf: buffer)
+        try out.close()
+        return ["seconds": now() - start, "events": Double(count)]
+    }
+
+    private func fresh(_ path: String) throws {
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    private func append() throws -> [String: Double] {
+        let path = "\(work)/append-\(events)"
+        try fresh(path)
+        var options = EventLog.Options()
+        options.initialMapSize = 1 << 30
+        let log = try EventLog(directory: path, options: options)
+        var seconds = 0.0
+        var count = 0
+        try PayloadFile.batches(payloads, size: Self.batch) { batch in
+            let records = batch.map { Record(id: $0.id, payload: $0.payload) }
+            let start = now()
+            try log.append(records)
+            seconds += now() - start
+            count += records.count
+        }
+        return ["seconds": seconds, "eventsPerSecond": Double(count) / seconds, "events": Double(count)]
+    }
+
+    private func rawLMDB() throws -> [String: Double] {
+        let path = "\(work)/raw-\(events)"
+        try fresh(path)
+        var error = [CChar](repeating: 0, count: 256)
+        guard let bench = cbench_lmdb_open(path, 1 << 34, &error, error.count) else {
+            throw BenchError("raw LMDB: \(message(error))")
+        }
+        defer { cbench_lmdb_close(bench) }
+        var seconds = 0.0
+        var key: UInt64 = 1
+        try PayloadFile.batches(payloads, size: Self.batch) { batch in
+            let (data, offsets) = PayloadFile.flatten(batch.map(\.payload))
+            let start = now()
+            let rc = data.withUnsafeBufferPointer { d in
+                offsets.withUnsafeBufferPointer { o in cbench_lmdb_append(bench, key, d.baseAddress, o.baseAddress, batch.count) }
+            }
+            seconds += now() - start
+            guard rc == 0 else { throw BenchError("raw LMDB append failed: \(rc)") }
+            key += UInt64(batch.count)
+        }
+        let count = Double(key - 1)
+        return ["seconds": seconds, "eventsPerSecond": count / seconds, "events": count]
+    }
+
+    private func sqlite() throws -> [String: Double] {
+        let path = "\(work)/sqlite-\(events).db"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        var error = [CChar](repeating: 0, count: 256)
+        guard let bench = cbench_sqlite_open(path, &error, error.count) else { throw BenchError("SQLite: \(message(error))") }
+        defer { cbench_sqlite_close(bench) }
+        var seconds = 0.0
+        var count = 0
+        try PayloadFile.batches(payloads, size: Self.batch) { batch in
+            let (data, offsets) = PayloadFile.flatten(batch.map(\.payload))
+            let (ids, idOffsets) = PayloadFile.flatten(batch.map { Array($0.id.utf8) + [0] })
+            let (tracks, trackOffsets) = PayloadFile.flatten(batch.map { Array($0.track.utf8) + [0] })
+            let days = batch.map(\.day)
+            let start = now()
+            let rc = data.withUnsafeBufferPointer { d in
+                offsets.withUnsafeBufferPointer { o in
+                    ids.withUnsafeBufferPointer { i in
+                        idOffsets.withUnsafeBufferPointer { io in
+                            tracks.withUnsafeBufferPointer { t in
+                                trackOffsets.withUnsafeBufferPointer { to in
+                                    days.withUnsafeBufferPointer { dy in
+                                        i.withMemoryRebound(to: CChar.self) { ic in
+                                            t.withMemoryRebound(to: CChar.self) { tc in
+                                                cbench_sqlite_insert(bench, ic.baseAddress, io.baseAddress, tc.baseAddress, to.baseAddress,
+                                                                     dy.baseAddress, d.baseAddress, o.baseAddress, batch.count)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            seconds += now() - start
+            guard rc == 0 else { throw BenchError("SQLite insert failed: \(rc)") }
+            count += batch.count
+        }
+        return ["seconds": seconds, "eventsPerSecond": Double(count) / seconds, "events": Double(count)]
+    }
+
+    private func ingest() throws -> [String: Double] {
+        try? FileManager.default.removeItem(atPath: log)
+        let start = now()
+        let report = try NegotiationStore(directory: log).ingest(seeds: corpus + "/seeds", events: corpus + "/events")
+        let seconds = now() - start
+        var info = stat()
+        stat(log + "/data.mdb", &info)
+        return ["seconds": seconds, "eventsPerSecond": Double(report.eventsAppended) / seconds, "events": Double(report.eventsAppended),
+                "entries": Double(report.head.sequence), "bytesOnDisk": Double(info.st_blocks) * 512, "fileSize": Double(info.st_size)]
+    }
+
+    private func randomDays(_ count: Int, seed: UInt64) -> [Day] {
+        var rng = SplitMix64(seed: seed)
+        let first = Day(year: 2015, month: 1, day: 1)?.ordinal ?? 16_436
+        return (0..<count).map { _ in Day(ordinal: first + Int(rng.next(below: 3_652))) }
+    }
+
+    private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+
+    private func state() throws -> [String: Double] {
+        let store = try NegotiationStore(directory: log, readOnly: true)
+        var latencies: [Double] = []
+        var fromIndex = true
+        for day in randomDays(1_000, seed: 7) {
+            let start = now()
+            let answer = try store.states(Query(asOf: day), track: Self.track)
+            latencies.append((now() - start) * 1_000)
+            fromIndex = fromIndex && answer.fromIndex
+        }
+        latencies.sort()
+        return ["p50ms": percentile(latencies, 0.5), "p99ms": percentile(latencies, 0.99), "fromIndex": fromIndex ? 1 : 0]
+    }
+
+    /// The same question answered by replaying the log: read it whole once, then fold the
+    /// track to each date.
+    private func replay() throws -> [String: Double] {
+        let store = try NegotiationStore(directory: log, readOnly: true)
+        let start = now()
+        let history = try store.history()
+        let load = now() - start
+        var latencies: [Double] = []
+        for day in randomDays(20, seed: 7) {
+            let t = now()
+            _ = try history.states(Query(asOf: day), track: Self.track)
+            latencies.append((now() - t) * 1_000)
+        }
+        latencies.sort()
+        return ["loadSeconds": load, "foldP50ms": percentile(latencies, 0.5), "p50ms": load * 1_000 + percentile(latencies, 0.5)]
+    }
+
+    private func verify() throws -> [String: Double] {
+        let store = try NegotiationStore(directory: log, readOnly: true)
+        let start = now()
+        let report = try store.verify()
+        let seconds = now() - start
+        guard report.isIntact else { throw BenchError("verify found problems: \(report.problems.prefix(3))") }
+        return ["seconds": seconds, "entriesPerSecond": Double(report.entriesChecked) / seconds, "entries": Double(report.entriesChecked)]
+    }
+
+    private func export() throws -> [String: Double] {
+        let store = try NegotiationStore(directory: log, readOnly: true)
+        guard let from = Day(year: 2015, month: 1, day: 1), let to = Day(year: 2024, month: 12, day: 31) else { return [:] }
+        let days = Cadence.week.days(from: from, to: to)
+        let path = "\(work)/export-\(events).csv"
+        let start = now()
+        guard let stream = OutputStream(toFileAtPath: path, append: false) else { throw BenchError("cannot write \(path)") }
+        let writer = try CSVExport.Writer(stream: stream, knownOn: nil, head: try store.log.head())
+        var rows = 0
+        _ = try store.forEachDay(days, knownOn: nil) { day, states in
+            try writer.write(day, states)
+            rows += states.count
+        }
+        writer.finish()
+        return ["seconds": now() - start, "rows": Double(rows)]
+    }
+}
+
+/// A C error message from its NUL-terminated buffer.
+func message(_ buffer: [CChar]) -> String {
+    String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The prepared events: id, first track, last day and canonical payload, length-prefixed.
+enum PayloadFile {
+    struct Item {
+        var id: String
+        var track: String
+        var day: Int32
+        var payload: [UInt8]
+    }
+
+    static func encode(id: String, track: String, day: Int32, payload: [UInt8], into buffer: inout [UInt8]) {
+        for part in [Array(id.utf8), Array(track.utf8)] {
+            withUnsafeBytes(of: UInt32(part.count).littleEndian) { buffer.append(contentsOf: $0) }
+            buffer.append(contentsOf: part)
+        }
+        withUnsafeBytes(of: day.littleEndian) { buffer.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(payload.count).littleEndian) { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: payload)
+    }
+
+    /// Reads the file in batches of `size`, never all at once.
+    static func batches(_ path: String, size: Int, _ body: ([Item]) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw BenchError("cannot read \(path)") }
+        defer { try? handle.close() }
+        var buffer: [UInt8] = []
+        var offset = 0
+        var batch: [Item] = []
+        func need(_ n: Int) throws -> Bool {
+            while buffer.count - offset < n {
+                guard let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty else { return false }
+                buffer = Array(buffer[offset...]) + chunk
+                offset = 0
+            }
+            return true
+        }
+        func u32() throws -> Int? {
+            guard try need(4) else { return nil }
+            let v = buffer[offset..<(offset + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }
+            offset += 4
+            return Int(UInt32(littleEndian: v))
+        }
+        func bytes(_ n: Int) throws -> [UInt8] {
+            guard try need(n) else { throw BenchError("\(path) is truncated") }
+            defer { offset += n }
+            return Array(buffer[offset..<(offset + n)])
+        }
+        while let idLength = try u32() {
+            let id = String(decoding: try bytes(idLength), as: UTF8.self)
+            guard let trackLength = try u32() else { throw BenchError("\(path) is truncated") }
+            let track = String(decoding: try bytes(trackLength), as: UTF8.self)
+            let day = Int32(littleEndian: try bytes(4).withUnsafeBytes { $0.loadUnaligned(as: Int32.self) })
+            guard let payloadLength = try u32() else { throw BenchError("\(path) is truncated") }
+            batch.append(Item(id: id, track: track, day: day, payload: try bytes(payloadLength)))
+            if batch.count == size {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { try body(batch) }
+    }
+
+    /// The parts laid end to end, and where each starts (with the end as a last offset).
+    static func flatten(_ parts: [[UInt8]]) -> ([UInt8], [Int]) {
+        var data: [UInt8] = []
+        var offsets: [Int] = [0]
+        for part in parts {
+            data.append(contentsOf: part)
+            offsets.append(data.count)
+        }
+        return (data, offsets)
+    }
+}
