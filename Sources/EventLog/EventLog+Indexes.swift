@@ -134,6 +134,10 @@ public struct IndexWriter: IndexReading, ~Copyable {
     }
 
     public func head() throws -> Head { try log.readHead(txn) }
+
+    /// See ``EventLog/releaseMappedPages()``: safe inside the transaction, whose own changes
+    /// are not in the map.
+    public func releaseMappedPages() { log.releaseMappedPages() }
 }
 
 private func scanIndex(_ txn: borrowing some ReadableTransaction & ~Copyable, _ db: Database, from start: [UInt8],

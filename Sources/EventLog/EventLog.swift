@@ -242,6 +242,15 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// Whether bytes are stored under this SHA-256 (without reading them).
+    public func hasBlob(sha256 digest: [UInt8]) throws(EventLogError) -> Bool {
+        do {
+            return try environment.read { txn in try txn.withValue(forKey: digest, in: blobs) { _ in true } } ?? false
+        } catch {
+            throw Self.wrap(error)
+        }
+    }
+
     /// The bytes stored under their SHA-256, or `nil`.
     public func blob(sha256 digest: [UInt8]) throws(EventLogError) -> [UInt8]? {
         do {

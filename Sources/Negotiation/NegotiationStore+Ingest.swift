@@ -38,11 +38,11 @@ extension NegotiationStore {
             }
         }
         if let failure { throw failure }
-        issues = scan.issues + issues + (try unresolved(scan.unresolvedTargets))
-        guard issues.isEmpty else { throw CorpusError(issues) }
-
         var pending: [PendingRecord] = []
-        try pendingHeader(registry: scan.registry, articles: scan.articles.map { ($0.article, $0.path) }, &pending, &report)
+        let headerIssues = try pendingHeader(registry: scan.registry, articles: scan.articles.map { ($0.article, .file($0.path), $0.location) },
+                                             &pending, &report)
+        issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
+        guard issues.isEmpty else { throw CorpusError(issues) }
         try spill.rewind()
         try append(header: pending, events: { try spill.next() }, batchSize: batchSize, &report)
         return report
@@ -68,12 +68,10 @@ extension NegotiationStore {
             guard let target = source.event.target, !ids.contains(target) else { return nil }
             return (target, source.location, source.location.field(source.event.type == .correction ? "corrects" : "retracts"))
         }
-        issues += try unresolved(targets)
-        guard issues.isEmpty else { throw CorpusError(issues) }
         var pending: [PendingRecord] = []
-        let blobs = Dictionary(corpus.articles.map { ($0.article.id, $0.bytes) }, uniquingKeysWith: { a, _ in a })
-        try pendingHeader(registry: corpus.registry, articles: corpus.articles.map { ($0.article, nil) }, &pending, &report,
-                          bytes: { blobs[$0.id] })
+        issues = (try pendingHeader(registry: corpus.registry, articles: corpus.articles.map { ($0.article, .bytes($0.bytes), $0.location) },
+                                    &pending, &report)) + issues + (try unresolved(targets))
+        guard issues.isEmpty else { throw CorpusError(issues) }
         var iterator = fresh.makeIterator()
         try append(header: pending, events: { iterator.next() }, batchSize: Self.batchSize, &report)
         return report
@@ -119,41 +117,59 @@ extension NegotiationStore {
 
     // MARK: Appending
 
+    /// Where an article's text comes from when it is appended.
+    private enum ArticleText {
+        case bytes([UInt8])
+        /// Read again from the file when its batch is appended, so that a corpus's texts are
+        /// never all in memory, and checked against the catalog's hash once more.
+        case file(String)
+    }
+
     /// A record to append, with the article text it carries.
     private struct PendingRecord {
         var record: Record
         var decoded: LogRecord
-        var blob: [UInt8]?
-        var isArticle: Bool
+        var text: ArticleText?
     }
 
-    /// The registry and the articles not yet recorded, each article's bytes read again and
-    /// checked against its hash.
-    private func pendingHeader(registry: Registry, articles: [(Article, String?)], _ pending: inout [PendingRecord],
-                               _ report: inout IngestReport, bytes: (Article) -> [UInt8]? = { _ in nil }) throws {
+    /// The registry and the articles not yet recorded; an article recorded with other catalog
+    /// data is a problem of its catalog entry (the log is append-only).
+    private func pendingHeader(registry: Registry, articles: [(Article, ArticleText, SourceLocation)], _ pending: inout [PendingRecord],
+                               _ report: inout IngestReport) throws -> [CorpusIssue] {
+        var issues: [CorpusIssue] = []
         let registryRecord = LogRecord.registry(registry)
         let registryPayload = registryRecord.encoded()
         let registryID = registryRecord.entryID(payload: registryPayload)
         if try sequence(of: registryID) == nil {
-            pending.append(PendingRecord(record: Record(id: registryID, payload: registryPayload), decoded: registryRecord,
-                                         blob: nil, isArticle: false))
+            pending.append(PendingRecord(record: Record(id: registryID, payload: registryPayload), decoded: registryRecord, text: nil))
         }
-        for (article, path) in articles {
+        for (article, text, location) in articles {
             let record = LogRecord.article(article)
             let payload = record.encoded()
             let id = record.entryID(payload: payload)
             if let sequence = try sequence(of: id) {
-                // Same id, other catalog data: the append itself refuses it, naming both sequences.
-                if try log.entry(at: sequence)?.payload == payload {
+                let stored: [UInt8]?
+                do { stored = try log.entry(at: sequence)?.payload } catch { throw StoreError.log(error) }
+                if stored == payload {
                     report.articlesAlreadyRecorded += 1
-                    continue
+                } else {
+                    issues.append(CorpusIssue(
+                        file: location.file, line: location.line, field: location.field("id"),
+                        problem: "article '\(article.id)' is already recorded, with other catalog data, at sequence \(sequence)",
+                        expected: "its catalog entry as recorded (the log is append-only), or a new article id"))
                 }
+                continue
             }
-            guard let blob = try path.map({ try articleBytes(at: $0, expecting: article.sha256) }) ?? bytes(article) else {
-                throw CorpusError([CorpusIssue(file: path ?? article.id, problem: "the article's text is not available",
-                                               expected: "the catalogued file")])
-            }
-            pending.append(PendingRecord(record: Record(id: id, payload: payload), decoded: record, blob: blob, isArticle: true))
+            pending.append(PendingRecord(record: Record(id: id, payload: payload), decoded: record, text: text))
+        }
+        return issues
+    }
+
+    private func bytes(of text: ArticleText, _ article: LogRecord) throws -> [UInt8] {
+        switch (text, article) {
+        case (.bytes(let bytes), _): return bytes
+        case (.file(let path), .article(let a)): return try articleBytes(at: path, expecting: a.sha256)
+        case (.file(let path), _): return try articleBytes(at: path, expecting: "")
         }
     }
 
@@ -182,16 +198,20 @@ extension NegotiationStore {
         var batch: [PendingRecord] = []
         var headerRecords = header.makeIterator()
         var exhausted = false
+        var blobs: [[UInt8]] = []
         while !exhausted {
             batch.removeAll(keepingCapacity: true)
+            blobs.removeAll()
             var blobBytes = 0
             while batch.count < max(1, batchSize), blobBytes < 64 << 20 {
                 if let item = headerRecords.next() {
-                    blobBytes += item.blob?.count ?? 0
+                    let blob = try item.text.map { try bytes(of: $0, item.decoded) }
+                    blobBytes += blob?.count ?? 0
                     batch.append(item)
+                    blobs.append(contentsOf: blob.map { [$0] } ?? [])
                 } else if let (id, payload) = try next() {
                     let decoded = try LogRecord.decode(payload)
-                    batch.append(PendingRecord(record: Record(id: id, payload: payload), decoded: decoded, blob: nil, isArticle: false))
+                    batch.append(PendingRecord(record: Record(id: id, payload: payload), decoded: decoded, text: nil))
                 } else {
                     exhausted = true
                     break
@@ -200,7 +220,7 @@ extension NegotiationStore {
             guard !batch.isEmpty else { break }
             let receipt: AppendReceipt
             do {
-                receipt = try log.append(batch.map(\.record), blobs: batch.compactMap(\.blob)) { w, receipt in
+                receipt = try log.append(batch.map(\.record), blobs: blobs) { w, receipt in
                     guard indexed, wasFresh else { return }
                     for (outcome, item) in zip(receipt.outcomes, batch) {
                         if case .appended(let sequence) = outcome {

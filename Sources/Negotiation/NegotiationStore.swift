@@ -173,9 +173,9 @@ public final class NegotiationStore: Sendable {
         }
         for (digest, ids) in articlesByDigest.sorted(by: { $0.key < $1.key }) {
             guard let key = bytes(fromHex: digest) else { continue }
-            let stored: [UInt8]?
-            do { stored = try log.blob(sha256: key) } catch { throw StoreError.log(error) }
-            if stored == nil {
+            let stored: Bool
+            do { stored = try log.hasBlob(sha256: key) } catch { throw StoreError.log(error) }
+            if !stored {
                 report.problems.append(.init(blob: digest, message: "article \(ids.joined(separator: ", ")): its text is missing from the log"))
             }
         }
