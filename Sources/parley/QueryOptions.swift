@@ -4,7 +4,6 @@ import Negotiation
 
 extension Day: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }
-    public static var defaultValueDescription: String { "YYYY-MM-DD" }
 }
 
 extension Day {
