@@ -1,0 +1,6 @@
+/// The language of a report's words: track and party names from the registries, and the
+/// page's own labels.
+public enum ReportLanguage: String, Sendable, Hashable, CaseIterable {
+    case en
+    case fr
+}
