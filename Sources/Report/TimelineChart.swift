@@ -118,11 +118,12 @@ struct TimelineChart {
     private func dayLines(bottom: Double) -> Node<SVG> {
         let labels = model.labels
         var nodes: [Node<SVG>] = []
-        if let knownOn = knownOnLineDay {
-            nodes.append(dayLine(knownOn, id: "known-on-line", label: "\(labels.knownOnShort) \(knownOn)", bottom: bottom, row: 1))
-        }
         if scale.contains(model.options.asOf) {
             nodes.append(dayLine(model.options.asOf, id: "as-of-line", label: "\(labels.asOfShort) \(model.options.asOf)", bottom: bottom, row: 0))
+        }
+        // Drawn last, its label (in the second row) covers the as-of line where they cross.
+        if let knownOn = knownOnLineDay {
+            nodes.append(dayLine(knownOn, id: "known-on-line", label: "\(labels.knownOnShort) \(knownOn)", bottom: bottom, row: 1))
         }
         return .group(nodes)
     }
@@ -130,7 +131,7 @@ struct TimelineChart {
     private func dayLine(_ day: Day, id: String, label: String, bottom: Double, row: Int) -> Node<SVG> {
         let n = SVG.number
         let x = scale.end(of: day)
-        let textWidth = Double(label.count) * 7.3 + 14
+        let textWidth = Double(label.count) * 7.9 + 14
         let leftward = x + textWidth > Self.plotX + Self.plotWidth
         let boxX = leftward ? x - textWidth : x
         let top = 24.0 + Double(row) * 21
