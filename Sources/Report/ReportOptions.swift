@@ -11,8 +11,11 @@ public struct ReportOptions: Sendable, Hashable {
     public var from: Day?
     /// The last day of the time axis (default: `asOf`).
     public var to: Day?
+    /// The language of the labels and of the registries' names.
     public var language: ReportLanguage
 
+    /// Options for a report as of `asOf`; the rest defaults to everything recorded, the axis
+    /// from the first event to `asOf`, in English.
     public init(asOf: Day, knownOn: Day? = nil, from: Day? = nil, to: Day? = nil, language: ReportLanguage = .en) {
         self.asOf = asOf
         self.knownOn = knownOn
