@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // The system's liblmdb, found through pkg-config.
@@ -46,12 +47,18 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
+        // Article → candidate events: sentences, dates, parties, tracks, cues; and its evaluation.
+        .target(name: "Extraction", dependencies: ["Negotiation"]),
+        // The HTML timeline report.
+        .target(name: "Report", dependencies: ["Negotiation", .product(name: "Plot", package: "Plot")]),
         // The command-line tool: parses arguments, calls the library, prints.
         .executableTarget(
             name: "parley",
             dependencies: [
                 "Negotiation",
                 "EventLog",
+                "Extraction",
+                "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +90,8 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Negotiation", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Negotiation", "EventLog", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

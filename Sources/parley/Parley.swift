@@ -5,6 +5,9 @@ struct Parley: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "An append-only, sourced log of ceasefire negotiations, and the state of every track on any date.",
-        subcommands: [Ingest.self, Log.self, State.self, Timeline.self, AuditCommand.self, Export.self, Synth.self, Reindex.self, Verify.self]
+        subcommands: [
+            Ingest.self, Log.self, State.self, Timeline.self, AuditCommand.self, Export.self, ReportCommand.self,
+            Extract.self, Eval.self, Synth.self, Reindex.self, Verify.self,
+        ]
     )
 }

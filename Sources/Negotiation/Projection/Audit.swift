@@ -84,7 +84,9 @@ extension History {
     /// How `proposal` changed: each event that concerns it (names it, or acts on its track
     /// while it is the proposal on the table), with what changed, between `from` and `to`
     /// (inclusive, by the last day each event could have happened; `to` defaults to `asOf`).
-    public func audit(_ proposal: String, asOf: Day, from: Day? = nil, to: Day? = nil) throws(ProjectionError) -> Audit {
+    /// With `knownOn`, only events whose article was published by then count, as in `state`.
+    public func audit(_ proposal: String, asOf: Day, from: Day? = nil, to: Day? = nil,
+                      knownOn: Day? = nil) throws(ProjectionError) -> Audit {
         guard proposals.contains(proposal) else { throw .unknownProposal(proposal, known: proposals) }
         let trackID = String(proposal.split(separator: "/").first ?? "")
         guard let track = try tracks(named: trackID).first else { throw .unknownTrack(trackID, known: registry.tracks.map(\.id)) }
@@ -92,7 +94,7 @@ extension History {
         var state = TrackState(track: track)
         var steps: [AuditStep] = []
         let fixes = self.fixes
-        for recorded in events(for: Query(asOf: end)) where state.concerns(recorded.event) {
+        for recorded in events(for: Query(asOf: end, knownOn: knownOn)) where state.concerns(recorded.event) {
             let before = state
             state.apply(recorded)
             let event = recorded.event
@@ -108,8 +110,8 @@ extension History {
         var audit = Audit(proposal: proposal, track: trackID, steps: steps,
                           fixes: fixes.filter { $0.event.target.map(concerned.contains) ?? false }, net: nil)
         if let from, let to {
-            let a = try states(Query(asOf: from), track: trackID)
-            let b = try states(Query(asOf: to), track: trackID)
+            let a = try states(Query(asOf: from, knownOn: knownOn), track: trackID)
+            let b = try states(Query(asOf: to, knownOn: knownOn), track: trackID)
             if let a = a.first, let b = b.first {
                 audit.net = (from, to, Change(from: a, to: b, proposal: proposal))
             }

@@ -1,0 +1,207 @@
+import Negotiation
+
+/// The report's words in one language: its own labels, and the names of tracks and parties
+/// from the registry (falling back to English, then to the id).
+struct Labels: Sendable {
+    let language: ReportLanguage
+    let registry: Registry
+
+    private func pick(_ en: String, _ fr: String) -> String {
+        switch language {
+        case .en: en
+        case .fr: fr
+        }
+    }
+
+    // MARK: Names from the registry
+
+    func name(of track: Track) -> String {
+        track.names[language.rawValue] ?? track.names["en"] ?? track.id
+    }
+
+    func trackName(_ id: String) -> String {
+        registry.track(id).map(name(of:)) ?? id
+    }
+
+    func partyName(_ code: String) -> String {
+        guard let party = registry.party(code) else { return code }
+        return party.names[language.rawValue] ?? party.names["en"] ?? code
+    }
+
+    func partyNames(_ codes: [String]) -> String {
+        codes.map(partyName).joined(separator: ", ")
+    }
+
+    /// A term or condition: the article's own words in French, the English label otherwise.
+    func words(label: String, words: [String: String]) -> String {
+        language == .en ? label : words[language.rawValue] ?? label
+    }
+
+    // MARK: The vocabulary
+
+    func status(_ status: TrackStatus) -> String {
+        switch status {
+        case .none: pick("no proposal", "aucune proposition")
+        case .proposed: pick("proposed", "proposé")
+        case .partiallyAccepted: pick("partially accepted", "partiellement accepté")
+        case .conditionallyAccepted: pick("conditionally accepted", "accepté sous conditions")
+        case .accepted: pick("accepted", "accepté")
+        case .violated: pick("violated", "violé")
+        case .rejected: pick("rejected", "rejeté")
+        }
+    }
+
+    func stance(_ stance: Stance) -> String {
+        switch stance {
+        case .none: pick("no position", "sans position")
+        case .accepted: pick("accepted", "accepté")
+        case .acceptedWithConditions: pick("accepted with conditions", "accepté sous conditions")
+        case .rejected: pick("rejected", "rejeté")
+        }
+    }
+
+    func type(_ type: EventType) -> String {
+        switch type {
+        case .proposal: pick("Proposal", "Proposition")
+        case .acceptance: pick("Acceptance", "Acceptation")
+        case .condition: pick("Condition", "Condition")
+        case .violation: pick("Violation alleged", "Violation alléguée")
+        case .meeting: pick("Meeting", "Rencontre")
+        case .rejection: pick("Rejection", "Rejet")
+        case .correction: pick("Correction", "Correction")
+        case .retraction: pick("Retraction", "Retrait")
+        }
+    }
+
+    /// Abbreviated month names for the time axis, January first.
+    var months: [String] {
+        switch language {
+        case .en: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        case .fr: ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+        }
+    }
+
+    /// The colon before an explanation: French puts a space before it.
+    var colon: String { pick(": ", "\u{00A0}: ") }
+
+    /// A quotation in the language's marks.
+    func quoted(_ text: String) -> String {
+        pick("“\(text)”", "«\u{00A0}\(text)\u{00A0}»")
+    }
+
+    // MARK: The page
+
+    var title: String { pick("Negotiation tracks over time", "Les volets de la négociation au fil du temps") }
+    var asOf: String { pick("As of", "Au") }
+    var knownOn: String { pick("as known on", "tel que connu le") }
+    var notSet: String { pick("not set: everything recorded", "non fixé : tout ce qui est enregistré") }
+    var tracksCount: String { pick("tracks", "volets") }
+    var eventsCount: String { pick("events shown", "événements affichés") }
+    var logHead: String { pick("log head", "tête du journal") }
+
+    var legend: String { pick("How to read the chart", "Lire le graphique") }
+    var legendStatus: String { pick("Status of a track (band)", "Statut d'un volet (bande)") }
+    var legendEvents: String { pick("Events (markers)", "Événements (marqueurs)") }
+    var legendDates: String { pick("Dates and lines", "Dates et lignes") }
+    var legendNone: String { pick("no proposal yet: blank", "pas encore de proposition : vide") }
+    var legendExact: String { pick("exact day: filled marker", "jour exact : marqueur plein") }
+    var legendImprecise: String {
+        pick("imprecise date (a month or a range): hollow marker on the last possible day, where it counts, and a bar over the days it could be",
+             "date imprécise (un mois ou un intervalle) : marqueur creux au dernier jour possible, celui qui compte, et barre sur les jours possibles")
+    }
+    var legendPlanned: String { pick("planned meeting (announced, not held): dashed outline", "rencontre prévue (annoncée, non tenue) : contour en pointillé") }
+    var legendAsOf: String { pick("as-of day: the table below describes this day", "jour de référence : le tableau ci-dessous décrit ce jour") }
+    var legendKnownOn: String { pick("known-on day: later articles are left out", "jour de connaissance : les articles postérieurs sont écartés") }
+    var legendSharedMeeting: String {
+        pick("meeting that names no track: counted on every track", "rencontre sans volet précis : comptée sur chaque volet")
+    }
+
+    var chartLabel: String { pick("Timeline of the negotiation tracks", "Chronologie des volets de la négociation") }
+    var chartCaption: String {
+        pick("Each lane is a track: its band shows the status the log gives it on each day. Hover over, focus or select a marker to see its evidence. The table and the evidence list below give the same facts as text.",
+             "Chaque ligne est un volet : sa bande montre le statut que lui donne le journal chaque jour. Survolez, sélectionnez ou activez un marqueur pour voir sa source. Le tableau et la liste des sources ci-dessous donnent les mêmes faits sous forme de texte.")
+    }
+    var sharedMeetings: String { pick("Meetings that name no track", "Rencontres sans volet précis") }
+    var asOfShort: String { pick("as of", "au") }
+    var knownOnShort: String { pick("known on", "connu le") }
+
+    var stateHeading: String { pick("State of the tracks", "État des volets") }
+    var columnTrack: String { pick("Track", "Volet") }
+    var columnStatus: String { pick("Status", "Statut") }
+    var columnProposal: String { pick("Proposal and terms", "Proposition et termes") }
+    var columnPositions: String { pick("Positions", "Positions") }
+    var columnConditions: String { pick("Open conditions", "Conditions ouvertes") }
+    var columnViolations: String { pick("Violations alleged", "Violations alléguées") }
+    var columnMeetings: String { pick("Meetings held", "Rencontres tenues") }
+    var columnLastEvent: String { pick("Last event", "Dernier événement") }
+    var none: String { pick("none", "aucune") }
+    var since: String { pick("since", "depuis le") }
+    var last: String { pick("last", "dernière le") }
+    var inPlace: String { pick("in", "à") }
+    var uncertain: String {
+        pick("counts an event with an imprecise date", "compte un événement à date imprécise")
+    }
+
+    var auditHeading: String { pick("How each proposal changed", "L'évolution de chaque proposition") }
+    var auditEmpty: String { pick("No proposal is recorded by this day.", "Aucune proposition n'est enregistrée à cette date.") }
+    func steps(_ n: Int) -> String {
+        n == 1 ? pick("1 step", "1 étape") : pick("\(n) steps", "\(n) étapes")
+    }
+    var by: String { pick("by", "par") }
+    var termAdded: String { pick("term added", "terme ajouté") }
+    var termRemoved: String { pick("term removed", "terme retiré") }
+    var conditionAdded: String { pick("condition added", "condition ajoutée") }
+    var conditionRemoved: String { pick("condition closed", "condition levée") }
+    var statusChange: String { pick("status", "statut") }
+    var noChange: String { pick("no change in the terms, conditions, positions or status", "aucun changement de termes, conditions, positions ou statut") }
+    var fixedBy: String { pick("our record of it was fixed by", "notre enregistrement a été corrigé par") }
+    var recordFixes: String {
+        pick("Our record was fixed (not a change in the negotiation)", "Notre enregistrement a été corrigé (ce n'est pas un changement de la négociation)")
+    }
+    var corrected: String { pick("corrected", "corrigé") }
+    var retracted: String { pick("retracted", "retiré") }
+
+    var evidenceHeading: String { pick("Evidence", "Sources") }
+    var evidenceIntro: String {
+        pick("Every event shown, in the order it counts, with the words of its article.",
+             "Chaque événement affiché, dans l'ordre où il compte, avec les mots de son article.")
+    }
+    var exactDay: String { pick("exact day", "jour exact") }
+    func imprecise(_ on: ValidTime) -> String {
+        switch on {
+        case .month: pick("imprecise: some day in the month; counts from \(on.last)", "imprécis : un jour du mois ; compte à partir du \(on.last)")
+        default: pick("imprecise: between \(on.first) and \(on.last); counts from \(on.last)",
+                      "imprécis : entre le \(on.first) et le \(on.last) ; compte à partir du \(on.last)")
+        }
+    }
+    var planned: String { pick("planned, not held", "prévue, non tenue") }
+    var at: String { pick("at", "à") }
+    var source: String { pick("Source", "Source") }
+    var published: String { pick("published", "publié le") }
+    /// How precisely an article's date is known, as a phrase.
+    func precision(_ p: DatePrecision) -> String {
+        switch p {
+        case .day: pick("date known to the day", "date au jour près")
+        case .withinDays(let n): pick("date known to ±\(n) day\(n == 1 ? "" : "s")", "date à ±\(n) jour\(n == 1 ? "" : "s") près")
+        case .month: pick("date known to the month", "date au mois près")
+        }
+    }
+    var article: String { pick("article", "article") }
+    var unknownArticle: String { pick("article not in the log", "article absent du journal") }
+    var logPosition: String { pick("log sequence", "séquence du journal") }
+    var hash: String { pick("hash", "empreinte") }
+    var tracksWord: String { pick("Tracks", "Volets") }
+
+    var stampHeading: String { pick("Reproduce this report", "Reproduire ce rapport") }
+    var stampIntro: String {
+        pick("The same log (same last sequence and head hash, as parley verify prints them) and the same command give the same page.",
+             "Le même journal (même dernière séquence et même empreinte de tête, telles que parley verify les affiche) et la même commande donnent la même page.")
+    }
+    var stampAsOf: String { pick("As of", "Au") }
+    var stampKnownOn: String { pick("Known on", "Connu le") }
+    var stampAxis: String { pick("Time axis", "Axe du temps") }
+    var stampSequence: String { pick("Log: last sequence", "Journal : dernière séquence") }
+    var stampHead: String { pick("Log: head hash", "Journal : empreinte de tête") }
+    var stampCommand: String { pick("Command", "Commande") }
+    var through: String { pick("through", "au") }
+}
