@@ -66,8 +66,19 @@ public struct Lexicon: Sendable {
         for name in dateFiles {
             lexicon.readDates((folder as NSString).appendingPathComponent(name), reader)
         }
-        guard reader.issues.isEmpty else { throw LexiconError(reader.issues) }
+        guard reader.issues.isEmpty else { throw LexiconError(inFileOrder(reader.issues)) }
         return lexicon
+    }
+
+    /// Issues by file, in the order files were read, and by line within a file.
+    private static func inFileOrder(_ issues: [CorpusIssue]) -> [CorpusIssue] {
+        var firstSeen: [String: Int] = [:]
+        for issue in issues where firstSeen[issue.file] == nil { firstSeen[issue.file] = firstSeen.count }
+        return issues.enumerated().sorted { a, b in
+            let ka = (firstSeen[a.element.file] ?? 0, a.element.line ?? 0, a.offset)
+            let kb = (firstSeen[b.element.file] ?? 0, b.element.line ?? 0, b.offset)
+            return ka < kb
+        }.map(\.element)
     }
 
     // MARK: cues.yaml

@@ -127,15 +127,24 @@ public struct SentenceSplitter: Sendable {
         while index < unit.upperBound {
             let c = text[index]
             let next = text.index(after: index)
+            var closed = false
             if let close = Self.openers[c] {
                 stack.append(close)
             } else if c == "\"" {
-                if stack.last == "\"" { stack.removeLast() } else { stack.append("\"") }
+                if stack.last == "\"" {
+                    stack.removeLast()
+                    closed = true
+                } else {
+                    stack.append("\"")
+                }
             } else if Self.closers.contains(c) {
                 // A closer that closes nothing (« qu' »on ») is ignored.
                 if let i = stack.lastIndex(of: c) { stack.removeSubrange(i...) }
-                if stack.isEmpty, let before = lastNonSpace, Self.terminals.contains(before),
-                   startsSentence(text, from: next, in: unit) {
+                closed = true
+            }
+            if closed {
+                // « … fini. » Puis … : a quotation that ends with its sentence ends the sentence.
+                if stack.isEmpty, let before = lastNonSpace, Self.terminals.contains(before), startsSentence(text, from: next, in: unit) {
                     ranges.append(start..<next)
                     start = next
                 }
