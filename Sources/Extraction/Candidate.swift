@@ -21,6 +21,7 @@ public struct Candidate: Sendable, Hashable {
     /// The sentence the quote is, 0-based.
     public var sentence: Int
 
+    /// A candidate with everything said about it.
     public init(event: Event, confidence: Double, cue: String, cuePhrase: String, precision: DateKind,
                 dateText: String? = nil, reasons: [String] = [], sentence: Int) {
         self.event = event

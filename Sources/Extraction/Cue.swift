@@ -15,11 +15,15 @@ public struct Cue: Sendable, Hashable {
         case noun
     }
 
+    /// The event the phrase reports.
     public var type: EventType
+    /// The language code of the phrase.
     public var language: String
+    /// The words that fire it.
     public var phrase: Phrase
     /// How often the phrase really reports that event, 0…1.
     public var confidence: Double
+    /// Where the actor is named.
     public var agent: Agent
     /// A party must follow within five words.
     public var needsObject: Bool
@@ -30,6 +34,7 @@ public struct Cue: Sendable, Hashable {
     /// Folded words that, when matched, mean the phrase is not this cue.
     public var exceptions: Set<String>
 
+    /// A cue; the defaults are those of a plain verb phrase.
     public init(type: EventType, language: String, phrase: Phrase, confidence: Double = 0.7, agent: Agent = .subject,
                 needsObject: Bool = false, needsPlace: Bool = false, introducesConditions: Bool = false,
                 exceptions: Set<String> = []) {

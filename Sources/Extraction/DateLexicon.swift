@@ -1,6 +1,7 @@
 /// The date words of one language, from `lexicons/dates-<language>.yaml`; each field is
 /// explained in the file.
 public struct DateLexicon: Sendable {
+    /// The language code of the words.
     public var language: String
     /// Folded month names (and abbreviations) → 1…12.
     public var months: [String: Int] = [:]
@@ -8,6 +9,7 @@ public struct DateLexicon: Sendable {
     public var monthsCapitalized = false
     /// Folded weekday names → 1 (Monday) … 7 (Sunday).
     public var weekdays: [String: Int] = [:]
+    /// What a day number may carry: « 1er », "11th".
     public var ordinalSuffixes: [String] = []
     var days = PhraseSet<Int>()
     var fromReference = PhraseSet<Int>()
@@ -34,6 +36,7 @@ public struct DateLexicon: Sendable {
     var future = PhraseList()
     var since = PhraseList()
 
+    /// No words yet, for `language`.
     public init(language: String) {
         self.language = language
     }

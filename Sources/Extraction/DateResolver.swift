@@ -21,6 +21,7 @@ public enum DateKind: String, Sendable, Hashable, Codable, CaseIterable {
 public struct DateMention: Sendable, Hashable {
     /// When; `nil` for a future named without a date (« dans les prochains jours »).
     public var time: ValidTime?
+    /// How precise it is.
     public var kind: DateKind
     /// After publication: what it dates is a plan, not a fact.
     public var isFuture: Bool
@@ -28,6 +29,9 @@ public struct DateMention: Sendable, Hashable {
     public var tokens: Range<Int>
     /// The words, as written.
     public var text: String
+    /// For a weekday alone, the same weekday after publication: what « lundi » means in a
+    /// sentence about a plan (« doivent se retrouver lundi »).
+    public var ahead: Day?
 }
 
 /// Finds and resolves date expressions, in one language, against a publication date.
@@ -44,8 +48,10 @@ public struct DateMention: Sendable, Hashable {
 /// - ranges: « du 18 au 25 mars », « entre le 18 et le 25 mars », "March 18-25"; « depuis le
 ///   18 mars », "since March 18" runs from that day through publication.
 public struct DateResolver: Sendable {
+    /// The language's date words.
     public let lexicon: DateLexicon
 
+    /// A resolver for the language of `lexicon`.
     public init(lexicon: DateLexicon) {
         self.lexicon = lexicon
     }
@@ -67,7 +73,12 @@ public struct DateResolver: Sendable {
             }
             let range = tokens[i].range.lowerBound..<tokens[end - 1].range.upperBound
             let future = time.map { $0.first > published } ?? true
-            found.append(DateMention(time: time, kind: kind, isFuture: future, tokens: i..<end, text: String(text[range])))
+            var mention = DateMention(time: time, kind: kind, isFuture: future, tokens: i..<end, text: String(text[range]))
+            if let target = scan.bareWeekday(at: i, end: end) {
+                let ahead = (target - published.weekday + 7) % 7
+                mention.ahead = published.adding(days: ahead == 0 ? 7 : ahead)
+            }
+            found.append(mention)
             if case .day(let d) = time { scan.reference = d }
             i = end
         }
@@ -293,6 +304,17 @@ private struct Scan {
             day = published.adding(days: -((published.weekday - wanted + 7) % 7))
         }
         return (.day(day), .day, end)
+    }
+
+    /// The weekday (0 = Monday) of an expression that is a weekday with no « dernier » or
+    /// « prochain » (a time of day allowed), else `nil`.
+    func bareWeekday(at i: Int, end: Int) -> Int? {
+        guard let target = lexicon.weekdays[tokens[i].folded] else { return nil }
+        let rest = (i + 1)..<end
+        if rest.contains(where: { tokens[$0].isWord && lexicon.weekdays[tokens[$0].folded] == nil && !lexicon.partsOfDay.startsAt(tokens, $0) }) {
+            return nil
+        }
+        return target - 1
     }
 
     /// « hier », « la veille », « la semaine dernière », « le mois dernier », « l'an dernier ».

@@ -11,10 +11,14 @@ import Negotiation
 public struct Evaluation: Sendable {
     /// True positives, false positives, false negatives, and the measures they give.
     public struct Score: Sendable, Hashable {
+        /// Candidates paired with a curated event (true positives).
         public var matched = 0
+        /// Candidates paired with none (false positives).
         public var falseAlarms = 0
+        /// Curated events paired with none (false negatives).
         public var misses = 0
 
+        /// A score from its counts.
         public init(matched: Int = 0, falseAlarms: Int = 0, misses: Int = 0) {
             self.matched = matched
             self.falseAlarms = falseAlarms
@@ -44,7 +48,9 @@ public struct Evaluation: Sendable {
 
     /// A candidate and the curated event it matched.
     public struct Pair: Sendable, Hashable {
+        /// What extraction proposed.
         public var candidate: Candidate
+        /// The curated event it stands for.
         public var curated: Event
     }
 
@@ -52,6 +58,7 @@ public struct Evaluation: Sendable {
     public var byType: [(type: EventType, score: Score)]
     /// Micro-averaged over every type.
     public var overall: Score
+    /// Every candidate matched, with its curated event.
     public var pairs: [Pair]
     /// Curated events no candidate matched.
     public var misses: [Event]

@@ -8,6 +8,7 @@ public struct ExtractionOptions: Sendable, Hashable {
     /// sentences before it (a meeting never does: many meetings concern no single track).
     public var contextSentences: Int
 
+    /// The defaults: candidates from 0.3, undated events within 30 days, two sentences of context.
     public init(minimumConfidence: Double = 0.3, undatedDays: Int = 30, contextSentences: Int = 2) {
         self.minimumConfidence = minimumConfidence
         self.undatedDays = undatedDays

@@ -4,6 +4,7 @@ import Negotiation
 public struct ExtractionResult: Sendable, Hashable {
     /// The article id: its file stem.
     public var article: String
+    /// The publication date dates were resolved against.
     public var published: Day
     /// The language read (given, or detected).
     public var language: String
@@ -12,6 +13,7 @@ public struct ExtractionResult: Sendable, Hashable {
     /// In the order of the article.
     public var candidates: [Candidate]
 
+    /// A result from its parts.
     public init(article: String, published: Day, language: String, sentenceCount: Int, candidates: [Candidate]) {
         self.article = article
         self.published = published

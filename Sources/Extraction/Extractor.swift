@@ -11,13 +11,16 @@ import Negotiation
 ///
 /// A value type: build it once and extract many articles, from any thread.
 public struct Extractor: Sendable {
+    /// The words it reads with.
     public let lexicon: Lexicon
+    /// Thresholds and windows.
     public var options: ExtractionOptions
     private let splitter: SentenceSplitter
     private let partyPhrases: PhraseSet<String>
     private let cuePhrases: [String: PhraseSet<Int>]
     private let resolvers: [String: DateResolver]
 
+    /// Compiles the lexicon's phrases once, for many articles.
     public init(lexicon: Lexicon, options: ExtractionOptions = ExtractionOptions()) {
         self.lexicon = lexicon
         self.options = options

@@ -12,19 +12,24 @@ import Yams
 /// - `sentences.yaml`: abbreviations and language-detection words;
 /// - `parties.yaml` (optional): aliases beyond those of the party registry.
 public struct Lexicon: Sendable {
+    /// The parties and tracks events may name.
     public var registry: Registry
+    /// Every cue, in file order, all languages.
     public var cues: [Cue] = []
     /// By language code.
     public var modifiers: [String: CueModifiers] = [:]
+    /// The phrases naming each track.
     public var tracks = TrackLexicon()
     /// By language code.
     public var dates: [String: DateLexicon] = [:]
+    /// Words a dot does not end (« M », "Dr").
     public var abbreviations: Set<String> = []
     /// Frequent words by language code, for detecting an article's language.
     public var languageWords: [String: Set<String>] = [:]
     /// Aliases by party code: the registry's, then the lexicon's.
     public var aliases: [String: [String]] = [:]
 
+    /// A lexicon with the registry's aliases and no words yet.
     public init(registry: Registry) {
         self.registry = registry
         for party in registry.parties { aliases[party.code] = party.aliases + party.names.values.sorted() }

@@ -59,6 +59,7 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
+    /// As written in the lexicon.
     public var description: String { text }
 
     /// The number of words, a measure of how specific the phrase is.

@@ -32,11 +32,17 @@ extension SentenceAnalysis {
         let intended = isIntended(hit)
 
         // Date.
-        let date = date(for: hit, index: index, published: published, options: options)
+        var date = date(for: hit, index: index, published: published, options: options)
         var planned = false
         if type == .meeting {
             let futureWord = has(modifiers.future, in: (hit.range.lowerBound - 2)..<hit.range.lowerBound)
             planned = hypothetical || intended || date.future || futureWord
+            if planned, !date.future, let ahead = date.ahead {
+                // « doivent se retrouver lundi »: a plan's weekday is the one to come.
+                date = announcement(for: hit, published: published, options: options)
+                date.plannedFor = .day(ahead)
+                date.text = date.text ?? date.weekdayText
+            }
             if planned { reasons.append(hypothetical ? "possible meeting, not held" : "planned meeting, not held") }
         } else {
             if hypothetical {
@@ -149,6 +155,9 @@ extension SentenceAnalysis {
         var text: String?
         var future: Bool
         var plannedFor: ValidTime?
+        /// For a weekday alone, the same weekday after publication.
+        var ahead: Day?
+        var weekdayText: String?
     }
 
     /// The token distance between two ranges.
@@ -174,17 +183,26 @@ extension SentenceAnalysis {
     /// The date of the cue at `index`: a date in its clause, else in its sentence (among cues of
     /// the same type, a date goes to the nearest); else a statement's date, as an upper bound;
     /// else the range of days before publication.
-    func date(for hit: CueHit, index: Int, published: Day, options: ExtractionOptions) -> ChosenDate {
+    /// When a plan or a report was announced: a statement's date as an upper bound, else the
+    /// range of days before publication.
+    func announcement(for hit: CueHit, published: Day, options: ExtractionOptions) -> ChosenDate {
         let statements = dates.filter(isStatementDate)
-        // A statement's date bounds what it reports: on or before that day.
-        var announced = ChosenDate(time: .range(published.adding(days: -options.undatedDays), published), kind: .undated, text: nil, future: false)
         if let d = statements.filter({ !$0.isFuture }).min(by: { distance($0.tokens, hit.range) < distance($1.tokens, hit.range) }),
            let time = d.time {
-            announced = ChosenDate(time: .range(time.last.adding(days: -options.undatedDays), time.last), kind: .onOrBefore, text: d.text, future: false)
+            return ChosenDate(time: .range(time.last.adding(days: -options.undatedDays), time.last), kind: .onOrBefore, text: d.text, future: false)
         }
-        // A date belongs, among cues of one type, to the nearest of them.
+        return ChosenDate(time: .range(published.adding(days: -options.undatedDays), published), kind: .undated, text: nil, future: false)
+    }
+
+    func date(for hit: CueHit, index: Int, published: Day, options: ExtractionOptions) -> ChosenDate {
+        let statements = dates.filter(isStatementDate)
+        let announced = announcement(for: hit, published: published, options: options)
+        // A date belongs, among cues of one type, to the nearest of them; and a date in a segment
+        // with cues of its own (« ont échangé samedi des accusations ») is theirs.
         let takeable = dates.filter { d in
             guard !statements.contains(d) else { return false }
+            let own = segment[d.tokens.lowerBound]
+            if own != segment[hit.range.lowerBound], cues.contains(where: { segment[$0.range.lowerBound] == own }) { return false }
             let sameType = cues.enumerated().filter { $0.element.cue.type == hit.cue.type }
             let nearest = sameType.min { distance($0.element.range, d.tokens) < distance($1.element.range, d.tokens) }
             return nearest?.offset == index
@@ -201,7 +219,7 @@ extension SentenceAnalysis {
             plan.text = d.text
             return plan
         }
-        return ChosenDate(time: time, kind: d.kind, text: d.text, future: false)
+        return ChosenDate(time: time, kind: d.kind, text: d.text, future: false, ahead: d.ahead, weekdayText: d.ahead.map { _ in d.text })
     }
 
     // MARK: Tracks
@@ -230,8 +248,7 @@ extension SentenceAnalysis {
             guard let first = parties(within: 3, after: hit.range.upperBound).first else { return nil }
             return (groupCodes(first), .agent)
         case .qualifier, .noun:
-            if let first = parties(within: 3, after: hit.range.upperBound).first { return (groupCodes(first), .agent) }
-            if let last = parties(within: 2, before: hit.range.lowerBound).last { return (groupCodes(last), .agent) }
+            if let codes = qualifier(of: hit) { return (codes, .agent) }
             guard hit.cue.agent == .noun, let codes = subject(before: hit.range.lowerBound) else { return nil }
             return (codes, .subject)
         case .subject:
@@ -239,6 +256,24 @@ extension SentenceAnalysis {
             if let first = parties(within: 3, after: hit.range.upperBound).first { return (groupCodes(first), .after) }
             return nil
         }
+    }
+
+    /// The author a noun names: a party right after it, through articles and agent prepositions
+    /// only (« proposition américaine », « proposition de Washington », "proposal by the US"), or
+    /// right before it ("the U.S. proposal", "Washington's proposal").
+    func qualifier(of hit: CueHit) -> [String]? {
+        let linking: (Int) -> Bool = { i in
+            tokens[i].kind == .punctuation || modifiers.fillers.startsAt(tokens, i) || modifiers.agentPrepositions.startsAt(tokens, i)
+        }
+        if let first = parties(within: 3, after: hit.range.upperBound).first,
+           (hit.range.upperBound..<parties[first].range.lowerBound).allSatisfy(linking) {
+            return groupCodes(first)
+        }
+        if let last = parties(within: 2, before: hit.range.lowerBound).last,
+           (parties[last].range.upperBound..<hit.range.lowerBound).allSatisfy(linking) {
+            return groupCodes(last)
+        }
+        return nil
     }
 
     /// The other parties of the sentence, in order.
@@ -314,11 +349,12 @@ extension SentenceAnalysis {
     }
 
     /// The party a speech verb names as speaker: after « selon », "according to", or an
-    /// inverted verb (« a affirmé Dmitri Peskov »), or just before the verb ("Kyiv said").
+    /// inverted verb (« …, a affirmé Dmitri Peskov »); else the verb's subject ("Kyiv said that").
     func speaker() -> String? {
         for verb in reporting {
-            if let after = parties(within: 4, after: verb.upperBound).first { return parties[after].code }
-            if let before = parties(within: 2, before: verb.lowerBound).last { return parties[before].code }
+            let opensClause = verb.upperBound < tokens.count && modifiers.clause.startsAt(tokens, verb.upperBound)
+            if !opensClause, let after = parties(within: 4, after: verb.upperBound).first { return parties[after].code }
+            if let codes = subject(before: verb.lowerBound), let first = codes.first { return first }
         }
         return nil
     }

@@ -78,11 +78,13 @@ struct SentenceAnalysis: Sendable {
         reporting = modifiers.reporting.matches(in: tokens)
 
         let starts = Set(parties.map(\.range.lowerBound))
+        let dateTokens = Set(dates.flatMap { Array($0.tokens) })
         var hits: [CueHit] = []
         for m in cuePhrases?.longestMatches(in: tokens) ?? [] {
             let cue = lexicon.cues[m.payload]
             if m.range.contains(where: { cue.exceptions.contains(tokens[$0].folded) }) { continue }
-            let place = Self.place(after: m.range.upperBound, tokens: tokens, modifiers: modifiers)
+            let place = Self.place(after: m.range.upperBound, within: cue.needsPlace ? 2 : 8, tokens: tokens, modifiers: modifiers,
+                                   clause: clause, dates: dateTokens)
             if cue.needsPlace, place == nil { continue }
             if cue.needsObject, !Self.words(after: m.range.upperBound, count: 5, in: tokens).contains(where: starts.contains) {
                 // « Washington et Moscou se sont rencontrés », "X and Y met": both sides are the subject.
@@ -166,12 +168,15 @@ struct SentenceAnalysis: Sendable {
         return (groups, groupOf)
     }
 
-    /// A place after a cue: « à Istanbul », « de Djeddah », « en Arabie saoudite », "in Riyadh".
-    private static func place(after end: Int, tokens: [Token], modifiers: CueModifiers) -> String? {
+    /// A place after a cue, within `limit` words of its clause: « à Istanbul », « de Djeddah »,
+    /// « en Arabie saoudite », "in Riyadh"; not a date ("in March").
+    private static func place(after end: Int, within limit: Int, tokens: [Token], modifiers: CueModifiers, clause: [Int],
+                              dates: Set<Int>) -> String? {
         var i = end
-        for _ in 0..<2 {
-            guard i < tokens.count else { return nil }
-            if let after = modifiers.places.match(in: tokens, at: i) {
+        for _ in 0..<limit {
+            guard i < tokens.count, end == 0 || clause[i] == clause[end - 1] else { return nil }
+            let near = limit <= 2 ? modifiers.nearPlaces.match(in: tokens, at: i) : nil
+            if let after = modifiers.places.match(in: tokens, at: i) ?? near {
                 var j = after
                 while j < tokens.count, tokens[j].isJoiner { j += 1 }
                 // An article may stand before the name: « à la Maison-Blanche ».
@@ -180,13 +185,30 @@ struct SentenceAnalysis: Sendable {
                     j += 1
                     while j < tokens.count, tokens[j].isJoiner { j += 1 }
                 }
-                guard j < tokens.count, tokens[j].kind == .word, tokens[j].isCapitalized else { return nil }
+                guard j < tokens.count, tokens[j].kind == .word, tokens[j].isCapitalized, !dates.contains(j) else {
+                    if limit > 2 { i = after; continue }
+                    return nil
+                }
+                // The name runs on through capitalised words: « Saint-Pétersbourg », "Saudi Arabia".
                 var k = j + 1
-                while k + 1 < tokens.count, tokens[k].isJoiner, tokens[k + 1].isCapitalized || tokens[k + 1].isJoiner { k += 2 }
-                return tokens[j..<k].map(\.text).joined()
+                while k < tokens.count {
+                    if tokens[k].kind == .word, tokens[k].isCapitalized {
+                        k += 1
+                    } else if tokens[k].isJoiner, k + 1 < tokens.count, tokens[k + 1].isCapitalized {
+                        k += 2
+                    } else {
+                        break
+                    }
+                }
+                var name = ""
+                for i in j..<k {
+                    if i > j, !tokens[i].isJoiner, !tokens[i - 1].isJoiner { name += " " }
+                    name += tokens[i].text
+                }
+                return name
             }
-            // One adjective may come between: « négociations tendues à … ».
-            guard tokens[i].kind == .word, !tokens[i].isCapitalized else { return nil }
+            // Close to the noun, only lowercase words may come between: « négociations tendues à … ».
+            guard limit > 2 || tokens[i].kind != .word || !tokens[i].isCapitalized || dates.contains(i) else { return nil }
             i += 1
         }
         return nil

@@ -26,6 +26,7 @@ public struct SentenceSplitter: Sendable {
     /// Words that a dot does not end, compared case-sensitively (`M` but not `m`).
     public var abbreviations: Set<String>
 
+    /// A splitter that knows these abbreviations.
     public init(abbreviations: Set<String>) {
         self.abbreviations = abbreviations
     }

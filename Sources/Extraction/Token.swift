@@ -6,6 +6,7 @@ import Foundation
 /// matches the lexicon's « États-Unis », but « proposé » (a participle) does not match the
 /// lexicon's « propose » (a verb).
 public struct Token: Sendable, Hashable {
+    /// What a token is.
     public enum Kind: Sendable, Hashable {
         case word
         /// Starts with a digit: `11`, `1er`, `2025`, `30th`.
@@ -19,10 +20,12 @@ public struct Token: Sendable, Hashable {
     public var folded: String
     /// Lowercase, accents kept.
     public var lower: String
+    /// Word, number or punctuation.
     public var kind: Kind
     /// Where it is in the text it was read from.
     public var range: Range<String.Index>
 
+    /// A word or a number.
     public var isWord: Bool { kind != .punctuation }
 
     /// Whether the first letter is a capital (names, places, English month names).

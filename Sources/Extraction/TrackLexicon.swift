@@ -7,6 +7,7 @@ public struct TrackLexicon: Sendable {
     /// The track a general phrase names.
     public var generalTrack: String?
 
+    /// No phrases yet.
     public init() {}
 
     mutating func add(_ phrase: Phrase, track: String, language: String) {

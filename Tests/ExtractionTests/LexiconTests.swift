@@ -97,7 +97,8 @@ struct LexiconTests {
             "events/lexicons/cues.yaml:5: events[0].colour: unknown field 'colour'; expected one of type, confidence, agent, object, place, conditions, except, or a language code (fr, en…) with its phrases",
             "events/lexicons/cues.yaml:10: modifiers.fr.negatoin: unknown field 'negatoin'; expected one of " + [
                 "negation", "negation-particles", "hypothetical", "intention", "reporting", "accusation", "visitor", "mutual", "clause",
-                "coordination", "fillers", "between", "with", "anaphora", "singular", "plural", "future", "places", "enumeration",
+                "coordination", "fillers", "between", "with", "anaphora", "singular", "plural", "future", "places", "near-places",
+                "enumeration", "agent-prepositions",
             ].joined(separator: ", "),
             "events/lexicons/cues.yaml:11: extra: unknown field 'extra'; expected one of events, modifiers",
         ])
