@@ -83,7 +83,7 @@ struct SentenceAnalysis: Sendable {
         for m in cuePhrases?.longestMatches(in: tokens) ?? [] {
             let cue = lexicon.cues[m.payload]
             if m.range.contains(where: { cue.exceptions.contains(tokens[$0].folded) }) { continue }
-            let place = Self.place(after: m.range.upperBound, within: cue.needsPlace ? 2 : 8, tokens: tokens, modifiers: modifiers,
+            let place = Self.place(after: m.range.upperBound, within: cue.needsPlace ? 2 : 12, tokens: tokens, modifiers: modifiers,
                                    clause: clause, dates: dateTokens)
             if cue.needsPlace, place == nil { continue }
             if cue.needsObject, !Self.words(after: m.range.upperBound, count: 5, in: tokens).contains(where: starts.contains) {

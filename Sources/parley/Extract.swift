@@ -25,7 +25,7 @@ struct Extract: ParsableCommand {
     @Option(help: ArgumentHelp("The article's language (fr, en…); detected from the text when not given.", valueName: "code"))
     var language: String?
 
-    @Option(help: ArgumentHelp("Write the event file here instead of printing it.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the event file (or the JSON) here instead of printing it.", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("The folder of registries and lexicons.", valueName: "folder"))
@@ -54,19 +54,25 @@ struct Extract: ParsableCommand {
         } catch {
             throw CommandError("\(article): \(error)")
         }
-        if format.json {
-            try printJSON(result.candidates.map(CandidateJSON.init))
-        } else if let output {
-            do {
-                try EventFileWriter.yaml(result).write(toFile: output, atomically: true, encoding: .utf8)
-            } catch {
-                throw CommandError("cannot write \(output): \(error.localizedDescription)")
-            }
-            printError("\(result.candidates.count) candidate events from \(result.sentenceCount) sentences written to \(output)")
-        } else {
-            print(EventFileWriter.yaml(result), terminator: "")
+        let rendered = format.json ? try jsonText(result.candidates.map(CandidateJSON.init)) : EventFileWriter.yaml(result)
+        guard let output else {
+            print(rendered, terminator: "")
+            return
         }
+        do {
+            try rendered.write(toFile: output, atomically: true, encoding: .utf8)
+        } catch {
+            throw CommandError("cannot write \(output): \(error.localizedDescription)")
+        }
+        printError("\(result.candidates.count) candidate events from \(result.sentenceCount) sentences (\(result.language)) written to \(output)")
     }
+}
+
+/// JSON as `printJSON` writes it (sorted keys, unescaped slashes), with a final newline.
+private func jsonText(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
 }
 
 /// Reads the registries and lexicons, or stops with every problem, each with file, line and field.
@@ -82,6 +88,7 @@ func loadLexicon(_ events: String) throws -> Lexicon {
 /// The `--json` shape of a candidate.
 struct CandidateJSON: Encodable {
     var id: String
+    var article: String?
     var type: String
     var tracks: [String]
     var actor: String?
@@ -101,6 +108,7 @@ struct CandidateJSON: Encodable {
 
     init(_ c: Candidate) {
         id = c.event.id
+        article = c.event.article
         type = c.event.type.rawValue
         tracks = c.event.tracks
         actor = c.event.actor
