@@ -47,64 +47,15 @@ public struct CueModifiers: Sendable {
     /// No words at all.
     public init() {}
 
-    static let fields = [
-        "negation", "negation-particles", "hypothetical", "intention", "reporting", "accusation", "visitor", "mutual",
-        "clause", "coordination", "fillers", "between", "with", "anaphora", "singular", "plural", "future", "places",
-        "near-places", "enumeration", "agent-prepositions",
+    /// Each list by its name in `cues.yaml`.
+    static let fields: [(name: String, path: any WritableKeyPath<CueModifiers, PhraseList> & Sendable)] = [
+        ("negation", \.negation), ("negation-particles", \.negationParticles), ("hypothetical", \.hypothetical),
+        ("intention", \.intention), ("reporting", \.reporting), ("accusation", \.accusation), ("visitor", \.visitor),
+        ("mutual", \.mutual), ("clause", \.clause), ("coordination", \.coordination), ("fillers", \.fillers),
+        ("between", \.between), ("with", \.with), ("anaphora", \.anaphora), ("singular", \.singular), ("plural", \.plural),
+        ("future", \.future), ("places", \.places), ("near-places", \.nearPlaces), ("enumeration", \.enumeration),
+        ("agent-prepositions", \.agentPrepositions),
     ]
-
-    subscript(field: String) -> PhraseList {
-        get {
-            switch field {
-            case "negation": negation
-            case "negation-particles": negationParticles
-            case "hypothetical": hypothetical
-            case "intention": intention
-            case "reporting": reporting
-            case "accusation": accusation
-            case "visitor": visitor
-            case "mutual": mutual
-            case "clause": clause
-            case "coordination": coordination
-            case "fillers": fillers
-            case "between": between
-            case "with": with
-            case "anaphora": anaphora
-            case "singular": singular
-            case "plural": plural
-            case "places": places
-            case "near-places": nearPlaces
-            case "enumeration": enumeration
-            case "agent-prepositions": agentPrepositions
-            default: future
-            }
-        }
-        set {
-            switch field {
-            case "negation": negation = newValue
-            case "negation-particles": negationParticles = newValue
-            case "hypothetical": hypothetical = newValue
-            case "intention": intention = newValue
-            case "reporting": reporting = newValue
-            case "accusation": accusation = newValue
-            case "visitor": visitor = newValue
-            case "mutual": mutual = newValue
-            case "clause": clause = newValue
-            case "coordination": coordination = newValue
-            case "fillers": fillers = newValue
-            case "between": between = newValue
-            case "with": with = newValue
-            case "anaphora": anaphora = newValue
-            case "singular": singular = newValue
-            case "plural": plural = newValue
-            case "places": places = newValue
-            case "near-places": nearPlaces = newValue
-            case "enumeration": enumeration = newValue
-            case "agent-prepositions": agentPrepositions = newValue
-            default: future = newValue
-            }
-        }
-    }
 }
 
 /// A list of phrases, found in a sentence's tokens.
@@ -134,6 +85,6 @@ public struct PhraseList: Sendable {
         set.longestMatch(in: tokens, at: start)?.range.upperBound
     }
 
-    /// Whether the token at `index` begins a phrase of the list that ends by `limit`.
+    /// Whether a phrase of the list begins at token `index`.
     func startsAt(_ tokens: [Token], _ index: Int) -> Bool { match(in: tokens, at: index) != nil }
 }

@@ -41,41 +41,17 @@ public struct DateLexicon: Sendable {
         self.language = language
     }
 
-    static let listFields = [
-        "last", "next", "this", "parts-of-day", "range-from", "range-to", "between", "and", "ago-before", "ago-after",
-        "in", "month-units", "month-lead", "future", "since",
+    /// The phrase lists, by their names in the file.
+    static let listFields: [(name: String, path: any WritableKeyPath<DateLexicon, PhraseList> & Sendable)] = [
+        ("last", \.last), ("next", \.next), ("this", \.this), ("parts-of-day", \.partsOfDay), ("range-from", \.rangeFrom),
+        ("range-to", \.rangeTo), ("between", \.between), ("and", \.and), ("ago-before", \.agoBefore), ("ago-after", \.agoAfter),
+        ("in", \.in), ("month-units", \.monthUnits), ("month-lead", \.monthLead), ("future", \.future), ("since", \.since),
     ]
-    static let offsetFields = ["days", "from-reference", "weeks", "months-relative", "years"]
+    /// The phrase-to-number tables, by their names in the file.
+    static let offsetFields: [(name: String, path: any WritableKeyPath<DateLexicon, PhraseSet<Int>> & Sendable)] = [
+        ("days", \.days), ("from-reference", \.fromReference), ("weeks", \.weeks), ("months-relative", \.monthsRelative),
+        ("years", \.years),
+    ]
     static let fields = ["language", "months", "months-capitalized", "weekdays", "ordinal-suffixes", "units", "numbers"]
-        + offsetFields + listFields
-
-    mutating func setList(_ field: String, _ list: PhraseList) {
-        switch field {
-        case "last": last = list
-        case "next": next = list
-        case "this": this = list
-        case "parts-of-day": partsOfDay = list
-        case "range-from": rangeFrom = list
-        case "range-to": rangeTo = list
-        case "between": between = list
-        case "and": and = list
-        case "ago-before": agoBefore = list
-        case "ago-after": agoAfter = list
-        case "in": `in` = list
-        case "month-units": monthUnits = list
-        case "month-lead": monthLead = list
-        case "since": since = list
-        default: future = list
-        }
-    }
-
-    mutating func setOffsets(_ field: String, _ set: PhraseSet<Int>) {
-        switch field {
-        case "days": days = set
-        case "from-reference": fromReference = set
-        case "weeks": weeks = set
-        case "months-relative": monthsRelative = set
-        default: years = set
-        }
-    }
+        + offsetFields.map(\.name) + listFields.map(\.name)
 }

@@ -188,13 +188,9 @@ private struct Scan {
     /// "from March 18 to April 2", "between 18 and 25 March".
     func range(at i: Int) -> (ValidTime?, DateKind, Int)? {
         var j = i
-        var hasLead = false
-        if let end = lexicon.rangeFrom.match(in: tokens, at: j) ?? lexicon.between.match(in: tokens, at: j) {
-            j = end
-            hasLead = true
-        }
+        if let end = lexicon.rangeFrom.match(in: tokens, at: j) ?? lexicon.between.match(in: tokens, at: j) { j = end }
         // Month first (English): March 18 - 25 / March 18 to April 2.
-        if let (m1, k) = month(at: j), let (d1, l) = dayNumber(at: k), let (m2, d2, y, end) = rangeEnd(at: l, hasLead: hasLead, monthFirst: true) {
+        if let (m1, k) = month(at: j), let (d1, l) = dayNumber(at: k), let (m2, d2, y, end) = rangeEnd(at: l, monthFirst: true) {
             return resolveRange(m1: m1, d1: d1, m2: m2 ?? m1, d2: d2, year: y, end: end)
         }
         // Day first: 18 (mars) au 25 mars.
@@ -202,7 +198,7 @@ private struct Scan {
             var l = k
             var m1: Int?
             if let (m, after) = month(at: k) { m1 = m; l = after }
-            if let (m2, d2, y, end) = rangeEnd(at: l, hasLead: hasLead, monthFirst: false), let month2 = m2 {
+            if let (m2, d2, y, end) = rangeEnd(at: l, monthFirst: false), let month2 = m2 {
                 return resolveRange(m1: m1 ?? month2, d1: d1, m2: month2, d2: d2, year: y, end: end)
             }
         }
@@ -210,7 +206,7 @@ private struct Scan {
     }
 
     /// The end of a range: a connector, then a day and month (or month and day), and a year.
-    private func rangeEnd(at l: Int, hasLead: Bool, monthFirst: Bool) -> (Int?, Int, Int?, Int)? {
+    private func rangeEnd(at l: Int, monthFirst: Bool) -> (Int?, Int, Int?, Int)? {
         var m = l
         if let end = lexicon.rangeTo.match(in: tokens, at: m) ?? lexicon.and.match(in: tokens, at: m) {
             m = end
@@ -232,7 +228,6 @@ private struct Scan {
             month2 = mm
             end = after
         }
-        _ = hasLead
         var year: Int?
         if let (y, after) = self.year(at: end) { year = y; end = after }
         return (month2, d2, year, end)

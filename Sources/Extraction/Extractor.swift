@@ -78,8 +78,7 @@ public struct Extractor: Sendable {
         }
         var drafts: [Draft] = []
         for (i, analysis) in analyses.enumerated() {
-            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: i, analyses),
-                                      language: language)
+            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: i, analyses))
         }
         drafts = DraftMerger.attachConditions(drafts)
         drafts = DraftMerger.mergeWithinSentences(drafts)

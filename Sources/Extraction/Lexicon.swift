@@ -106,9 +106,10 @@ public struct Lexicon: Sendable {
                 for (language, _, body) in languages {
                     var modifiers = CueModifiers()
                     let path = "modifiers.\(language)"
-                    guard let fields = reader.mapping(file, body, path, allowed: CueModifiers.fields) else { continue }
+                    guard let fields = reader.mapping(file, body, path, allowed: CueModifiers.fields.map(\.name)) else { continue }
                     for (field, _, list) in fields {
-                        modifiers[field] = PhraseList(reader.phrases(file, list, "\(path).\(field)"))
+                        guard let keyPath = CueModifiers.fields.first(where: { $0.name == field })?.path else { continue }
+                        modifiers[keyPath: keyPath] = PhraseList(reader.phrases(file, list, "\(path).\(field)"))
                     }
                     self.modifiers[language] = modifiers
                 }
@@ -281,18 +282,20 @@ public struct Lexicon: Sendable {
                 lexicon.monthsCapitalized = reader.bool(file, value, key) ?? false
             case "ordinal-suffixes":
                 lexicon.ordinalSuffixes = reader.strings(file, value, key, expected: "suffixes").map(Tokenizer.fold)
-            case _ where DateLexicon.offsetFields.contains(key):
-                guard let entries = reader.mapping(file, value, key) else { continue }
-                var set = PhraseSet<Int>()
-                for (text, keyNode, offset) in entries {
-                    guard let phrase = reader.phrase(file, keyNode, "\(key).\(text)", text),
-                          let n = reader.integer(file, offset, "\(key).\(text)", in: -3650...3650)
-                    else { continue }
-                    set.add(phrase, n)
-                }
-                lexicon.setOffsets(key, set)
             default:
-                lexicon.setList(key, PhraseList(reader.phrases(file, value, key)))
+                if let keyPath = DateLexicon.offsetFields.first(where: { $0.name == key })?.path {
+                    guard let entries = reader.mapping(file, value, key) else { continue }
+                    var set = PhraseSet<Int>()
+                    for (text, keyNode, offset) in entries {
+                        guard let phrase = reader.phrase(file, keyNode, "\(key).\(text)", text),
+                              let n = reader.integer(file, offset, "\(key).\(text)", in: -3650...3650)
+                        else { continue }
+                        set.add(phrase, n)
+                    }
+                    lexicon[keyPath: keyPath] = set
+                } else if let keyPath = DateLexicon.listFields.first(where: { $0.name == key })?.path {
+                    lexicon[keyPath: keyPath] = PhraseList(reader.phrases(file, value, key))
+                }
             }
         }
         if dates[language] != nil {

@@ -203,9 +203,4 @@ struct PhraseSet<Payload: Sendable>: Sendable {
         }
         return kept.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
-
-    /// Whether any phrase matches anywhere in `range`.
-    func contains(in tokens: [Token], within range: Range<Int>) -> Bool {
-        range.contains { start in matches(in: tokens, at: start).contains { $0.range.upperBound <= range.upperBound } }
-    }
 }

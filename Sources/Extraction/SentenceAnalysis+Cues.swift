@@ -7,16 +7,15 @@ extension SentenceAnalysis {
     /// - Parameters:
     ///   - contextTracks: the track named nearest before this sentence, for reports that name
     ///     none in their own sentence.
-    func drafts(published: Day, options: ExtractionOptions, contextTracks: [String], language: String) -> [Draft] {
+    func drafts(published: Day, options: ExtractionOptions, contextTracks: [String]) -> [Draft] {
         var result: [Draft] = []
         for (index, hit) in cues.enumerated() {
-            result += drafts(for: hit, index: index, published: published, options: options, contextTracks: contextTracks, language: language)
+            result += drafts(for: hit, index: index, published: published, options: options, contextTracks: contextTracks)
         }
         return result
     }
 
-    private func drafts(for hit: CueHit, index: Int, published: Day, options: ExtractionOptions, contextTracks: [String],
-                        language: String) -> [Draft] {
+    private func drafts(for hit: CueHit, index: Int, published: Day, options: ExtractionOptions, contextTracks: [String]) -> [Draft] {
         var type = hit.cue.type
         var confidence = hit.cue.confidence
         var reasons: [String] = []
