@@ -1,0 +1,151 @@
+import Negotiation
+
+/// How extraction compares with curated events.
+///
+/// A candidate matches a curated event when they come from the same article, have the same
+/// type and actor, their tracks intersect (or both have none), and their dates overlap (an
+/// imprecise date is its whole range). Matching is one-to-one and maximal per article
+/// (``BipartiteMatching``): a candidate matches at most one curated event, and the most pairs
+/// possible are counted. Precision, recall and F1 are given per type and micro-averaged
+/// overall (every pair, miss and false alarm counted once).
+public struct Evaluation: Sendable {
+    /// True positives, false positives, false negatives, and the measures they give.
+    public struct Score: Sendable, Hashable {
+        /// Candidates paired with a curated event (true positives).
+        public var matched = 0
+        /// Candidates paired with none (false positives).
+        public var falseAlarms = 0
+        /// Curated events paired with none (false negatives).
+        public var misses = 0
+
+        /// A score from its counts.
+        public init(matched: Int = 0, falseAlarms: Int = 0, misses: Int = 0) {
+            self.matched = matched
+            self.falseAlarms = falseAlarms
+            self.misses = misses
+        }
+
+        /// Matched among proposed; `nil` when nothing was proposed.
+        public var precision: Double? {
+            matched + falseAlarms == 0 ? nil : Double(matched) / Double(matched + falseAlarms)
+        }
+
+        /// Matched among curated; `nil` when nothing was curated.
+        public var recall: Double? {
+            matched + misses == 0 ? nil : Double(matched) / Double(matched + misses)
+        }
+
+        /// The harmonic mean of precision and recall; 0 when either is 0 or undefined.
+        public var f1: Double {
+            guard let p = precision, let r = recall, p + r > 0 else { return 0 }
+            return 2 * p * r / (p + r)
+        }
+
+        static func + (a: Score, b: Score) -> Score {
+            Score(matched: a.matched + b.matched, falseAlarms: a.falseAlarms + b.falseAlarms, misses: a.misses + b.misses)
+        }
+    }
+
+    /// A candidate and the curated event it matched.
+    public struct Pair: Sendable, Hashable {
+        /// What extraction proposed.
+        public var candidate: Candidate
+        /// The curated event it stands for.
+        public var curated: Event
+    }
+
+    /// By type, in ``EventType`` order, for the types that were proposed or curated.
+    public var byType: [(type: EventType, score: Score)]
+    /// Micro-averaged over every type.
+    public var overall: Score
+    /// Every candidate matched, with its curated event.
+    public var pairs: [Pair]
+    /// Curated events no candidate matched.
+    public var misses: [Event]
+    /// Candidates that matched no curated event.
+    public var falseAlarms: [Candidate]
+    /// Articles extracted.
+    public var articles: Int
+    /// The time spent extracting (not matching).
+    public var extractionTime: Duration
+
+    /// Whether a candidate may stand for a curated event: same article, type and actor, tracks
+    /// that intersect or are both empty, and dates that overlap.
+    public static func matches(_ candidate: Event, _ curated: Event) -> Bool {
+        guard candidate.article == curated.article, candidate.type == curated.type, candidate.actor == curated.actor,
+              let a = candidate.on, let b = curated.on
+        else { return false }
+        let tracksAgree = candidate.tracks.isEmpty && curated.tracks.isEmpty || !Set(candidate.tracks).isDisjoint(with: curated.tracks)
+        return tracksAgree && a.first <= b.last && b.first <= a.last
+    }
+
+    /// Compares candidates with curated events, article by article.
+    public init(candidates: [Candidate], curated: [Event], articles: Int, extractionTime: Duration = .zero) {
+        var pairs: [Pair] = []
+        var misses: [Event] = []
+        var falseAlarms: [Candidate] = []
+        let ids = unique(curated.compactMap(\.article) + candidates.compactMap(\.event.article))
+        for article in ids {
+            let cs = candidates.filter { $0.event.article == article }
+            let gs = curated.filter { $0.article == article }
+            let edges = cs.map { c in gs.indices.filter { Self.matches(c.event, gs[$0]) } }
+            let matching = BipartiteMatching.maximum(left: cs.count, right: gs.count, edges: edges)
+            pairs += matching.map { Pair(candidate: cs[$0.left], curated: gs[$0.right]) }
+            let matchedLeft = Set(matching.map(\.left)), matchedRight = Set(matching.map(\.right))
+            falseAlarms += cs.indices.filter { !matchedLeft.contains($0) }.map { cs[$0] }
+            misses += gs.indices.filter { !matchedRight.contains($0) }.map { gs[$0] }
+        }
+        var byType: [(type: EventType, score: Score)] = []
+        for type in EventType.allCases {
+            let score = Score(matched: pairs.filter { $0.curated.type == type }.count,
+                              falseAlarms: falseAlarms.filter { $0.event.type == type }.count,
+                              misses: misses.filter { $0.type == type }.count)
+            if score != Score() { byType.append((type, score)) }
+        }
+        self.byType = byType
+        overall = byType.map(\.score).reduce(Score(), +)
+        self.pairs = pairs
+        self.misses = misses
+        self.falseAlarms = falseAlarms
+        self.articles = articles
+        self.extractionTime = extractionTime
+    }
+
+    /// Runs extraction on every catalogued article, with the catalog's language and
+    /// publication date, and compares with the corpus's curated events (corrections applied,
+    /// retracted events left out).
+    ///
+    /// - Throws: ``ExtractionError`` when an article's language has no lexicon.
+    public static func run(_ extractor: Extractor, on corpus: Corpus) throws(ExtractionError) -> Evaluation {
+        let clock = ContinuousClock()
+        var candidates: [Candidate] = []
+        let start = clock.now
+        for source in corpus.articles {
+            let a = source.article
+            candidates += try extractor.extract(text: source.text, article: a.id, published: a.published, language: a.language).candidates
+        }
+        let elapsed = clock.now - start
+        return Evaluation(candidates: candidates, curated: curatedEvents(corpus), articles: corpus.articles.count, extractionTime: elapsed)
+    }
+
+    /// The corpus's reported events as they stand after its own corrections and retractions.
+    static func curatedEvents(_ corpus: Corpus) -> [Event] {
+        var events: [Event] = []
+        var position: [String: Int] = [:]
+        var retracted = Set<String>()
+        for item in corpus.events.map(\.event) {
+            switch item.type {
+            case .correction:
+                if let target = item.corrects, let i = position[target], let changes = item.changes {
+                    events[i] = changes.applied(to: events[i])
+                }
+            case .retraction:
+                if let target = item.retracts { retracted.insert(target) }
+            default:
+                position[item.id] = events.count
+                events.append(item)
+            }
+        }
+        return events.filter { !retracted.contains($0.id) }
+    }
+}

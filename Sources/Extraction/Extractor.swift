@@ -1,0 +1,157 @@
+import Foundation
+import Negotiation
+
+/// Proposes candidate events for an article: the first pass a person then reviews.
+///
+/// The article is cut into sentences; in each, cues from the lexicon propose events, whose
+/// actor comes from the parties named around the cue, whose tracks from the track phrases,
+/// whose date from the date words resolved against the publication date, and whose
+/// confidence drops with negation, hypotheticals, plans and guesses. The same event told in
+/// several sentences is proposed once. Every rule's words are in `events/lexicons/`.
+///
+/// A value type: build it once and extract many articles, from any thread.
+public struct Extractor: Sendable {
+    /// The words it reads with.
+    public let lexicon: Lexicon
+    /// Thresholds and windows.
+    public var options: ExtractionOptions
+    private let splitter: SentenceSplitter
+    private let partyPhrases: PhraseSet<String>
+    private let cuePhrases: [String: PhraseSet<Int>]
+    private let resolvers: [String: DateResolver]
+
+    /// Compiles the lexicon's phrases once, for many articles.
+    public init(lexicon: Lexicon, options: ExtractionOptions = ExtractionOptions()) {
+        self.lexicon = lexicon
+        self.options = options
+        splitter = SentenceSplitter(abbreviations: lexicon.abbreviations)
+        var parties = PhraseSet<String>()
+        for (code, aliases) in lexicon.aliases.sorted(by: { $0.key < $1.key }) {
+            for alias in unique(aliases) {
+                if let phrase = Phrase(alias) { parties.add(phrase, code) }
+            }
+        }
+        partyPhrases = parties
+        var cues: [String: PhraseSet<Int>] = [:]
+        for (i, cue) in lexicon.cues.enumerated() { cues[cue.language, default: PhraseSet()].add(cue.phrase, i) }
+        cuePhrases = cues
+        resolvers = lexicon.dates.mapValues(DateResolver.init)
+    }
+
+    /// The sentences of a text, as extraction cuts them.
+    public func sentences(_ text: String) -> [Sentence] {
+        splitter.sentences(text)
+    }
+
+    /// The language whose frequent words (`sentences.yaml`) are most frequent in the text,
+    /// among those the lexicon can read; the first such language when none is found.
+    public func detectLanguage(_ text: String) -> String? {
+        let languages = lexicon.languages
+        let words = Tokenizer.tokens(String(text.prefix(20_000))).filter(\.isWord).map(\.folded)
+        let scores = languages.map { language in
+            (language, words.reduce(0) { $0 + ((lexicon.languageWords[language]?.contains($1) ?? false) ? 1 : 0) })
+        }
+        return scores.max { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 > $1.0) }?.0
+    }
+
+    /// Candidate events for an article.
+    ///
+    /// - Parameters:
+    ///   - text: the article's text, exactly as it will be ingested (quotes are taken from it).
+    ///   - article: its id, the file stem.
+    ///   - published: its publication date, against which « hier » or "last week" are resolved.
+    ///   - language: an ISO 639-1 code; detected from the text when `nil`.
+    /// - Throws: ``ExtractionError`` when the lexicon has no cues or date words for the language.
+    public func extract(text: String, article: String, published: Day, language: String? = nil) throws(ExtractionError) -> ExtractionResult {
+        let supported = lexicon.languages
+        guard let language = language ?? detectLanguage(text) else {
+            throw ExtractionError(problem: "the lexicon has no language with both cues and date words", expected: "cues.yaml and a dates-<language>.yaml")
+        }
+        guard supported.contains(language) else {
+            throw ExtractionError(problem: "no cues or date words for the language '\(language)'",
+                                  expected: "one of \(supported.joined(separator: ", ")), or lexicons for it under events/lexicons/")
+        }
+        let sentences = splitter.sentences(text)
+        let analyses = sentences.map {
+            SentenceAnalysis(sentence: $0, language: language, lexicon: lexicon, partyPhrases: partyPhrases,
+                             cuePhrases: cuePhrases[language], dates: resolvers[language], published: published)
+        }
+        var drafts: [Draft] = []
+        for (i, analysis) in analyses.enumerated() {
+            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: i, analyses))
+        }
+        drafts = DraftMerger.attachConditions(drafts)
+        drafts = DraftMerger.mergeWithinSentences(drafts)
+        drafts = DraftMerger.mergeAcrossSentences(drafts)
+        drafts = drafts.filter { $0.confidence >= options.minimumConfidence }
+        drafts.sort { ($0.sentence, $0.cueRange.lowerBound) < ($1.sentence, $1.cueRange.lowerBound) }
+
+        let stem = Self.slug(article)
+        let width = drafts.count >= 100 ? 3 : 2
+        let candidates = drafts.enumerated().map { n, d in
+            candidate(d, id: "\(stem)-\(Self.pad(n + 1, width))-\(d.type.rawValue)-\(d.actor.lowercased())",
+                      article: article, sentence: sentences[d.sentence], language: language)
+        }
+        return ExtractionResult(article: article, published: published, language: language, sentenceCount: sentences.count,
+                                candidates: candidates)
+    }
+
+    /// The track named nearest before sentence `i`, within the context window.
+    private func contextTracks(before i: Int, _ analyses: [SentenceAnalysis]) -> [String] {
+        guard options.contextSentences > 0 else { return [] }
+        for j in stride(from: i - 1, through: max(0, i - options.contextSentences), by: -1) {
+            if let last = analyses[j].tracks.last { return [last.track] }
+        }
+        return []
+    }
+
+    private func candidate(_ d: Draft, id: String, article: String, sentence: Sentence, language: String) -> Candidate {
+        var event = Event(id: id, type: d.type)
+        event.tracks = d.tracks
+        event.on = d.time
+        event.actor = d.actor
+        event.counterparts = d.counterparts
+        event.article = article
+        event.quote = sentence.text
+        event.place = d.type == .meeting ? d.place : nil
+        event.planned = d.type == .meeting && d.planned
+        if d.type == .proposal, let track = d.tracks.first { event.proposal = "\(track)/\(d.actor.lowercased())" }
+        event.conditions = d.conditions.map { Term(label: Self.label($0), words: Self.termLanguages.contains(language) ? [language: $0] : [:]) }
+        var note: [String] = []
+        if let text = d.dateText {
+            note.append("date: « \(text) » → \(d.time) (\(d.kind.rawValue))")
+        } else {
+            note.append("date: none in the sentence → \(d.time) (\(d.kind.rawValue))")
+        }
+        if let plannedFor = d.plannedFor { note.append("planned for \(plannedFor)") }
+        note += d.reasons
+        if !d.alsoIn.isEmpty { note.append("also told in sentence\(d.alsoIn.count > 1 ? "s" : "") \(d.alsoIn.map { String($0 + 1) }.joined(separator: ", "))") }
+        event.note = note.joined(separator: "; ")
+        return Candidate(event: event, confidence: (d.confidence * 100).rounded() / 100, cue: d.cueText, cuePhrase: d.cuePhrase,
+                         precision: d.kind, dateText: d.dateText, reasons: d.reasons, sentence: d.sentence)
+    }
+
+    /// The languages an event file's terms may carry words in (the event reader's fields).
+    static let termLanguages: Set<String> = ["fr", "en", "de", "es", "it", "ru", "uk"]
+
+    /// A condition's label: its words, cut at a word boundary; a reviewer writes the English.
+    private static func label(_ words: String) -> String {
+        guard words.count > 80 else { return words }
+        let cut = words.prefix(80)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
+    }
+
+    /// An article id as the start of an event id: lowercase letters, digits, `-`, `.`, `_`.
+    static func slug(_ article: String) -> String {
+        let mapped = article.lowercased().map { c -> Character in
+            (c.isASCII && (c.isLetter || c.isNumber)) || c == "-" || c == "." || c == "_" ? c : "-"
+        }
+        let text = String(mapped).trimmingCharacters(in: CharacterSet(charactersIn: "-._"))
+        return text.isEmpty ? "article" : String(text.prefix(80))
+    }
+
+    private static func pad(_ n: Int, _ width: Int) -> String {
+        let digits = String(n)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

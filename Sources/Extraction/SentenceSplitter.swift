@@ -1,0 +1,214 @@
+/// One sentence of an article, with where it is.
+public struct Sentence: Sendable, Hashable {
+    /// 0-based position in the article.
+    public var index: Int
+    /// 0-based paragraph (a line, or lines joined by a soft wrap, or a list item).
+    public var paragraph: Int
+    /// Where it is in the article's text; the article's own characters.
+    public var range: Range<String.Index>
+    /// The article's words, verbatim, with runs of white space as one space.
+    public var text: String
+    /// The tokens of `text`.
+    public var tokens: [Token]
+}
+
+/// Cuts an article into sentences.
+///
+/// A sentence ends at `.`, `!`, `?` or `…` followed by a capital, a digit or an opening quote,
+/// unless the word before the dot is an abbreviation (M., MM., Mme, Dr, St…) or an initial
+/// (J. D. Vance, U.S.). Nothing inside « », “ ”, "…" or ( ) ends a sentence, so a quotation of
+/// several sentences, or a quotation inside a quotation, stays within the sentence that
+/// reports it. A paragraph (a line) always ends a sentence, except a soft wrap (the next line
+/// starts in lowercase); headings and titles are sentences. List bullets (•, -, *, 1.) start a
+/// sentence and are not part of it. Unbalanced quotes cannot swallow the article: quote depth
+/// starts again at each paragraph.
+public struct SentenceSplitter: Sendable {
+    /// Words that a dot does not end, compared case-sensitively (`M` but not `m`).
+    public var abbreviations: Set<String>
+
+    /// A splitter that knows these abbreviations.
+    public init(abbreviations: Set<String>) {
+        self.abbreviations = abbreviations
+    }
+
+    /// The sentences of `text`, in order.
+    public func sentences(_ text: String) -> [Sentence] {
+        var result: [Sentence] = []
+        for (paragraph, unit) in paragraphs(text).enumerated() {
+            for range in split(text, unit) {
+                let trimmed = trim(text, range)
+                guard !trimmed.isEmpty else { continue }
+                let body = collapseSpaces(String(text[trimmed]))
+                let tokens = Tokenizer.tokens(body)
+                guard tokens.contains(where: \.isWord) else { continue }
+                result.append(Sentence(index: result.count, paragraph: paragraph, range: trimmed, text: body, tokens: tokens))
+            }
+        }
+        return result
+    }
+
+    // MARK: Paragraphs
+
+    /// Ranges of paragraphs: lines, soft-wrapped lines joined, bullets removed.
+    func paragraphs(_ text: String) -> [Range<String.Index>] {
+        var lines: [Range<String.Index>] = []
+        var start = text.startIndex
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "\n" || text[index] == "\r\n" || text[index] == "\r" {
+                lines.append(start..<index)
+                start = text.index(after: index)
+            }
+            index = text.index(after: index)
+        }
+        lines.append(start..<text.endIndex)
+
+        var units: [Range<String.Index>] = []
+        var current: Range<String.Index>?
+        for line in lines {
+            let content = trim(text, line)
+            guard !content.isEmpty else {
+                if let c = current { units.append(c) }
+                current = nil
+                continue
+            }
+            let (body, isBullet) = removingBullet(text, content)
+            if let c = current, !isBullet, continuesSentence(text, previous: c, next: body) {
+                current = c.lowerBound..<body.upperBound
+            } else {
+                if let c = current { units.append(c) }
+                current = body
+            }
+        }
+        if let c = current { units.append(c) }
+        return units
+    }
+
+    /// A soft wrap: the previous line stops mid-sentence and the next one starts in lowercase.
+    private func continuesSentence(_ text: String, previous: Range<String.Index>, next: Range<String.Index>) -> Bool {
+        guard let last = text[previous].last, let first = text[next].first else { return false }
+        if ".!?…:»\"”".contains(last) { return false }
+        return first.isLowercase
+    }
+
+    /// The line without its bullet (`•`, `-`, `–`, `*`, `·`, `1.`, `2)`, `a)`), and whether it had one.
+    private func removingBullet(_ text: String, _ line: Range<String.Index>) -> (Range<String.Index>, Bool) {
+        let s = text[line]
+        guard let first = s.first else { return (line, false) }
+        var markerEnd: String.Index?
+        if "•·‣▪●◦*-–—".contains(first) {
+            markerEnd = s.index(after: s.startIndex)
+        } else if first.isNumber || first.isLetter {
+            let digits = s.prefix { $0.isASCII && $0.isNumber }
+            let lead = digits.isEmpty ? s.prefix(1) : digits
+            let afterLead = s.index(s.startIndex, offsetBy: lead.count)
+            if (digits.isEmpty ? lead.first?.isLowercase ?? false : digits.count <= 2), afterLead < s.endIndex,
+               s[afterLead] == ")" || (s[afterLead] == "." && !digits.isEmpty) {
+                markerEnd = s.index(after: afterLead)
+            }
+        }
+        guard let end = markerEnd, end < s.endIndex, s[end].isWhitespace else { return (line, false) }
+        let rest = trim(text, end..<line.upperBound)
+        return rest.isEmpty ? (line, false) : (rest, true)
+    }
+
+    // MARK: Sentences
+
+    private static let openers: [Character: Character] = ["«": "»", "“": "”", "„": "”", "(": ")", "[": "]"]
+    private static let closers: Set<Character> = ["»", "”", ")", "]"]
+    private static let terminals: Set<Character> = [".", "!", "?", "…"]
+
+    /// Sentence ranges within one paragraph.
+    private func split(_ text: String, _ unit: Range<String.Index>) -> [Range<String.Index>] {
+        var ranges: [Range<String.Index>] = []
+        var stack: [Character] = []
+        var start = unit.lowerBound
+        var index = unit.lowerBound
+        var lastNonSpace: Character?
+        while index < unit.upperBound {
+            let c = text[index]
+            let next = text.index(after: index)
+            var closed = false
+            if let close = Self.openers[c] {
+                stack.append(close)
+            } else if c == "\"" {
+                if stack.last == "\"" {
+                    stack.removeLast()
+                    closed = true
+                } else {
+                    stack.append("\"")
+                }
+            } else if Self.closers.contains(c) {
+                // A closer that closes nothing (« qu' »on ») is ignored.
+                if let i = stack.lastIndex(of: c) { stack.removeSubrange(i...) }
+                closed = true
+            }
+            if closed {
+                // « … fini. » Puis … : a quotation that ends with its sentence ends the sentence.
+                if stack.isEmpty, let before = lastNonSpace, Self.terminals.contains(before), startsSentence(text, from: next, in: unit) {
+                    ranges.append(start..<next)
+                    start = next
+                }
+            } else if stack.isEmpty, Self.terminals.contains(c) {
+                var end = next
+                while end < unit.upperBound, Self.terminals.contains(text[end]) || Self.closers.contains(text[end]) {
+                    end = text.index(after: end)
+                }
+                if end == unit.upperBound || (text[end].isWhitespace && startsSentence(text, from: end, in: unit)),
+                   c != "." || !isAbbreviation(text, before: index, from: start) {
+                    ranges.append(start..<end)
+                    start = end
+                    lastNonSpace = text[text.index(before: end)]
+                    index = end
+                    continue
+                }
+            }
+            if !c.isWhitespace { lastNonSpace = c }
+            index = next
+        }
+        if start < unit.upperBound { ranges.append(start..<unit.upperBound) }
+        return ranges
+    }
+
+    /// After white space: a capital, a digit, an opening quote or bracket, or a dash.
+    private func startsSentence(_ text: String, from index: String.Index, in unit: Range<String.Index>) -> Bool {
+        var i = index
+        while i < unit.upperBound, text[i].isWhitespace { i = text.index(after: i) }
+        guard i < unit.upperBound else { return true }
+        let c = text[i]
+        return c.isUppercase || c.isNumber || Self.openers[c] != nil || c == "\"" || c == "—" || c == "–"
+    }
+
+    /// Whether the word ending just before the dot at `dot` is an abbreviation or an initial.
+    private func isAbbreviation(_ text: String, before dot: String.Index, from start: String.Index) -> Bool {
+        var i = dot
+        while i > start, text[text.index(before: i)].isLetter { i = text.index(before: i) }
+        let word = String(text[i..<dot])
+        guard !word.isEmpty else { return false }
+        if word.count == 1, word.first?.isUppercase ?? false { return true }
+        return abbreviations.contains(word)
+    }
+
+    private func trim(_ text: String, _ range: Range<String.Index>) -> Range<String.Index> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper, text[lower].isWhitespace { lower = text.index(after: lower) }
+        while upper > lower, text[text.index(before: upper)].isWhitespace { upper = text.index(before: upper) }
+        return lower..<upper
+    }
+
+    private func collapseSpaces(_ s: String) -> String {
+        var out = ""
+        var pendingSpace = false
+        for c in s {
+            if c == "\n" || c == "\r\n" || c == "\r" || c == "\t" || c == " " {
+                pendingSpace = true
+            } else {
+                if pendingSpace, !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(c)
+            }
+        }
+        return out
+    }
+}

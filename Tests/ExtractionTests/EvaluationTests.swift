@@ -1,0 +1,76 @@
+import Extraction
+import Negotiation
+import Testing
+import TestSupport
+
+@Suite("Evaluation matches one-to-one and scores per type")
+struct EvaluationTests {
+    static func event(_ id: String, _ type: EventType, actor: String, tracks: [String] = [], on: String, article: String = "a") throws -> Event {
+        var e = Event(id: id, type: type)
+        e.actor = actor
+        e.tracks = tracks
+        e.on = try ValidTime(parsing: on)
+        e.article = article
+        return e
+    }
+
+    static func candidate(_ event: Event) -> Candidate {
+        Candidate(event: event, confidence: 0.5, cue: "cue", cuePhrase: "cue", precision: .day, sentence: 0)
+    }
+
+    @Test func augmentingPathsFindTheMaximumWhereGreedyWouldNot() {
+        // Left 0 could take right 0 or 1; left 1 only right 0: greedy 0→0 leaves left 1 alone.
+        let pairs = BipartiteMatching.maximum(left: 2, right: 2, edges: [[0, 1], [0]])
+        #expect(pairs.map { [$0.left, $0.right] } == [[0, 1], [1, 0]])
+        #expect(BipartiteMatching.maximum(left: 3, right: 1, edges: [[0], [0], [0]]).count == 1)
+        #expect(BipartiteMatching.maximum(left: 0, right: 0, edges: []).isEmpty)
+    }
+
+    @Test func aMatchNeedsArticleTypeActorTracksAndOverlappingDates() throws {
+        let curated = try Self.event("g", .acceptance, actor: "UA", tracks: ["truce-30-day"], on: "2025-03-11")
+        #expect(Evaluation.matches(try Self.event("c", .acceptance, actor: "UA", tracks: ["truce-30-day", "energy"], on: "2025-03-01..2025-03-15"), curated))
+        #expect(!Evaluation.matches(try Self.event("c", .acceptance, actor: "RU", tracks: ["truce-30-day"], on: "2025-03-11"), curated))
+        #expect(!Evaluation.matches(try Self.event("c", .proposal, actor: "UA", tracks: ["truce-30-day"], on: "2025-03-11"), curated))
+        #expect(!Evaluation.matches(try Self.event("c", .acceptance, actor: "UA", tracks: ["energy"], on: "2025-03-11"), curated))
+        #expect(!Evaluation.matches(try Self.event("c", .acceptance, actor: "UA", tracks: ["truce-30-day"], on: "2025-03-12..2025-03-20"), curated))
+        #expect(!Evaluation.matches(try Self.event("c", .acceptance, actor: "UA", tracks: ["truce-30-day"], on: "2025-03-11", article: "b"), curated))
+        let meeting = try Self.event("m", .meeting, actor: "US", on: "2025-03")
+        #expect(Evaluation.matches(try Self.event("c", .meeting, actor: "US", on: "2025-03-31"), meeting))
+        #expect(!Evaluation.matches(try Self.event("c", .meeting, actor: "US", tracks: ["energy"], on: "2025-03-31"), meeting))
+    }
+
+    @Test func scoresArePerTypeAndMicroAveraged() throws {
+        let curated = [
+            try Self.event("g1", .meeting, actor: "US", on: "2025-03-11"),
+            try Self.event("g2", .meeting, actor: "US", on: "2025-03-12"),
+            try Self.event("g3", .acceptance, actor: "UA", tracks: ["energy"], on: "2025-03-11"),
+        ]
+        let candidates = [
+            Self.candidate(try Self.event("c1", .meeting, actor: "US", on: "2025-03-01..2025-03-31")),
+            Self.candidate(try Self.event("c2", .meeting, actor: "US", on: "2025-03-12")),
+            Self.candidate(try Self.event("c3", .violation, actor: "RU", tracks: ["energy"], on: "2025-03-11")),
+        ]
+        let e = Evaluation(candidates: candidates, curated: curated, articles: 1)
+        #expect(e.pairs.map { "\($0.candidate.event.id)=\($0.curated.id)" }.sorted() == ["c1=g1", "c2=g2"])
+        #expect(e.byType.map(\.type) == [.acceptance, .violation, .meeting])
+        #expect(e.byType.first { $0.type == .meeting }?.score == Evaluation.Score(matched: 2, falseAlarms: 0, misses: 0))
+        #expect(e.overall == Evaluation.Score(matched: 2, falseAlarms: 1, misses: 1))
+        #expect(e.overall.precision == 2.0 / 3.0)
+        #expect(e.overall.recall == 2.0 / 3.0)
+        #expect(abs(e.overall.f1 - 2.0 / 3.0) < 1e-12)
+        #expect(e.misses.map(\.id) == ["g3"])
+        #expect(e.falseAlarms.map(\.event.id) == ["c3"])
+        #expect(Evaluation.Score().precision == nil && Evaluation.Score().f1 == 0)
+    }
+
+    @Test func theSeedCorpusIsExtractedWellEnoughAndEveryEventIsAccountedFor() throws {
+        let corpus = try Corpus.load(seeds: Repository.seeds, events: Repository.events)
+        let e = try Evaluation.run(Shared.extractor(), on: corpus)
+        #expect(e.articles == 5)
+        #expect(e.pairs.count + e.misses.count == corpus.events.count)
+        #expect(e.overall.matched == e.pairs.count)
+        #expect(e.overall.falseAlarms == e.falseAlarms.count)
+        // The bar, with general rules: a regression guard, not a target to fit.
+        #expect(e.overall.f1 >= 0.70, "micro-F1 \(e.overall.f1)")
+    }
+}

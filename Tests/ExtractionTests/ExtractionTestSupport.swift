@@ -1,0 +1,23 @@
+import Extraction
+import Foundation
+import Negotiation
+import Testing
+import TestSupport
+
+/// The repository's registries and lexicons, read once for all tests.
+enum Shared {
+    private static let loaded = Result<Lexicon, any Error> { try Lexicon.load(events: Repository.events) }
+
+    static func lexicon() throws -> Lexicon { try loaded.get() }
+
+    static func extractor() throws -> Extractor { Extractor(lexicon: try lexicon()) }
+
+    static func day(_ text: String) throws -> Day { try #require(Day(iso: text)) }
+
+    /// Candidates for a text published on `published`.
+    static func extract(_ text: String, published: String, language: String? = nil) throws -> [Candidate] {
+        try extractor().extract(text: text, article: "test-article", published: day(published), language: language).candidates
+    }
+
+    static var fixtures: String { Repository.root + "/Tests/ExtractionTests/Fixtures" }
+}
