@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        // Only the extraction lexicons read YAML through it; the corpus reader uses libyaml directly.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The system's liblmdb, found through pkg-config.
