@@ -80,6 +80,16 @@ struct JSONWriter {
         bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
     }
 
+    /// An object of text values, keys in ascending byte order.
+    mutating func stringMap(_ map: [String: String]) {
+        beginObject()
+        for key in map.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            self.key(key)
+            string(map[key] ?? "")
+        }
+        endObject()
+    }
+
     mutating func strings(_ values: [String]) {
         beginArray()
         for value in values { string(value) }

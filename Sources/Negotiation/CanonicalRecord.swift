@@ -273,15 +273,6 @@ private func writeTerms(_ terms: [Term], _ w: inout JSONWriter) {
     w.endArray()
 }
 
-private func writeNames(_ names: [String: String], _ w: inout JSONWriter) {
-    w.beginObject()
-    for key in names.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-        w.key(key)
-        w.string(names[key] ?? "")
-    }
-    w.endObject()
-}
-
 extension Article {
     fileprivate func write(_ w: inout JSONWriter) {
         w.beginObject()
@@ -308,7 +299,7 @@ extension Registry {
             w.beginObject()
             w.key("aliases"); w.strings(p.aliases)
             w.key("code"); w.string(p.code)
-            w.key("names"); writeNames(p.names, &w)
+            w.key("names"); w.stringMap(p.names)
             w.endObject()
         }
         w.endArray()
@@ -317,7 +308,7 @@ extension Registry {
         for t in tracks {
             w.beginObject()
             w.key("id"); w.string(t.id)
-            w.key("names"); writeNames(t.names, &w)
+            w.key("names"); w.stringMap(t.names)
             w.key("requires"); w.strings(t.requires)
             w.endObject()
         }

@@ -94,20 +94,6 @@ public final class NegotiationStore: Sendable {
 
     // MARK: Reading
 
-    /// Every record in log order, decoded, streamed one at a time.
-    public func forEachRecord(_ body: (LogRecord, EntryView) throws -> Void) throws {
-        try log.forEachEntry { view in
-            let record: LogRecord
-            do {
-                record = try LogRecord.decode(view.payload)
-            } catch {
-                throw StoreError.undecodable(sequence: view.sequence, reason: String(describing: error))
-            }
-            try body(record, view)
-            return true
-        }
-    }
-
     /// All recorded events in log order, and all recorded articles by id.
     public func contents() throws -> (events: [RecordedEvent], articles: [String: Article]) {
         let history = try history()

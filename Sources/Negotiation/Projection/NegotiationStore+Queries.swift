@@ -11,14 +11,6 @@ public struct StateAnswer: Sendable {
     public var fromIndex: Bool
 }
 
-/// A series of states, one set of tracks per day.
-public struct SeriesAnswer: Sendable {
-    public var series: [(Day, [TrackState])]
-    public var registry: Registry
-    public var head: Head
-    public var fromIndex: Bool
-}
-
 extension NegotiationStore {
     /// The state of every track (or one) for `query`: from the derived indexes when they cover
     /// the log and the query reads all of it, by replaying the log otherwise. Both give the same
@@ -63,25 +55,5 @@ extension NegotiationStore {
         let history = try history()
         for (day, states) in try history.series(days, knownOn: knownOn, track: track) { try body(day, states) }
         return (history.registry, history.head)
-    }
-
-    /// The states of every track (or one) on each of `days`, ascending.
-    public func series(_ days: [Day], knownOn: Day?, track: String? = nil) throws -> SeriesAnswer {
-        if log.hasIndexes(ProjectionIndex.names) {
-            let answer = try log.readIndexes { r -> SeriesAnswer? in
-                guard try ProjectionIndex.isFresh(r), let registry = try ProjectionIndex.registry(r) else { return nil }
-                let tracks = try History.tracks(of: registry, named: track)
-                let series = try days.map { day in
-                    let states = try knownOn.map { k in try tracks.map { try ProjectionIndex.state(asOf: day, knownOn: k, track: $0, r) } }
-                        ?? ProjectionIndex.states(asOf: day, tracks: tracks, r)
-                    return (day, states)
-                }
-                return SeriesAnswer(series: series, registry: registry, head: try r.head(), fromIndex: true)
-            }
-            if let answer { return answer }
-        }
-        let history = try history()
-        return SeriesAnswer(series: try history.series(days, knownOn: knownOn, track: track), registry: history.registry,
-                            head: history.head, fromIndex: false)
     }
 }

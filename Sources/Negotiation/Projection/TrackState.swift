@@ -243,7 +243,7 @@ extension TrackState {
             w.key("label"); w.string(c.label)
             w.key("party"); w.string(c.party)
             w.key("since"); w.string(c.since.description)
-            w.key("words"); writeMap(c.words, &w)
+            w.key("words"); w.stringMap(c.words)
             w.endObject()
         }
         w.endArray()
@@ -308,7 +308,7 @@ extension TrackState {
             for t in p.terms {
                 w.beginObject()
                 w.key("label"); w.string(t.label)
-                w.key("words"); writeMap(t.words, &w)
+                w.key("words"); w.stringMap(t.words)
                 w.endObject()
             }
             w.endArray()
@@ -385,13 +385,4 @@ extension TrackState {
         uncertain = o["uncertain"]?.bool ?? false
         violatedSinceAllAccepted = o["violated"]?.bool ?? false
     }
-}
-
-private func writeMap(_ map: [String: String], _ w: inout JSONWriter) {
-    w.beginObject()
-    for key in map.keys.sorted() {
-        w.key(key)
-        w.string(map[key] ?? "")
-    }
-    w.endObject()
 }
