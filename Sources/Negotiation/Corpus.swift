@@ -174,67 +174,83 @@ public struct Corpus: Sendable {
     private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics) -> ([CatalogArticle], Set<String>) {
         let file = display(seeds, "catalog.yaml")
         var refused = Set<String>()
-        guard let root = document(file, diagnostics),
+        var articles: [CatalogArticle] = []
+        var index = 0
+        // Each entry is checked as soon as it is read: the catalog is never a whole tree.
+        guard let (bytes, _) = readText(atPath: file, shownAs: file, into: diagnostics),
+              let root = parseYAML(bytes, file: file, streaming: "articles", into: diagnostics, onItem: { node in
+                  let path = "articles[\(index)]"
+                  index += 1
+                  if let entry = catalogEntry(node, path: path, file: file, seeds: seeds, refused: &refused, diagnostics) {
+                      articles.append(entry)
+                  }
+              }),
               let top = Fields(root, file: file, path: "", allowed: ["articles"], diagnostics: diagnostics)
-        else { return ([], refused) }
-        if !top.has("articles") { top.report("articles", "missing", expected: "a list of articles") }
-        let articles: [CatalogArticle] = top.list("articles") { node, path in
-            guard let f = Fields(node, file: file, path: path, allowed: catalogFields, diagnostics: diagnostics) else { return nil }
-            let id = f.string("id", required: true, expected: "the article file's stem")
-            let outlet = f.string("outlet", required: true)
-            let title = f.string("title", required: true)
-            let language = f.string("language", required: true, expected: "an ISO 639-1 code such as fr")
-            let publishedText = f.string("published", required: true, expected: "a day such as 2025-03-14")
-            let precisionText = f.string("precision", required: true, expected: "day, ±N days or month")
-            let sha = f.string("sha256", required: true, expected: "the SHA-256 of the file, 64 hex digits")
-            let basis = f.string("basis")
-            let fileName = f.string("file") ?? id.map { "\($0).txt" }
-            if let id, !isArticleID(id) {
-                f.report("id", "'\(id)' is not an article id", expected: "letters, digits, '_' and '-'")
-            }
-            if let language, !(language.count == 2 && language.allSatisfy(\.isLowercase)) {
-                f.report("language", "'\(language)' is not a language code", expected: "an ISO 639-1 code such as fr or en")
-            }
-            var published: Day?
-            if let publishedText {
-                published = Day(iso: publishedText)
-                if published == nil {
-                    f.report("published", problemWithDay(publishedText), expected: "a day such as 2025-03-14")
-                }
-            }
-            let precision = precisionText.flatMap(DatePrecision.init(parsing:))
-            if let precisionText, precision == nil {
-                f.report("precision", "'\(precisionText)' is not a precision", expected: "day, ±N days or month")
-            }
-            if let sha, !(sha.count == 64 && sha.allSatisfy(\.isHexDigit) && sha == sha.lowercased()) {
-                f.report("sha256", "'\(sha)' is not a SHA-256", expected: "64 lowercase hex digits")
-            }
-            guard let id else { return nil }
-            guard let outlet, let title, let language, let published, let precision, let sha, let fileName else {
-                refused.insert(id)
-                return nil
-            }
-            let textPath = display(seeds, fileName)
-            guard let (bytes, _) = readText(atPath: textPath, shownAs: textPath, into: diagnostics) else {
-                refused.insert(id)
-                return nil
-            }
-            let actual = hexString(SHA256.hash(data: bytes))
-            if actual != sha {
-                f.report("sha256", "\(fileName) hashes to \(actual), not \(sha): the article's bytes changed",
-                         expected: "the article exactly as catalogued")
-                refused.insert(id)
-                return nil
-            }
-            let article = Article(id: id, outlet: outlet, title: title, language: language, published: published,
-                                  precision: precision, sha256: sha, basis: basis)
-            return CatalogArticle(article: article, path: textPath, location: SourceLocation(file: file, line: f.line, path: path))
-        } ?? []
+        else { return (articles, refused) }
+        switch top.node("articles") {
+        case nil: top.report("articles", "missing", expected: "a list of articles")
+        case .sequence?: break
+        case let other?: top.report("articles", "found \(describe(other))", expected: "a list")
+        }
         var seen = Set<String>()
         for a in articles where !seen.insert(a.article.id).inserted {
             diagnostics.add(file: file, line: a.location.line, field: "id", problem: "the article '\(a.article.id)' is catalogued twice", expected: "each article once")
         }
         return (articles, refused)
+    }
+
+    private static func catalogEntry(_ node: YAMLNode, path: String, file: String, seeds: String, refused: inout Set<String>,
+                                     _ diagnostics: Diagnostics) -> CatalogArticle? {
+        guard let f = Fields(node, file: file, path: path, allowed: catalogFields, diagnostics: diagnostics) else { return nil }
+        let id = f.string("id", required: true, expected: "the article file's stem")
+        let outlet = f.string("outlet", required: true)
+        let title = f.string("title", required: true)
+        let language = f.string("language", required: true, expected: "an ISO 639-1 code such as fr")
+        let publishedText = f.string("published", required: true, expected: "a day such as 2025-03-14")
+        let precisionText = f.string("precision", required: true, expected: "day, ±N days or month")
+        let sha = f.string("sha256", required: true, expected: "the SHA-256 of the file, 64 hex digits")
+        let basis = f.string("basis")
+        let fileName = f.string("file") ?? id.map { "\($0).txt" }
+        if let id, !isArticleID(id) {
+            f.report("id", "'\(id)' is not an article id", expected: "letters, digits, '_' and '-'")
+        }
+        if let language, !(language.count == 2 && language.allSatisfy(\.isLowercase)) {
+            f.report("language", "'\(language)' is not a language code", expected: "an ISO 639-1 code such as fr or en")
+        }
+        var published: Day?
+        if let publishedText {
+            published = Day(iso: publishedText)
+            if published == nil {
+                f.report("published", problemWithDay(publishedText), expected: "a day such as 2025-03-14")
+            }
+        }
+        let precision = precisionText.flatMap(DatePrecision.init(parsing:))
+        if let precisionText, precision == nil {
+            f.report("precision", "'\(precisionText)' is not a precision", expected: "day, ±N days or month")
+        }
+        if let sha, !(sha.count == 64 && sha.allSatisfy(\.isHexDigit) && sha == sha.lowercased()) {
+            f.report("sha256", "'\(sha)' is not a SHA-256", expected: "64 lowercase hex digits")
+        }
+        guard let id else { return nil }
+        guard let outlet, let title, let language, let published, let precision, let sha, let fileName else {
+            refused.insert(id)
+            return nil
+        }
+        let textPath = display(seeds, fileName)
+        guard let (bytes, _) = readText(atPath: textPath, shownAs: textPath, into: diagnostics) else {
+            refused.insert(id)
+            return nil
+        }
+        let actual = hexString(SHA256.hash(data: bytes))
+        if actual != sha {
+            f.report("sha256", "\(fileName) hashes to \(actual), not \(sha): the article's bytes changed",
+                     expected: "the article exactly as catalogued")
+            refused.insert(id)
+            return nil
+        }
+        let article = Article(id: id, outlet: outlet, title: title, language: language, published: published,
+                              precision: precision, sha256: sha, basis: basis)
+        return CatalogArticle(article: article, path: textPath, location: SourceLocation(file: file, line: f.line, path: path))
     }
 }
 

@@ -13,9 +13,9 @@ struct EventReader {
     /// without keeping the events (8 bytes of the SHA-256 of the id as the key).
     private struct Seen {
         var contentHash: UInt64
-        var ordinal: Int
-        var file: Int32
-        var line: Int32
+        var ordinal: UInt32
+        var file: UInt32
+        var line: UInt32
         var isFix: Bool
     }
     private var seen: [UInt64: Seen] = [:]
@@ -79,8 +79,8 @@ struct EventReader {
             }
             return
         }
-        seen[idKey] = Seen(contentHash: contentHash, ordinal: count, file: Int32(files.count - 1),
-                           line: Int32(item.location.line ?? 0), isFix: item.event.type.isRecordFix)
+        seen[idKey] = Seen(contentHash: contentHash, ordinal: UInt32(truncatingIfNeeded: count), file: UInt32(truncatingIfNeeded: files.count - 1),
+                           line: UInt32(truncatingIfNeeded: item.location.line ?? 0), isFix: item.event.type.isRecordFix)
         if item.event.type.isRecordFix { fixes.append((item.event, item.location, count)) }
         count += 1
         onEvent(item, payload)
@@ -317,7 +317,7 @@ struct EventReader {
                 unresolved.append((target, fix.location, field))
                 continue
             }
-            if found.ordinal >= fix.ordinal {
+            if Int(found.ordinal) >= fix.ordinal {
                 diagnostics.add(file: fix.location.file, line: fix.location.line, field: field,
                                 problem: "'\(target)' comes after this \(fix.event.type.rawValue)",
                                 expected: "a fix placed after the event it fixes")

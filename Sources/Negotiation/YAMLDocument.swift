@@ -27,12 +27,19 @@ indirect enum YAMLNode {
 
     /// Parses one YAML document; `nil` for an empty stream.
     static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> YAMLNode? {
+        try parse(bytes, streaming: nil) { _ in }
+    }
+
+    /// Parses one YAML document, handing each item of the top-level list under `key` to
+    /// `onItem` as soon as it is read instead of keeping it: the returned tree has that list
+    /// empty. A catalog of fifty thousand articles is then never a tree in memory.
+    static func parse(_ bytes: [UInt8], streaming key: String?, onItem: (YAMLNode) -> Void) throws(SyntaxError) -> YAMLNode? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw SyntaxError(line: nil, problem: "cannot start the YAML parser") }
         defer { yaml_parser_delete(&parser) }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(SyntaxError) -> YAMLNode? in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            return try build(&parser)
+            return try build(&parser, streaming: key, onItem: onItem)
         }
     }
 
@@ -40,9 +47,12 @@ indirect enum YAMLNode {
         var isMapping: Bool
         var items: [YAMLNode]
         var line: Int
+        /// Its items go to the caller, not into the tree.
+        var streamed = false
     }
 
-    private static func build(_ parser: inout yaml_parser_t) throws(SyntaxError) -> YAMLNode? {
+    private static func build(_ parser: inout yaml_parser_t, streaming key: String?,
+                              onItem: (YAMLNode) -> Void) throws(SyntaxError) -> YAMLNode? {
         var stack: [Open] = []
         var root: YAMLNode?
         var documents = 0
@@ -71,7 +81,13 @@ indirect enum YAMLNode {
                 guard stack.count < maximumDepth else {
                     throw SyntaxError(line: line, problem: "nesting deeper than \(maximumDepth) levels")
                 }
-                stack.append(Open(isMapping: isMapping, items: [], line: line))
+                // The value of `key` in the root mapping: a key read, its value starting.
+                var streamed = false
+                if !isMapping, let key, stack.count == 1, stack[0].isMapping, stack[0].items.count % 2 == 1,
+                   case .scalar(let name, _)? = stack[0].items.last, name == key {
+                    streamed = true
+                }
+                stack.append(Open(isMapping: isMapping, items: [], line: line, streamed: streamed))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let open = stack.popLast() else { throw SyntaxError(line: line, problem: "unbalanced collection") }
                 if open.isMapping {
@@ -90,7 +106,13 @@ indirect enum YAMLNode {
                 break
             }
             if let finished {
-                if stack.isEmpty { root = finished } else { stack[stack.count - 1].items.append(finished) }
+                if stack.isEmpty {
+                    root = finished
+                } else if stack[stack.count - 1].streamed {
+                    onItem(finished)
+                } else {
+                    stack[stack.count - 1].items.append(finished)
+                }
             }
         }
     }

@@ -52,9 +52,10 @@ private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
 }
 
 /// Parses YAML into a node tree with line numbers, reporting a syntax error where it is.
-func parseYAML(_ bytes: [UInt8], file: String, into diagnostics: Diagnostics) -> YAMLNode? {
+func parseYAML(_ bytes: [UInt8], file: String, streaming key: String? = nil, into diagnostics: Diagnostics,
+               onItem: (YAMLNode) -> Void = { _ in }) -> YAMLNode? {
     do {
-        guard let node = try YAMLNode.parse(bytes) else {
+        guard let node = try YAMLNode.parse(bytes, streaming: key, onItem: onItem) else {
             diagnostics.add(file: file, line: nil, field: nil, problem: "the file holds no YAML document", expected: "a YAML mapping")
             return nil
         }

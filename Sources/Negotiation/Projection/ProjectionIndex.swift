@@ -242,7 +242,7 @@ struct IndexMaintenance {
             let lastOfDay = i == pending.count - 1 || pending[i + 1].day != item.day
             if lastOfDay { try w.put(state.encoded(), forKey: prefix + item.day, in: "checkpoints") }
             // A track's events are spread over the whole log: drop the pages read as we go.
-            if i % 16_384 == 16_383 { w.releaseMappedPages() }
+            if i % 2_048 == 2_047 { w.releaseMappedPages() }
         }
     }
 }
