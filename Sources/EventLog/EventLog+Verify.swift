@@ -39,6 +39,27 @@ public struct VerificationReport: Sendable, Hashable {
 }
 
 extension EventLog {
+    /// Where a head someone saw stands in this log: the sequence whose entry carries `hash`
+    /// (lowercase hex, or a prefix of at least 16 digits), or `nil` when no entry does — the log
+    /// was rolled back past it, or is another log.
+    public func sequence(ofHash hash: String) throws(EventLogError) -> UInt64? {
+        let wanted = hash.lowercased()
+        guard wanted.count >= 16 else { return nil }
+        var found: UInt64?
+        do {
+            try forEachEntry { view in
+                if hex(view.hash).hasPrefix(wanted) {
+                    found = view.sequence
+                    return false
+                }
+                return true
+            }
+        } catch {
+            throw Self.wrap(error)
+        }
+        return found
+    }
+
     /// Walks the whole log in one read transaction: sequences must run 1, 2, 3… without gaps,
     /// each stored hash must equal SHA-256(previous hash ‖ sequence ‖ payload), each id must be
     /// indexed to its own sequence, the stored head must be the last entry, and each blob must

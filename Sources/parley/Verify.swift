@@ -16,6 +16,18 @@ struct Verify: ParsableCommand {
     @OptionGroup var log: LogOptions
     @OptionGroup var output: OutputOptions
 
+    @Option(name: .customLong("expect-head"), help: ArgumentHelp(
+        "A head hash seen before (16 hex digits or more): fail unless the log still holds it.",
+        discussion: "Detects a rolled-back log: a data.mdb copied back over a newer one verifies on its own.",
+        valueName: "hash"))
+    var expectHead: String?
+
+    func validate() throws {
+        if let expectHead, expectHead.count < 16 || !expectHead.allSatisfy(\.isHexDigit) {
+            throw ValidationError("--expect-head '\(expectHead)': expected at least 16 hexadecimal digits of a head hash")
+        }
+    }
+
     struct Result: Encodable {
         var intact: Bool
         var entriesChecked: UInt64
@@ -24,14 +36,23 @@ struct Verify: ParsableCommand {
         var headHash: String
         var firstBadSequence: UInt64?
         var problems: [String]
+        var expectedHeadAt: UInt64?
     }
 
     func run() throws {
-        let report = try log.openForReading().verify()
+        let store = try log.openForReading()
+        var report = try store.verify()
+        var expectedAt: UInt64?
+        if let expectHead {
+            expectedAt = try store.log.sequence(ofHash: expectHead)
+            if expectedAt == nil {
+                report.problems.append(.init(message: "the head you expected (\(expectHead.prefix(16))…) is not in this log: it was rolled back, or it is another log"))
+            }
+        }
         let result = Result(
             intact: report.isIntact, entriesChecked: report.entriesChecked, blobsChecked: report.blobsChecked,
             headSequence: report.head.sequence, headHash: report.head.hashHex,
-            firstBadSequence: report.firstBadSequence, problems: report.problems.map(\.message))
+            firstBadSequence: report.firstBadSequence, problems: report.problems.map(\.message), expectedHeadAt: expectedAt)
         if output.json {
             try printJSON(result)
         } else {
@@ -39,8 +60,9 @@ struct Verify: ParsableCommand {
             print("articles checked: \(report.blobsChecked)")
             print("head: \(report.head.sequence) \(report.head.hashHex)")
             if let bad = report.firstBadSequence { print("first bad sequence: \(bad)") }
+            if let expectedAt { print("expected head: at sequence \(expectedAt)" + (expectedAt == report.head.sequence ? " (the head)" : ", the log has grown since")) }
             for problem in report.problems { print("problem: \(problem.message)") }
-            print(report.isIntact ? "chain intact" : "chain BROKEN")
+            print(report.isIntact ? "chain intact" : "verification FAILED")
         }
         if !report.isIntact { throw ExitCode(1) }
     }

@@ -194,6 +194,28 @@ struct EventLogTests {
         #expect(report.problems.map(\.blob) == [hex(Crypto.SHA256.hash(data: text))])
     }
 
+    @Test func aRolledBackLogVerifiesButNoLongerHoldsTheHeadSeenBefore() throws {
+        let data = directory.appending("data.mdb"), backup = directory.appending("older.mdb")
+        let older: Head, newer: Head
+        do {
+            let log = try open()
+            older = try log.append((1...10).map { Self.record($0) }).head
+        }
+        try FileManager.default.copyItem(atPath: data, toPath: backup)
+        do {
+            let log = try open()
+            newer = try log.append((11...20).map { Self.record($0) }).head
+            #expect(try log.sequence(ofHash: older.hashHex) == 10)
+            #expect(try log.sequence(ofHash: String(newer.hashHex.prefix(16))) == 20)
+        }
+        try FileManager.default.removeItem(atPath: data)
+        try FileManager.default.copyItem(atPath: backup, toPath: data)
+        let log = try open()
+        #expect(try log.verify().isIntact)  // a rollback is a consistent log…
+        #expect(try log.sequence(ofHash: newer.hashHex) == nil)  // …without the head seen before
+        #expect(try log.sequence(ofHash: "abc") == nil)
+    }
+
     @Test func aLogOfAnUnknownFormatIsRefused() throws {
         do { _ = try open() }
         try tamper { txn, _, _, meta in try txn.put(Array("99".utf8), forKey: Layout.formatKey, in: meta) }
