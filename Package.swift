@@ -94,6 +94,8 @@ let package = Package(
         ),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Negotiation", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Negotiation", "EventLog", "TestSupport"]),
+        // Kills, races and stalls real `parley` processes; depending on the tool builds it first.
+        .testTarget(name: "ReliabilityTests", dependencies: ["parley", "Negotiation", "EventLog", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

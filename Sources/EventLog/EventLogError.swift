@@ -41,3 +41,11 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension EventLogError {
+    /// Whether another writer appended first (see ``conflict(expected:actual:)``).
+    public var isConflict: Bool {
+        if case .conflict = self { return true }
+        return false
+    }
+}

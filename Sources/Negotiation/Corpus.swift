@@ -9,6 +9,12 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     public var path: String = ""
     public var description: String { line.map { "\(file):\($0)" } ?? file }
 
+    public init(file: String, line: Int? = nil, path: String = "") {
+        self.file = file
+        self.line = line
+        self.path = path
+    }
+
     /// The path of one of the item's fields, e.g. `events[3].corrects`.
     public func field(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 }
@@ -25,6 +31,11 @@ public struct SourceArticle: Sendable, Hashable {
 public struct SourceEvent: Sendable, Hashable {
     public var event: Event
     public var location: SourceLocation
+
+    public init(event: Event, location: SourceLocation) {
+        self.event = event
+        self.location = location
+    }
 }
 
 /// A catalogued article whose bytes were checked against its SHA-256; the bytes themselves are

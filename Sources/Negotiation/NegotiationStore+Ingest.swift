@@ -18,9 +18,15 @@ extension NegotiationStore {
     /// of that size or less. What is already recorded with the same bytes is not appended
     /// again, so if a large ingest is interrupted, running it again appends the rest.
     ///
-    /// - Throws: ``CorpusError``; ``StoreError`` when the log fails.
+    /// - Parameter expectedLastSequence: when given, append only if the log still ends there
+    ///   (optimistic concurrency: the checks were made against that log). Each later batch of a
+    ///   large corpus expects the head its predecessor left, so no other writer's entries end
+    ///   up among this ingest's.
+    /// - Throws: ``CorpusError``; ``StoreError`` when the log fails, with
+    ///   ``EventLogError/conflict(expected:actual:)`` when another writer appended first.
     @discardableResult
-    public func ingest(seeds: String, events: String, batchSize: Int = NegotiationStore.batchSize) throws -> IngestReport {
+    public func ingest(seeds: String, events: String, batchSize: Int = NegotiationStore.batchSize,
+                       expectedLastSequence: UInt64? = nil) throws -> IngestReport {
         let spill = try SpillFile()
         var report = IngestReport()
         var issues: [CorpusIssue] = []
@@ -44,14 +50,17 @@ extension NegotiationStore {
         issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
         guard issues.isEmpty else { throw CorpusError(issues) }
         try spill.rewind()
-        try append(header: pending, events: { try spill.next() }, batchSize: batchSize, &report)
+        try append(header: pending, events: { try spill.next() }, batchSize: batchSize,
+                   expectedLastSequence: expectedLastSequence, &report)
         return report
     }
 
-    /// Ingests a corpus already read into memory (see ``Corpus/load(seeds:events:)``), with the
-    /// same checks and guarantees as ``ingest(seeds:events:)``.
+    /// Ingests a corpus already read and checked by ``Corpus/load(seeds:events:)``, with the
+    /// same checks against the log and guarantees as
+    /// ``ingest(seeds:events:batchSize:expectedLastSequence:)``. Events added to the corpus
+    /// afterwards are not checked again (tracks, parties, quotes): that is `load`'s work.
     @discardableResult
-    public func ingest(_ corpus: Corpus) throws -> IngestReport {
+    public func ingest(_ corpus: Corpus, expectedLastSequence: UInt64? = nil) throws -> IngestReport {
         var report = IngestReport()
         var issues: [CorpusIssue] = []
         var fresh: [(String, [UInt8])] = []
@@ -73,7 +82,8 @@ extension NegotiationStore {
                                     &pending, &report)) + issues + (try unresolved(targets))
         guard issues.isEmpty else { throw CorpusError(issues) }
         var iterator = fresh.makeIterator()
-        try append(header: pending, events: { iterator.next() }, batchSize: Self.batchSize, &report)
+        try append(header: pending, events: { iterator.next() }, batchSize: Self.batchSize,
+                   expectedLastSequence: expectedLastSequence, &report)
         return report
     }
 
@@ -188,7 +198,7 @@ extension NegotiationStore {
 
     /// Appends the header records, then the events, in batches, keeping the indexes in step.
     private func append(header: [PendingRecord], events next: () throws -> (String, [UInt8])?, batchSize: Int,
-                        _ report: inout IngestReport) throws {
+                        expectedLastSequence: UInt64?, _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
         let wasFresh = try indexIsFresh()
         var maintenance = IndexMaintenance()
@@ -199,6 +209,7 @@ extension NegotiationStore {
         var headerRecords = header.makeIterator()
         var exhausted = false
         var blobs: [[UInt8]] = []
+        var expected = expectedLastSequence
         while !exhausted {
             batch.removeAll(keepingCapacity: true)
             blobs.removeAll()
@@ -220,7 +231,7 @@ extension NegotiationStore {
             guard !batch.isEmpty else { break }
             let receipt: AppendReceipt
             do {
-                receipt = try log.append(batch.map(\.record), blobs: blobs) { w, receipt in
+                receipt = try log.append(batch.map(\.record), blobs: blobs, expectedLastSequence: expected) { w, receipt in
                     guard indexed, wasFresh else { return }
                     for (outcome, item) in zip(receipt.outcomes, batch) {
                         if case .appended(let sequence) = outcome {
@@ -232,6 +243,7 @@ extension NegotiationStore {
                 throw StoreError.log(error)
             }
             report.head = receipt.head
+            if expected != nil { expected = receipt.head.sequence }
             for (outcome, item) in zip(receipt.outcomes, batch) {
                 switch (outcome, item.decoded) {
                 case (.appended, .registry): report.registryAppended = true

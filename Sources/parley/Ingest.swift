@@ -22,13 +22,22 @@ struct Ingest: ParsableCommand {
     @Argument(help: "The folder of registries and event files.")
     var events = "events"
 
+    @Option(name: .customLong("expect-sequence"), help: ArgumentHelp(
+        "Append only if the log still ends at this sequence.",
+        discussion: "The last sequence you saw (`parley verify` prints it). If another writer appended since, nothing is appended and the exit status is 75.",
+        valueName: "n"))
+    var expectSequence: UInt64?
+
     func run() throws {
         let store = try log.openForWriting()
         let report: IngestReport
         do {
-            report = try store.ingest(seeds: seeds, events: events)
+            report = try store.ingest(seeds: seeds, events: events, expectedLastSequence: expectSequence)
         } catch let error as CorpusError {
             refuse(error)
+        } catch StoreError.log(let conflict) where conflict.isConflict {
+            printError("error: \(conflict)")
+            Ingest.exit(withError: ExitCode(75))
         }
         if report.appendedNothing {
             print("nothing appended: the log already holds these \(report.articlesAlreadyRecorded) articles and \(report.eventsAlreadyRecorded) events")

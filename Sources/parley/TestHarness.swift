@@ -1,0 +1,99 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Negotiation
+
+/// Drivers for the reliability tests, which kill, race and stall real `parley` processes.
+/// Hidden from help: they write made-up meetings into the log they are pointed at.
+struct TestHarness: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-harness",
+        abstract: "Drivers for Parley's own reliability tests.",
+        shouldDisplay: false,
+        subcommands: [Write.self, HoldReader.self]
+    )
+
+    /// Appends batches of meetings, one ingest per batch, and reports each batch once committed.
+    struct Write: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append batches of made-up meetings; print `committed WRITER BATCH FIRST LAST` after each commit."
+        )
+
+        @OptionGroup var log: LogOptions
+
+        @Option(help: "The seed corpus whose registries and articles the meetings cite.")
+        var seeds = "seeds"
+
+        @Option(help: "The folder of the corpus's registries and event files.")
+        var events = "events"
+
+        @Option(help: "Names this writer's events: stress-WRITER-BATCH-INDEX.")
+        var writer: String
+
+        @Option(help: "How many batches to append.")
+        var batches = 1
+
+        @Option(name: .customLong("batch-size"), help: "Meetings per batch, each batch one transaction.")
+        var batchSize = 10
+
+        @Option(name: .customLong("first-batch"), help: "The number of the first batch.")
+        var firstBatch = 0
+
+        @Option(name: .customLong("expect-sequence"), help: "The first batch expects the log to end here.")
+        var expectSequence: UInt64?
+
+        @Option(help: "The track every meeting is on.")
+        var track = "truce-30-day"
+
+        func run() throws {
+            let base = try Corpus.load(seeds: seeds, events: events)
+            guard let source = base.articles.first else { throw CommandError("\(seeds) holds no article") }
+            guard base.registry.track(track) != nil else { throw CommandError("unknown track '\(track)'") }
+            let quote = String(source.text.prefix { $0 != "\n" }.prefix(60))
+            let store = try log.openForWriting()
+            var expected = expectSequence
+            for batch in firstBatch..<(firstBatch + batches) {
+                var corpus = base
+                corpus.events = (0..<batchSize).map { index in
+                    var event = Event(id: "stress-\(writer)-\(batch)-\(index)", type: .meeting)
+                    event.tracks = [track]
+                    event.on = .day(Day(ordinal: 20_250 + batch % 300))
+                    event.actor = "UA"
+                    event.counterparts = ["US"]
+                    event.article = source.article.id
+                    event.quote = quote
+                    return SourceEvent(event: event, location: SourceLocation(file: "test-harness", line: index + 1))
+                }
+                let report: IngestReport
+                do {
+                    report = try store.ingest(corpus, expectedLastSequence: expected)
+                } catch StoreError.log(let conflict) where conflict.isConflict {
+                    printError("error: \(conflict)")
+                    Write.exit(withError: ExitCode(75))
+                }
+                expected = nil
+                let first = report.head.sequence + 1 - UInt64(report.eventsAppended)
+                // Unbuffered: the line is out before the next batch begins, whenever the process dies.
+                FileHandle.standardOutput.write(Data("committed \(writer) \(batch) \(first) \(report.head.sequence)\n".utf8))
+            }
+        }
+    }
+
+    /// Opens a read transaction and keeps it open until killed: a reader that dies holding a slot.
+    struct HoldReader: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hold-reader",
+            abstract: "Open a read transaction, print `reading`, and wait to be killed."
+        )
+
+        @OptionGroup var log: LogOptions
+
+        func run() throws {
+            let store = try log.openForReading()
+            try store.log.environment.read { _ in
+                FileHandle.standardOutput.write(Data("reading\n".utf8))
+                while true { sleep(60) }
+            }
+        }
+    }
+}
