@@ -59,7 +59,8 @@ public final class EventLog: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw .directory(path: directory, reason: "cannot create it (\(error.localizedDescription))")
+                let reason = (error as? CocoaError)?.code == .fileWriteNoPermission ? "permission denied" : error.localizedDescription
+                throw .directory(path: directory, reason: "cannot create it (\(reason))")
             }
         }
         if options.readOnly, !FileManager.default.fileExists(atPath: directory + "/data.mdb") {
@@ -85,6 +86,12 @@ public final class EventLog: Sendable {
             self.indexes = indexes
         } catch LMDBError.notFound where options.readOnly {
             throw .noLog(path: directory)
+        } catch let error where error.code == EACCES {
+            throw .directory(path: directory, reason: options.readOnly
+                ? "permission denied: even reading needs write access to its lock.mdb, where readers register (copy the folder to read the copy)"
+                : "permission denied: cannot write to the log; nothing was appended")
+        } catch let error where error.code == EROFS {
+            throw .directory(path: directory, reason: "the file system is read-only: cannot write to the log; nothing was appended")
         } catch {
             throw .storage(error)
         }

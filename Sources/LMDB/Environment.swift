@@ -286,6 +286,16 @@ public final class Environment: @unchecked Sendable {
         return resolved + "/data.mdb"
     }
 
+    /// Clears the reader slots of processes that died inside a read transaction
+    /// (`mdb_reader_check`), which otherwise pin an old snapshot and make the file grow.
+    /// Every open does this; a long-running process can call it again.
+    /// - Returns: how many slots were cleared.
+    public func clearStaleReaders() throws(LMDBError) -> Int {
+        var cleared: Int32 = 0
+        try check(mdb_reader_check(handle, &cleared), "mdb_reader_check(\(path))")
+        return Int(cleared)
+    }
+
     /// Flushes buffers to disk; needed only when opened with `.noSync` or `.noMetaSync`.
     public func sync(force: Bool = true) throws(LMDBError) {
         try check(mdb_env_sync(handle, force ? 1 : 0), "mdb_env_sync(\(path))")
