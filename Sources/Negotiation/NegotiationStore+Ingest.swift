@@ -200,11 +200,7 @@ extension NegotiationStore {
     private func append(header: [PendingRecord], events next: () throws -> (String, [UInt8])?, batchSize: Int,
                         expectedLastSequence: UInt64?, _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
-        let wasFresh = try indexIsFresh()
         var maintenance = IndexMaintenance()
-        if indexed, wasFresh {
-            maintenance.registry = try log.readIndexes { try ProjectionIndex.registry($0) }
-        }
         var batch: [PendingRecord] = []
         var headerRecords = header.makeIterator()
         var exhausted = false
@@ -232,12 +228,20 @@ extension NegotiationStore {
             let receipt: AppendReceipt
             do {
                 receipt = try log.append(batch.map(\.record), blobs: blobs, expectedLastSequence: expected) { w, receipt in
-                    guard indexed, wasFresh else { return }
+                    // Index in this transaction when the indexes end where this append began; if
+                    // they lag (a writer died, or they are being rebuilt), catch up afterwards.
+                    let appended = receipt.outcomes.reduce(0) { n, outcome in
+                        if case .appended = outcome { n + 1 } else { n }
+                    }
+                    let start = receipt.head.sequence - UInt64(appended)
+                    guard indexed, appended > 0, try ProjectionIndex.covered(w) ?? 0 == start else { return }
+                    maintenance.registry = try ProjectionIndex.registry(w)
                     for (outcome, item) in zip(receipt.outcomes, batch) {
                         if case .appended(let sequence) = outcome {
                             try maintenance.index(item.decoded, at: sequence, payload: item.record.payload, &w)
                         }
                     }
+                    try maintenance.commit(through: receipt.head.sequence, &w)
                 }
             } catch let error as EventLogError {
                 throw StoreError.log(error)
@@ -257,12 +261,7 @@ extension NegotiationStore {
             log.releaseMappedPages()
         }
         if report.head.sequence == 0 { report.head = try log.head() }
-        guard indexed else { return }
-        if wasFresh {
-            try maintenance.finishInSteps(log)
-        } else {
-            try reindex()
-        }
+        try bringIndexesUpToDate()
     }
 }
 

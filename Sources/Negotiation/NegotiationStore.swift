@@ -68,29 +68,49 @@ public final class NegotiationStore: Sendable {
 
     /// Rebuilds the derived indexes from the log alone.
     public func reindex() throws {
-        let head = try log.head()
-        var maintenance = IndexMaintenance()
+        guard log.hasIndexes(ProjectionIndex.names) else { return }
         try log.updateIndexes { w in
             for name in ProjectionIndex.names { try w.clear(name) }
         }
-        // In chunks, so that no one transaction holds the whole index in memory; `through` is
-        // written last, so an interrupted rebuild leaves the indexes stale, never wrong.
-        var next: UInt64 = 1
-        while next <= head.sequence {
-            let end = min(head.sequence, next + 49_999)
-            try log.updateIndexes { w in
-                for sequence in next...end {
+        try bringIndexesUpToDate()
+    }
+
+    /// Indexes whatever the indexes do not yet hold, then recomputes the dirty checkpoints:
+    /// what another writer, killed or in another process, left to do. Indexes of another version
+    /// are rebuilt from the start.
+    ///
+    /// In transactions of at most 50,000 entries, each continuing from the `through` it reads, so
+    /// that no transaction holds a large log's index in memory and several processes can do this
+    /// at once; an interrupted run leaves the indexes stale, never wrong.
+    public func bringIndexesUpToDate() throws {
+        guard log.hasIndexes(ProjectionIndex.names) else { return }
+        var caughtUp = false
+        while !caughtUp {
+            caughtUp = try log.updateIndexes { w -> Bool in
+                let head = try w.head().sequence
+                let through: UInt64
+                if let covered = try ProjectionIndex.covered(w) {
+                    through = covered
+                } else {
+                    for name in ProjectionIndex.names { try w.clear(name) }
+                    through = 0
+                }
+                guard through < head else { return true }
+                let end = min(head, through + 50_000)
+                var maintenance = IndexMaintenance()
+                maintenance.registry = try ProjectionIndex.registry(w)
+                for sequence in (through + 1)...end {
                     let read = try w.withEntry(at: sequence) { view in (try ProjectionIndex.decodeRecord(view), [UInt8](view.payload)) }
                     guard let (record, payload) = read else { continue }
                     try maintenance.index(record, at: sequence, payload: payload, &w)
                 }
+                try maintenance.commit(through: end, &w)
+                return end == head
             }
             log.releaseMappedPages()
-            next = end + 1
         }
-        try maintenance.finishInSteps(log)
+        try IndexMaintenance.recomputeDirtyCheckpoints(log)
     }
-
 
     // MARK: Reading
 

@@ -14,9 +14,16 @@ import EventLog
 /// - `articles`: article id → published day (4).
 /// - `checkpoints`: track key (8) ‖ day (4) → the track's state after its last event of that
 ///   day (``TrackState/encoded()``). The state as of D is the checkpoint at the last day ≤ D.
-/// - `state`: `version`, `through` (the last sequence the indexes cover) and `registry` (the
-///   registry in force). Indexes whose `through` is not the log's head are stale, and queries
-///   replay the log instead.
+/// - `state`: `version`; `through`, the last sequence whose records are in the indexes above;
+///   `registry`, the registry in force; and `dirty:` track id → day: that track's checkpoints
+///   from that day on are yet to be recomputed.
+///
+/// The indexes answer only when they are fresh: this build's version, `through` at the log's
+/// head and no dirty mark. Otherwise queries replay the log. Writers in several processes keep
+/// them so: an append indexes its records in its own transaction, and only when `through` is
+/// where that append began; checkpoints are recomputed a track per transaction, each taking its
+/// dirty mark off in the same transaction. Any writer can finish what another left, since all
+/// of it is in the log and the `state` index (``NegotiationStore/bringIndexesUpToDate()``).
 enum ProjectionIndex {
     static let names = ["track-days", "fixes", "articles", "checkpoints", "state"]
     static let version: [UInt8] = Array("1".utf8)
@@ -103,13 +110,36 @@ extension ProjectionIndex {
         return registry
     }
 
-    /// Whether the indexes cover the whole log, in this build's format. An empty log's are.
+    /// Whether the indexes cover the whole log, in this build's format, with every checkpoint
+    /// computed. An empty log's are.
     static func isFresh(_ r: borrowing some IndexReading & ~Copyable) throws -> Bool {
         let head = try r.head().sequence
         if head == 0 { return true }
+        return try covered(r) == head && firstDirtyMark(r) == nil
+    }
+
+    /// The last sequence whose records the indexes hold; nil when they are of another version
+    /// or were never built.
+    static func covered(_ r: borrowing some IndexReading & ~Copyable) throws -> UInt64? {
         guard try r.get(Array("version".utf8), in: "state") == version,
-              let through = try r.get(Array("through".utf8), in: "state") else { return false }
-        return sequence(from: through) == head
+              let through = try r.get(Array("through".utf8), in: "state") else { return nil }
+        return sequence(from: through)
+    }
+
+    static let dirtyPrefix = Array("dirty:".utf8)
+
+    static func dirtyKey(_ track: String) -> [UInt8] { dirtyPrefix + Array(track.utf8) }
+
+    /// A track whose checkpoints are to be recomputed, and from which day.
+    static func firstDirtyMark(_ r: borrowing some IndexReading & ~Copyable) throws -> (track: String, from: Day)? {
+        var found: (String, Day)?
+        try r.scan("state", from: dirtyPrefix) { key, value in
+            if key.starts(with: dirtyPrefix), let day = day(from: value) {
+                found = (String(decoding: key.dropFirst(dirtyPrefix.count), as: UTF8.self), day)
+            }
+            return false
+        }
+        return found
     }
 }
 
@@ -173,41 +203,38 @@ struct IndexMaintenance {
         if let after = try ProjectionIndex.effective(original, w) { try add(after, &w) }
     }
 
-    /// ``finish(_:)`` in one transaction per track, so that no transaction holds every
-    /// checkpoint of a large log; `through` is written last.
-    mutating func finishInSteps(_ log: EventLog) throws {
-        guard let registry else { return }
-        if rebuildAll {
+    /// Records in the `state` index what this transaction indexed: `through`, and the tracks
+    /// whose checkpoints are now out of date (kept with the earliest day any writer marked).
+    mutating func commit(through sequence: UInt64, _ w: inout IndexWriter) throws {
+        if rebuildAll, let registry {
             for track in registry.tracks { dirty[track.id] = Day(ordinal: Int(Int32.min) / 2) }
         }
-        for track in registry.tracks {
-            guard let from = dirty[track.id] else { continue }
-            try log.updateIndexes { w in try Self.rebuildCheckpoints(track, from: from, &w) }
-            log.releaseMappedPages()
+        for (track, day) in dirty {
+            let key = ProjectionIndex.dirtyKey(track)
+            let marked = try w.get(key, in: "state").flatMap { ProjectionIndex.day(from: $0) }
+            if marked.map({ day < $0 }) ?? true { try w.put(ProjectionIndex.dayBytes(day), forKey: key, in: "state") }
         }
         dirty = [:]
         rebuildAll = false
-        try log.updateIndexes { w in try markCovered(&w) }
-    }
-
-    private func markCovered(_ w: inout IndexWriter) throws {
         try w.put(ProjectionIndex.version, forKey: Array("version".utf8), in: "state")
-        try w.put(ProjectionIndex.sequenceBytes(try w.head().sequence), forKey: Array("through".utf8), in: "state")
+        try w.put(ProjectionIndex.sequenceBytes(sequence), forKey: Array("through".utf8), in: "state")
     }
 
-    /// Recomputes the checkpoints of the dirty tracks, then records what the indexes cover.
-    mutating func finish(_ w: inout IndexWriter) throws {
-        guard let registry else { return }
-        if rebuildAll {
-            for track in registry.tracks { dirty[track.id] = Day(ordinal: Int(Int32.min) / 2) }
+    /// Recomputes the checkpoints of every track marked dirty, one track per transaction (so that
+    /// none holds every checkpoint of a large log), each taking its mark off as it commits.
+    static func recomputeDirtyCheckpoints(_ log: EventLog) throws {
+        while true {
+            let more = try log.updateIndexes { w -> Bool in
+                guard let (track, from) = try ProjectionIndex.firstDirtyMark(w) else { return false }
+                if let registry = try ProjectionIndex.registry(w), let known = registry.track(track) {
+                    try rebuildCheckpoints(known, from: from, &w)
+                }
+                _ = try w.delete(ProjectionIndex.dirtyKey(track), in: "state")
+                return true
+            }
+            log.releaseMappedPages()
+            if !more { return }
         }
-        for track in registry.tracks {
-            guard let from = dirty[track.id] else { continue }
-            try Self.rebuildCheckpoints(track, from: from, &w)
-        }
-        dirty = [:]
-        rebuildAll = false
-        try markCovered(&w)
     }
 
     /// Folds `track` from the checkpoint before `from` to its last event, writing a checkpoint
