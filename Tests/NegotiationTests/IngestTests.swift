@@ -80,7 +80,7 @@ struct IngestTests {
                 try txn.put(bytes, forKey: digest, in: blobs)
             }
         }
-        let report = try try NegotiationStore(directory: corpus.db, readOnly: true).verify()
+        let report = try NegotiationStore(directory: corpus.db, readOnly: true).verify()
         #expect(!report.isIntact)
         #expect(report.firstBadSequence == nil)
         #expect(report.problems.map(\.message).contains { $0.hasPrefix("article 002_8cb13a5d0c7818f1:") })
