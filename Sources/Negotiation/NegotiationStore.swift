@@ -71,6 +71,10 @@ public final class NegotiationStore: Sendable {
         guard log.hasIndexes(ProjectionIndex.names) else { return }
         try log.updateIndexes { w in
             for name in ProjectionIndex.names { try w.clear(name) }
+            // Empty indexes of this version that hold nothing yet: another process catching up
+            // continues from here rather than clearing again.
+            var nothing = IndexMaintenance()
+            try nothing.commit(through: 0, &w)
         }
         try bringIndexesUpToDate()
     }
