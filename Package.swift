@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
         // Only the extraction lexicons read YAML through it; the corpus reader uses libyaml directly.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Tests only: generated hostile inputs for the corpus reader, dates, quotes and ingest.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // The system's liblmdb, found through pkg-config.
@@ -89,6 +91,7 @@ let package = Package(
             name: "NegotiationTests",
             dependencies: [
                 "Negotiation", "EventLog", "LMDB", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]
         ),

@@ -9,7 +9,10 @@ public enum DatePrecision: Sendable, Hashable, CustomStringConvertible {
     /// Known to the month only.
     case month
 
-    /// Parses `day`, `±N day(s)` (or `+-N days`) and `month`.
+    /// The widest `±N days` accepted: a year either side (beyond that, the date is not known).
+    public static let maximumDays = 366
+
+    /// Parses `day`, `±N day(s)` (or `+-N days`) with N from 1 to ``maximumDays``, and `month`.
     public init?(parsing text: String) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "day" { self = .day; return }
@@ -17,7 +20,9 @@ public enum DatePrecision: Sendable, Hashable, CustomStringConvertible {
         var rest = Substring(trimmed)
         if rest.hasPrefix("±") { rest = rest.dropFirst() } else if rest.hasPrefix("+-") { rest = rest.dropFirst(2) } else { return nil }
         let words = rest.split(separator: " ")
-        guard words.count == 2, let n = Int(words[0]), n > 0, words[1] == "day" || words[1] == "days" else { return nil }
+        guard words.count == 2, let n = Int(words[0]), (1...Self.maximumDays).contains(n), words[1] == "day" || words[1] == "days" else {
+            return nil
+        }
         self = .withinDays(n)
     }
 

@@ -136,7 +136,7 @@ public struct Corpus: Sendable {
                 guard let f = Fields(node, file: partiesFile, path: path, allowed: ["code", "names", "aliases"], diagnostics: diagnostics),
                       let code = f.string("code", required: true, expected: "a party code such as UA")
                 else { return nil }
-                if !isCode(code) { f.report("code", "'\(code)' is not a party code", expected: "2 to 8 capital letters") }
+                if !isCode(code) { f.report("code", "\(quoted(code)) is not a party code", expected: "2 to 8 capital letters") }
                 return Party(code: code, names: f.dictionary("names") ?? [:], aliases: f.strings("aliases") ?? [])
             } ?? []
             if !top.has("parties") { top.report("parties", "missing", expected: "a list of parties") }
@@ -150,11 +150,11 @@ public struct Corpus: Sendable {
                 guard let f = Fields(node, file: tracksFile, path: path, allowed: ["id", "names", "requires"], diagnostics: diagnostics),
                       let id = f.string("id", required: true, expected: "a track id such as truce-30-day")
                 else { return nil }
-                if !isSlug(id) { f.report("id", "'\(id)' is not a track id", expected: "lowercase letters, digits and hyphens") }
+                if !isSlug(id) { f.report("id", "\(quoted(id)) is not a track id", expected: "lowercase letters, digits and hyphens") }
                 let requires = f.strings("requires") ?? []
                 if requires.isEmpty { f.report("requires", "missing", expected: "the parties whose acceptance the track needs") }
                 for code in requires where !codes.contains(code) {
-                    f.report("requires", "unknown party '\(code)'", expected: "a code from parties.yaml (\(codes.sorted().joined(separator: ", ")))")
+                    f.report("requires", "unknown party \(quoted(code))", expected: "a code from parties.yaml (\(codes.sorted().joined(separator: ", ")))")
                 }
                 return Track(id: id, names: f.dictionary("names") ?? [:], requires: requires)
             } ?? []
@@ -167,13 +167,13 @@ public struct Corpus: Sendable {
     private static func reportDuplicates(_ values: [String], what: String, file: String, _ diagnostics: Diagnostics) {
         var seen = Set<String>()
         for value in values where !seen.insert(value).inserted {
-            diagnostics.add(file: file, line: nil, field: nil, problem: "the \(what) '\(value)' is given twice", expected: "each \(what) once")
+            diagnostics.add(file: file, line: nil, field: nil, problem: "the \(what) \(quoted(value)) is given twice", expected: "each \(what) once")
         }
     }
 
-    static func document(_ file: String, _ diagnostics: Diagnostics) -> YAMLNode? {
-        guard let (bytes, _) = readText(atPath: file, shownAs: file, into: diagnostics) else { return nil }
-        return parseYAML(bytes, file: file, into: diagnostics)
+    static func document(_ path: String, shownAs file: String? = nil, _ diagnostics: Diagnostics) -> YAMLNode? {
+        guard let (bytes, _) = readText(atPath: path, shownAs: file ?? path, into: diagnostics) else { return nil }
+        return parseYAML(bytes, file: file ?? path, into: diagnostics)
     }
 
     // MARK: Catalog
@@ -205,7 +205,7 @@ public struct Corpus: Sendable {
         }
         var seen = Set<String>()
         for a in articles where !seen.insert(a.article.id).inserted {
-            diagnostics.add(file: file, line: a.location.line, field: "id", problem: "the article '\(a.article.id)' is catalogued twice", expected: "each article once")
+            diagnostics.add(file: file, line: a.location.line, field: "id", problem: "the article \(quoted(a.article.id)) is catalogued twice", expected: "each article once")
         }
         return (articles, refused)
     }
@@ -218,15 +218,22 @@ public struct Corpus: Sendable {
         let title = f.string("title", required: true)
         let language = f.string("language", required: true, expected: "an ISO 639-1 code such as fr")
         let publishedText = f.string("published", required: true, expected: "a day such as 2025-03-14")
-        let precisionText = f.string("precision", required: true, expected: "day, ±N days or month")
-        let sha = f.string("sha256", required: true, expected: "the SHA-256 of the file, 64 hex digits")
+        let precisionText = f.string("precision", required: true, expected: "day, ±N days (N up to \(DatePrecision.maximumDays)) or month")
+        var sha = f.string("sha256", required: true, expected: "the SHA-256 of the file, 64 hex digits")
         let basis = f.string("basis")
-        let fileName = f.string("file") ?? id.map { "\($0).txt" }
+        let named = f.string("file")
+        // Only a well-formed id or name becomes a path to read (and a file name in messages).
+        var fileName = named ?? id.map { "\($0).txt" }
         if let id, !isArticleID(id) {
-            f.report("id", "'\(id)' is not an article id", expected: "letters, digits, '_' and '-'")
+            f.report("id", "\(quoted(id)) is not an article id", expected: "letters, digits, '_' and '-'")
+            if named == nil { fileName = nil }
+        }
+        if let named, !isFileName(named) {
+            f.report("file", "\(quoted(named)) is not a file name", expected: "the name of a file in the seeds folder")
+            fileName = nil
         }
         if let language, !(language.count == 2 && language.allSatisfy(\.isLowercase)) {
-            f.report("language", "'\(language)' is not a language code", expected: "an ISO 639-1 code such as fr or en")
+            f.report("language", "\(quoted(language)) is not a language code", expected: "an ISO 639-1 code such as fr or en")
         }
         var published: Day?
         if let publishedText {
@@ -237,10 +244,11 @@ public struct Corpus: Sendable {
         }
         let precision = precisionText.flatMap(DatePrecision.init(parsing:))
         if let precisionText, precision == nil {
-            f.report("precision", "'\(precisionText)' is not a precision", expected: "day, ±N days or month")
+            f.report("precision", "\(quoted(precisionText)) is not a precision", expected: "day, ±N days (N up to \(DatePrecision.maximumDays)) or month")
         }
-        if let sha, !(sha.count == 64 && sha.allSatisfy(\.isHexDigit) && sha == sha.lowercased()) {
-            f.report("sha256", "'\(sha)' is not a SHA-256", expected: "64 lowercase hex digits")
+        if let given = sha, !(given.utf8.count == 64 && given.utf8.allSatisfy(isLowercaseHexDigit)) {
+            f.report("sha256", "\(quoted(given)) is not a SHA-256", expected: "64 lowercase hex digits")
+            sha = nil
         }
         guard let id else { return nil }
         guard let outlet, let title, let language, let published, let precision, let sha, let fileName else {
@@ -268,7 +276,7 @@ public struct Corpus: Sendable {
 func problemWithDay(_ text: String) -> String {
     do {
         _ = try ValidTime(parsing: text)
-        return "'\(text)' is not a single day"
+        return "\(quoted(text)) is not a single day"
     } catch {
         return error.problem
     }
@@ -293,6 +301,16 @@ func isSlug(_ s: String) -> Bool {
     guard let first = s.first, let last = s.last, s.count <= 120 else { return false }
     let allowed: (Character) -> Bool = { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." || $0 == "_" }
     return s.allSatisfy(allowed) && first.isASCII && (first.isLowercase || first.isNumber) && (last.isLowercase || last.isNumber)
+}
+
+/// A file's own name: no folder, nothing a message could not show on one line.
+func isFileName(_ s: String) -> Bool {
+    !s.isEmpty && s.utf8.count <= 255 && s != "." && s != ".." && !s.contains("/")
+        && !s.unicodeScalars.contains { $0.properties.generalCategory == .control }
+}
+
+func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
 }
 
 func isArticleID(_ s: String) -> Bool {

@@ -17,9 +17,8 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Parses exactly `YYYY-MM-DD`; `nil` for anything else or a day that does not exist.
     public init?(iso text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        guard parts.count == 3, let y = number(parts[0], digits: 4), let m = number(parts[1], digits: 2),
+              let d = number(parts[2], digits: 2)
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -76,8 +75,10 @@ func pad(_ n: Int, _ width: Int) -> String {
     return String(repeating: "0", count: max(0, width - digits.count)) + digits
 }
 
-extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+/// The number written with exactly `digits` ASCII digits, and nothing else: `Int("+3")` is 3.
+func number(_ text: some StringProtocol, digits: Int) -> Int? {
+    guard text.utf8.count == digits, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+    return Int(text)
 }
 
 /// When an event happened: a day, a month, or a range of days.
@@ -108,8 +109,8 @@ public enum ValidTime: Sendable, Hashable, CustomStringConvertible {
             return
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-           let y = Int(parts[0]), let m = Int(parts[1]), Day(year: y, month: m, day: 1) != nil {
+        if parts.count == 2, let y = number(parts[0], digits: 4), let m = number(parts[1], digits: 2),
+           Day(year: y, month: m, day: 1) != nil {
             self = .month(year: y, month: m)
             return
         }
@@ -118,12 +119,13 @@ public enum ValidTime: Sendable, Hashable, CustomStringConvertible {
 
     private static func problem(with text: String) -> String {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-           parts[0].count == 4, parts[1].count == 2, parts[2].count == 2 {
-            if !(1...12).contains(m) { return "'\(text)' has no month \(m)" }
-            return "'\(text)' does not exist: \(pad(y, 4))-\(pad(m, 2)) has \(Day.daysIn(month: m, year: y)) days, not \(d)"
+        if parts.count == 3, let y = number(parts[0], digits: 4), let m = number(parts[1], digits: 2),
+           let d = number(parts[2], digits: 2) {
+            if !(1...12).contains(m) { return "\(quoted(text)) has no month \(m)" }
+            if y == 0 { return "\(quoted(text)) has no year 0" }
+            return "\(quoted(text)) does not exist: \(pad(y, 4))-\(pad(m, 2)) has \(Day.daysIn(month: m, year: y)) days, not \(d)"
         }
-        return "'\(text)' is not a date"
+        return "\(quoted(text)) is not a date"
     }
 
     /// The earliest day it could be.

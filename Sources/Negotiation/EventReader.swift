@@ -44,12 +44,12 @@ struct EventReader {
     static let typeNames = EventType.allCases.map(\.rawValue).joined(separator: ", ")
 
     mutating func readFile(path: String, shownAs file: String, onEvent: (SourceEvent, [UInt8]) -> Void) {
-        guard let root = Corpus.document(path, diagnostics),
+        guard let root = Corpus.document(path, shownAs: file, diagnostics),
               let top = Fields(root, file: file, path: "", allowed: ["article", "events"], diagnostics: diagnostics)
         else { return }
         let defaultArticle = top.string("article", expected: "an article id from the catalog")
         if let defaultArticle, articles[defaultArticle] == nil, !refusedArticles.contains(defaultArticle) {
-            top.report("article", "unknown article '\(defaultArticle)'", expected: "an id from seeds/catalog.yaml")
+            top.report("article", "unknown article \(quoted(defaultArticle))", expected: "an id from seeds/catalog.yaml")
         }
         guard top.has("events") else {
             top.report("events", "missing", expected: "a list of events")
@@ -74,7 +74,7 @@ struct EventReader {
             if first.contentHash != contentHash {
                 let where_ = "\(files[Int(first.file)]):\(first.line)"
                 diagnostics.add(file: item.location.file, line: item.location.line, field: item.location.field("id"),
-                                problem: "the id '\(item.event.id)' is already used, with other content, at \(where_)",
+                                problem: "the id \(quoted(item.event.id)) is already used, with other content, at \(where_)",
                                 expected: "a unique id per event")
             }
             return
@@ -90,12 +90,12 @@ struct EventReader {
         guard let f = Fields(node, file: file, path: path, allowed: Self.eventFields, diagnostics: diagnostics) else { return nil }
         let id = f.string("id", required: true, expected: "a unique event id (lowercase letters, digits, '-')")
         if let id, !isSlug(id) {
-            f.report("id", "'\(id)' is not an event id", expected: "lowercase letters, digits, '-', '.' or '_', at most 120 characters")
+            f.report("id", "\(quoted(id)) is not an event id", expected: "lowercase letters, digits, '-', '.' or '_', at most 120 characters")
         }
         let typeText = f.string("type", required: true, expected: "one of \(Self.typeNames)")
         let type = typeText.flatMap(EventType.init(rawValue:))
         if let typeText, type == nil {
-            f.report("type", "unknown event type '\(typeText)'", expected: "one of \(Self.typeNames)")
+            f.report("type", "unknown event type \(quoted(typeText))", expected: "one of \(Self.typeNames)")
         }
         guard let id, let type else { return nil }
 
@@ -111,7 +111,7 @@ struct EventReader {
             readReport(&event, f)
         }
         if let article = ownArticle, articles[article] == nil, !refusedArticles.contains(article) {
-            f.report("article", "unknown article '\(article)'", expected: "an id from seeds/catalog.yaml")
+            f.report("article", "unknown article \(quoted(article))", expected: "an id from seeds/catalog.yaml")
         } else if !type.isRecordFix, event.article == nil {
             f.report("article", "missing", expected: "the source article's id, here or at the top of the file")
         }
@@ -119,7 +119,7 @@ struct EventReader {
            let matcher = matcher(for: source) {
             if !matcher.contains(quote) {
                 let key = event.quote != nil ? "quote" : "set"
-                f.report(key, "the quote is not in article \(article): \"\(quote.prefix(100))\(quote.count > 100 ? "…" : "")\"",
+                f.report(key, "the quote is not in article \(article): \(quoted(quote, mark: "\""))",
                          expected: "the article's exact words (only typographic differences are ignored)")
             }
         }
@@ -229,7 +229,7 @@ struct EventReader {
     private func tracks(_ f: Fields, _ key: String) -> [String]? {
         guard let ids = f.strings(key, expected: "track ids") else { return nil }
         for id in ids where registry.track(id) == nil {
-            f.report(key, "unknown track '\(id)'", expected: "one of \(trackList) (events/tracks.yaml)")
+            f.report(key, "unknown track \(quoted(id))", expected: "one of \(trackList) (events/tracks.yaml)")
         }
         return ids
     }
@@ -237,7 +237,7 @@ struct EventReader {
     private func party(_ f: Fields, _ key: String, required: Bool) -> String? {
         guard let code = f.string(key, required: required, expected: "a party code: \(partyList)") else { return nil }
         if registry.party(code) == nil {
-            f.report(key, "unknown party '\(code)'", expected: "one of \(partyList) (events/parties.yaml)")
+            f.report(key, "unknown party \(quoted(code))", expected: "one of \(partyList) (events/parties.yaml)")
         }
         return code
     }
@@ -245,7 +245,7 @@ struct EventReader {
     private func parties(_ f: Fields, _ key: String) -> [String] {
         let codes = f.strings(key, expected: "party codes") ?? []
         for code in codes where registry.party(code) == nil {
-            f.report(key, "unknown party '\(code)'", expected: "one of \(partyList) (events/parties.yaml)")
+            f.report(key, "unknown party \(quoted(code))", expected: "one of \(partyList) (events/parties.yaml)")
         }
         return codes
     }
@@ -264,11 +264,11 @@ struct EventReader {
         guard let id = f.string("proposal", expected: "<track>/<name>") else { return nil }
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, isSlug(String(parts[1])), registry.track(String(parts[0])) != nil else {
-            f.report("proposal", "'\(id)' is not a proposal id", expected: "<track>/<name> with a known track, e.g. truce-30-day/us-jeddah")
+            f.report("proposal", "\(quoted(id)) is not a proposal id", expected: "<track>/<name> with a known track, e.g. truce-30-day/us-jeddah")
             return nil
         }
         if !tracks.isEmpty, !tracks.contains(String(parts[0])) {
-            f.report("proposal", "the proposal's track '\(parts[0])' is not among the event's tracks (\(tracks.joined(separator: ", ")))",
+            f.report("proposal", "the proposal's track \(quoted(parts[0])) is not among the event's tracks (\(quoted(tracks.joined(separator: ", "), mark: "")))",
                      expected: "a proposal on one of the event's tracks")
         }
         return id
@@ -319,11 +319,11 @@ struct EventReader {
             }
             if Int(found.ordinal) >= fix.ordinal {
                 diagnostics.add(file: fix.location.file, line: fix.location.line, field: field,
-                                problem: "'\(target)' comes after this \(fix.event.type.rawValue)",
+                                problem: "\(quoted(target)) comes after this \(fix.event.type.rawValue)",
                                 expected: "a fix placed after the event it fixes")
             } else if found.isFix {
                 diagnostics.add(file: fix.location.file, line: fix.location.line, field: field,
-                                problem: "'\(target)' is itself a correction or retraction",
+                                problem: "\(quoted(target)) is itself a correction or retraction",
                                 expected: "the id of a reported event")
             }
         }

@@ -107,8 +107,8 @@ extension NegotiationStore {
         if same { return .recorded }
         return .conflict(CorpusIssue(
             file: source.location.file, line: source.location.line, field: source.location.field("id"),
-            problem: "event '\(source.event.id)' is already recorded, with other content, at sequence \(sequence)",
-            expected: "a new id, or a correction of '\(source.event.id)' (the log is append-only)"))
+            problem: "event \(quoted(source.event.id)) is already recorded, with other content, at sequence \(sequence)",
+            expected: "a new id, or a correction of \(quoted(source.event.id)) (the log is append-only)"))
     }
 
     /// Fixes whose target is in neither the corpus nor the log.
@@ -116,7 +116,7 @@ extension NegotiationStore {
         try targets.compactMap { target, location, field in
             guard try sequence(of: "event/\(target)") == nil else { return nil }
             return CorpusIssue(file: location.file, line: location.line, field: field,
-                               problem: "unknown event '\(target)': it is neither in the corpus nor in the log",
+                               problem: "unknown event \(quoted(target)): it is neither in the corpus nor in the log",
                                expected: "the id of a recorded event")
         }
     }

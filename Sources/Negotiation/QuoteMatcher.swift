@@ -27,15 +27,44 @@ public struct QuoteMatcher: Sendable {
     }
 
     /// Byte search with memchr and memcmp: a generic `firstRange(of:)` spent most of an ingest.
+    ///
+    /// Comparing at every hit is quadratic on repetitive text (a quote of "aaa…ab" in an
+    /// article of "aaaa…"): past a budget of compared bytes proportional to the article, the
+    /// rest is searched in linear time.
     static func occurs(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
-        guard let n = needle.baseAddress, let h = haystack.baseAddress, needle.count <= haystack.count else { return false }
+        guard let n = needle.baseAddress, let h = haystack.baseAddress, !needle.isEmpty, needle.count <= haystack.count else { return false }
         let first = Int32(needle[0])
         var offset = 0
         let lastStart = haystack.count - needle.count
+        var budget = 4 * haystack.count + 4_096
         while offset <= lastStart {
             guard let hit = memchr(h + offset, first, lastStart - offset + 1) else { return false }
             if memcmp(hit, n, needle.count) == 0 { return true }
             offset = h.distance(to: UnsafeRawPointer(hit)) + 1
+            budget -= needle.count
+            if budget < 0 {
+                return occursInLinearTime(needle, in: UnsafeRawBufferPointer(rebasing: haystack[offset...]))
+            }
+        }
+        return false
+    }
+
+    /// Knuth–Morris–Pratt: each byte of the haystack is looked at a bounded number of times.
+    static func occursInLinearTime(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
+        guard !needle.isEmpty, needle.count <= haystack.count else { return false }
+        // The length of the longest proper prefix of needle[...i] that is also its suffix.
+        var border = [Int](repeating: 0, count: needle.count)
+        var k = 0
+        for i in 1..<needle.count {
+            while k > 0, needle[i] != needle[k] { k = border[k - 1] }
+            if needle[i] == needle[k] { k += 1 }
+            border[i] = k
+        }
+        var matched = 0
+        for byte in haystack {
+            while matched > 0, byte != needle[matched] { matched = border[matched - 1] }
+            if byte == needle[matched] { matched += 1 }
+            if matched == needle.count { return true }
         }
         return false
     }

@@ -119,6 +119,11 @@ indirect enum YAMLNode {
 
     private static func error(of parser: yaml_parser_t) -> SyntaxError {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        // libyaml's own nesting bound, met while it scans ahead over open flow collections
+        // (`[[[[…`), names its C setter: say what ours says.
+        if problem.hasPrefix("Maximum nesting level reached") {
+            return SyntaxError(line: Int(parser.problem_mark.line) + 1, problem: "nesting deeper than \(maximumDepth) levels")
+        }
         let context = parser.context.map { String(cString: $0) }
         return SyntaxError(line: Int(parser.problem_mark.line) + 1,
                            problem: [context, problem].compactMap { $0 }.joined(separator: ", "))

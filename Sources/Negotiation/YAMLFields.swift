@@ -68,7 +68,7 @@ func parseYAML(_ bytes: [UInt8], file: String, streaming key: String? = nil, int
 
 func describe(_ node: YAMLNode) -> String {
     switch node {
-    case .scalar(let text, _): "'\(text.prefix(80))'"
+    case .scalar(let text, _): quoted(text, limit: 80)
     case .mapping: "a mapping"
     case .sequence: "a list"
     }
@@ -101,12 +101,12 @@ struct Fields {
                                 problem: "a key is \(describe(key))", expected: "field names")
                 continue
             }
-            let fieldPath = path.isEmpty ? name : "\(path).\(name)"
             if !allowed.contains(name) {
-                diagnostics.add(file: file, line: key.line, field: fieldPath, problem: "unknown field '\(name)'",
+                let shown = quoted(name, mark: "")
+                diagnostics.add(file: file, line: key.line, field: path.isEmpty ? shown : "\(path).\(shown)", problem: "unknown field \(quoted(name))",
                                 expected: "one of \(allowed.joined(separator: ", "))")
             } else if values[name] != nil {
-                diagnostics.add(file: file, line: key.line, field: fieldPath, problem: "the field is given twice",
+                diagnostics.add(file: file, line: key.line, field: path.isEmpty ? name : "\(path).\(name)", problem: "the field is given twice",
                                 expected: "each field once")
             } else {
                 values[name] = value
