@@ -10,7 +10,7 @@ struct TestHarness: ParsableCommand {
         commandName: "test-harness",
         abstract: "Drivers for Parley's own reliability tests.",
         shouldDisplay: false,
-        subcommands: [Write.self, HoldReader.self]
+        subcommands: [Write.self, Ingest.self, HoldReader.self]
     )
 
     /// Appends batches of meetings, one ingest per batch, and reports each batch once committed.
@@ -76,6 +76,24 @@ struct TestHarness: ParsableCommand {
                 // Unbuffered: the line is out before the next batch begins, whenever the process dies.
                 FileHandle.standardOutput.write(Data("committed \(writer) \(batch) \(first) \(report.head.sequence)\n".utf8))
             }
+        }
+    }
+
+    /// `parley ingest` with small batches, so that a small corpus takes the path of a large one.
+    struct Ingest: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ingest a corpus in batches of the given size.")
+
+        @OptionGroup var log: LogOptions
+
+        @Option(name: .customLong("batch-size"), help: "Records per transaction.")
+        var batchSize = 5
+
+        @Argument var seeds: String
+        @Argument var events: String
+
+        func run() throws {
+            let report = try log.openForWriting().ingest(seeds: seeds, events: events, batchSize: batchSize)
+            print("ingested \(report.eventsAppended) events, head \(report.head.sequence)")
         }
     }
 

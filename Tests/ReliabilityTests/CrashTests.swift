@@ -66,3 +66,42 @@ struct CrashTests {
         #expect(try store.indexDisagreement(on: [Day(ordinal: 20_300), Day(ordinal: 22_000)]) == nil)
     }
 }
+
+/// An ingest of many batches killed part-way: the log holds whole batches, the indexes never
+/// answer wrongly, and running the ingest again completes both.
+@Suite("Crashes during a large ingest", .serialized)
+struct LargeIngestCrashTests {
+    @Test func anIngestKilledBetweenBatchesCompletesWhenRunAgain() throws {
+        let dir = try TemporaryDirectory("parley-crash-ingest")
+        let days = (0..<40).map { Day(ordinal: 20_100 + $0 * 3) }
+        var random = SplitMix64(seed: 0xBA7C4)
+        var killed = 0
+        var round = 0
+        var latest: UInt32 = 150_000
+        // Until eight ingests died part-way; on a fast machine, kill sooner.
+        while killed < 8, round < 40 {
+            defer { round += 1 }
+            let db = dir.appending("log-\(round)")
+            let ingest = ["test-harness", "ingest", "--db", db, "--batch-size", "1", Repository.seeds, Repository.events]
+            let first = try ParleyTool.start(ingest, in: dir.path)
+            usleep(UInt32.random(in: 2_000...latest, using: &random))
+            if first.kill() { killed += 1 } else { latest = max(10_000, latest / 2) }
+
+            // Killed before it wrote the log's format, there is no log yet; otherwise:
+            if let store = try? NegotiationStore(directory: db, readOnly: true) {
+                #expect(try store.verify().isIntact, "round \(round)")
+                let census = try LogCensus(store)
+                #expect(census.gapless, "round \(round)")
+                // The registry comes in the first batch: with none, there is nothing to answer.
+                if census.head > 0, let disagreement = try store.indexDisagreement(on: days) { Issue.record("round \(round), killed: \(disagreement)") }
+            }
+            let again = try ParleyTool.run(ingest, in: dir.path)
+            #expect(again.succeeded, "\(again)")
+            let store = try NegotiationStore(directory: db, readOnly: true)
+            #expect(try store.indexIsFresh(), "round \(round): the second ingest leaves the indexes fresh")
+            #expect(try store.indexDisagreement(on: days) == nil, "round \(round)")
+            #expect(try store.contents().events.count == 35, "round \(round)")
+        }
+        #expect(killed >= 8, "eight ingests should have died part-way")
+    }
+}
