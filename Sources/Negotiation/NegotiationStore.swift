@@ -145,40 +145,73 @@ public final class NegotiationStore: Sendable {
     /// Problems with a stored text name the article.
     public func verify() throws -> VerificationReport {
         var report: VerificationReport
-        do { report = try log.verify() } catch { throw StoreError.log(error) }
         var articlesByDigest: [String: [String]] = [:]
-        try log.forEachEntry(withIDPrefix: "article/") { view in
-            if case .article(let article) = try ProjectionIndex.decodeRecord(view) {
-                articlesByDigest[article.sha256, default: []].append(article.id)
+        do {
+            // The articles are read on the log's own walk, from every entry whose id is an article's.
+            let (checked, articles) = try log.verify(collecting: "article/") { view -> (sha256: String, id: String)? in
+                do throws(RecordDecodingError) {
+                    return try LogRecord.articleText(view.payload).map { (sha256: $0.sha256, id: $0.id) }
+                } catch {
+                    throw StoreError.undecodable(sequence: view.sequence, reason: error.reason)
+                }
             }
+            report = checked
+            if let articles {
+                for case let (sha256, id)? in articles { articlesByDigest[sha256, default: []].append(id) }
+                // In id order, as a walk of the id index gives them.
+                for (digest, ids) in articlesByDigest where ids.count > 1 {
+                    articlesByDigest[digest] = ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                }
+            } else {
+                // The chain broke, so the walk did not see every entry: find the articles by id.
+                try log.forEachEntry(withIDPrefix: "article/") { view in
+                    if case .article(let article) = try ProjectionIndex.decodeRecord(view) {
+                        articlesByDigest[article.sha256, default: []].append(article.id)
+                    }
+                }
+            }
+        } catch let error as EventLogError {
+            throw StoreError.log(error)
         }
         for index in report.problems.indices {
             if let blob = report.problems[index].blob, let ids = articlesByDigest[blob] {
                 report.problems[index].message = "article \(ids.joined(separator: ", ")): its stored text changed (no longer hashes to \(blob.prefix(16))…)"
             }
         }
-        for (digest, ids) in articlesByDigest.sorted(by: { $0.key < $1.key }) {
-            guard let key = bytes(fromHex: digest) else { continue }
-            let stored: Bool
-            do { stored = try log.hasBlob(sha256: key) } catch { throw StoreError.log(error) }
-            if !stored {
-                report.problems.append(.init(blob: digest, message: "article \(ids.joined(separator: ", ")): its text is missing from the log"))
-            }
+        let wanted = articlesByDigest.sorted(by: { $0.key < $1.key }).compactMap { digest, ids in
+            bytes(fromHex: digest).map { (digest: digest, key: $0, ids: ids) }
+        }
+        let stored: [Bool]
+        do { stored = try log.hasBlobs(sha256: wanted.map(\.key)) } catch { throw StoreError.log(error) }
+        for ((digest, _, ids), stored) in zip(wanted, stored) where !stored {
+            report.problems.append(.init(blob: digest, message: "article \(ids.joined(separator: ", ")): its text is missing from the log"))
         }
         return report
     }
 }
 
 func bytes(fromHex text: String) -> [UInt8]? {
-    guard text.count % 2 == 0 else { return nil }
+    let utf8 = text.utf8
+    guard utf8.count % 2 == 0 else { return nil }
+    func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
     var out: [UInt8] = []
-    out.reserveCapacity(text.count / 2)
-    var index = text.startIndex
-    while index < text.endIndex {
-        let next = text.index(index, offsetBy: 2)
-        guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-        out.append(byte)
-        index = next
+    out.reserveCapacity(utf8.count / 2)
+    var high: UInt8?
+    for c in utf8 {
+        guard let n = nibble(c) else { return nil }
+        if let h = high {
+            out.append(h << 4 | n)
+            high = nil
+        } else {
+            high = n
+        }
     }
     return out
 }
