@@ -72,7 +72,7 @@ extension EventLog {
     /// - Throws: only when the log cannot be read; damage is reported, not thrown.
     public func verify() throws(EventLogError) -> VerificationReport {
         do {
-            return try verify(collecting: nil) { _ in () }.report
+            return try verify(collecting: nil) { _, _ in () }.report
         } catch {
             throw Self.wrap(error)
         }
@@ -80,7 +80,7 @@ extension EventLog {
 
     /// ``verify()``, also handing `transform` every entry whose id starts with `idPrefix` on the
     /// way, so that a layer above can check what it keeps in those entries without reading the
-    /// log a second time.
+    /// log a second time; with it, a view of the blobs of the snapshot being verified.
     ///
     /// The chain is checked in consecutive ranges of sequences, on as many threads as there are
     /// cores (at most four), each in its own read transaction of one snapshot: a range starts
@@ -92,7 +92,7 @@ extension EventLog {
     ///   order, or `nil` when the chain broke (the entries after the break were not all seen).
     /// - Throws: when the log cannot be read, or what `transform` threw for the lowest entry.
     public func verify<T: Sendable>(
-        collecting idPrefix: String?, _ transform: @Sendable (EntryView) throws -> T
+        collecting idPrefix: String?, _ transform: @Sendable (EntryView, borrowing StoredBlobs) throws -> T
     ) throws -> (report: VerificationReport, collected: [T]?) {
         let prefix = idPrefix.map { Array($0.utf8) }
         let work = VerificationWork()
@@ -196,11 +196,12 @@ extension EventLog {
     /// walks instead of a lookup per entry: the sum of a hash of every (id, sequence) pair must
     /// be the same over the entries and over the index; each range sums its own entries.
     private func walkChain<T>(from first: UInt64, through last: UInt64?, _ txn: borrowing ReadTransaction,
-                              prefix: [UInt8]?, transform: (EntryView) throws -> T,
+                              prefix: [UInt8]?, transform: (EntryView, borrowing StoredBlobs) throws -> T,
                               work: VerificationWork) throws -> ChainPart<T> {
         var part = ChainPart<T>()
         var previous = Head.empty.hash
         var expected = first
+        let handle = txn.unsafeHandle
         try txn.withCursor(on: entries) { cursor in
             var move = Cursor.Move.first
             if first > 1 {
@@ -239,7 +240,8 @@ extension EventLog {
                     }
                     if let prefix, view.id.starts(with: prefix) {
                         do {
-                            part.collected.append(try transform(view))
+                            let stored = StoredBlobs(txn: ReadTransaction(handle: handle), blobs: blobs)
+                            part.collected.append(try transform(view, stored))
                         } catch {
                             part.failure = error
                             return false
@@ -345,6 +347,18 @@ extension EventLog {
             }
         }
         return part
+    }
+}
+
+/// Whether blobs are stored, in the snapshot a verification reads; lent to the closure of
+/// ``EventLog/verify(collecting:_:)`` with each entry, and valid only inside it.
+public struct StoredBlobs: ~Copyable {
+    let txn: ReadTransaction
+    let blobs: Database
+
+    /// Whether bytes are stored under this SHA-256.
+    public func contains(sha256 digest: [UInt8]) throws -> Bool {
+        try txn.withValue(forKey: digest, in: blobs) { _ in true } ?? false
     }
 }
 

@@ -144,46 +144,59 @@ public final class NegotiationStore: Sendable {
     /// The log's own checks, plus: every recorded article's text is stored and unchanged.
     /// Problems with a stored text name the article.
     public func verify() throws -> VerificationReport {
+        /// An article as verify sees it: its text's digest, and whether the text is stored.
+        struct Text: Sendable {
+            var id: String
+            var sha256: String
+            var stored: Bool
+        }
         var report: VerificationReport
-        var articlesByDigest: [String: [String]] = [:]
+        var texts: [Text] = []
         do {
-            // The articles are read on the log's own walk, from every entry whose id is an article's.
-            let (checked, articles) = try log.verify(collecting: "article/") { view -> (sha256: String, id: String)? in
+            // The articles are read on the log's own walk, from every entry whose id is an
+            // article's, and their texts looked up there, on the walk's threads.
+            let (checked, articles) = try log.verify(collecting: "article/") { view, blobs -> Text? in
+                let article: (id: String, sha256: String)?
                 do throws(RecordDecodingError) {
-                    return try LogRecord.articleText(view.payload).map { (sha256: $0.sha256, id: $0.id) }
+                    article = try LogRecord.articleText(view.payload)
                 } catch {
                     throw StoreError.undecodable(sequence: view.sequence, reason: error.reason)
                 }
+                guard let article else { return nil }
+                let stored = try bytes(fromHex: article.sha256).map { try blobs.contains(sha256: $0) } ?? true
+                return Text(id: article.id, sha256: article.sha256, stored: stored)
             }
             report = checked
             if let articles {
-                for case let (sha256, id)? in articles { articlesByDigest[sha256, default: []].append(id) }
-                // In id order, as a walk of the id index gives them.
-                for (digest, ids) in articlesByDigest where ids.count > 1 {
-                    articlesByDigest[digest] = ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                }
+                texts = articles.compactMap { $0 }
             } else {
                 // The chain broke, so the walk did not see every entry: find the articles by id.
                 try log.forEachEntry(withIDPrefix: "article/") { view in
                     if case .article(let article) = try ProjectionIndex.decodeRecord(view) {
-                        articlesByDigest[article.sha256, default: []].append(article.id)
+                        texts.append(Text(id: article.id, sha256: article.sha256, stored: true))
                     }
                 }
+                let keys = texts.indices.compactMap { i in bytes(fromHex: texts[i].sha256).map { (i, $0) } }
+                for ((i, _), stored) in zip(keys, try log.hasBlobs(sha256: keys.map(\.1))) { texts[i].stored = stored }
             }
         } catch let error as EventLogError {
             throw StoreError.log(error)
         }
-        for index in report.problems.indices {
-            if let blob = report.problems[index].blob, let ids = articlesByDigest[blob] {
-                report.problems[index].message = "article \(ids.joined(separator: ", ")): its stored text changed (no longer hashes to \(blob.prefix(16))…)"
+        /// The ids of the articles of each digest, in id order (as a walk of the id index gives them).
+        func byDigest(_ texts: some Sequence<Text>) -> [String: [String]] {
+            Dictionary(grouping: texts, by: \.sha256).mapValues { group in
+                group.map(\.id).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             }
         }
-        let wanted = articlesByDigest.sorted(by: { $0.key < $1.key }).compactMap { digest, ids in
-            bytes(fromHex: digest).map { (digest: digest, key: $0, ids: ids) }
+        if report.problems.contains(where: { $0.blob != nil }) {
+            let articles = byDigest(texts)
+            for index in report.problems.indices {
+                if let blob = report.problems[index].blob, let ids = articles[blob] {
+                    report.problems[index].message = "article \(ids.joined(separator: ", ")): its stored text changed (no longer hashes to \(blob.prefix(16))…)"
+                }
+            }
         }
-        let stored: [Bool]
-        do { stored = try log.hasBlobs(sha256: wanted.map(\.key)) } catch { throw StoreError.log(error) }
-        for ((digest, _, ids), stored) in zip(wanted, stored) where !stored {
+        for (digest, ids) in byDigest(texts.lazy.filter { !$0.stored }).sorted(by: { $0.key < $1.key }) {
             report.problems.append(.init(blob: digest, message: "article \(ids.joined(separator: ", ")): its text is missing from the log"))
         }
         return report

@@ -285,13 +285,24 @@ struct EventLogTests {
     @Test func verifyHandsOnTheEntriesOfAPrefixInLogOrder() throws {
         try thousandEntries()
         let log = try open()
-        let (report, collected) = try log.verify(collecting: "r-9") { view in view.sequence }
+        let (report, collected) = try log.verify(collecting: "r-9") { view, _ in view.sequence }
         #expect(report.isIntact)
         #expect(collected == (1...1_000).filter { "r-\($0)".hasPrefix("r-9") }.map(UInt64.init))
         try flipByte(atOffsetFromEnd: 1, ofEntry: 400)
-        let (broken, none) = try open().verify(collecting: "r-9") { view in view.sequence }
+        let (broken, none) = try open().verify(collecting: "r-9") { view, _ in view.sequence }
         #expect(broken.firstBadSequence == 400)
         #expect(none == nil)
+    }
+
+    @Test func verifyLetsTheCollectorLookBlobsUp() throws {
+        let text = Array("an article".utf8)
+        let log = try open()
+        try log.append([Self.record(1), Self.record(2)], blobs: [text])
+        let digest = Array(Crypto.SHA256.hash(data: text))
+        let (_, found) = try log.verify(collecting: "r-") { view, blobs in
+            try blobs.contains(sha256: view.sequence == 1 ? digest : [UInt8](repeating: 7, count: 32))
+        }
+        #expect(found == [true, false])
     }
 
     @Test func scatteredReadsLendTheEntriesAskedForInTheOrderAsked() throws {
