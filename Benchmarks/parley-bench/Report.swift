@@ -39,7 +39,7 @@ struct Report {
             Line(name: "state --as-of, one track, \(count(small)) events", figure: "p50 \(ms(p50small)), p99 \(ms(p99small))",
                  target: "\(count(events)) ≤ 2 × this: \(ratio(p50 / p50small)) (p50), \(ratio(p99 / p99small)) (p99)",
                  met: p50 <= 2 * p50small && p99 <= 2 * p99small, rss: value("state" + smallKey, "peakRSSMB")),
-            Line(name: "state by full replay (read log, fold)", figure: "p50 \(ms(replay))",
+            Line(name: "state by full replay (streaming read and fold)", figure: "p50 \(ms(replay))",
                  target: "the index is \(ratio(replay / p50)) faster", met: nil, rss: value("replay", "peakRSSMB")),
             Line(name: "verify", figure: rate(verify, unit: "entries/s"), target: "≥ 1,000,000 entries/s", met: verify >= 1_000_000,
                  rss: value("verify", "peakRSSMB")),

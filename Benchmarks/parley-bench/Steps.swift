@@ -188,21 +188,18 @@ struct Steps {
         return ["p50ms": percentile(latencies, 0.5), "p99ms": percentile(latencies, 0.99), "fromIndex": fromIndex ? 1 : 0]
     }
 
-    /// The same question answered by replaying the log: read it whole once, then fold the
-    /// track to each date.
+    /// The same question answered by replaying the log, streaming: each answer reads the log
+    /// (keeping only what bears on the track) and folds the track's events in valid-time order.
     private func replay() throws -> [String: Double] {
         let store = try NegotiationStore(directory: log, readOnly: true)
-        let start = now()
-        let history = try store.history()
-        let load = now() - start
         var latencies: [Double] = []
-        for day in randomDays(20, seed: 7) {
+        for day in randomDays(3, seed: 7) {
             let t = now()
-            _ = try history.states(Query(asOf: day), track: Self.track)
+            _ = try store.replay([day], track: Self.track)
             latencies.append((now() - t) * 1_000)
         }
         latencies.sort()
-        return ["loadSeconds": load, "foldP50ms": percentile(latencies, 0.5), "p50ms": load * 1_000 + percentile(latencies, 0.5)]
+        return ["p50ms": percentile(latencies, 0.5), "minms": latencies[0]]
     }
 
     private func verify() throws -> [String: Double] {

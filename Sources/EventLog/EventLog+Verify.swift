@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import LMDB
 
 #if canImport(Glibc)
@@ -60,46 +61,172 @@ extension EventLog {
         return found
     }
 
-    /// Walks the whole log in one read transaction: sequences must run 1, 2, 3… without gaps,
-    /// each stored hash must equal SHA-256(previous hash ‖ sequence ‖ payload), each id must be
+    /// Walks the whole log in one snapshot: sequences must run 1, 2, 3… without gaps, each
+    /// stored hash must equal SHA-256(previous hash ‖ sequence ‖ payload), each id must be
     /// indexed to its own sequence, the stored head must be the last entry, and each blob must
     /// hash to its key. Stops checking the chain at its first break.
+    ///
+    /// The work is shared between the machine's cores (see ``verify(collecting:_:)``); what it
+    /// reports does not depend on how: the first break is always the lowest bad sequence.
     ///
     /// - Throws: only when the log cannot be read; damage is reported, not thrown.
     public func verify() throws(EventLogError) -> VerificationReport {
         do {
-            return try environment.read { txn in
-                var report = VerificationReport()
-                try verifyChain(txn, into: &report)
-                try verifyBlobs(txn, into: &report)
-                return report
-            }
+            return try verify(collecting: nil) { _, _ in () }.report
         } catch {
             throw Self.wrap(error)
         }
     }
 
-    /// Walks the entries in order, checking sequences and hashes. The id index is checked with
-    /// two sequential walks instead of a lookup per entry: the sum of a hash of every (id,
-    /// sequence) pair must be the same over the entries and over the index. Only when it is
-    /// not are the ids looked up one by one, to name the first entry at fault.
-    private func verifyChain(_ txn: borrowing ReadTransaction, into report: inout VerificationReport) throws {
-        var sequence: UInt64 = 0
-        var previous = Head.empty.hash
-        var broken: VerificationReport.Problem?
+    /// ``verify()``, also handing `transform` every entry whose id starts with `idPrefix` on the
+    /// way, so that a layer above can check what it keeps in those entries without reading the
+    /// log a second time; with it, a view of the blobs of the snapshot being verified.
+    ///
+    /// The chain is checked in consecutive ranges of sequences, on as many threads as there are
+    /// cores (at most four), each in its own read transaction of one snapshot: a range starts
+    /// from the stored hash of the entry before it, which the range before checks. The blobs and
+    /// the id index are checked alongside. `transform` is therefore called from several threads
+    /// at once, and not in log order.
+    ///
+    /// - Returns: the report, and what `transform` returned for each matching entry in log
+    ///   order, or `nil` when the chain broke (the entries after the break were not all seen).
+    /// - Throws: when the log cannot be read, or what `transform` threw for the lowest entry.
+    public func verify<T: Sendable>(
+        collecting idPrefix: String?, _ transform: @Sendable (EntryView, borrowing StoredBlobs) throws -> T
+    ) throws -> (report: VerificationReport, collected: [T]?) {
+        let prefix = idPrefix.map { Array($0.utf8) }
+        let work = VerificationWork()
+        let threads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let done = try environment.readConcurrently(threads) { _, txn -> [(Int, VerificationPart<T>)] in
+            // Every thread plans the same tasks from the same snapshot, then takes them in turn.
+            let plan = try VerificationPlan(entries: txn.count(entries))
+            var parts: [(Int, VerificationPart<T>)] = []
+            while let task = work.next(below: plan.tasks.count) {
+                switch plan.tasks[task] {
+                case .chain(let first, let last):
+                    if work.isPast(first) {
+                        parts.append((task, .skipped))
+                        continue
+                    }
+                    let part = try walkChain(from: first, through: last, txn, prefix: prefix, transform: transform, work: work)
+                    if let bad = part.firstBad { work.noteBreak(at: bad) }
+                    parts.append((task, part.interrupted ? .skipped : .chain(part)))
+                case .blobs(let low, let high):
+                    parts.append((task, .blobs(try walkBlobs(from: low, below: high, txn))))
+                case .ids:
+                    parts.append((task, .ids(try walkIDs(txn))))
+                }
+            }
+            return parts
+        }
+        var byTask: [Int: VerificationPart<T>] = [:]
+        for (task, part) in done.joined() { byTask[task] = part }
+        return try assemble((0..<byTask.count).map { byTask[$0] })
+    }
+
+    /// Puts the parts together in sequence order: the chain up to its first break, the stored
+    /// head, the id index, then the blobs.
+    private func assemble<T>(_ parts: [VerificationPart<T>?]) throws -> (report: VerificationReport, collected: [T]?) {
+        var report = VerificationReport()
+        var collected: [T] = []
+        var walked = Head.empty
         var entryPairs: UInt64 = 0
+        var broken: VerificationReport.Problem?
+        var ids: IDIndexPart?
+        var blobProblems: [VerificationReport.Problem] = []
+        var chainDone = false
+        for part in parts {
+            switch part {
+            case .chain(let chain)?:
+                guard !chainDone else { continue }
+                if let failure = chain.failure { throw failure }
+                report.entriesChecked += chain.checked
+                entryPairs &+= chain.pairs
+                collected += chain.collected
+                if let last = chain.last { walked = last }
+                if let problem = chain.broken {
+                    broken = problem
+                    chainDone = true
+                } else if chain.ended {
+                    chainDone = true
+                }
+            case .skipped?:
+                // Only ranges past a break are skipped; reaching one means the walk was cut short.
+                guard !chainDone else { continue }
+                broken = .init(sequence: walked.sequence + 1, message: "entry \(walked.sequence + 1) was not checked")
+                chainDone = true
+            case .blobs(let part)?:
+                report.blobsChecked += part.checked
+                blobProblems += part.problems
+            case .ids(let part)?:
+                ids = part
+            case nil:
+                throw EventLogError.storage(LMDBError(code: -1, context: "verify: a part of the work did not run"))
+            }
+        }
+        report.head = walked
+        if let broken {
+            report.firstBadSequence = broken.sequence
+            report.problems.append(broken)
+            report.problems += blobProblems
+            return (report, nil)
+        }
+        guard let ids else { throw EventLogError.storage(LMDBError(code: -1, context: "verify: the id index was not walked")) }
+        if ids.storedHead != walked {
+            report.firstBadSequence = walked.sequence
+            report.problems.append(.init(sequence: walked.sequence, message: "the stored head (\(ids.storedHead.sequence), \(ids.storedHead.hashHex.prefix(16))…) is not the last entry (\(walked.sequence), \(walked.hashHex.prefix(16))…)"))
+        }
+        if ids.pairs != entryPairs || ids.count != Int(walked.sequence) {
+            if let first = try environment.read({ txn in try firstEntryNotIndexed(txn, through: walked.sequence) }) {
+                report.firstBadSequence = first.sequence
+                report.problems.append(first)
+            }
+            if ids.count != Int(walked.sequence) {
+                report.problems.append(.init(message: "the id index holds \(ids.count) ids for \(walked.sequence) entries"))
+            } else if report.problems.isEmpty {
+                report.problems.append(.init(message: "the id index does not match the entries' ids"))
+            }
+        }
+        report.problems += blobProblems
+        return (report, collected)
+    }
+
+    /// Checks the entries `first…last` (to the end when `last` is `nil`), starting from the
+    /// stored hash of the entry before `first`. The id index is checked with two sequential
+    /// walks instead of a lookup per entry: the sum of a hash of every (id, sequence) pair must
+    /// be the same over the entries and over the index; each range sums its own entries.
+    private func walkChain<T>(from first: UInt64, through last: UInt64?, _ txn: borrowing ReadTransaction,
+                              prefix: [UInt8]?, transform: (EntryView, borrowing StoredBlobs) throws -> T,
+                              work: VerificationWork) throws -> ChainPart<T> {
+        var part = ChainPart<T>()
+        var previous = Head.empty.hash
+        var expected = first
+        let handle = txn.unsafeHandle
         try txn.withCursor(on: entries) { cursor in
             var move = Cursor.Move.first
-            while broken == nil {
+            if first > 1 {
+                // Where this range's chain starts: the range before checks that hash.
+                let start = try cursor.move(.exactly(Layout.key(first - 1))) { _, value in
+                    Layout.decode(sequence: first - 1, value).map { [UInt8]($0.hash) }
+                }
+                guard let start, let start else {
+                    part.broken = .init(sequence: first - 1, message: "entry \(first - 1) cannot be read")
+                    return
+                }
+                previous = start
+                move = .next
+            }
+            while true {
                 let more = try cursor.move(move) { key, value -> Bool in
-                    let expected = sequence + 1
                     guard let found = Layout.sequence(key), found == expected else {
                         let found = Layout.sequence(key).map(String.init) ?? "a \(key.count)-byte key"
-                        broken = .init(sequence: expected, message: "sequence \(expected) expected, found \(found): the log has a gap or a foreign key")
+                        part.broken = .init(sequence: expected, message: "sequence \(expected) expected, found \(found): the log has a gap or a foreign key")
                         return false
                     }
+                    // The entry after the range is the next range's, once its key is right.
+                    if let last, expected > last { return false }
                     guard let view = Layout.decode(sequence: expected, value) else {
-                        broken = .init(sequence: expected, message: "entry \(expected) is shorter than its header")
+                        part.broken = .init(sequence: expected, message: "entry \(expected) is shorter than its header")
                         return false
                     }
                     let digest = Layout.chainHash(previous: previous, sequence: expected, payload: view.payload)
@@ -108,65 +235,71 @@ extension EventLog {
                         return memcmp(a, b, computed.count) == 0
                     }
                     guard matches else {
-                        broken = .init(sequence: expected, message: "entry \(expected): stored hash \(hex(view.hash.prefix(8)))… does not match its content (computed \(hex(Array(digest).prefix(8)))…)")
+                        part.broken = .init(sequence: expected, message: "entry \(expected): stored hash \(hex(view.hash.prefix(8)))… does not match its content (computed \(hex(Array(digest).prefix(8)))…)")
                         return false
                     }
+                    if let prefix, view.id.starts(with: prefix) {
+                        do {
+                            let stored = StoredBlobs(txn: ReadTransaction(handle: handle), blobs: blobs)
+                            part.collected.append(try transform(view, stored))
+                        } catch {
+                            part.failure = error
+                            return false
+                        }
+                    }
                     digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
-                    entryPairs &+= Self.pairHash(view.id, expected)
-                    sequence = expected
-                    report.entriesChecked += 1
-                    // Keep the process small on a large log: drop the pages walked so far.
-                    if expected % 16_384 == 0 { environment.releaseMappedPages() }
+                    part.pairs &+= Self.pairHash(view.id, expected)
+                    part.checked += 1
                     return true
                 }
-                guard more == true else { break }
+                guard let more else {
+                    part.ended = true
+                    break
+                }
+                guard more else { break }
+                expected += 1
                 move = .next
+                if part.checked % 4_096 == 0 {
+                    // Keep the process small on a large log: drop the pages walked so far.
+                    environment.releaseMappedPages()
+                    // A range past a break found elsewhere is not needed.
+                    if work.isPast(first) {
+                        part.interrupted = true
+                        break
+                    }
+                }
             }
         }
-        let walked = Head(sequence: sequence, hash: previous)
-        report.head = walked
-        if let broken {
-            report.firstBadSequence = broken.sequence
-            report.problems.append(broken)
-            return
-        }
-        let stored = try readHead(txn)
-        if stored != walked {
-            report.firstBadSequence = walked.sequence
-            report.problems.append(.init(sequence: walked.sequence, message: "the stored head (\(stored.sequence), \(stored.hashHex.prefix(16))…) is not the last entry (\(walked.sequence), \(walked.hashHex.prefix(16))…)"))
-        }
-        var indexPairs: UInt64 = 0
-        var indexCount = 0
+        if part.checked > 0 { part.last = Head(sequence: first + part.checked - 1, hash: previous) }
+        if part.failure != nil { part.firstBad = first + part.checked }
+        if let broken = part.broken { part.firstBad = broken.sequence }
+        return part
+    }
+
+    /// Sums the pair hashes of the id index, and reads the stored head.
+    private func walkIDs(_ txn: borrowing ReadTransaction) throws -> IDIndexPart {
+        var part = IDIndexPart(storedHead: try readHead(txn))
         try txn.withCursor(on: ids) { cursor in
             var move = Cursor.Move.first
             while try cursor.move(move, { key, value -> Bool in
-                indexPairs &+= Self.pairHash(key, Layout.sequence(value) ?? 0)
-                indexCount += 1
-                if indexCount % 65_536 == 0 { environment.releaseMappedPages() }
+                part.pairs &+= Self.pairHash(key, Layout.sequence(value) ?? 0)
+                part.count += 1
+                if part.count % 65_536 == 0 { environment.releaseMappedPages() }
                 return true
             }) == true {
                 move = .next
             }
         }
-        guard indexPairs != entryPairs || indexCount != Int(walked.sequence) else { return }
-        if let first = try firstEntryNotIndexed(txn) {
-            report.firstBadSequence = first.sequence
-            report.problems.append(first)
-        }
-        if indexCount != Int(walked.sequence) {
-            report.problems.append(.init(message: "the id index holds \(indexCount) ids for \(walked.sequence) entries"))
-        } else if report.problems.isEmpty {
-            report.problems.append(.init(message: "the id index does not match the entries' ids"))
-        }
+        return part
     }
 
     /// The slow path: looks every entry's id up, to name the first one the index does not map to it.
-    private func firstEntryNotIndexed(_ txn: borrowing ReadTransaction) throws -> VerificationReport.Problem? {
+    private func firstEntryNotIndexed(_ txn: borrowing ReadTransaction, through end: UInt64) throws -> VerificationReport.Problem? {
         var problem: VerificationReport.Problem?
         try txn.withCursor(on: entries) { cursor in
             var move = Cursor.Move.first
             while problem == nil, try cursor.move(move, { key, value -> Bool in
-                guard let sequence = Layout.sequence(key), let view = Layout.decode(sequence: sequence, value) else { return false }
+                guard let sequence = Layout.sequence(key), sequence <= end, let view = Layout.decode(sequence: sequence, value) else { return false }
                 let indexed = try txn.withValue(forKey: view.id, in: ids) { Layout.sequence($0) }
                 if indexed != sequence {
                     let id = String(decoding: view.id, as: UTF8.self)
@@ -193,22 +326,140 @@ extension EventLog {
         return h ^ (h >> 29)
     }
 
-    private func verifyBlobs(_ txn: borrowing ReadTransaction, into report: inout VerificationReport) throws {
+    /// Checks the blobs whose key starts with a byte in `low..<high`, in key order.
+    private func walkBlobs(from low: Int, below high: Int, _ txn: borrowing ReadTransaction) throws -> BlobPart {
+        var part = BlobPart()
         try txn.withCursor(on: blobs) { cursor in
-            var move = Cursor.Move.first
+            var move = low == 0 ? Cursor.Move.first : .atOrAfter([UInt8(low)])
             while true {
                 let found = try cursor.move(move) { key, value -> Bool in
+                    if let byte = key.first, Int(byte) >= high { return false }
                     let digest = SHA256.hash(data: value)
                     if !digest.withUnsafeBytes({ $0.elementsEqual(key) }) {
-                        report.problems.append(.init(blob: hex(key), message: "blob \(hex(key)) does not hash to its key (its content changed)"))
+                        part.problems.append(.init(blob: hex(key), message: "blob \(hex(key)) does not hash to its key (its content changed)"))
                     }
-                    report.blobsChecked += 1
-                    if report.blobsChecked % 1_024 == 0 { environment.releaseMappedPages() }
+                    part.checked += 1
+                    if part.checked % 512 == 0 { environment.releaseMappedPages() }
                     return true
                 }
                 guard found == true else { return }
                 move = .next
             }
         }
+        return part
     }
+}
+
+/// Whether blobs are stored, in the snapshot a verification reads; lent to the closure of
+/// ``EventLog/verify(collecting:_:)`` with each entry, and valid only inside it.
+public struct StoredBlobs: ~Copyable {
+    let txn: ReadTransaction
+    let blobs: Database
+
+    /// Whether bytes are stored under this SHA-256.
+    public func contains(sha256 digest: [UInt8]) throws -> Bool {
+        try txn.withValue(forKey: digest, in: blobs) { _ in true } ?? false
+    }
+}
+
+/// The tasks one verification is split into: ranges of the chain, lowest first (so that a
+/// break found early spares the ranges after it), ranges of blob keys, and the id index.
+struct VerificationPlan {
+    enum Task {
+        /// The entries `first…last`; to the end of the log when `last` is `nil`.
+        case chain(first: UInt64, last: UInt64?)
+        /// The blobs whose key starts with a byte in `low..<high`.
+        case blobs(low: Int, high: Int)
+        case ids
+    }
+
+    static let chainRanges: UInt64 = 8
+    static let blobRanges = 8
+
+    let tasks: [Task]
+
+    /// `entries` is the number of keys in the entries database.
+    init(entries: Int) {
+        let count = UInt64(max(entries, 0))
+        let ranges = max(1, min(count, Self.chainRanges))
+        var tasks: [Task] = (0..<ranges).map { i in
+            let first = 1 + i * count / ranges
+            return .chain(first: first, last: i == ranges - 1 ? nil : (i + 1) * count / ranges)
+        }
+        let step = 256 / Self.blobRanges
+        tasks += stride(from: 0, to: 256, by: step).map { .blobs(low: $0, high: $0 + step >= 256 ? Int.max : $0 + step) }
+        tasks.append(.ids)
+        self.tasks = tasks
+    }
+}
+
+/// What the threads of one verification share: the next task to take, and the lowest
+/// sequence found bad so far.
+final class VerificationWork: @unchecked Sendable {
+    // @unchecked: both fields are read and written under `lock` only.
+    private let lock = NSLock()
+    private var taken = 0
+    private var lowestBad = UInt64.max
+
+    /// The next task's index, or `nil` when all are taken.
+    func next(below count: Int) -> Int? {
+        lock.withLock {
+            guard taken < count else { return nil }
+            defer { taken += 1 }
+            return taken
+        }
+    }
+
+    func noteBreak(at sequence: UInt64) {
+        lock.withLock { lowestBad = min(lowestBad, sequence) }
+    }
+
+    /// Whether a range starting at `first` lies wholly past a break already found.
+    func isPast(_ first: UInt64) -> Bool {
+        lock.withLock { first > lowestBad }
+    }
+}
+
+enum VerificationPart<T> {
+    case chain(ChainPart<T>)
+    /// A range of the chain not walked, because it lies past a break.
+    case skipped
+    case blobs(BlobPart)
+    case ids(IDIndexPart)
+}
+
+extension VerificationPart: @unchecked Sendable where T: Sendable {}
+// @unchecked: a chain part may hold the error `transform` threw, which is handed back to the
+// caller's thread once and never shared.
+
+struct ChainPart<T> {
+    /// Entries checked, from the range's first.
+    var checked: UInt64 = 0
+    /// The last entry checked and its hash.
+    var last: Head?
+    /// The sum of the checked entries' (id, sequence) pair hashes.
+    var pairs: UInt64 = 0
+    /// Where the chain breaks in this range (or right after it), if it does.
+    var broken: VerificationReport.Problem?
+    /// The log ended in this range, or right after it.
+    var ended = false
+    /// What `transform` returned for the range's matching entries, in log order.
+    var collected: [T] = []
+    /// What `transform` threw, for the entry after the last checked.
+    var failure: (any Error)?
+    /// The lowest sequence at fault, if any.
+    var firstBad: UInt64?
+    /// The walk stopped because a break was found in a range before this one.
+    var interrupted = false
+}
+
+struct BlobPart: Sendable {
+    var checked = 0
+    var problems: [VerificationReport.Problem] = []
+}
+
+struct IDIndexPart: Sendable {
+    var storedHead: Head
+    var pairs: UInt64 = 0
+    var count = 0
 }

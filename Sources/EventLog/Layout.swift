@@ -25,9 +25,15 @@ enum Layout {
     }
 
     static func chainHash(previous: [UInt8], sequence: UInt64, payload: UnsafeRawBufferPointer) -> SHA256.Digest {
+        previous.withUnsafeBytes { chainHash(previous: $0, sequence: sequence, payload: payload) }
+    }
+
+    /// SHA-256(previous ‖ sequence, 8 bytes big-endian ‖ payload), the first 40 bytes fed in one piece.
+    static func chainHash(previous: UnsafeRawBufferPointer, sequence: UInt64, payload: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var prefix: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, sequence.bigEndian)
+        withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: previous.prefix(32))) }
         var hasher = SHA256()
-        hasher.update(data: previous)
-        withUnsafeBytes(of: sequence.bigEndian) { hasher.update(bufferPointer: $0) }
+        withUnsafeBytes(of: &prefix) { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: payload)
         return hasher.finalize()
     }

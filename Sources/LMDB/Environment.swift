@@ -61,6 +61,8 @@ public final class Environment: @unchecked Sendable {
     private let maximumGrowths: Int
     private let configurationUsesWriteMap: Bool
     private let resizeLock: UnsafeMutablePointer<pthread_rwlock_t>
+    /// Where the data file is mapped, once looked up; forgotten when the map is resized.
+    private let mappedRanges = Locked<[Range<UInt>]?>(nil)
     private let databases: [String: Database]
 
     /// Opens (and, unless read-only, creates) the environment at `path` and its named databases.
@@ -165,6 +167,77 @@ public final class Environment: @unchecked Sendable {
         return try body(ReadTransaction(handle: txn))
     }
 
+    /// Runs `body` on `count` threads at once, each lent a read transaction of its own, all of
+    /// one snapshot, and returns what each call returned, in index order.
+    ///
+    /// LMDB lets a read transaction be used by one thread at a time, so each call gets its own;
+    /// they are begun together and checked to share one transaction id (a commit between two
+    /// begins makes them start over). If writers keep committing in between, the calls run one
+    /// after another on a single transaction instead: `body` must give the same result whether
+    /// its calls overlap or not (sharing work through a queue, say), and must not wait for
+    /// another call.
+    ///
+    /// - Throws: the error of the lowest-indexed call that threw, or ``LMDBError``. Every call
+    ///   has returned or thrown by then, and every transaction has ended.
+    public func readConcurrently<R: Sendable>(
+        _ count: Int, _ body: @Sendable (_ index: Int, _ txn: borrowing ReadTransaction) throws -> R
+    ) throws -> [R] {
+        guard count > 1 else { return try (0..<max(count, 0)).map { i in try read { try body(i, $0) } } }
+        pthread_rwlock_rdlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        let handles = try beginSnapshot(count)
+        defer { for handle in handles { mdb_txn_abort(handle) } }
+        guard handles.count == count else {
+            // No common snapshot: one transaction, the calls in turn.
+            return try (0..<count).map { i in try body(i, ReadTransaction(handle: handles[0])) }
+        }
+        let results = UnsafeMutableBufferPointer<Result<R, any Error>?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        let shared = ConcurrentCalls(handles: handles, results: results)
+        // Each iteration writes only its own slot; concurrentPerform returns once all are done.
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            shared.results[i] = Result { try body(i, ReadTransaction(handle: shared.handles[i])) }
+        }
+        var values: [R] = []
+        values.reserveCapacity(count)
+        for result in results {
+            guard let result else { throw LMDBError(code: EINVAL, context: "a concurrent read did not run") }
+            values.append(try result.get())
+        }
+        return values
+    }
+
+    /// Begins `count` read transactions on one snapshot, or only one when writers keep
+    /// committing between the begins. Called with the shared resize lock held.
+    private func beginSnapshot(_ count: Int) throws(LMDBError) -> [OpaquePointer] {
+        attempts: for _ in 0..<8 {
+            // Only the first begin may adopt a map another process grew: none other is open then.
+            let first = try begin(flags: UInt32(MDB_RDONLY))
+            var handles = [first]
+            let id = mdb_txn_id(first)
+            while handles.count < count {
+                var txn: OpaquePointer?
+                let code = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+                if code == 0, let txn, mdb_txn_id(txn) == id {
+                    handles.append(txn)
+                    continue
+                }
+                if code == 0, let txn { mdb_txn_abort(txn) }
+                for handle in handles { mdb_txn_abort(handle) }
+                // A commit in between, or a map grown meanwhile: start over.
+                if code == 0 || code == MDB_MAP_RESIZED { continue attempts }
+                try check(code, "mdb_txn_begin(\(path))")
+                continue attempts
+            }
+            return handles
+        }
+        return [try begin(flags: UInt32(MDB_RDONLY))]
+    }
+
     /// Runs `body` in a write transaction: commits when it returns, aborts when it throws.
     ///
     /// When the map fills, in `body` or at commit, the transaction is aborted, the map is
@@ -246,6 +319,7 @@ public final class Environment: @unchecked Sendable {
         pthread_rwlock_unlock(resizeLock)
         pthread_rwlock_wrlock(resizeLock)
         let code = mdb_env_set_mapsize(handle, 0)
+        mappedRanges.withLock { $0 = nil }
         pthread_rwlock_unlock(resizeLock)
         pthread_rwlock_rdlock(resizeLock)
         try check(code, "mdb_env_set_mapsize(0) after MDB_MAP_RESIZED in \(path)")
@@ -258,24 +332,42 @@ public final class Environment: @unchecked Sendable {
         let current = mapSize
         let (doubled, overflow) = current.multipliedReportingOverflow(by: 2)
         guard !overflow else { throw LMDBError(code: MDB_MAP_FULL, context: "map of \(path) cannot grow past \(current) bytes") }
+        defer { mappedRanges.withLock { $0 = nil } }
         try check(mdb_env_set_mapsize(handle, doubled), "mdb_env_set_mapsize(\(doubled)) in \(path)")
     }
 
     /// Drops this process's mapping of the map's pages (`madvise(MADV_DONTNEED)`), so that a long
     /// scan's pages stop counting toward its resident memory. Safe at any time: the map is a
     /// read-only shared file mapping (Parley never uses `MDB_WRITEMAP`), so the pages stay in
-    /// the file cache and the next access maps them back with the same content.
+    /// the file cache and the next access maps them back with the same content. Cheap enough to
+    /// call every few megabytes: where the map lies is looked up once per map size.
     public func releaseMappedPages() {
         guard !configurationUsesWriteMap else { return }
-        // LMDB does not publish where it mapped the file (me_mapaddr is set only for fixed
-        // maps), so find the mapping of data.mdb in this process's map list.
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return }
-        let file = dataFilePath
-        for line in maps.split(separator: "\n") where line.hasSuffix(file) {
+        // The map moves only when it is resized, under the exclusive lock: hold the shared one
+        // meanwhile, and skip this release when a resize is under way.
+        guard pthread_rwlock_tryrdlock(resizeLock) == 0 else { return }
+        defer { pthread_rwlock_unlock(resizeLock) }
+        let ranges = mappedRanges.withLock { cached -> [Range<UInt>] in
+            if let cached { return cached }
+            let found = Self.mappings(of: dataFilePath)
+            if !found.isEmpty { cached = found }
+            return found
+        }
+        for range in ranges {
+            guard let address = UnsafeMutableRawPointer(bitPattern: range.lowerBound) else { continue }
+            madvise(address, Int(range.upperBound - range.lowerBound), MADV_DONTNEED)
+        }
+    }
+
+    /// Where `file` is mapped in this process. LMDB does not publish where it mapped the file
+    /// (me_mapaddr is set only for fixed maps), so this reads the process's map list.
+    private static func mappings(of file: String) -> [Range<UInt>] {
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return [] }
+        return maps.split(separator: "\n").compactMap { line in
+            guard line.hasSuffix(file) else { return nil }
             let range = line.prefix { $0 != " " }.split(separator: "-")
-            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start,
-                  let address = UnsafeMutableRawPointer(bitPattern: start) else { continue }
-            madvise(address, Int(end - start), MADV_DONTNEED)
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end > start else { return nil }
+            return start..<end
         }
     }
 
@@ -299,5 +391,28 @@ public final class Environment: @unchecked Sendable {
     /// Flushes buffers to disk; needed only when opened with `.noSync` or `.noMetaSync`.
     public func sync(force: Bool = true) throws(LMDBError) {
         try check(mdb_env_sync(handle, force ? 1 : 0), "mdb_env_sync(\(path))")
+    }
+}
+
+/// What the threads of ``Environment/readConcurrently(_:_:)`` share: one transaction each, and
+/// one result slot each. Each thread touches only its own index, and the caller reads the slots
+/// only after every thread has finished.
+private struct ConcurrentCalls<R>: @unchecked Sendable {
+    let handles: [OpaquePointer]
+    let results: UnsafeMutableBufferPointer<Result<R, any Error>?>
+}
+
+/// A value guarded by a lock.
+private final class Locked<Value>: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
     }
 }

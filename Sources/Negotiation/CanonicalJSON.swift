@@ -177,6 +177,85 @@ struct JSONReader {
 
     private init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
+    /// The values of the members `keys` of the object `bytes` holds (`nil` for one absent, the
+    /// last for one repeated, as ``JSONObject`` keeps them), reading past the other members
+    /// without building them: their strings are checked for syntax but not decoded as UTF-8.
+    /// `nil` for each key when the document is not an object.
+    static func members(_ keys: [String], of bytes: UnsafeRawBufferPointer) throws(JSONReadError) -> [JSONValue?] {
+        var reader = JSONReader(bytes: bytes)
+        var found = [JSONValue?](repeating: nil, count: keys.count)
+        reader.skipSpace()
+        guard reader.current == UInt8(ascii: "{") else {
+            _ = try parse(bytes)
+            return found
+        }
+        let wanted = keys.map { Array($0.utf8) }
+        reader.position += 1
+        reader.skipSpace()
+        var open = reader.current != UInt8(ascii: "}")
+        if !open { reader.position += 1 }
+        while open {
+            reader.skipSpace()
+            guard reader.current == UInt8(ascii: "\"") else { throw JSONReadError(offset: reader.position, problem: "expected a key") }
+            let key = try reader.key(among: wanted)
+            reader.skipSpace()
+            guard reader.current == UInt8(ascii: ":") else { throw JSONReadError(offset: reader.position, problem: "expected ':'") }
+            reader.position += 1
+            reader.skipSpace()
+            if let key { found[key] = try reader.value(depth: 1) } else { try reader.skipValue(depth: 1) }
+            reader.skipSpace()
+            switch reader.current {
+            case UInt8(ascii: ","): break
+            case UInt8(ascii: "}"): open = false
+            default: throw JSONReadError(offset: reader.position, problem: "expected ',' or '}'")
+            }
+            reader.position += 1
+        }
+        reader.skipSpace()
+        guard reader.position == bytes.count else { throw JSONReadError(offset: reader.position, problem: "trailing bytes") }
+        return found
+    }
+
+    /// Reads a key, and says which of `wanted` it is; compares the bytes when it has no escape.
+    private mutating func key(among wanted: [[UInt8]]) throws(JSONReadError) -> Int? {
+        let start = position + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            position = end + 1
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            return wanted.firstIndex { $0.elementsEqual(raw) }
+        }
+        let text = Array(try string().utf8)
+        return wanted.firstIndex(of: text)
+    }
+
+    /// Reads past one value, checking its syntax, without building it.
+    private mutating func skipValue(depth: Int) throws(JSONReadError) {
+        guard depth < Self.maximumDepth else { throw JSONReadError(offset: position, problem: "nesting too deep") }
+        guard let c = current else { throw JSONReadError(offset: position, problem: "unexpected end") }
+        switch c {
+        case UInt8(ascii: "\""):
+            position += 1
+            while let c = current, c != UInt8(ascii: "\"") {
+                guard c >= 0x20 else { throw JSONReadError(offset: position, problem: "a control character in a string") }
+                position += c == UInt8(ascii: "\\") ? 2 : 1
+            }
+            guard current != nil else { throw JSONReadError(offset: position, problem: "an unterminated string") }
+            position += 1
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            // Rare in the records read this way: build it and drop it.
+            _ = try value(depth: depth)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            while let c = current, c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
+                || c == UInt8(ascii: "e") || c == UInt8(ascii: "E") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) {
+                position += 1
+            }
+        default:
+            _ = try value(depth: depth)
+        }
+    }
+
     private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
     private mutating func skipSpace() {

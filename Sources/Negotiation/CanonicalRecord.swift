@@ -49,6 +49,24 @@ extension LogRecord {
         }
     }
 
+    /// The id and text digest of an article record, read without its other fields; `nil` for
+    /// a record of another kind. What checking the stored texts needs, reading past the other
+    /// fields (see ``JSONReader/members(_:of:)``).
+    static func articleText(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (id: String, sha256: String)? {
+        let values: [JSONValue?]
+        do {
+            values = try JSONReader.members(["kind", "id", "sha256"], of: bytes)
+        } catch {
+            throw RecordDecodingError(reason: error.description)
+        }
+        func text(_ index: Int, _ key: String) throws(RecordDecodingError) -> String {
+            guard let text = values[index]?.string else { throw RecordDecodingError(reason: "\(key): missing or not text") }
+            return text
+        }
+        guard try text(0, "kind") == "article" else { return nil }
+        return (try text(1, "id"), try text(2, "sha256"))
+    }
+
     /// Decodes bytes held in an array.
     public static func decode(_ bytes: [UInt8]) throws(RecordDecodingError) -> LogRecord {
         do {

@@ -168,41 +168,87 @@ public final class NegotiationStore: Sendable {
     /// The log's own checks, plus: every recorded article's text is stored and unchanged.
     /// Problems with a stored text name the article.
     public func verify() throws -> VerificationReport {
+        /// An article as verify sees it: its text's digest, and whether the text is stored.
+        struct Text: Sendable {
+            var id: String
+            var sha256: String
+            var stored: Bool
+        }
         var report: VerificationReport
-        do { report = try log.verify() } catch { throw StoreError.log(error) }
-        var articlesByDigest: [String: [String]] = [:]
-        try log.forEachEntry(withIDPrefix: "article/") { view in
-            if case .article(let article) = try ProjectionIndex.decodeRecord(view) {
-                articlesByDigest[article.sha256, default: []].append(article.id)
+        var texts: [Text] = []
+        do {
+            // The articles are read on the log's own walk, from every entry whose id is an
+            // article's, and their texts looked up there, on the walk's threads.
+            let (checked, articles) = try log.verify(collecting: "article/") { view, blobs -> Text? in
+                let article: (id: String, sha256: String)?
+                do throws(RecordDecodingError) {
+                    article = try LogRecord.articleText(view.payload)
+                } catch {
+                    throw StoreError.undecodable(sequence: view.sequence, reason: error.reason)
+                }
+                guard let article else { return nil }
+                let stored = try bytes(fromHex: article.sha256).map { try blobs.contains(sha256: $0) } ?? true
+                return Text(id: article.id, sha256: article.sha256, stored: stored)
+            }
+            report = checked
+            if let articles {
+                texts = articles.compactMap { $0 }
+            } else {
+                // The chain broke, so the walk did not see every entry: find the articles by id.
+                try log.forEachEntry(withIDPrefix: "article/") { view in
+                    if case .article(let article) = try ProjectionIndex.decodeRecord(view) {
+                        texts.append(Text(id: article.id, sha256: article.sha256, stored: true))
+                    }
+                }
+                let keys = texts.indices.compactMap { i in bytes(fromHex: texts[i].sha256).map { (i, $0) } }
+                for ((i, _), stored) in zip(keys, try log.hasBlobs(sha256: keys.map(\.1))) { texts[i].stored = stored }
+            }
+        } catch let error as EventLogError {
+            throw StoreError.log(error)
+        }
+        /// The ids of the articles of each digest, in id order (as a walk of the id index gives them).
+        func byDigest(_ texts: some Sequence<Text>) -> [String: [String]] {
+            Dictionary(grouping: texts, by: \.sha256).mapValues { group in
+                group.map(\.id).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             }
         }
-        for index in report.problems.indices {
-            if let blob = report.problems[index].blob, let ids = articlesByDigest[blob] {
-                report.problems[index].message = "article \(ids.joined(separator: ", ")): its stored text changed (no longer hashes to \(blob.prefix(16))…)"
+        if report.problems.contains(where: { $0.blob != nil }) {
+            let articles = byDigest(texts)
+            for index in report.problems.indices {
+                if let blob = report.problems[index].blob, let ids = articles[blob] {
+                    report.problems[index].message = "article \(ids.joined(separator: ", ")): its stored text changed (no longer hashes to \(blob.prefix(16))…)"
+                }
             }
         }
-        for (digest, ids) in articlesByDigest.sorted(by: { $0.key < $1.key }) {
-            guard let key = bytes(fromHex: digest) else { continue }
-            let stored: Bool
-            do { stored = try log.hasBlob(sha256: key) } catch { throw StoreError.log(error) }
-            if !stored {
-                report.problems.append(.init(blob: digest, message: "article \(ids.joined(separator: ", ")): its text is missing from the log"))
-            }
+        for (digest, ids) in byDigest(texts.lazy.filter { !$0.stored }).sorted(by: { $0.key < $1.key }) {
+            report.problems.append(.init(blob: digest, message: "article \(ids.joined(separator: ", ")): its text is missing from the log"))
         }
         return report
     }
 }
 
 func bytes(fromHex text: String) -> [UInt8]? {
-    guard text.count % 2 == 0 else { return nil }
+    let utf8 = text.utf8
+    guard utf8.count % 2 == 0 else { return nil }
+    func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
     var out: [UInt8] = []
-    out.reserveCapacity(text.count / 2)
-    var index = text.startIndex
-    while index < text.endIndex {
-        let next = text.index(index, offsetBy: 2)
-        guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-        out.append(byte)
-        index = next
+    out.reserveCapacity(utf8.count / 2)
+    var high: UInt8?
+    for c in utf8 {
+        guard let n = nibble(c) else { return nil }
+        if let h = high {
+            out.append(h << 4 | n)
+            high = nil
+        } else {
+            high = n
+        }
     }
     return out
 }

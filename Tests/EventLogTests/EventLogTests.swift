@@ -194,6 +194,126 @@ struct EventLogTests {
         #expect(report.problems.map(\.blob) == [hex(Crypto.SHA256.hash(data: text))])
     }
 
+    // MARK: Verification in ranges, on several threads
+
+    /// 1,000 entries: verify checks them in eight ranges (1…125, 126…250, … 876…), each from
+    /// the stored hash of the entry before it.
+    func thousandEntries() throws {
+        let log = try open()
+        try log.append((1...1_000).map { Self.record($0) })
+    }
+
+    @Test func anIntactLogVerifiesWholeWhateverTheRanges() throws {
+        try thousandEntries()
+        let log = try open()
+        let report = try log.verify()
+        #expect(report.isIntact)
+        #expect(report.entriesChecked == 1_000)
+        #expect(report.head == (try log.head()))
+        let emptyDirectory = try TemporaryDirectory("empty-log")
+        let empty = try EventLog(directory: emptyDirectory.path)
+        #expect(try empty.verify().isIntact)
+        #expect(try empty.verify().entriesChecked == 0)
+    }
+
+    @Test func aBreakInTheLastRangeAloneIsFoundAndNamed() throws {
+        try thousandEntries()
+        try flipByte(atOffsetFromEnd: 1, ofEntry: 990)
+        let report = try open().verify()
+        #expect(report.firstBadSequence == 990)
+        #expect(report.entriesChecked == 989)
+        #expect(report.head.sequence == 989)
+        #expect(report.problems.count == 1)
+        #expect(report.problems.first?.sequence == 990)
+    }
+
+    @Test func withBreaksInSeveralRangesTheLowestIsReported() throws {
+        try thousandEntries()
+        try flipByte(atOffsetFromEnd: 1, ofEntry: 900)
+        try flipByte(atOffsetFromEnd: 3, ofEntry: 130)
+        try flipByte(atOffsetFromEnd: 2, ofEntry: 620)
+        let report = try open().verify()
+        #expect(report.firstBadSequence == 130)
+        #expect(report.entriesChecked == 129)
+        #expect(report.problems.map(\.sequence) == [130])
+    }
+
+    @Test func aChangedHashAtTheEndOfARangeIsCaughtThereNotInTheNextRange() throws {
+        try thousandEntries()
+        try tamper { txn, entries, _, _ in
+            var value = try #require(try txn.get(Layout.key(125), in: entries))
+            value[8] ^= 0x01  // the stored hash the next range starts from
+            try txn.put(value, forKey: Layout.key(125), in: entries)
+        }
+        let report = try open().verify()
+        #expect(report.firstBadSequence == 125)
+        #expect(report.problems.first?.message.contains("stored hash") == true)
+    }
+
+    @Test func aGapAtTheStartOfARangeIsNamedAsTheSequentialWalkWouldName() throws {
+        try thousandEntries()
+        // 999 entries left: the third range starts at 250, the one missing.
+        try tamper { txn, entries, _, _ in try txn.delete(Layout.key(250), in: entries) }
+        let report = try open().verify()
+        #expect(report.firstBadSequence == 250)
+        #expect(report.entriesChecked == 249)
+        #expect(report.problems.first?.message == "sequence 250 expected, found 251: the log has a gap or a foreign key")
+    }
+
+    @Test func aForeignKeyBetweenTwoRangesIsFound() throws {
+        try thousandEntries()
+        // 1,001 keys: the fifth range starts at 501, right after the foreign key.
+        try tamper { txn, entries, _, _ in try txn.put(Array("x".utf8), forKey: Layout.key(500) + [0], in: entries) }
+        let report = try open().verify()
+        #expect(report.firstBadSequence == 501)
+        #expect(report.problems.first?.message == "sequence 501 expected, found a 9-byte key: the log has a gap or a foreign key")
+    }
+
+    @Test func aLogCutShortInTheMiddleOfTheRangesEndsThere() throws {
+        try thousandEntries()
+        // The head still says 1,000: the walk ends at 600 and says the head is not the last entry.
+        try tamper { txn, entries, _, _ in
+            for sequence in UInt64(601)...1_000 { try txn.delete(Layout.key(sequence), in: entries) }
+        }
+        let report = try open().verify()
+        #expect(report.entriesChecked == 600)
+        #expect(report.head.sequence == 600)
+        #expect(report.firstBadSequence == 600)
+        #expect(report.problems.first?.message.hasPrefix("the stored head (1000,") == true)
+    }
+
+    @Test func verifyHandsOnTheEntriesOfAPrefixInLogOrder() throws {
+        try thousandEntries()
+        let log = try open()
+        let (report, collected) = try log.verify(collecting: "r-9") { view, _ in view.sequence }
+        #expect(report.isIntact)
+        #expect(collected == (1...1_000).filter { "r-\($0)".hasPrefix("r-9") }.map(UInt64.init))
+        try flipByte(atOffsetFromEnd: 1, ofEntry: 400)
+        let (broken, none) = try open().verify(collecting: "r-9") { view, _ in view.sequence }
+        #expect(broken.firstBadSequence == 400)
+        #expect(none == nil)
+    }
+
+    @Test func verifyLetsTheCollectorLookBlobsUp() throws {
+        let text = Array("an article".utf8)
+        let log = try open()
+        try log.append([Self.record(1), Self.record(2)], blobs: [text])
+        let digest = Array(Crypto.SHA256.hash(data: text))
+        let (_, found) = try log.verify(collecting: "r-") { view, blobs in
+            try blobs.contains(sha256: view.sequence == 1 ? digest : [UInt8](repeating: 7, count: 32))
+        }
+        #expect(found == [true, false])
+    }
+
+    @Test func scatteredReadsLendTheEntriesAskedForInTheOrderAsked() throws {
+        try thousandEntries()
+        let log = try open()
+        var seen: [UInt64] = []
+        try log.forEachEntry(at: [700, 3, 1_500, 999, 3]) { seen.append($0.sequence) }
+        #expect(seen == [700, 3, 999, 3])
+        #expect(try log.sequences(of: ["r-42", "nope", "r-1000"]) == [42, nil, 1_000])
+    }
+
     @Test func aRolledBackLogVerifiesButNoLongerHoldsTheHeadSeenBefore() throws {
         let data = directory.appending("data.mdb"), backup = directory.appending("older.mdb")
         let older: Head, newer: Head

@@ -127,6 +127,33 @@ struct EnvironmentTests {
         #expect(inner == [1])
     }
 
+    @Test func concurrentReadsEachGetATransactionOfOneSnapshot() throws {
+        let env = try open()
+        let main = try env.database("main")
+        try env.write { txn in try txn.put(Array("one".utf8), forKey: [1], in: main) }
+        let results = try env.readConcurrently(4) { index, txn in
+            (index, mdb_txn_id(txn.unsafeHandle), try txn.get([1], in: main))
+        }
+        #expect(results.map(\.0) == [0, 1, 2, 3])
+        #expect(Set(results.map(\.1)).count == 1)
+        #expect(results.allSatisfy { $0.2 == Array("one".utf8) })
+        // Every transaction has ended: a write (which would wait for a map resize) goes through.
+        try env.write { txn in try txn.put(Array("two".utf8), forKey: [2], in: main) }
+        #expect(try env.read { try $0.count(main) } == 2)
+    }
+
+    @Test func aFailingConcurrentReadThrowsTheLowestIndexsError() throws {
+        struct Failure: Error, Equatable { let index: Int }
+        let env = try open()
+        #expect(throws: Failure(index: 1)) {
+            try env.readConcurrently(3) { index, _ in
+                if index > 0 { throw Failure(index: index) }
+                return index
+            }
+        }
+        #expect(try env.readConcurrently(1) { index, _ in index } == [0])
+    }
+
     @Test func theMapGrowsWhenAWriteFillsIt() throws {
         let env = try open(mapSize: 64 << 10)
         let main = try env.database("main")

@@ -1,5 +1,5 @@
 import Foundation
-import Negotiation
+@testable import Negotiation
 import TestSupport
 import Testing
 
@@ -86,6 +86,38 @@ struct FastCodecTests {
     @Test func theReaderReadsBackWhatWasWritten() throws {
         for record in try records() {
             #expect(try LogRecord.decode(record.encoded()) == record)
+        }
+    }
+
+    /// Verify reads an article's id and digest past its other fields: it must read what the
+    /// whole decode reads, and refuse what it refuses.
+    @Test func anArticlesTextIsReadAsTheWholeDecodeReadsIt() throws {
+        for record in try records() {
+            let fast = try record.encoded().withUnsafeBytes { try LogRecord.articleText($0) }
+            if case .article(let article) = record {
+                #expect(fast?.id == article.id)
+                #expect(fast?.sha256 == article.sha256)
+            } else {
+                #expect(fast == nil)
+            }
+        }
+        let read: [(String, (id: String, sha256: String)?)] = [
+            (#" { "title" : "a \"b\" {c}" , "kind":"article", "n": [1, {"x": null}], "id":"x\u0031", "sha256":"ab", "t": true, "f": -1.5e3 } "#, ("x1", "ab")),
+            (#"{"kind":"article","id":"a","id":"b","sha256":"c"}"#, ("b", "c")),
+            (#"{"k\u0069nd":"article","id":"a","sha256":"c"}"#, ("a", "c")),
+            (#"{"kind":"event","id":"a"}"#, nil),
+        ]
+        for (text, expected) in read {
+            let fast = try Array(text.utf8).withUnsafeBytes { try LogRecord.articleText($0) }
+            #expect(fast?.id == expected?.id, "\(text)")
+            #expect(fast?.sha256 == expected?.sha256, "\(text)")
+        }
+        for text in ["", "[]", "{}", #"{"kind":"article","id":"a"}"#, #"{"kind":"article","id":1,"sha256":"c"}"#,
+                     #"{"kind":"article","id":"a","sha256":"c"} x"#, #"{"kind":"article","title":"unterminated}"#,
+                     #"{"kind":"article","title":"a" "id":"b","sha256":"c"}"#, #"{"kind":"article","n":[1,}"#] {
+            #expect(throws: RecordDecodingError.self, "\(text)") {
+                try Array(text.utf8).withUnsafeBytes { try LogRecord.articleText($0) }
+            }
         }
     }
 

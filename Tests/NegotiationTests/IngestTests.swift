@@ -86,6 +86,38 @@ struct IngestTests {
         #expect(report.problems.map(\.message).contains { $0.hasPrefix("article 002_8cb13a5d0c7818f1:") })
     }
 
+    /// The articles are read on verify's own walk when the chain is whole, and by their ids
+    /// when it breaks: either way each text's problem names its article.
+    @Test(arguments: [false, true])
+    func verifyNamesAnArticleWhoseTextIsMissingAndOneWhoseTextChanged(breakingTheChain: Bool) throws {
+        let corpus = try CorpusCopy()
+        try corpus.ingest()
+        let changed = try #require(FileManager.default.contents(atPath: corpus.seeds + "/002_8cb13a5d0c7818f1.txt"))
+        let missing = try #require(FileManager.default.contents(atPath: corpus.seeds + "/000_a1eb357bfc15af74.txt"))
+        do {
+            let env = try Environment(path: corpus.db, databases: ["blobs": [], "entries": []])
+            let blobs = try env.database("blobs"), entries = try env.database("entries")
+            try env.write { txn in
+                let digest = Array(Crypto.SHA256.hash(data: changed))
+                var bytes = try #require(try txn.get(digest, in: blobs))
+                bytes[10] ^= 0x20
+                try txn.put(bytes, forKey: digest, in: blobs)
+                try txn.delete(Array(Crypto.SHA256.hash(data: missing)), in: blobs)
+                guard breakingTheChain else { return }
+                var key = [UInt8](repeating: 0, count: 8)
+                key[7] = 3
+                var entry = try #require(try txn.get(key, in: entries))
+                entry[entry.count - 3] ^= 0x01  // a character of the record's last text
+                try txn.put(entry, forKey: key, in: entries)
+            }
+        }
+        let report = try NegotiationStore(directory: corpus.db, readOnly: true).verify()
+        #expect(report.firstBadSequence == (breakingTheChain ? 3 : nil))
+        let messages = report.problems.map(\.message)
+        #expect(messages.contains { $0.hasPrefix("article 002_8cb13a5d0c7818f1: its stored text changed") })
+        #expect(messages.contains { $0 == "article 000_a1eb357bfc15af74: its text is missing from the log" })
+    }
+
     @Test func aCorrectionOfARecordedEventIsAppendedLater() throws {
         let corpus = try CorpusCopy()
         let before = try corpus.ingest()

@@ -13,8 +13,9 @@ public struct StateAnswer: Sendable {
 
 extension NegotiationStore {
     /// The state of every track (or one) for `query`: from the derived indexes when they cover
-    /// the log and the query reads all of it, by replaying the log otherwise. Both give the same
-    /// answer (a test checks it); the indexes answer in about a millisecond at any size.
+    /// the log and the query reads all of it, by replaying the log otherwise (in bounded memory,
+    /// ``replay(_:knownOn:throughSequence:track:)``). Both give the same answer (a test checks
+    /// it); the indexes answer in about a millisecond at any size.
     public func states(_ query: Query, track: String? = nil) throws -> StateAnswer {
         if query.throughSequence == nil, log.hasIndexes(ProjectionIndex.names) {
             let answer = try log.readIndexes { r -> StateAnswer? in
@@ -30,8 +31,8 @@ extension NegotiationStore {
             }
             if let answer { return answer }
         }
-        let history = try history()
-        return StateAnswer(states: try history.states(query, track: track), registry: history.registry, head: history.head, fromIndex: false)
+        let replay = try replay([query.asOf], knownOn: query.knownOn, throughSequence: query.throughSequence, track: track)
+        return StateAnswer(states: replay.series.first?.states ?? [], registry: replay.registry, head: replay.head, fromIndex: false)
     }
 
     /// Hands `body` the states of every track (or one) on each of `days`, ascending, one day at
@@ -52,8 +53,8 @@ extension NegotiationStore {
             }
             if let done { return done }
         }
-        let history = try history()
-        for (day, states) in try history.series(days, knownOn: knownOn, track: track) { try body(day, states) }
-        return (history.registry, history.head)
+        let replay = try replay(days, knownOn: knownOn, track: track)
+        for (day, states) in replay.series { try body(day, states) }
+        return (replay.registry, replay.head)
     }
 }

@@ -115,7 +115,12 @@ public struct TrackState: Sendable, Hashable {
 
     /// Whether `event` bears on this track. A meeting that names no track concerns every track.
     public func concerns(_ event: Event) -> Bool {
-        event.tracks.contains(track) || (event.type == .meeting && event.tracks.isEmpty)
+        Self.event(event, concerns: track)
+    }
+
+    /// Whether `event` bears on the track `id`.
+    static func event(_ event: Event, concerns id: String) -> Bool {
+        event.tracks.contains(id) || (event.type == .meeting && event.tracks.isEmpty)
     }
 
     /// Folds one event in. The caller passes events in valid-time order (log order breaking

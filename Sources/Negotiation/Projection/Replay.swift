@@ -1,0 +1,190 @@
+import EventLog
+
+/// Track states computed by replaying the log, with what they were computed from.
+public struct Replay: Sendable {
+    /// The last registry recorded.
+    public var registry: Registry
+    /// The log's last sequence and head hash when it was read.
+    public var head: Head
+    /// The states of the tracks asked for on each day asked for, ascending.
+    public var series: [(day: Day, states: [TrackState])]
+}
+
+extension NegotiationStore {
+    /// The states of every track (or one) on each of `days` (ascending), by replaying the log
+    /// without holding it in memory: the same answer as ``History/states(_:track:)`` for each
+    /// day over ``history()``, from the log alone.
+    ///
+    /// Reads the log once in order, keeping of each report that can bear on the answer only its
+    /// sequence, the last day it could have happened and its article (a few dozen bytes); reads
+    /// the reports that have fixes again, with their fixes, to place them as corrected; then
+    /// reads the kept reports in valid-time order and folds them one at a time. Memory grows
+    /// with the number of the track's events, not with the log.
+    ///
+    /// - Throws: ``ProjectionError/noRegistry``, ``ProjectionError/unknownTrack(_:known:)``,
+    ///   ``StoreError``.
+    public func replay(_ days: [Day], knownOn: Day? = nil, throughSequence: UInt64? = nil,
+                       track: String? = nil) throws -> Replay {
+        let head: Head
+        do { head = try log.head() } catch { throw StoreError.log(error) }
+        let limit = throughSequence ?? .max
+        let lastDay = days.last?.ordinal ?? .min
+        var scan = ReplayScan(track: track, lastDay: lastDay, knowing: knownOn != nil)
+
+        try log.forEachEntry(through: head.sequence) { view in
+            switch try ProjectionIndex.decodeRecord(view) {
+            case .registry(let registry):
+                scan.registry = registry
+            case .article(let article):
+                scan.record(article)
+            case .event(let event):
+                guard view.sequence <= limit else { break }
+                if event.type.isRecordFix {
+                    if let target = event.target { scan.fixes[target, default: []].append(view.sequence) }
+                } else {
+                    scan.keep(event, at: view.sequence)
+                }
+            }
+            return true
+        }
+        guard let registry = scan.registry else { throw ProjectionError.noRegistry }
+        let tracks = try History.tracks(of: registry, named: track)
+
+        // A fixed report is placed where its fixes put it: read each with its fixes.
+        var fixed: [UInt64: [UInt64]] = [:]
+        let targets = scan.fixes.sorted { $0.key < $1.key }
+        let sequences: [UInt64?]
+        do { sequences = try log.sequences(of: targets.map { "event/" + $0.key }) } catch { throw StoreError.log(error) }
+        for ((_, fixes), sequence) in zip(targets, sequences) {
+            guard let sequence, sequence <= limit else { continue }
+            fixed[sequence] = fixes
+        }
+        scan.kept.removeAll { fixed[$0.sequence] != nil }
+        try forEachEffectiveEvent(fixed.keys.sorted(), fixes: fixed) { recorded in
+            scan.keep(recorded.event, at: recorded.sequence)
+        }
+
+        let kept = scan.kept
+            .filter { candidate in
+                guard let knownOn else { return true }
+                guard candidate.article >= 0, let published = scan.published[Int(candidate.article)] else { return false }
+                return published <= knownOn
+            }
+            .sorted { $0.last != $1.last ? $0.last < $1.last : $0.sequence < $1.sequence }
+
+        var states = tracks.map(TrackState.init(track:))
+        var series: [(day: Day, states: [TrackState])] = []
+        var next = days.startIndex
+        try forEachEffectiveEvent(kept.map(\.sequence), fixes: fixed) { recorded in
+            guard let on = recorded.event.on else { return }
+            while next < days.endIndex, on.last > days[next] {
+                series.append((days[next], states))
+                next += 1
+            }
+            for i in states.indices { states[i].apply(recorded) }
+        }
+        while next < days.endIndex {
+            series.append((days[next], states))
+            next += 1
+        }
+        return Replay(registry: registry, head: head, series: series)
+    }
+
+    /// Reads the reports at `sequences`, in that order, each with its `fixes` applied in log
+    /// order, and hands on those not retracted.
+    private func forEachEffectiveEvent(_ sequences: [UInt64], fixes: [UInt64: [UInt64]],
+                                       _ body: (RecordedEvent) throws -> Void) throws {
+        var reads: [(sequence: UInt64, isReport: Bool)] = []
+        reads.reserveCapacity(sequences.count)
+        for sequence in sequences {
+            reads.append((sequence, true))
+            for fix in fixes[sequence] ?? [] { reads.append((fix, false)) }
+        }
+        var position = 0
+        var pending: RecordedEvent?
+        var retracted = false
+        func flush() throws {
+            if let done = pending, !retracted { try body(done) }
+            pending = nil
+            retracted = false
+        }
+        try log.forEachEntry(at: reads.map(\.sequence)) { view in
+            // Entries that are missing are skipped by the read: catch up with it.
+            while position < reads.count, reads[position].sequence != view.sequence { position += 1 }
+            guard position < reads.count else { return }
+            let isReport = reads[position].isReport
+            position += 1
+            guard case .event(let event) = try ProjectionIndex.decodeRecord(view) else { return }
+            if isReport {
+                try flush()
+                guard !event.type.isRecordFix else { return }
+                pending = RecordedEvent(event: event, sequence: view.sequence,
+                                        recordedAtMicroseconds: view.recordedAtMicroseconds, hash: hexString(view.hash))
+                return
+            }
+            guard var current = pending, event.target == current.event.id else { return }
+            switch event.type {
+            case .correction:
+                if let changes = event.changes { current.event = changes.applied(to: current.event) }
+            case .retraction:
+                retracted = true
+            default:
+                break
+            }
+            pending = current
+        }
+        try flush()
+    }
+}
+
+/// What the first, in-order read of a replay keeps.
+private struct ReplayScan {
+    /// A report that may bear on the answer: where it sorts, and its article.
+    struct Candidate {
+        var sequence: UInt64
+        /// The ordinal of the last day it could have happened.
+        var last: Int
+        /// Its article's index in `published`, or -1 (or when no known-on day was asked for).
+        var article: Int32
+    }
+
+    let track: String?
+    let lastDay: Int
+    let knowing: Bool
+    var registry: Registry?
+    var kept: [Candidate] = []
+    /// Fix sequences by the event id they fix, in log order.
+    var fixes: [String: [UInt64]] = [:]
+    /// Articles' publication days, by index; an article's index is given when it is first met.
+    var published: [Day?] = []
+    var articleIndex: [String: Int32] = [:]
+
+    init(track: String?, lastDay: Int, knowing: Bool) {
+        self.track = track
+        self.lastDay = lastDay
+        self.knowing = knowing
+    }
+
+    mutating func record(_ article: Article) {
+        guard knowing else { return }
+        let index = self.index(of: article.id)
+        published[Int(index)] = article.published
+    }
+
+    private mutating func index(of article: String) -> Int32 {
+        if let index = articleIndex[article] { return index }
+        let index = Int32(published.count)
+        articleIndex[article] = index
+        published.append(nil)
+        return index
+    }
+
+    /// Keeps `event` if it can bear on the answer: it concerns the track asked for (any, when
+    /// none was) and happened by the last day asked for.
+    mutating func keep(_ event: Event, at sequence: UInt64) {
+        guard let on = event.on, on.last.ordinal <= lastDay else { return }
+        if let track, !TrackState.event(event, concerns: track) { return }
+        let article = knowing ? event.article.map { index(of: $0) } ?? -1 : -1
+        kept.append(Candidate(sequence: sequence, last: on.last.ordinal, article: article))
+    }
+}
