@@ -83,10 +83,17 @@ public struct Corpus: Sendable {
         let diagnostics = Diagnostics()
         let registry = loadRegistry(events: events, diagnostics)
         let (articles, refused) = loadCatalog(seeds: seeds, diagnostics)
-        var reader = EventReader(registry: registry, articles: articles, refusedArticles: refused, diagnostics: diagnostics)
-        for file in eventFiles(in: events, diagnostics) {
-            reader.readFile(path: (events as NSString).appendingPathComponent(file), shownAs: display(events, file), onEvent: onEvent)
-        }
+        var reader = EventReader(diagnostics: diagnostics)
+        // Event files are read and checked on every core, and taken in, in corpus order, here.
+        let files = eventFiles(in: events, diagnostics)
+        let byID = Dictionary(articles.map { ($0.article.id, $0) }, uniquingKeysWith: { first, _ in first })
+        forEachInOrder(
+            count: files.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 8,
+            makeState: { EventFileParser(registry: registry, articles: byID, refusedArticles: refused) },
+            work: { parser, i in
+                parser.parse(path: (events as NSString).appendingPathComponent(files[i]), shownAs: display(events, files[i]))
+            },
+            consume: { reader.merge($0, onEvent: onEvent) })
         let unresolved = reader.checkTargets()
         return CorpusScan(registry: registry, articles: articles, unresolvedTargets: unresolved, issues: diagnostics.issues)
     }
@@ -275,10 +282,28 @@ func hexString(_ bytes: some Sequence<UInt8>) -> String {
 }
 
 func isCode(_ s: String) -> Bool {
-    (2...8).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isUppercase }
+    if let ascii = s.utf8.withContiguousStorageIfAvailable({ b in
+        b.allSatisfy { $0 < 0x80 } ? (2...8).contains(b.count) && b.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) } : nil
+    }), let ascii {
+        return ascii
+    }
+    return (2...8).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isUppercase }
+}
+
+private func isLowercaseOrDigit(_ b: UInt8) -> Bool {
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
 }
 
 func isSlug(_ s: String) -> Bool {
+    // ASCII text is checked byte by byte (one byte, one character; CR LF is refused either way).
+    if let ascii = s.utf8.withContiguousStorageIfAvailable({ b -> Bool? in
+        guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard let first = b.first, let last = b.last, b.count <= 120 else { return false }
+        return isLowercaseOrDigit(first) && isLowercaseOrDigit(last)
+            && b.allSatisfy { isLowercaseOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }
+    }), let ascii {
+        return ascii
+    }
     guard let first = s.first, let last = s.last, s.count <= 120 else { return false }
     let allowed: (Character) -> Bool = { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." || $0 == "_" }
     return s.allSatisfy(allowed) && first.isASCII && (first.isLowercase || first.isNumber) && (last.isLowercase || last.isNumber)

@@ -25,11 +25,14 @@ extension NegotiationStore {
         var report = IngestReport()
         var issues: [CorpusIssue] = []
         var failure: (any Error)?
+        var fresh = 0
         let scan = Corpus.scan(seeds: seeds, events: events) { source, payload in
             guard failure == nil else { return }
             do {
                 switch try checkAgainstLog(source, payload) {
-                case .new: try spill.append(id: "event/\(source.event.id)", payload: payload)
+                case .new:
+                    try spill.append(id: "event/\(source.event.id)", payload: payload, fold: Self.indexingFold(source.event))
+                    fresh += 1
                 case .recorded: report.eventsAlreadyRecorded += 1
                 case .conflict(let issue): issues.append(issue)
                 }
@@ -44,7 +47,7 @@ extension NegotiationStore {
         issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
         guard issues.isEmpty else { throw CorpusError(issues) }
         try spill.rewind()
-        try append(header: pending, events: { try spill.next() }, batchSize: batchSize, &report)
+        try append(header: pending, events: { try spill.next() }, count: fresh, batchSize: batchSize, &report)
         return report
     }
 
@@ -54,11 +57,11 @@ extension NegotiationStore {
     public func ingest(_ corpus: Corpus) throws -> IngestReport {
         var report = IngestReport()
         var issues: [CorpusIssue] = []
-        var fresh: [(String, [UInt8])] = []
+        var fresh: [SpilledEvent] = []
         for source in corpus.events {
             let payload = LogRecord.event(source.event).encoded()
             switch try checkAgainstLog(source, payload) {
-            case .new: fresh.append(("event/\(source.event.id)", payload))
+            case .new: fresh.append(SpilledEvent(id: "event/\(source.event.id)", payload: payload, fold: Self.indexingFold(source.event)))
             case .recorded: report.eventsAlreadyRecorded += 1
             case .conflict(let issue): issues.append(issue)
             }
@@ -73,8 +76,14 @@ extension NegotiationStore {
                                     &pending, &report)) + issues + (try unresolved(targets))
         guard issues.isEmpty else { throw CorpusError(issues) }
         var iterator = fresh.makeIterator()
-        try append(header: pending, events: { iterator.next() }, batchSize: Self.batchSize, &report)
+        try append(header: pending, events: { iterator.next() }, count: fresh.count, batchSize: Self.batchSize, &report)
         return report
+    }
+
+    /// What indexing an event needs, carried beside its payload so that appending decodes no
+    /// JSON: its fold record, or nothing for a fix (decoded from its payload: it needs more).
+    static func indexingFold(_ event: Event) -> [UInt8] {
+        event.type.isRecordFix ? [] : FoldRecord.encoded(event)
     }
 
     // MARK: Checks
@@ -128,6 +137,7 @@ extension NegotiationStore {
     /// A record to append, with the article text it carries.
     private struct PendingRecord {
         var record: Record
+        /// The record, for indexing: an event read from its fold record lacks its quote and note.
         var decoded: LogRecord
         var text: ArticleText?
     }
@@ -187,13 +197,19 @@ extension NegotiationStore {
     }
 
     /// Appends the header records, then the events, in batches, keeping the indexes in step.
-    private func append(header: [PendingRecord], events next: () throws -> (String, [UInt8])?, batchSize: Int,
+    private func append(header: [PendingRecord], events next: () throws -> SpilledEvent?, count: Int, batchSize: Int,
                         _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
         let wasFresh = try indexIsFresh()
         var maintenance = IndexMaintenance()
         if indexed, wasFresh {
             maintenance.registry = try log.readIndexes { try ProjectionIndex.registry($0) }
+            // More than one batch: the rows of the track index are written in key order at the end.
+            if header.count + count > max(1, batchSize) {
+                do { maintenance.deferred = try DeferredRows(loggedBefore: try log.head().sequence) } catch let error as EventLogError {
+                    throw StoreError.log(error)
+                }
+            }
         }
         var batch: [PendingRecord] = []
         var headerRecords = header.makeIterator()
@@ -209,9 +225,10 @@ extension NegotiationStore {
                     blobBytes += blob?.count ?? 0
                     batch.append(item)
                     blobs.append(contentsOf: blob.map { [$0] } ?? [])
-                } else if let (id, payload) = try next() {
-                    let decoded = try LogRecord.decode(payload)
-                    batch.append(PendingRecord(record: Record(id: id, payload: payload), decoded: decoded, text: nil))
+                } else if let item = try next() {
+                    let decoded = item.fold.isEmpty ? try LogRecord.decode(item.payload)
+                        : .event(try item.fold.withUnsafeBytes { try FoldRecord.decode($0) })
+                    batch.append(PendingRecord(record: Record(id: item.id, payload: item.payload), decoded: decoded, text: nil))
                 } else {
                     exhausted = true
                     break
@@ -222,9 +239,9 @@ extension NegotiationStore {
             do {
                 receipt = try log.append(batch.map(\.record), blobs: blobs) { w, receipt in
                     guard indexed, wasFresh else { return }
-                    for (outcome, item) in zip(receipt.outcomes, batch) {
-                        if case .appended(let sequence) = outcome {
-                            try maintenance.index(item.decoded, at: sequence, payload: item.record.payload, &w)
+                    for i in batch.indices {
+                        if case .appended(let sequence) = receipt.outcomes[i] {
+                            try maintenance.index(batch[i].decoded, at: sequence, payload: batch[i].record.payload, &w)
                         }
                     }
                 }
@@ -247,11 +264,20 @@ extension NegotiationStore {
         if report.head.sequence == 0 { report.head = try log.head() }
         guard indexed else { return }
         if wasFresh {
+            try maintenance.writeDeferred(log)
             try maintenance.finishInSteps(log)
         } else {
             try reindex()
         }
     }
+}
+
+/// An event checked and encoded, waiting to be appended: its entry id, canonical payload, and
+/// fold record (``NegotiationStore/indexingFold(_:)``).
+struct SpilledEvent {
+    var id: String
+    var payload: [UInt8]
+    var fold: [UInt8]
 }
 
 /// Encoded events between the checking pass and the appending pass, in a temporary file, so
@@ -275,12 +301,13 @@ final class SpillFile {
 
     deinit { try? handle.close() }
 
-    func append(id: String, payload: [UInt8]) throws {
-        let idBytes = Array(id.utf8)
-        withUnsafeBytes(of: UInt32(idBytes.count).littleEndian) { buffer.append(contentsOf: $0) }
+    func append(id: String, payload: [UInt8], fold: [UInt8]) throws {
+        withUnsafeBytes(of: UInt32(id.utf8.count).littleEndian) { buffer.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(payload.count).littleEndian) { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: idBytes)
+        withUnsafeBytes(of: UInt32(fold.count).littleEndian) { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: id.utf8)
         buffer.append(contentsOf: payload)
+        buffer.append(contentsOf: fold)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
@@ -297,14 +324,13 @@ final class SpillFile {
     }
 
     /// The next record, or `nil` at the end.
-    func next() throws -> (String, [UInt8])? {
-        guard let header = try take(8) else { return nil }
-        let idLength = Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }))
-        let payloadLength = Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self) }))
-        guard let id = try take(idLength), let payload = try take(payloadLength) else {
+    func next() throws -> SpilledEvent? {
+        guard let header = try take(12) else { return nil }
+        let length = { (offset: Int) in Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) })) }
+        guard let id = try take(length(0)), let payload = try take(length(4)), let fold = try take(length(8)) else {
             throw StoreError.undecodable(sequence: 0, reason: "the temporary ingest file is truncated")
         }
-        return (String(decoding: id, as: UTF8.self), payload)
+        return SpilledEvent(id: String(decoding: id, as: UTF8.self), payload: payload, fold: fold)
     }
 
     private func take(_ count: Int) throws -> [UInt8]? {

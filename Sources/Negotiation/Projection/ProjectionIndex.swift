@@ -5,10 +5,12 @@ import EventLog
 /// replaying it: rebuildable from the log alone (`parley reindex`), never authoritative.
 ///
 /// Indexes (all keys big-endian, so they sort by track, then day, then sequence):
-/// - `track-days`: track key (8) ‖ day (4) ‖ sequence (8) → published day of the event's
-///   article (4, or empty). Every event a track's fold takes in, under the last day it could
-///   have happened, with the log's corrections applied and retracted events left out. A meeting
-///   that names no track is under every track.
+/// - `track-days`: track key (8) ‖ day (4) ‖ sequence (8) → length of the published day (1:
+///   4, or 0 when unknown) ‖ published day of the event's article ‖ the event's
+///   ``FoldRecord``. Every event a track's fold takes in, under the last day it could have
+///   happened, with the log's corrections applied and retracted events left out. A meeting
+///   that names no track is under every track. Checkpoints are rebuilt, and `--known-on`
+///   answered, from this index alone.
 /// - `fixes`: target event id ‖ 0x00 ‖ sequence (8) → empty: the corrections and retractions
 ///   of each event.
 /// - `articles`: article id → published day (4).
@@ -19,7 +21,8 @@ import EventLog
 ///   replay the log instead.
 enum ProjectionIndex {
     static let names = ["track-days", "fixes", "articles", "checkpoints", "state"]
-    static let version: [UInt8] = Array("1".utf8)
+    /// 2: `track-days` holds fold records (indexes of version 1 are rebuilt).
+    static let version: [UInt8] = Array("2".utf8)
 
     static func trackKey(_ track: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(track.utf8)).prefix(8))
@@ -44,6 +47,25 @@ enum ProjectionIndex {
     }
 
     static func fixPrefix(_ target: String) -> [UInt8] { Array(target.utf8) + [0] }
+
+    /// A `track-days` value: the published day (when known) and the event's fold record.
+    static func trackDayValue(published: [UInt8], event: Event) -> [UInt8] {
+        var value: [UInt8] = []
+        value.reserveCapacity(160)
+        value.append(UInt8(truncatingIfNeeded: published.count))
+        value.append(contentsOf: published)
+        FoldRecord.encode(event, into: &value)
+        return value
+    }
+
+    /// The published day and the fold record of a `track-days` value.
+    static func trackDay(_ value: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (published: Day?, fold: UnsafeRawBufferPointer) {
+        guard let length = value.first, length == 0 || length == 4, value.count >= 1 + Int(length) else {
+            throw RecordDecodingError(reason: "a track-days value of \(value.count) bytes")
+        }
+        let published = length == 4 ? day(from: value[1..<5]) : nil
+        return (published, UnsafeRawBufferPointer(rebasing: value[(1 + Int(length))...]))
+    }
 }
 
 /// Reading events and their effective form through the indexes.
@@ -78,9 +100,11 @@ extension ProjectionIndex {
     }
 
     /// An event as its fixes left it (`nil` when retracted).
-    static func effective(_ recorded: RecordedEvent, _ r: borrowing some IndexReading & ~Copyable) throws -> RecordedEvent? {
+    /// With `through`, only the fixes recorded up to that sequence count.
+    static func effective(_ recorded: RecordedEvent, _ r: borrowing some IndexReading & ~Copyable,
+                          through last: UInt64 = .max) throws -> RecordedEvent? {
         var result = recorded
-        for sequence in try fixes(of: recorded.event.id, r) {
+        for sequence in try fixes(of: recorded.event.id, r) where sequence <= last {
             guard let fix = try event(at: sequence, r)?.event else { continue }
             switch fix.type {
             case .correction: if let changes = fix.changes { result.event = changes.applied(to: result.event) }
@@ -116,10 +140,16 @@ extension ProjectionIndex {
 /// Keeping the indexes in step with appends.
 struct IndexMaintenance {
     var registry: Registry?
+    /// Each track's key, computed once.
+    private var trackKeys: [String: [UInt8]] = [:]
+    /// The last article looked up and its published day: events come grouped by article.
+    private var lastPublished: (article: String, day: [UInt8])?
     /// Per track, the earliest day whose checkpoints must be recomputed.
     var dirty: [String: Day] = [:]
     /// Set when the registry changed: every track is rebuilt from the start.
     var rebuildAll = false
+    /// Set for an ingest of more than one batch: see ``DeferredRows``.
+    var deferred: DeferredRows?
 
     mutating func markDirty(_ tracks: [String], from day: Day) {
         for track in tracks { dirty[track] = min(dirty[track] ?? day, day) }
@@ -137,29 +167,97 @@ struct IndexMaintenance {
         case .article(let article):
             try w.put(ProjectionIndex.dayBytes(article.published), forKey: Array(article.id.utf8), in: "articles")
         case .event(let event) where event.type.isRecordFix:
-            try indexFix(event, at: sequence, &w)
+            if let deferred {
+                // The fix is indexed now; its target's rows once every batch is in.
+                guard let target = event.target, let targetSequence = try w.sequence(of: "event/\(target)") else { return }
+                try w.put([], forKey: ProjectionIndex.fixPrefix(target) + ProjectionIndex.sequenceBytes(sequence), in: "fixes")
+                deferred.targets.append(targetSequence)
+            } else {
+                try indexFix(event, at: sequence, &w)
+            }
         case .event(let event):
             try add(RecordedEvent(event: event, sequence: sequence, recordedAtMicroseconds: 0, hash: ""), &w)
         }
     }
 
-    private mutating func add(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
+    private mutating func trackKey(_ track: String) -> [UInt8] {
+        if let key = trackKeys[track] { return key }
+        let key = ProjectionIndex.trackKey(track)
+        trackKeys[track] = key
+        return key
+    }
+
+    private mutating func published(_ article: String?, _ w: inout IndexWriter) throws -> [UInt8] {
+        guard let article else { return [] }
+        if let last = lastPublished, last.article == article { return last.day }
+        let day = try w.get(Array(article.utf8), in: "articles") ?? []
+        // Only a day found is kept: an article indexed later in this batch must be looked up again.
+        lastPublished = day.isEmpty ? nil : (article, day)
+        return day
+    }
+
+    private mutating func add(_ recorded: RecordedEvent, final: Bool = false, _ w: inout IndexWriter) throws {
         guard let registry, let on = recorded.event.on else { return }
         let tracks = ProjectionIndex.tracks(of: recorded.event, in: registry)
-        let published = try recorded.event.article.flatMap { try w.get(Array($0.utf8), in: "articles") } ?? []
+        let value = ProjectionIndex.trackDayValue(published: try published(recorded.event.article, &w), event: recorded.event)
+        let suffix = ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(recorded.sequence)
         for track in tracks {
-            let key = ProjectionIndex.trackKey(track) + ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(recorded.sequence)
-            try w.put(published, forKey: key, in: "track-days")
+            if let deferred {
+                try deferred.add(trackKey(track) + suffix, value: value, final: final)
+            } else {
+                try w.put(value, forKey: trackKey(track) + suffix, in: "track-days")
+            }
         }
         markDirty(tracks, from: on.last)
+    }
+
+    /// Writes the `track-days` rows collected by ``DeferredRows``: first the fixed events in
+    /// their final form (an event recorded before this ingest loses its rows as they were), then
+    /// each track's rows in key order, one transaction per track. The result is the index that
+    /// adding rows batch by batch gives: the rows of every event as its fixes finally leave it.
+    mutating func writeDeferred(_ log: EventLog) throws {
+        guard let rows = deferred else { return }
+        var replaced = Set<UInt64>()
+        try log.updateIndexes { w in
+            var done = Set<UInt64>()
+            for target in rows.targets where done.insert(target).inserted {
+                // The targets are spread over the whole log: drop the pages read as we go.
+                if done.count % 2_048 == 0 { w.releaseMappedPages() }
+                guard let original = try ProjectionIndex.event(at: target, w) else { continue }
+                if target > rows.loggedBefore {
+                    // Appended by this ingest: its rows as first read are dropped below.
+                    replaced.insert(target)
+                } else if let before = try ProjectionIndex.effective(original, w, through: rows.loggedBefore) {
+                    try deferredRemove(before, &w)
+                }
+                if let after = try ProjectionIndex.effective(original, w) { try add(after, final: true, &w) }
+            }
+        }
+        for key in rows.trackKeys {
+            let sorted = try rows.sortedRows(of: key)
+            try log.updateIndexes { w in
+                for row in sorted where row.final || !replaced.contains(row.sequence) {
+                    try w.put(row.value, forKey: row.key, in: "track-days")
+                }
+            }
+            log.releaseMappedPages()
+        }
+        deferred = nil
+    }
+
+    private mutating func deferredRemove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
+        let rows = deferred
+        deferred = nil
+        defer { deferred = rows }
+        try remove(recorded, &w)
     }
 
     private mutating func remove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
         guard let registry, let on = recorded.event.on else { return }
         let tracks = ProjectionIndex.tracks(of: recorded.event, in: registry)
+        let suffix = ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(recorded.sequence)
         for track in tracks {
-            let key = ProjectionIndex.trackKey(track) + ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(recorded.sequence)
-            try w.delete(key, in: "track-days")
+            try w.delete(trackKey(track) + suffix, in: "track-days")
         }
         markDirty(tracks, from: on.last)
     }
@@ -229,21 +327,40 @@ struct IndexMaintenance {
            key.starts(with: prefix) {
             state = try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }
         }
-        var pending: [(day: [UInt8], sequence: UInt64)] = []
-        try w.scan("track-days", from: start) { key, _ in
-            guard key.count == 20, key.starts(with: prefix) else { return false }
-            pending.append(([UInt8](key[8..<12]), ProjectionIndex.sequence(from: key.suffix(8))))
-            return true
-        }
-        for (i, item) in pending.enumerated() {
-            if let recorded = try ProjectionIndex.event(at: item.sequence, w), let effective = try ProjectionIndex.effective(recorded, w) {
-                state.apply(effective)
+        // The track's rows in chunks (the checkpoints are written between two scans), each row
+        // folded from its fold record: no log entry is read. A day's checkpoint is written once
+        // its last event is folded in, when the next day starts or the rows end.
+        var resume = start
+        var day: [UInt8]?
+        var rows: [(day: [UInt8], event: RecordedEvent)] = []
+        while true {
+            rows.removeAll(keepingCapacity: true)
+            var next: [UInt8]?
+            try w.scan("track-days", from: resume) { key, value in
+                guard key.count == 20, key.starts(with: prefix) else { return false }
+                guard rows.count < 4_096 else {
+                    next = [UInt8](key)
+                    return false
+                }
+                let (_, fold) = try ProjectionIndex.trackDay(value)
+                let event = try FoldRecord.decode(fold)
+                rows.append(([UInt8](key[8..<12]), RecordedEvent(event: event, sequence: ProjectionIndex.sequence(from: key.suffix(8)),
+                                                                 recordedAtMicroseconds: 0, hash: "")))
+                return true
             }
-            let lastOfDay = i == pending.count - 1 || pending[i + 1].day != item.day
-            if lastOfDay { try w.put(state.encoded(), forKey: prefix + item.day, in: "checkpoints") }
-            // A track's events are spread over the whole log: drop the pages read as we go.
-            if i % 2_048 == 2_047 { w.releaseMappedPages() }
+            for row in rows {
+                if let current = day, current != row.day {
+                    try w.put(state.encoded(), forKey: prefix + current, in: "checkpoints")
+                }
+                day = row.day
+                state.apply(row.event)
+            }
+            guard let next else { break }
+            resume = next
+            // A long track's pages are finished with: stop counting them toward memory.
+            w.releaseMappedPages()
         }
+        if let day { try w.put(state.encoded(), forKey: prefix + day, in: "checkpoints") }
     }
 }
 
@@ -265,18 +382,16 @@ extension ProjectionIndex {
     static func state(asOf day: Day, knownOn: Day, track: Track, _ r: borrowing some IndexReading & ~Copyable) throws -> TrackState {
         let prefix = trackKey(track.id)
         let end = dayBytes(day)
-        var sequences: [UInt64] = []
+        var state = TrackState(track: track)
         try r.scan("track-days", from: prefix) { key, value in
             guard key.count == 20, key.starts(with: prefix), key[8..<12].lexicographicallyPrecedes(end) || key[8..<12].elementsEqual(end)
             else { return false }
-            if let published = ProjectionIndex.day(from: value), published <= knownOn {
-                sequences.append(sequence(from: key.suffix(8)))
+            let (published, fold) = try trackDay(value)
+            if let published, published <= knownOn {
+                state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence(from: key.suffix(8)),
+                                          recordedAtMicroseconds: 0, hash: ""))
             }
             return true
-        }
-        var state = TrackState(track: track)
-        for sequence in sequences {
-            if let recorded = try event(at: sequence, r), let effective = try effective(recorded, r) { state.apply(effective) }
         }
         return state
     }
