@@ -36,6 +36,23 @@ public struct CatalogArticle: Sendable, Hashable {
     public var location: SourceLocation
 }
 
+/// The catalogued articles by id (the first of an id catalogued twice), without a second copy
+/// of each.
+struct CatalogIndex: Sendable {
+    let articles: [CatalogArticle]
+    private let places: [String: Int]
+
+    init(_ articles: [CatalogArticle]) {
+        self.articles = articles
+        var places: [String: Int] = [:]
+        places.reserveCapacity(articles.count)
+        for (i, a) in articles.enumerated() where places[a.article.id] == nil { places[a.article.id] = i }
+        self.places = places
+    }
+
+    subscript(id: String) -> CatalogArticle? { places[id].map { articles[$0] } }
+}
+
 /// What a streaming read of a corpus found, besides the events it handed over one by one.
 public struct CorpusScan: Sendable {
     public var registry: Registry
@@ -86,9 +103,9 @@ public struct Corpus: Sendable {
         var reader = EventReader(diagnostics: diagnostics)
         // Event files are read and checked on every core, and taken in, in corpus order, here.
         let files = eventFiles(in: events, diagnostics)
-        let byID = Dictionary(articles.map { ($0.article.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let byID = CatalogIndex(articles)
         forEachInOrder(
-            count: files.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 8,
+            count: files.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 4,
             makeState: { EventFileParser(registry: registry, articles: byID, refusedArticles: refused) },
             work: { parser, i in
                 parser.parse(path: (events as NSString).appendingPathComponent(files[i]), shownAs: display(events, files[i]))

@@ -7,6 +7,10 @@ extension NegotiationStore {
     /// enough that a transaction's dirty pages stay a few megabytes.
     public static let batchSize = 5_000
 
+    /// Article text per append transaction, at most (the batch closes past it): a batch of
+    /// 5,000 articles held 40 MB of text, and their pages as much again, until it committed.
+    static let batchTextBytes = 4 << 20
+
     /// Ingests the corpus in `seeds` and `events`, reading it as a stream: memory stays
     /// bounded however large the corpus.
     ///
@@ -41,7 +45,7 @@ extension NegotiationStore {
             }
         }
         if let failure { throw failure }
-        var pending: [PendingRecord] = []
+        var pending: [PendingHeader] = []
         let headerIssues = try pendingHeader(registry: scan.registry, articles: scan.articles.map { ($0.article, .file($0.path), $0.location) },
                                              &pending, &report)
         issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
@@ -71,7 +75,7 @@ extension NegotiationStore {
             guard let target = source.event.target, !ids.contains(target) else { return nil }
             return (target, source.location, source.location.field(source.event.type == .correction ? "corrects" : "retracts"))
         }
-        var pending: [PendingRecord] = []
+        var pending: [PendingHeader] = []
         issues = (try pendingHeader(registry: corpus.registry, articles: corpus.articles.map { ($0.article, .bytes($0.bytes), $0.location) },
                                     &pending, &report)) + issues + (try unresolved(targets))
         guard issues.isEmpty else { throw CorpusError(issues) }
@@ -142,22 +146,40 @@ extension NegotiationStore {
         var text: ArticleText?
     }
 
+    /// A header record to append: an article's is encoded only when its batch is formed, so
+    /// that fifty thousand of them do not wait in memory as bytes.
+    private enum PendingHeader {
+        case record(PendingRecord)
+        case article(Article, ArticleText)
+
+        var resolved: PendingRecord {
+            switch self {
+            case .record(let record):
+                return record
+            case .article(let article, let text):
+                let record = LogRecord.article(article)
+                let payload = record.encoded()
+                return PendingRecord(record: Record(id: record.entryID(payload: payload), payload: payload), decoded: record, text: text)
+            }
+        }
+    }
+
     /// The registry and the articles not yet recorded; an article recorded with other catalog
     /// data is a problem of its catalog entry (the log is append-only).
-    private func pendingHeader(registry: Registry, articles: [(Article, ArticleText, SourceLocation)], _ pending: inout [PendingRecord],
+    private func pendingHeader(registry: Registry, articles: [(Article, ArticleText, SourceLocation)], _ pending: inout [PendingHeader],
                                _ report: inout IngestReport) throws -> [CorpusIssue] {
         var issues: [CorpusIssue] = []
         let registryRecord = LogRecord.registry(registry)
         let registryPayload = registryRecord.encoded()
         let registryID = registryRecord.entryID(payload: registryPayload)
         if try sequence(of: registryID) == nil {
-            pending.append(PendingRecord(record: Record(id: registryID, payload: registryPayload), decoded: registryRecord, text: nil))
+            pending.append(.record(PendingRecord(record: Record(id: registryID, payload: registryPayload), decoded: registryRecord, text: nil)))
         }
         for (article, text, location) in articles {
             let record = LogRecord.article(article)
-            let payload = record.encoded()
-            let id = record.entryID(payload: payload)
-            if let sequence = try sequence(of: id) {
+            // An article's entry id is its own: the bytes are needed only to compare.
+            if let sequence = try sequence(of: "article/\(article.id)") {
+                let payload = record.encoded()
                 let stored: [UInt8]?
                 do { stored = try log.entry(at: sequence)?.payload } catch { throw StoreError.log(error) }
                 if stored == payload {
@@ -170,7 +192,7 @@ extension NegotiationStore {
                 }
                 continue
             }
-            pending.append(PendingRecord(record: Record(id: id, payload: payload), decoded: record, text: text))
+            pending.append(.article(article, text))
         }
         return issues
     }
@@ -197,7 +219,7 @@ extension NegotiationStore {
     }
 
     /// Appends the header records, then the events, in batches, keeping the indexes in step.
-    private func append(header: [PendingRecord], events next: () throws -> SpilledEvent?, count: Int, batchSize: Int,
+    private func append(header: [PendingHeader], events next: () throws -> SpilledEvent?, count: Int, batchSize: Int,
                         _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
         let wasFresh = try indexIsFresh()
@@ -219,8 +241,8 @@ extension NegotiationStore {
             batch.removeAll(keepingCapacity: true)
             blobs.removeAll()
             var blobBytes = 0
-            while batch.count < max(1, batchSize), blobBytes < 64 << 20 {
-                if let item = headerRecords.next() {
+            while batch.count < max(1, batchSize), blobBytes < Self.batchTextBytes {
+                if let item = headerRecords.next()?.resolved {
                     let blob = try item.text.map { try bytes(of: $0, item.decoded) }
                     blobBytes += blob?.count ?? 0
                     batch.append(item)

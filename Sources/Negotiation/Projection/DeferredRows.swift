@@ -9,20 +9,26 @@ import Foundation
 /// (``IndexMaintenance/writeDeferred(_:)``). Until then the indexes do not cover the log
 /// (`through` is written last), so an ingest interrupted before leaves them stale, never wrong.
 ///
-/// Memory: a buffer per track, and one track's rows when they are sorted.
+/// Memory: a buffer per track, and one track's rows when they are sorted. A row set aside
+/// twice (a transaction run again after the map grew) is written twice, to the same effect.
 final class DeferredRows {
     /// The log's last sequence before this ingest: fixes of events up to it remove their rows.
     let loggedBefore: UInt64
     /// The sequences of the events fixed by this ingest's corrections and retractions.
     var targets: [UInt64] = []
 
-    /// One row, read back.
-    struct Row {
-        var key: [UInt8]
-        var value: [UInt8]
-        /// An event's final form, written after a fix: kept even when the event is replaced.
-        var final: Bool
-        var sequence: UInt64 { ProjectionIndex.sequence(from: key.suffix(8)) }
+    /// One track's rows, read back: their bytes, and each row's place in them, in key order.
+    struct Rows {
+        let track: [UInt8]
+        let bytes: [UInt8]
+        /// Day and sequence as the key has them (big-endian), and where the value is.
+        var rows: [(day: UInt32, sequence: UInt64, final: Bool, value: Range<Int>)] = []
+
+        func key(_ i: Int) -> [UInt8] {
+            track + withUnsafeBytes(of: rows[i].day.bigEndian) { [UInt8]($0) } + ProjectionIndex.sequenceBytes(rows[i].sequence)
+        }
+
+        func value(_ i: Int) -> [UInt8] { Array(bytes[rows[i].value]) }
     }
 
     private let handle: FileHandle
@@ -78,8 +84,8 @@ final class DeferredRows {
     }
 
     /// The rows of one track, sorted by key.
-    func sortedRows(of track: [UInt8]) throws -> [Row] {
-        guard let place = places[track.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }] else { return [] }
+    func sortedRows(of track: [UInt8]) throws -> Rows {
+        guard let place = places[track.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }] else { return Rows(track: track, bytes: []) }
         var bytes: [UInt8] = []
         for chunk in chunks[place] {
             try handle.seek(toOffset: chunk.offset)
@@ -91,23 +97,24 @@ final class DeferredRows {
         bytes.append(contentsOf: buffers[place])
         buffers[place] = []
         chunks[place] = []
-        var rows: [Row] = []
+        var result = Rows(track: track, bytes: bytes)
         var offset = 0
         while offset < bytes.count {
             guard offset + 17 <= bytes.count else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is damaged") }
-            let key = track + bytes[offset..<(offset + 12)]
+            let day = bytes[offset..<(offset + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let sequence = ProjectionIndex.sequence(from: bytes[(offset + 4)..<(offset + 12)])
             let final = bytes[offset + 12] == 1
             let length = bytes[(offset + 13)..<(offset + 17)].reversed().reduce(0) { $0 << 8 | Int($1) }
             let start = offset + 17
             guard start + length <= bytes.count else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is damaged") }
-            rows.append(Row(key: key, value: Array(bytes[start..<(start + length)]), final: final))
+            result.rows.append((day, sequence, final, start..<(start + length)))
             offset = start + length
         }
-        // Keys are big-endian: byte order is day, then sequence, order. A row's final form
-        // sorts after the same key as first read, so that it is the one written last.
-        rows.sort { a, b in
-            a.key == b.key ? !a.final && b.final : a.key.lexicographicallyPrecedes(b.key)
+        // Key order is day, then sequence, order. A row's final form sorts after the same key
+        // as first read, so that it is the one written last.
+        result.rows.sort { a, b in
+            (a.day, a.sequence) == (b.day, b.sequence) ? !a.final && b.final : (a.day, a.sequence) < (b.day, b.sequence)
         }
-        return rows
+        return result
     }
 }

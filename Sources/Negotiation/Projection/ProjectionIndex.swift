@@ -221,8 +221,9 @@ struct IndexMaintenance {
         try log.updateIndexes { w in
             var done = Set<UInt64>()
             for target in rows.targets where done.insert(target).inserted {
-                // The targets are spread over the whole log: drop the pages read as we go.
-                if done.count % 2_048 == 0 { w.releaseMappedPages() }
+                // The targets are spread over the whole log, and each page read maps its neighbours
+                // too: drop the pages read as we go.
+                if done.count % 256 == 0 { w.releaseMappedPages() }
                 guard let original = try ProjectionIndex.event(at: target, w) else { continue }
                 if target > rows.loggedBefore {
                     // Appended by this ingest: its rows as first read are dropped below.
@@ -235,12 +236,16 @@ struct IndexMaintenance {
         }
         for key in rows.trackKeys {
             let sorted = try rows.sortedRows(of: key)
-            try log.updateIndexes { w in
-                for row in sorted where row.final || !replaced.contains(row.sequence) {
-                    try w.put(row.value, forKey: row.key, in: "track-days")
+            // In transactions of 16,384 rows, so that no transaction holds a long track's pages.
+            for start in stride(from: 0, to: sorted.rows.count, by: 16_384) {
+                try log.updateIndexes { w in
+                    for i in start..<min(start + 16_384, sorted.rows.count)
+                    where sorted.rows[i].final || !replaced.contains(sorted.rows[i].sequence) {
+                        try w.put(sorted.value(i), forKey: sorted.key(i), in: "track-days")
+                    }
                 }
+                log.releaseMappedPages()
             }
-            log.releaseMappedPages()
         }
         deferred = nil
     }
@@ -280,8 +285,18 @@ struct IndexMaintenance {
         }
         for track in registry.tracks {
             guard let from = dirty[track.id] else { continue }
-            try log.updateIndexes { w in try Self.rebuildCheckpoints(track, from: from, &w) }
-            log.releaseMappedPages()
+            // Several transactions per track, each a few megabytes of checkpoints. Each step
+            // works on a copy: a transaction run again (the map grew) starts from the same place.
+            var rebuild = try log.updateIndexes { w in try CheckpointRebuild(track, from: from, &w) }
+            var more = true
+            while more {
+                (rebuild, more) = try log.updateIndexes { w in
+                    var step = rebuild
+                    let more = try step.step(&w)
+                    return (step, more)
+                }
+                log.releaseMappedPages()
+            }
         }
         dirty = [:]
         rebuildAll = false
@@ -292,51 +307,49 @@ struct IndexMaintenance {
         try w.put(ProjectionIndex.version, forKey: Array("version".utf8), in: "state")
         try w.put(ProjectionIndex.sequenceBytes(try w.head().sequence), forKey: Array("through".utf8), in: "state")
     }
+}
 
-    /// Recomputes the checkpoints of the dirty tracks, then records what the indexes cover.
-    mutating func finish(_ w: inout IndexWriter) throws {
-        guard let registry else { return }
-        if rebuildAll {
-            for track in registry.tracks { dirty[track.id] = Day(ordinal: Int(Int32.min) / 2) }
-        }
-        for track in registry.tracks {
-            guard let from = dirty[track.id] else { continue }
-            try Self.rebuildCheckpoints(track, from: from, &w)
-        }
-        dirty = [:]
-        rebuildAll = false
-        try markCovered(&w)
-    }
+/// Folds a track from the checkpoint before a day to its last event, writing a checkpoint at
+/// the end of every day that has events, in steps of a few megabytes of checkpoints.
+struct CheckpointRebuild {
+    let track: Track
+    let prefix: [UInt8]
+    private var state: TrackState
+    /// The next `track-days` key to read, and the day whose checkpoint is not written yet.
+    private var resume: [UInt8]
+    private var day: [UInt8]?
 
-    /// Folds `track` from the checkpoint before `from` to its last event, writing a checkpoint
-    /// at the end of every day that has events.
-    static func rebuildCheckpoints(_ track: Track, from: Day, _ w: inout IndexWriter) throws {
-        let prefix = ProjectionIndex.trackKey(track.id)
-        let start = prefix + ProjectionIndex.dayBytes(from)
-        // Drop the checkpoints from `from` on; they are recomputed below.
+    /// Drops the track's checkpoints from `from` on, and starts from the one before.
+    init(_ track: Track, from: Day, _ w: inout IndexWriter) throws {
+        self.track = track
+        prefix = ProjectionIndex.trackKey(track.id)
+        resume = prefix + ProjectionIndex.dayBytes(from)
         var stale: [[UInt8]] = []
-        try w.scan("checkpoints", from: start) { key, _ in
+        try w.scan("checkpoints", from: resume) { [prefix] key, _ in
             guard key.starts(with: prefix) else { return false }
             stale.append([UInt8](key))
             return true
         }
         for key in stale { try w.delete(key, in: "checkpoints") }
-
-        var state = TrackState(track: track)
+        state = TrackState(track: track)
         if let (key, value) = try w.last(atOrBefore: prefix + ProjectionIndex.dayBytes(from.adding(days: -1)), in: "checkpoints"),
            key.starts(with: prefix) {
             state = try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }
         }
-        // The track's rows in chunks (the checkpoints are written between two scans), each row
-        // folded from its fold record: no log entry is read. A day's checkpoint is written once
-        // its last event is folded in, when the next day starts or the rows end.
-        var resume = start
-        var day: [UInt8]?
+    }
+
+    /// Folds the next rows in and writes their checkpoints, until about 4 MB of checkpoints are
+    /// written or the rows end; `false` once they have ended (the last checkpoint written).
+    mutating func step(_ w: inout IndexWriter) throws -> Bool {
+        // Rows are read in chunks (the checkpoints are written between two scans), each folded
+        // from its fold record: no log entry is read. A day's checkpoint is written once its last
+        // event is folded in, when the next day starts or the rows end.
+        var written = 0
         var rows: [(day: [UInt8], event: RecordedEvent)] = []
-        while true {
+        while written < 4 << 20 {
             rows.removeAll(keepingCapacity: true)
             var next: [UInt8]?
-            try w.scan("track-days", from: resume) { key, value in
+            try w.scan("track-days", from: resume) { [prefix] key, value in
                 guard key.count == 20, key.starts(with: prefix) else { return false }
                 guard rows.count < 4_096 else {
                     next = [UInt8](key)
@@ -350,17 +363,22 @@ struct IndexMaintenance {
             }
             for row in rows {
                 if let current = day, current != row.day {
-                    try w.put(state.encoded(), forKey: prefix + current, in: "checkpoints")
+                    let checkpoint = state.encoded()
+                    written += checkpoint.count
+                    try w.put(checkpoint, forKey: prefix + current, in: "checkpoints")
                 }
                 day = row.day
                 state.apply(row.event)
             }
-            guard let next else { break }
+            guard let next else {
+                if let day { try w.put(state.encoded(), forKey: prefix + day, in: "checkpoints") }
+                return false
+            }
             resume = next
             // A long track's pages are finished with: stop counting them toward memory.
             w.releaseMappedPages()
         }
-        if let day { try w.put(state.encoded(), forKey: prefix + day, in: "checkpoints") }
+        return true
     }
 }
 
