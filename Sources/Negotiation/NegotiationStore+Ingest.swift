@@ -141,8 +141,9 @@ extension NegotiationStore {
     /// A record to append, with the article text it carries.
     private struct PendingRecord {
         var record: Record
-        /// The record, for indexing: an event read from its fold record lacks its quote and note.
-        var decoded: LogRecord
+        /// The record, for indexing; `nil` for a report carried as its fold record.
+        var decoded: LogRecord?
+        var fold: [UInt8] = []
         var text: ArticleText?
     }
 
@@ -197,10 +198,10 @@ extension NegotiationStore {
         return issues
     }
 
-    private func bytes(of text: ArticleText, _ article: LogRecord) throws -> [UInt8] {
+    private func bytes(of text: ArticleText, _ article: LogRecord?) throws -> [UInt8] {
         switch (text, article) {
         case (.bytes(let bytes), _): return bytes
-        case (.file(let path), .article(let a)): return try articleBytes(at: path, expecting: a.sha256)
+        case (.file(let path), .article(let a)?): return try articleBytes(at: path, expecting: a.sha256)
         case (.file(let path), _): return try articleBytes(at: path, expecting: "")
         }
     }
@@ -248,9 +249,9 @@ extension NegotiationStore {
                     batch.append(item)
                     blobs.append(contentsOf: blob.map { [$0] } ?? [])
                 } else if let item = try next() {
-                    let decoded = item.fold.isEmpty ? try LogRecord.decode(item.payload)
-                        : .event(try item.fold.withUnsafeBytes { try FoldRecord.decode($0) })
-                    batch.append(PendingRecord(record: Record(id: item.id, payload: item.payload), decoded: decoded, text: nil))
+                    // A report is indexed from its fold record; a fix, which needs more, from its JSON.
+                    let decoded = item.fold.isEmpty ? try LogRecord.decode(item.payload) : nil
+                    batch.append(PendingRecord(record: Record(id: item.id, payload: item.payload), decoded: decoded, fold: item.fold, text: nil))
                 } else {
                     exhausted = true
                     break
@@ -262,8 +263,11 @@ extension NegotiationStore {
                 receipt = try log.append(batch.map(\.record), blobs: blobs) { w, receipt in
                     guard indexed, wasFresh else { return }
                     for i in batch.indices {
-                        if case .appended(let sequence) = receipt.outcomes[i] {
-                            try maintenance.index(batch[i].decoded, at: sequence, payload: batch[i].record.payload, &w)
+                        guard case .appended(let sequence) = receipt.outcomes[i] else { continue }
+                        if let decoded = batch[i].decoded {
+                            try maintenance.index(decoded, at: sequence, payload: batch[i].record.payload, &w)
+                        } else {
+                            try maintenance.index(fold: batch[i].fold, at: sequence, &w)
                         }
                     }
                 }
@@ -276,8 +280,8 @@ extension NegotiationStore {
                 case (.appended, .registry): report.registryAppended = true
                 case (.appended, .article): report.articlesAppended += 1
                 case (.existing, .article): report.articlesAlreadyRecorded += 1
-                case (.appended, .event): report.eventsAppended += 1
-                case (.existing, .event): report.eventsAlreadyRecorded += 1
+                case (.appended, .event), (.appended, nil): report.eventsAppended += 1
+                case (.existing, .event), (.existing, nil): report.eventsAlreadyRecorded += 1
                 case (.existing, .registry): break
                 }
             }

@@ -70,9 +70,25 @@ enum FoldRecord {
         return out
     }
 
-    /// The event a fold record holds (without quote, note or fixes).
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Event {
+    /// What indexing an event reads of its fold record, without decoding the rest.
+    struct Summary {
+        var type: EventType
+        var on: ValidTime?
+        var article: String?
+        var tracks: [String]
+    }
+
+    static func summary(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Summary {
         var r = Reader(bytes: bytes)
+        let (type, flags, on) = try start(&r)
+        try r.skipText()
+        for flag in [Flag.actor, Flag.proposal, Flag.place] where flags & flag != 0 { try r.skipText() }
+        let article = flags & Flag.article != 0 ? try r.text() : nil
+        return Summary(type: type, on: on, article: article, tracks: try r.texts())
+    }
+
+    /// The type, flags and valid time that start a record.
+    private static func start(_ r: inout Reader) throws(RecordDecodingError) -> (EventType, UInt8, ValidTime?) {
         let typeIndex = Int(try r.byte())
         guard typeIndex < types.count else { throw RecordDecodingError(reason: "fold record: type \(typeIndex)") }
         let flags = try r.byte()
@@ -92,7 +108,14 @@ enum FoldRecord {
                 throw RecordDecodingError(reason: "fold record: date kind \(kind)")
             }
         }
-        var event = Event(id: try r.text(), type: types[typeIndex])
+        return (types[typeIndex], flags, on)
+    }
+
+    /// The event a fold record holds (without quote, note or fixes).
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Event {
+        var r = Reader(bytes: bytes)
+        let (type, flags, on) = try start(&r)
+        var event = Event(id: try r.text(), type: type)
         event.on = on
         event.planned = flags & Flag.planned != 0
         event.unconditional = flags & Flag.unconditional != 0
@@ -186,6 +209,10 @@ enum FoldRecord {
             let length = try count()
             defer { offset += length }
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+        }
+
+        mutating func skipText() throws(RecordDecodingError) {
+            offset += try count()
         }
 
         mutating func texts() throws(RecordDecodingError) -> [String] {

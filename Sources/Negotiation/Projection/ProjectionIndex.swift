@@ -196,11 +196,33 @@ struct IndexMaintenance {
         return day
     }
 
+    /// Indexes one appended report given as its fold record (``FoldRecord``): the same rows as
+    /// ``index(_:at:payload:_:)`` with the event the record holds, without decoding it.
+    mutating func index(fold: [UInt8], at sequence: UInt64, _ w: inout IndexWriter) throws {
+        guard let registry else { return }
+        let summary = try fold.withUnsafeBytes { try FoldRecord.summary($0) }
+        guard let on = summary.on else { return }
+        let tracks = summary.type == .meeting && summary.tracks.isEmpty ? registry.tracks.map(\.id)
+            : summary.tracks.filter { registry.track($0) != nil }
+        let published = try published(summary.article, &w)
+        var value: [UInt8] = []
+        value.reserveCapacity(1 + published.count + fold.count)
+        value.append(UInt8(truncatingIfNeeded: published.count))
+        value.append(contentsOf: published)
+        value.append(contentsOf: fold)
+        try addRows(tracks, day: on.last, sequence: sequence, value: value, final: false, &w)
+    }
+
     private mutating func add(_ recorded: RecordedEvent, final: Bool = false, _ w: inout IndexWriter) throws {
         guard let registry, let on = recorded.event.on else { return }
         let tracks = ProjectionIndex.tracks(of: recorded.event, in: registry)
         let value = ProjectionIndex.trackDayValue(published: try published(recorded.event.article, &w), event: recorded.event)
-        let suffix = ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(recorded.sequence)
+        try addRows(tracks, day: on.last, sequence: recorded.sequence, value: value, final: final, &w)
+    }
+
+    private mutating func addRows(_ tracks: [String], day: Day, sequence: UInt64, value: [UInt8], final: Bool,
+                                  _ w: inout IndexWriter) throws {
+        let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
         for track in tracks {
             if let deferred {
                 try deferred.add(trackKey(track) + suffix, value: value, final: final)
@@ -208,7 +230,7 @@ struct IndexMaintenance {
                 try w.put(value, forKey: trackKey(track) + suffix, in: "track-days")
             }
         }
-        markDirty(tracks, from: on.last)
+        markDirty(tracks, from: day)
     }
 
     /// Writes the `track-days` rows collected by ``DeferredRows``: first the fixed events in
