@@ -147,7 +147,9 @@ struct EventFileParser {
     }
 
     private mutating func read(path: String, file: String, into parsed: inout ParsedEventFile) {
-        guard let root = Corpus.document(path, diagnostics),
+        // The plain shape of event files is read without libyaml; anything else, with it.
+        guard let (bytes, _) = readText(atPath: path, shownAs: path, into: diagnostics),
+              let root = PlainYAML.parse(bytes) ?? parseYAML(bytes, file: path, into: diagnostics),
               let top = Fields(root, file: file, path: "", allowed: ["article", "events"], diagnostics: diagnostics)
         else { return }
         let defaultArticle = top.string("article", expected: "an article id from the catalog")
