@@ -53,6 +53,13 @@ struct CatalogIndex: Sendable {
     subscript(id: String) -> CatalogArticle? { places[id].map { articles[$0] } }
 }
 
+/// What checking one catalog entry found.
+private struct CatalogEntryResult: Sendable {
+    var article: CatalogArticle?
+    var issues: [CorpusIssue]
+    var refused: Set<String>
+}
+
 /// What a streaming read of a corpus found, besides the events it handed over one by one.
 public struct CorpusScan: Sendable {
     public var registry: Registry
@@ -199,17 +206,39 @@ public struct Corpus: Sendable {
         let file = display(seeds, "catalog.yaml")
         var refused = Set<String>()
         var articles: [CatalogArticle] = []
+        guard let (bytes, _) = readText(atPath: file, shownAs: file, into: diagnostics) else { return (articles, refused) }
+        // Entries are checked as they are read, a few hundred at a time on every core (each
+        // reads and hashes its article): the catalog is never a whole tree. Problems keep the
+        // catalog's order, a syntax error after the entries before it.
+        var pending: [(node: YAMLNode, path: String)] = []
+        func checkPending() {
+            let entries = pending
+            pending.removeAll()
+            forEachInOrder(
+                count: entries.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: entries.count,
+                makeState: {},
+                work: { _, i in
+                    let local = Diagnostics()
+                    var rejected = Set<String>()
+                    let entry = catalogEntry(entries[i].node, path: entries[i].path, file: file, seeds: seeds, refused: &rejected, local)
+                    return CatalogEntryResult(article: entry, issues: local.issues, refused: rejected)
+                },
+                consume: { result in
+                    for issue in result.issues { diagnostics.add(issue) }
+                    refused.formUnion(result.refused)
+                    if let article = result.article { articles.append(article) }
+                })
+        }
+        let syntax = Diagnostics()
         var index = 0
-        // Each entry is checked as soon as it is read: the catalog is never a whole tree.
-        guard let (bytes, _) = readText(atPath: file, shownAs: file, into: diagnostics),
-              let root = parseYAML(bytes, file: file, streaming: "articles", into: diagnostics, onItem: { node in
-                  let path = "articles[\(index)]"
-                  index += 1
-                  if let entry = catalogEntry(node, path: path, file: file, seeds: seeds, refused: &refused, diagnostics) {
-                      articles.append(entry)
-                  }
-              }),
-              let top = Fields(root, file: file, path: "", allowed: ["articles"], diagnostics: diagnostics)
+        let root = parseYAML(bytes, file: file, streaming: "articles", into: syntax, onItem: { node in
+            pending.append((node, "articles[\(index)]"))
+            index += 1
+            if pending.count == 512 { checkPending() }
+        })
+        checkPending()
+        for issue in syntax.issues { diagnostics.add(issue) }
+        guard let root, let top = Fields(root, file: file, path: "", allowed: ["articles"], diagnostics: diagnostics)
         else { return (articles, refused) }
         switch top.node("articles") {
         case nil: top.report("articles", "missing", expected: "a list of articles")

@@ -30,10 +30,13 @@ extension NegotiationStore {
         var issues: [CorpusIssue] = []
         var failure: (any Error)?
         var fresh = 0
+        // An empty log holds none of the events: no need to look each one up.
+        let logIsEmpty: Bool
+        do { logIsEmpty = try log.head().sequence == 0 } catch { throw StoreError.log(error) }
         let scan = Corpus.scan(seeds: seeds, events: events) { source, payload in
             guard failure == nil else { return }
             do {
-                switch try checkAgainstLog(source, payload) {
+                switch logIsEmpty ? .new : try checkAgainstLog(source, payload) {
                 case .new:
                     try spill.append(id: "event/\(source.event.id)", payload: payload, fold: Self.indexingFold(source.event))
                     fresh += 1
