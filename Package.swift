@@ -34,6 +34,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // glibc's mallopt, for the command-line tool (empty where there is no <malloc.h>).
+        .systemLibrary(name: "CMalloc"),
         // A thin, safe wrapper over LMDB's C API.
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         // The append-only, hash-chained log of opaque payloads.
@@ -63,6 +65,7 @@ let package = Package(
                 "EventLog",
                 "Extraction",
                 "Report",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -47,6 +47,30 @@ public struct CatalogArticle: Sendable, Hashable {
     public var location: SourceLocation
 }
 
+/// The catalogued articles by id (the first of an id catalogued twice), without a second copy
+/// of each.
+struct CatalogIndex: Sendable {
+    let articles: [CatalogArticle]
+    private let places: [String: Int]
+
+    init(_ articles: [CatalogArticle]) {
+        self.articles = articles
+        var places: [String: Int] = [:]
+        places.reserveCapacity(articles.count)
+        for (i, a) in articles.enumerated() where places[a.article.id] == nil { places[a.article.id] = i }
+        self.places = places
+    }
+
+    subscript(id: String) -> CatalogArticle? { places[id].map { articles[$0] } }
+}
+
+/// What checking one catalog entry found.
+private struct CatalogEntryResult: Sendable {
+    var article: CatalogArticle?
+    var issues: [CorpusIssue]
+    var refused: Set<String>
+}
+
 /// What a streaming read of a corpus found, besides the events it handed over one by one.
 public struct CorpusScan: Sendable {
     public var registry: Registry
@@ -94,10 +118,17 @@ public struct Corpus: Sendable {
         let diagnostics = Diagnostics()
         let registry = loadRegistry(events: events, diagnostics)
         let (articles, refused) = loadCatalog(seeds: seeds, diagnostics)
-        var reader = EventReader(registry: registry, articles: articles, refusedArticles: refused, diagnostics: diagnostics)
-        for file in eventFiles(in: events, diagnostics) {
-            reader.readFile(path: (events as NSString).appendingPathComponent(file), shownAs: display(events, file), onEvent: onEvent)
-        }
+        var reader = EventReader(diagnostics: diagnostics)
+        // Event files are read and checked on every core, and taken in, in corpus order, here.
+        let files = eventFiles(in: events, diagnostics)
+        let byID = CatalogIndex(articles)
+        forEachInOrder(
+            count: files.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 4,
+            makeState: { EventFileParser(registry: registry, articles: byID, refusedArticles: refused) },
+            work: { parser, i in
+                parser.parse(path: (events as NSString).appendingPathComponent(files[i]), shownAs: display(events, files[i]))
+            },
+            consume: { reader.merge($0, onEvent: onEvent) })
         let unresolved = reader.checkTargets()
         return CorpusScan(registry: registry, articles: articles, unresolvedTargets: unresolved, issues: diagnostics.issues)
     }
@@ -186,17 +217,39 @@ public struct Corpus: Sendable {
         let file = display(seeds, "catalog.yaml")
         var refused = Set<String>()
         var articles: [CatalogArticle] = []
+        guard let (bytes, _) = readText(atPath: file, shownAs: file, into: diagnostics) else { return (articles, refused) }
+        // Entries are checked as they are read, a few hundred at a time on every core (each
+        // reads and hashes its article): the catalog is never a whole tree. Problems keep the
+        // catalog's order, a syntax error after the entries before it.
+        var pending: [(node: YAMLNode, path: String)] = []
+        func checkPending() {
+            let entries = pending
+            pending.removeAll()
+            forEachInOrder(
+                count: entries.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: entries.count,
+                makeState: {},
+                work: { _, i in
+                    let local = Diagnostics()
+                    var rejected = Set<String>()
+                    let entry = catalogEntry(entries[i].node, path: entries[i].path, file: file, seeds: seeds, refused: &rejected, local)
+                    return CatalogEntryResult(article: entry, issues: local.issues, refused: rejected)
+                },
+                consume: { result in
+                    for issue in result.issues { diagnostics.add(issue) }
+                    refused.formUnion(result.refused)
+                    if let article = result.article { articles.append(article) }
+                })
+        }
+        let syntax = Diagnostics()
         var index = 0
-        // Each entry is checked as soon as it is read: the catalog is never a whole tree.
-        guard let (bytes, _) = readText(atPath: file, shownAs: file, into: diagnostics),
-              let root = parseYAML(bytes, file: file, streaming: "articles", into: diagnostics, onItem: { node in
-                  let path = "articles[\(index)]"
-                  index += 1
-                  if let entry = catalogEntry(node, path: path, file: file, seeds: seeds, refused: &refused, diagnostics) {
-                      articles.append(entry)
-                  }
-              }),
-              let top = Fields(root, file: file, path: "", allowed: ["articles"], diagnostics: diagnostics)
+        let root = parseYAML(bytes, file: file, streaming: "articles", into: syntax, onItem: { node in
+            pending.append((node, "articles[\(index)]"))
+            index += 1
+            if pending.count == 512 { checkPending() }
+        })
+        checkPending()
+        for issue in syntax.issues { diagnostics.add(issue) }
+        guard let root, let top = Fields(root, file: file, path: "", allowed: ["articles"], diagnostics: diagnostics)
         else { return (articles, refused) }
         switch top.node("articles") {
         case nil: top.report("articles", "missing", expected: "a list of articles")
@@ -294,10 +347,28 @@ func hexString(_ bytes: some Sequence<UInt8>) -> String {
 }
 
 func isCode(_ s: String) -> Bool {
-    (2...8).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isUppercase }
+    if let ascii = s.utf8.withContiguousStorageIfAvailable({ b in
+        b.allSatisfy { $0 < 0x80 } ? (2...8).contains(b.count) && b.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) } : nil
+    }), let ascii {
+        return ascii
+    }
+    return (2...8).contains(s.count) && s.allSatisfy { $0.isASCII && $0.isUppercase }
+}
+
+private func isLowercaseOrDigit(_ b: UInt8) -> Bool {
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b)
 }
 
 func isSlug(_ s: String) -> Bool {
+    // ASCII text is checked byte by byte (one byte, one character; CR LF is refused either way).
+    if let ascii = s.utf8.withContiguousStorageIfAvailable({ b -> Bool? in
+        guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard let first = b.first, let last = b.last, b.count <= 120 else { return false }
+        return isLowercaseOrDigit(first) && isLowercaseOrDigit(last)
+            && b.allSatisfy { isLowercaseOrDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }
+    }), let ascii {
+        return ascii
+    }
     guard let first = s.first, let last = s.last, s.count <= 120 else { return false }
     let allowed: (Character) -> Bool = { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "." || $0 == "_" }
     return s.allSatisfy(allowed) && first.isASCII && (first.isLowercase || first.isNumber) && (last.isLowercase || last.isNumber)

@@ -16,6 +16,11 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses exactly `YYYY-MM-DD`; `nil` for anything else or a day that does not exist.
     public init?(iso text: some StringProtocol) {
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ Day(isoBytes: $0) }) {
+            guard let parsed else { return nil }
+            self = parsed
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, let y = number(parts[0], digits: 4), let m = number(parts[1], digits: 2),
               let d = number(parts[2], digits: 2)
@@ -66,7 +71,44 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        // Written digit by digit: dates are formatted for every checkpoint's conditions.
+        guard (0...9999).contains(year) else { return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))" }
+        return String(unsafeUninitializedCapacity: 10) { out in
+            writeDigits(year, 4, out, at: 0)
+            out[4] = UInt8(ascii: "-")
+            writeDigits(month, 2, out, at: 5)
+            out[7] = UInt8(ascii: "-")
+            writeDigits(day, 2, out, at: 8)
+            return 10
+        }
+    }
+
+    /// Parses `YYYY-MM-DD` from UTF-8 bytes; `nil` for anything else or a day that does not exist.
+    init?(isoBytes b: UnsafeBufferPointer<UInt8>) {
+        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              let y = decimal(b, 0, 4), let m = decimal(b, 5, 2), let d = decimal(b, 8, 2)
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+}
+
+/// The value of `count` ASCII digits from `start`; `nil` if any is not a digit.
+func decimal(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
+    var value = 0
+    for i in start..<(start + count) {
+        let digit = b[i] &- UInt8(ascii: "0")
+        guard digit < 10 else { return nil }
+        value = value * 10 + Int(digit)
+    }
+    return value
+}
+
+/// Writes `n` (0 ≤ n < 10^width) as `width` digits.
+private func writeDigits(_ n: Int, _ width: Int, _ out: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+    var n = n
+    for i in stride(from: start + width - 1, through: start, by: -1) {
+        out[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: n % 10)
+        n /= 10
     }
 }
 
@@ -96,6 +138,12 @@ public enum ValidTime: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `2025-03-11`, `2025-03` or `2025-03-18..2025-03-25`.
     public init(parsing text: String) throws(ParseError) {
+        // The well-formed cases from the bytes; anything else takes the path below, which names
+        // the problem.
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ Self.parse($0) }), let parsed {
+            self = parsed
+            return
+        }
         if let dots = text.range(of: "..") {
             let from = text[..<dots.lowerBound], to = text[dots.upperBound...]
             guard let first = Day(iso: from) else { throw ParseError(problem: Self.problem(with: String(from))) }
@@ -115,6 +163,25 @@ public enum ValidTime: Sendable, Hashable, CustomStringConvertible {
             return
         }
         throw ParseError(problem: Self.problem(with: text))
+    }
+
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> ValidTime? {
+        switch b.count {
+        case 10:
+            return Day(isoBytes: b).map { .day($0) }
+        case 7:
+            guard b[4] == UInt8(ascii: "-"), let y = decimal(b, 0, 4), let m = decimal(b, 5, 2),
+                  Day(year: y, month: m, day: 1) != nil else { return nil }
+            return .month(year: y, month: m)
+        case 22:
+            guard b[10] == UInt8(ascii: "."), b[11] == UInt8(ascii: "."),
+                  let first = Day(isoBytes: UnsafeBufferPointer(rebasing: b[0..<10])),
+                  let last = Day(isoBytes: UnsafeBufferPointer(rebasing: b[12..<22])), first <= last
+            else { return nil }
+            return first == last ? .day(first) : .range(first, last)
+        default:
+            return nil
+        }
     }
 
     private static func problem(with text: String) -> String {

@@ -7,6 +7,10 @@ extension NegotiationStore {
     /// enough that a transaction's dirty pages stay a few megabytes.
     public static let batchSize = 5_000
 
+    /// Article text per append transaction, at most (the batch closes past it): a batch of
+    /// 5,000 articles held 40 MB of text, and their pages as much again, until it committed.
+    static let batchTextBytes = 4 << 20
+
     /// Ingests the corpus in `seeds` and `events`, reading it as a stream: memory stays
     /// bounded however large the corpus.
     ///
@@ -31,11 +35,17 @@ extension NegotiationStore {
         var report = IngestReport()
         var issues: [CorpusIssue] = []
         var failure: (any Error)?
+        var fresh = 0
+        // An empty log holds none of the events: no need to look each one up.
+        let logIsEmpty: Bool
+        do { logIsEmpty = try log.head().sequence == 0 } catch { throw StoreError.log(error) }
         let scan = Corpus.scan(seeds: seeds, events: events) { source, payload in
             guard failure == nil else { return }
             do {
-                switch try checkAgainstLog(source, payload) {
-                case .new: try spill.append(id: "event/\(source.event.id)", payload: payload)
+                switch logIsEmpty ? .new : try checkAgainstLog(source, payload) {
+                case .new:
+                    try spill.append(id: "event/\(source.event.id)", payload: payload, fold: Self.indexingFold(source.event))
+                    fresh += 1
                 case .recorded: report.eventsAlreadyRecorded += 1
                 case .conflict(let issue): issues.append(issue)
                 }
@@ -44,7 +54,7 @@ extension NegotiationStore {
             }
         }
         if let failure { throw failure }
-        var pending: [PendingRecord] = []
+        var pending: [PendingHeader] = []
         let headerIssues = try pendingHeader(registry: scan.registry, articles: scan.articles.map { ($0.article, .file($0.path), $0.location) },
                                              &pending, &report)
         issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
@@ -63,11 +73,11 @@ extension NegotiationStore {
     public func ingest(_ corpus: Corpus, expectedLastSequence: UInt64? = nil) throws -> IngestReport {
         var report = IngestReport()
         var issues: [CorpusIssue] = []
-        var fresh: [(String, [UInt8])] = []
+        var fresh: [SpilledEvent] = []
         for source in corpus.events {
             let payload = LogRecord.event(source.event).encoded()
             switch try checkAgainstLog(source, payload) {
-            case .new: fresh.append(("event/\(source.event.id)", payload))
+            case .new: fresh.append(SpilledEvent(id: "event/\(source.event.id)", payload: payload, fold: Self.indexingFold(source.event)))
             case .recorded: report.eventsAlreadyRecorded += 1
             case .conflict(let issue): issues.append(issue)
             }
@@ -77,7 +87,7 @@ extension NegotiationStore {
             guard let target = source.event.target, !ids.contains(target) else { return nil }
             return (target, source.location, source.location.field(source.event.type == .correction ? "corrects" : "retracts"))
         }
-        var pending: [PendingRecord] = []
+        var pending: [PendingHeader] = []
         issues = (try pendingHeader(registry: corpus.registry, articles: corpus.articles.map { ($0.article, .bytes($0.bytes), $0.location) },
                                     &pending, &report)) + issues + (try unresolved(targets))
         guard issues.isEmpty else { throw CorpusError(issues) }
@@ -85,6 +95,12 @@ extension NegotiationStore {
         try append(header: pending, events: { iterator.next() }, batchSize: Self.batchSize,
                    expectedLastSequence: expectedLastSequence, &report)
         return report
+    }
+
+    /// What indexing an event needs, carried beside its payload so that appending decodes no
+    /// JSON: its fold record, or nothing for a fix (decoded from its payload: it needs more).
+    static func indexingFold(_ event: Event) -> [UInt8] {
+        event.type.isRecordFix ? [] : FoldRecord.encoded(event)
     }
 
     // MARK: Checks
@@ -138,26 +154,46 @@ extension NegotiationStore {
     /// A record to append, with the article text it carries.
     private struct PendingRecord {
         var record: Record
-        var decoded: LogRecord
+        /// The record, for indexing; `nil` for a report carried as its fold record.
+        var decoded: LogRecord?
+        var fold: [UInt8] = []
         var text: ArticleText?
+    }
+
+    /// A header record to append: an article's is encoded only when its batch is formed, so
+    /// that fifty thousand of them do not wait in memory as bytes.
+    private enum PendingHeader {
+        case record(PendingRecord)
+        case article(Article, ArticleText)
+
+        var resolved: PendingRecord {
+            switch self {
+            case .record(let record):
+                return record
+            case .article(let article, let text):
+                let record = LogRecord.article(article)
+                let payload = record.encoded()
+                return PendingRecord(record: Record(id: record.entryID(payload: payload), payload: payload), decoded: record, text: text)
+            }
+        }
     }
 
     /// The registry and the articles not yet recorded; an article recorded with other catalog
     /// data is a problem of its catalog entry (the log is append-only).
-    private func pendingHeader(registry: Registry, articles: [(Article, ArticleText, SourceLocation)], _ pending: inout [PendingRecord],
+    private func pendingHeader(registry: Registry, articles: [(Article, ArticleText, SourceLocation)], _ pending: inout [PendingHeader],
                                _ report: inout IngestReport) throws -> [CorpusIssue] {
         var issues: [CorpusIssue] = []
         let registryRecord = LogRecord.registry(registry)
         let registryPayload = registryRecord.encoded()
         let registryID = registryRecord.entryID(payload: registryPayload)
         if try sequence(of: registryID) == nil {
-            pending.append(PendingRecord(record: Record(id: registryID, payload: registryPayload), decoded: registryRecord, text: nil))
+            pending.append(.record(PendingRecord(record: Record(id: registryID, payload: registryPayload), decoded: registryRecord, text: nil)))
         }
         for (article, text, location) in articles {
             let record = LogRecord.article(article)
-            let payload = record.encoded()
-            let id = record.entryID(payload: payload)
-            if let sequence = try sequence(of: id) {
+            // An article's entry id is its own: the bytes are needed only to compare.
+            if let sequence = try sequence(of: "article/\(article.id)") {
+                let payload = record.encoded()
                 let stored: [UInt8]?
                 do { stored = try log.entry(at: sequence)?.payload } catch { throw StoreError.log(error) }
                 if stored == payload {
@@ -170,15 +206,15 @@ extension NegotiationStore {
                 }
                 continue
             }
-            pending.append(PendingRecord(record: Record(id: id, payload: payload), decoded: record, text: text))
+            pending.append(.article(article, text))
         }
         return issues
     }
 
-    private func bytes(of text: ArticleText, _ article: LogRecord) throws -> [UInt8] {
+    private func bytes(of text: ArticleText, _ article: LogRecord?) throws -> [UInt8] {
         switch (text, article) {
         case (.bytes(let bytes), _): return bytes
-        case (.file(let path), .article(let a)): return try articleBytes(at: path, expecting: a.sha256)
+        case (.file(let path), .article(let a)?): return try articleBytes(at: path, expecting: a.sha256)
         case (.file(let path), _): return try articleBytes(at: path, expecting: "")
         }
     }
@@ -197,28 +233,29 @@ extension NegotiationStore {
     }
 
     /// Appends the header records, then the events, in batches, keeping the indexes in step.
-    private func append(header: [PendingRecord], events next: () throws -> (String, [UInt8])?, batchSize: Int,
+    private func append(header: [PendingHeader], events next: () throws -> SpilledEvent?, batchSize: Int,
                         expectedLastSequence: UInt64?, _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
         var maintenance = IndexMaintenance()
+        var expected = expectedLastSequence
         var batch: [PendingRecord] = []
         var headerRecords = header.makeIterator()
         var exhausted = false
         var blobs: [[UInt8]] = []
-        var expected = expectedLastSequence
         while !exhausted {
             batch.removeAll(keepingCapacity: true)
             blobs.removeAll()
             var blobBytes = 0
-            while batch.count < max(1, batchSize), blobBytes < 64 << 20 {
-                if let item = headerRecords.next() {
+            while batch.count < max(1, batchSize), blobBytes < Self.batchTextBytes {
+                if let item = headerRecords.next()?.resolved {
                     let blob = try item.text.map { try bytes(of: $0, item.decoded) }
                     blobBytes += blob?.count ?? 0
                     batch.append(item)
                     blobs.append(contentsOf: blob.map { [$0] } ?? [])
-                } else if let (id, payload) = try next() {
-                    let decoded = try LogRecord.decode(payload)
-                    batch.append(PendingRecord(record: Record(id: id, payload: payload), decoded: decoded, text: nil))
+                } else if let item = try next() {
+                    // A report is indexed from its fold record; a fix, which needs more, from its JSON.
+                    let decoded = item.fold.isEmpty ? try LogRecord.decode(item.payload) : nil
+                    batch.append(PendingRecord(record: Record(id: item.id, payload: item.payload), decoded: decoded, fold: item.fold, text: nil))
                 } else {
                     exhausted = true
                     break
@@ -236,9 +273,12 @@ extension NegotiationStore {
                     let start = receipt.head.sequence - UInt64(appended)
                     guard indexed, appended > 0, try ProjectionIndex.covered(w) ?? 0 == start else { return }
                     maintenance.registry = try ProjectionIndex.registry(w)
-                    for (outcome, item) in zip(receipt.outcomes, batch) {
-                        if case .appended(let sequence) = outcome {
-                            try maintenance.index(item.decoded, at: sequence, payload: item.record.payload, &w)
+                    for i in batch.indices {
+                        guard case .appended(let sequence) = receipt.outcomes[i] else { continue }
+                        if let decoded = batch[i].decoded {
+                            try maintenance.index(decoded, at: sequence, payload: batch[i].record.payload, &w)
+                        } else {
+                            try maintenance.index(fold: batch[i].fold, at: sequence, &w)
                         }
                     }
                     try maintenance.commit(through: receipt.head.sequence, &w)
@@ -253,8 +293,8 @@ extension NegotiationStore {
                 case (.appended, .registry): report.registryAppended = true
                 case (.appended, .article): report.articlesAppended += 1
                 case (.existing, .article): report.articlesAlreadyRecorded += 1
-                case (.appended, .event): report.eventsAppended += 1
-                case (.existing, .event): report.eventsAlreadyRecorded += 1
+                case (.appended, .event), (.appended, nil): report.eventsAppended += 1
+                case (.existing, .event), (.existing, nil): report.eventsAlreadyRecorded += 1
                 case (.existing, .registry): break
                 }
             }
@@ -263,6 +303,14 @@ extension NegotiationStore {
         if report.head.sequence == 0 { report.head = try log.head() }
         try bringIndexesUpToDate()
     }
+}
+
+/// An event checked and encoded, waiting to be appended: its entry id, canonical payload, and
+/// fold record (``NegotiationStore/indexingFold(_:)``).
+struct SpilledEvent {
+    var id: String
+    var payload: [UInt8]
+    var fold: [UInt8]
 }
 
 /// Encoded events between the checking pass and the appending pass, in a temporary file, so
@@ -286,12 +334,13 @@ final class SpillFile {
 
     deinit { try? handle.close() }
 
-    func append(id: String, payload: [UInt8]) throws {
-        let idBytes = Array(id.utf8)
-        withUnsafeBytes(of: UInt32(idBytes.count).littleEndian) { buffer.append(contentsOf: $0) }
+    func append(id: String, payload: [UInt8], fold: [UInt8]) throws {
+        withUnsafeBytes(of: UInt32(id.utf8.count).littleEndian) { buffer.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(payload.count).littleEndian) { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: idBytes)
+        withUnsafeBytes(of: UInt32(fold.count).littleEndian) { buffer.append(contentsOf: $0) }
+        buffer.append(contentsOf: id.utf8)
         buffer.append(contentsOf: payload)
+        buffer.append(contentsOf: fold)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
@@ -308,14 +357,13 @@ final class SpillFile {
     }
 
     /// The next record, or `nil` at the end.
-    func next() throws -> (String, [UInt8])? {
-        guard let header = try take(8) else { return nil }
-        let idLength = Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 0, as: UInt32.self) }))
-        let payloadLength = Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4, as: UInt32.self) }))
-        guard let id = try take(idLength), let payload = try take(payloadLength) else {
+    func next() throws -> SpilledEvent? {
+        guard let header = try take(12) else { return nil }
+        let length = { (offset: Int) in Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) })) }
+        guard let id = try take(length(0)), let payload = try take(length(4)), let fold = try take(length(8)) else {
             throw StoreError.undecodable(sequence: 0, reason: "the temporary ingest file is truncated")
         }
-        return (String(decoding: id, as: UTF8.self), payload)
+        return SpilledEvent(id: String(decoding: id, as: UTF8.self), payload: payload, fold: fold)
     }
 
     private func take(_ count: Int) throws -> [UInt8]? {

@@ -69,6 +69,12 @@ public struct QuoteMatcher: Sendable {
         return false
     }
 
+    /// Neither ASCII white space nor a lead byte of U+0085, U+00A0, U+1680 or U+2000–U+3000.
+    @inline(__always)
+    private static func isPlain(_ b: UInt8) -> Bool {
+        b > 0x20 ? !(b == 0xC2 || (0xE1...0xE3).contains(b)) : !(b == 0x20 || (0x09...0x0D).contains(b))
+    }
+
     /// The normal form both sides are compared in.
     public static func normalize(_ text: String) -> String {
         String(decoding: normalizedBytes(text), as: UTF8.self)
@@ -86,6 +92,17 @@ public struct QuoteMatcher: Sendable {
             var i = 0
             while i < bytes.count {
                 let b = bytes[i]
+                if Self.isPlain(b) {
+                    // A run of bytes that are neither white space nor the start of a scalar the
+                    // switch below rewrites: copied whole.
+                    var end = i + 1
+                    while end < bytes.count, Self.isPlain(bytes[end]) { end += 1 }
+                    if pendingSpace, !out.isEmpty { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
+                    i = end
+                    continue
+                }
                 var length = 1
                 var isSpace = false
                 var apostrophe = false

@@ -7,6 +7,9 @@ import Foundation
 /// decomposes) or in General Punctuation from U+2002 (U+2000 and U+2001 are the block's only
 /// NFC_Quick_Check=No characters) is returned as it is.
 func nfc(_ text: String) -> String {
+    // Bytes below 0xCC are ASCII, continuation bytes, or lead bytes of U+0080–U+02FF: such
+    // text is NFC, found without decoding a scalar.
+    if text.utf8.withContiguousStorageIfAvailable({ $0.allSatisfy { $0 < 0xCC } }) == true { return text }
     var isNFC = true
     for scalar in text.unicodeScalars {
         let v = scalar.value

@@ -6,6 +6,12 @@ final class Diagnostics {
 
     func add(_ issue: CorpusIssue) { issues.append(issue) }
 
+    /// The problems collected so far, which are then forgotten.
+    func drain() -> [CorpusIssue] {
+        defer { issues.removeAll() }
+        return issues
+    }
+
     func add(file: String, line: Int?, field: String?, problem: String, expected: String? = nil) {
         issues.append(CorpusIssue(file: file, line: line, field: field, problem: problem, expected: expected))
     }
@@ -80,7 +86,9 @@ struct Fields {
     let file: String
     let path: String
     let line: Int?
-    private let values: [String: YAMLNode]
+    /// The fields in file order: a mapping has a dozen at most, and a linear search beats
+    /// hashing them.
+    private let values: [(name: String, node: YAMLNode)]
     let diagnostics: Diagnostics
 
     /// `nil` (with an issue) when `node` is not a mapping. Unknown and repeated keys are reported.
@@ -94,22 +102,25 @@ struct Fields {
                             problem: "found \(describe(node))", expected: "a mapping of fields (\(allowed.joined(separator: ", ")))")
             return nil
         }
-        var values: [String: YAMLNode] = [:]
+        var values: [(name: String, node: YAMLNode)] = []
+        values.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard case .scalar(let name, _) = key else {
                 diagnostics.add(file: file, line: key.line, field: path.isEmpty ? nil : path,
                                 problem: "a key is \(describe(key))", expected: "field names")
                 continue
             }
+            // The field's path is spelled out only for a message.
+            var fieldPath: String { path.isEmpty ? name : "\(path).\(name)" }
             if !allowed.contains(name) {
                 let shown = quoted(name, mark: "")
                 diagnostics.add(file: file, line: key.line, field: path.isEmpty ? shown : "\(path).\(shown)", problem: "unknown field \(quoted(name))",
                                 expected: "one of \(allowed.joined(separator: ", "))")
-            } else if values[name] != nil {
-                diagnostics.add(file: file, line: key.line, field: path.isEmpty ? name : "\(path).\(name)", problem: "the field is given twice",
+            } else if values.contains(where: { $0.name == name }) {
+                diagnostics.add(file: file, line: key.line, field: fieldPath, problem: "the field is given twice",
                                 expected: "each field once")
             } else {
-                values[name] = value
+                values.append((name, value))
             }
         }
         self.values = values
@@ -117,37 +128,42 @@ struct Fields {
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func has(_ key: String) -> Bool { values[key] != nil }
+    private subscript(key: String) -> YAMLNode? {
+        for field in values where field.name == key { return field.node }
+        return nil
+    }
 
-    func node(_ key: String) -> YAMLNode? { values[key] }
+    func has(_ key: String) -> Bool { self[key] != nil }
 
-    func line(_ key: String) -> Int? { values[key]?.line ?? line }
+    func node(_ key: String) -> YAMLNode? { self[key] }
+
+    func line(_ key: String) -> Int? { self[key]?.line ?? line }
 
     func report(_ key: String, _ problem: String, expected: String? = nil, line: Int? = nil) {
         diagnostics.add(file: file, line: line ?? self.line(key), field: fieldPath(key), problem: problem, expected: expected)
     }
 
     /// A text field, in Unicode NFC. A missing required field, a non-text value or empty text is reported.
-    func string(_ key: String, required: Bool = false, expected: String = "text") -> String? {
-        guard let node = values[key] else {
-            if required { report(key, "missing", expected: expected, line: line) }
+    func string(_ key: String, required: Bool = false, expected: @autoclosure () -> String = "text") -> String? {
+        guard let node = self[key] else {
+            if required { report(key, "missing", expected: expected(), line: line) }
             return nil
         }
         guard case .scalar(let raw, _) = node else {
-            report(key, "found \(describe(node))", expected: expected)
+            report(key, "found \(describe(node))", expected: expected())
             return nil
         }
         let text = nfc(raw)
         if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
-            report(key, "empty", expected: expected)
+            report(key, "empty", expected: expected())
             return nil
         }
         return text
     }
 
     /// A list of texts (a single text is taken as a list of one).
-    func strings(_ key: String, expected: String = "a list of texts") -> [String]? {
-        guard let node = values[key] else { return nil }
+    func strings(_ key: String, expected: @autoclosure () -> String = "a list of texts") -> [String]? {
+        guard let node = self[key] else { return nil }
         switch node {
         case .scalar(let text, _) where !text.isEmpty:
             return [nfc(text)]
@@ -156,21 +172,21 @@ struct Fields {
             for (i, item) in sequence.enumerated() {
                 guard case .scalar(let text, _) = item, !text.isEmpty else {
                     diagnostics.add(file: file, line: item.line, field: "\(fieldPath(key))[\(i)]",
-                                    problem: "found \(describe(item))", expected: expected)
+                                    problem: "found \(describe(item))", expected: expected())
                     continue
                 }
                 result.append(nfc(text))
             }
             return result
         default:
-            report(key, "found \(describe(node))", expected: expected)
+            report(key, "found \(describe(node))", expected: expected())
             return nil
         }
     }
 
     /// `true` or `false`.
     func bool(_ key: String) -> Bool? {
-        guard let node = values[key] else { return nil }
+        guard let node = self[key] else { return nil }
         if case .scalar(let text, _) = node {
             switch text {
             case "true", "yes": return true
@@ -184,7 +200,7 @@ struct Fields {
 
     /// A list of mappings, each read with `body`.
     func list<T>(_ key: String, _ body: (YAMLNode, String) -> T?) -> [T]? {
-        guard let node = values[key] else { return nil }
+        guard let node = self[key] else { return nil }
         guard case .sequence(let sequence, _) = node else {
             report(key, "found \(describe(node))", expected: "a list")
             return nil
@@ -194,7 +210,7 @@ struct Fields {
 
     /// A mapping from text to text, e.g. `names: {en: …, fr: …}`.
     func dictionary(_ key: String) -> [String: String]? {
-        guard let node = values[key] else { return nil }
+        guard let node = self[key] else { return nil }
         guard case .mapping(let mapping, _) = node else {
             report(key, "found \(describe(node))", expected: "a mapping of language codes to text")
             return nil

@@ -2,6 +2,10 @@ import ArgumentParser
 import EventLog
 import Negotiation
 
+#if canImport(Glibc)
+import CMalloc
+#endif
+
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Append articles and curated events to the log, all or nothing.",
@@ -29,6 +33,12 @@ struct Ingest: ParsableCommand {
     var expectSequence: UInt64?
 
     func run() throws {
+        #if canImport(Glibc)
+        // glibc raises its mmap threshold to the size of each large block freed (up to 32 MB),
+        // after which large buffers come from the heap and stay resident once freed: an ingest
+        // of a million events peaked 35 MB higher. A fixed threshold returns them.
+        mallopt(M_MMAP_THRESHOLD, 128 << 10)
+        #endif
         let store = try log.openForWriting()
         let report: IngestReport
         do {

@@ -202,7 +202,7 @@ enum HostileGen {
         (2, appendedEvent)
     )
 
-    static let eventFields = EventReader.eventFields + ["set", "label", "fr", "events", "Type", ""]
+    static let eventFields = EventFileParser.eventFields + ["set", "label", "fr", "events", "Type", ""]
 
     /// An event for the end of a file's list: an id, a type, and some fields (a correction's
     /// `set` among them), with values from ``values``.
@@ -279,9 +279,10 @@ struct EventFileReader {
         let path = directory.appending(name)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let diagnostics = Diagnostics()
-        var reader = EventReader(registry: registry, articles: articles, refusedArticles: [], diagnostics: diagnostics)
+        var parser = EventFileParser(registry: registry, articles: CatalogIndex(articles), refusedArticles: [])
+        var reader = EventReader(diagnostics: diagnostics)
         var events: [SourceEvent] = []
-        reader.readFile(path: path, shownAs: "events/" + name) { event, _ in events.append(event) }
+        reader.merge(parser.parse(path: path, shownAs: "events/" + name)) { event, _ in events.append(event) }
         _ = reader.checkTargets()
         return (events, diagnostics.issues)
     }

@@ -98,6 +98,32 @@ struct IndexTests {
         #expect(try dump(store) == incremental)
     }
 
+    @Test func anIngestOfManyBatchesWritesTheSameIndexesAsARebuild() throws {
+        // More than one batch: the track index is written in key order once every batch is in,
+        // with fixes of events from the first ingest and of events of the same ingest.
+        let directory = try TemporaryDirectory("deferred")
+        _ = try SyntheticCorpus(events: 3_000, seed: 12).write(to: directory.path)
+        let fm = FileManager.default
+        let files = try fm.contentsOfDirectory(atPath: directory.path + "/events").filter { $0.hasPrefix("synth-") }.sorted()
+        let partial = directory.appending("events-part")
+        try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        for name in ["parties.yaml", "tracks.yaml", files[0]] {
+            try fm.copyItem(atPath: directory.path + "/events/" + name, toPath: partial + "/" + name)
+        }
+        let store = try NegotiationStore(directory: directory.appending("db"))
+        try store.ingest(seeds: directory.path + "/seeds", events: partial, batchSize: 97)
+        let report = try store.ingest(seeds: directory.path + "/seeds", events: directory.path + "/events", batchSize: 97)
+        #expect(report.eventsAppended == 2_000)
+
+        var rng = SplitMix64(seed: 8)
+        let start = try #require(Day(iso: "2015-01-01"))
+        let days = (0..<60).map { _ in start.adding(days: Int(rng.next(below: 3_700))) }.sorted()
+        try expectIndexAgreesWithReplay(store, days: days, knownOn: days.prefix(10).map { $0.adding(days: -Int(rng.next(below: 60))) })
+        let deferred = try dump(store)
+        try store.reindex()
+        #expect(try dump(store) == deferred)
+    }
+
     @Test func staleIndexesFallBackToAReplay() throws {
         let corpus = try CorpusCopy()
         try corpus.ingest()

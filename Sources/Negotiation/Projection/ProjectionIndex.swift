@@ -5,10 +5,12 @@ import EventLog
 /// replaying it: rebuildable from the log alone (`parley reindex`), never authoritative.
 ///
 /// Indexes (all keys big-endian, so they sort by track, then day, then sequence):
-/// - `track-days`: track key (8) ‖ day (4) ‖ sequence (8) → published day of the event's
-///   article (4, or empty). Every event a track's fold takes in, under the last day it could
-///   have happened, with the log's corrections applied and retracted events left out. A meeting
-///   that names no track is under every track.
+/// - `track-days`: track key (8) ‖ day (4) ‖ sequence (8) → length of the published day (1:
+///   4, or 0 when unknown) ‖ published day of the event's article ‖ the event's
+///   ``FoldRecord``. Every event a track's fold takes in, under the last day it could have
+///   happened, with the log's corrections applied and retracted events left out. A meeting
+///   that names no track is under every track. Checkpoints are rebuilt, and `--known-on`
+///   answered, from this index alone.
 /// - `fixes`: target event id ‖ 0x00 ‖ sequence (8) → empty: the corrections and retractions
 ///   of each event.
 /// - `articles`: article id → published day (4).
@@ -26,7 +28,8 @@ import EventLog
 /// of it is in the log and the `state` index (``NegotiationStore/bringIndexesUpToDate()``).
 enum ProjectionIndex {
     static let names = ["track-days", "fixes", "articles", "checkpoints", "state"]
-    static let version: [UInt8] = Array("1".utf8)
+    /// 2: `track-days` holds fold records (indexes of version 1 are rebuilt).
+    static let version: [UInt8] = Array("2".utf8)
 
     static func trackKey(_ track: String) -> [UInt8] {
         Array(SHA256.hash(data: Array(track.utf8)).prefix(8))
@@ -51,6 +54,25 @@ enum ProjectionIndex {
     }
 
     static func fixPrefix(_ target: String) -> [UInt8] { Array(target.utf8) + [0] }
+
+    /// A `track-days` value: the published day (when known) and the event's fold record.
+    static func trackDayValue(published: [UInt8], event: Event) -> [UInt8] {
+        var value: [UInt8] = []
+        value.reserveCapacity(160)
+        value.append(UInt8(truncatingIfNeeded: published.count))
+        value.append(contentsOf: published)
+        FoldRecord.encode(event, into: &value)
+        return value
+    }
+
+    /// The published day and the fold record of a `track-days` value.
+    static func trackDay(_ value: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (published: Day?, fold: UnsafeRawBufferPointer) {
+        guard let length = value.first, length == 0 || length == 4, value.count >= 1 + Int(length) else {
+            throw RecordDecodingError(reason: "a track-days value of \(value.count) bytes")
+        }
+        let published = length == 4 ? day(from: value[1..<5]) : nil
+        return (published, UnsafeRawBufferPointer(rebasing: value[(1 + Int(length))...]))
+    }
 }
 
 /// Reading events and their effective form through the indexes.
@@ -85,9 +107,11 @@ extension ProjectionIndex {
     }
 
     /// An event as its fixes left it (`nil` when retracted).
-    static func effective(_ recorded: RecordedEvent, _ r: borrowing some IndexReading & ~Copyable) throws -> RecordedEvent? {
+    /// With `through`, only the fixes recorded up to that sequence count.
+    static func effective(_ recorded: RecordedEvent, _ r: borrowing some IndexReading & ~Copyable,
+                          through last: UInt64 = .max) throws -> RecordedEvent? {
         var result = recorded
-        for sequence in try fixes(of: recorded.event.id, r) {
+        for sequence in try fixes(of: recorded.event.id, r) where sequence <= last {
             guard let fix = try event(at: sequence, r)?.event else { continue }
             switch fix.type {
             case .correction: if let changes = fix.changes { result.event = changes.applied(to: result.event) }
@@ -146,6 +170,10 @@ extension ProjectionIndex {
 /// Keeping the indexes in step with appends.
 struct IndexMaintenance {
     var registry: Registry?
+    /// Each track's key, computed once.
+    private var trackKeys: [String: [UInt8]] = [:]
+    /// The last article looked up and its published day: events come grouped by article.
+    private var lastPublished: (article: String, day: [UInt8])?
     /// Per track, the earliest day whose checkpoints must be recomputed.
     var dirty: [String: Day] = [:]
     /// Set when the registry changed: every track is rebuilt from the start.
@@ -173,23 +201,60 @@ struct IndexMaintenance {
         }
     }
 
+    private mutating func trackKey(_ track: String) -> [UInt8] {
+        if let key = trackKeys[track] { return key }
+        let key = ProjectionIndex.trackKey(track)
+        trackKeys[track] = key
+        return key
+    }
+
+    private mutating func published(_ article: String?, _ w: inout IndexWriter) throws -> [UInt8] {
+        guard let article else { return [] }
+        if let last = lastPublished, last.article == article { return last.day }
+        let day = try w.get(Array(article.utf8), in: "articles") ?? []
+        // Only a day found is kept: an article indexed later in this batch must be looked up again.
+        lastPublished = day.isEmpty ? nil : (article, day)
+        return day
+    }
+
+    /// Indexes one appended report given as its fold record (``FoldRecord``): the same rows as
+    /// ``index(_:at:payload:_:)`` with the event the record holds, without decoding it.
+    mutating func index(fold: [UInt8], at sequence: UInt64, _ w: inout IndexWriter) throws {
+        guard let registry else { return }
+        let summary = try fold.withUnsafeBytes { try FoldRecord.summary($0) }
+        guard let on = summary.on else { return }
+        let tracks = summary.type == .meeting && summary.tracks.isEmpty ? registry.tracks.map(\.id)
+            : summary.tracks.filter { registry.track($0) != nil }
+        let published = try published(summary.article, &w)
+        var value: [UInt8] = []
+        value.reserveCapacity(1 + published.count + fold.count)
+        value.append(UInt8(truncatingIfNeeded: published.count))
+        value.append(contentsOf: published)
+        value.append(contentsOf: fold)
+        try addRows(tracks, day: on.last, sequence: sequence, value: value, &w)
+    }
+
     private mutating func add(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
         guard let registry, let on = recorded.event.on else { return }
         let tracks = ProjectionIndex.tracks(of: recorded.event, in: registry)
-        let published = try recorded.event.article.flatMap { try w.get(Array($0.utf8), in: "articles") } ?? []
+        let value = ProjectionIndex.trackDayValue(published: try published(recorded.event.article, &w), event: recorded.event)
+        try addRows(tracks, day: on.last, sequence: recorded.sequence, value: value, &w)
+    }
+
+    private mutating func addRows(_ tracks: [String], day: Day, sequence: UInt64, value: [UInt8], _ w: inout IndexWriter) throws {
+        let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
         for track in tracks {
-            let key = ProjectionIndex.trackKey(track) + ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(recorded.sequence)
-            try w.put(published, forKey: key, in: "track-days")
+            try w.put(value, forKey: trackKey(track) + suffix, in: "track-days")
         }
-        markDirty(tracks, from: on.last)
+        markDirty(tracks, from: day)
     }
 
     private mutating func remove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
         guard let registry, let on = recorded.event.on else { return }
         let tracks = ProjectionIndex.tracks(of: recorded.event, in: registry)
+        let suffix = ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(recorded.sequence)
         for track in tracks {
-            let key = ProjectionIndex.trackKey(track) + ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(recorded.sequence)
-            try w.delete(key, in: "track-days")
+            try w.delete(trackKey(track) + suffix, in: "track-days")
         }
         markDirty(tracks, from: on.last)
     }
@@ -221,13 +286,15 @@ struct IndexMaintenance {
     }
 
     /// Recomputes the checkpoints of every track marked dirty, one track per transaction (so that
-    /// none holds every checkpoint of a large log), each taking its mark off as it commits.
+    /// none holds every checkpoint of a large log, and none is half done), each taking its mark
+    /// off in that transaction.
     static func recomputeDirtyCheckpoints(_ log: EventLog) throws {
         while true {
             let more = try log.updateIndexes { w -> Bool in
                 guard let (track, from) = try ProjectionIndex.firstDirtyMark(w) else { return false }
                 if let registry = try ProjectionIndex.registry(w), let known = registry.track(track) {
-                    try rebuildCheckpoints(known, from: from, &w)
+                    var rebuild = try CheckpointRebuild(known, from: from, &w)
+                    while try rebuild.step(&w) {}
                 }
                 _ = try w.delete(ProjectionIndex.dirtyKey(track), in: "state")
                 return true
@@ -236,41 +303,78 @@ struct IndexMaintenance {
             if !more { return }
         }
     }
+}
 
-    /// Folds `track` from the checkpoint before `from` to its last event, writing a checkpoint
-    /// at the end of every day that has events.
-    static func rebuildCheckpoints(_ track: Track, from: Day, _ w: inout IndexWriter) throws {
-        let prefix = ProjectionIndex.trackKey(track.id)
-        let start = prefix + ProjectionIndex.dayBytes(from)
-        // Drop the checkpoints from `from` on; they are recomputed below.
+/// Folds a track from the checkpoint before a day to its last event, writing a checkpoint at
+/// the end of every day that has events, reading rows a few thousand at a time.
+struct CheckpointRebuild {
+    let track: Track
+    let prefix: [UInt8]
+    private var state: TrackState
+    /// The next `track-days` key to read, and the day whose checkpoint is not written yet.
+    private var resume: [UInt8]
+    private var day: [UInt8]?
+
+    /// Drops the track's checkpoints from `from` on, and starts from the one before.
+    init(_ track: Track, from: Day, _ w: inout IndexWriter) throws {
+        self.track = track
+        prefix = ProjectionIndex.trackKey(track.id)
+        resume = prefix + ProjectionIndex.dayBytes(from)
         var stale: [[UInt8]] = []
-        try w.scan("checkpoints", from: start) { key, _ in
+        try w.scan("checkpoints", from: resume) { [prefix] key, _ in
             guard key.starts(with: prefix) else { return false }
             stale.append([UInt8](key))
             return true
         }
         for key in stale { try w.delete(key, in: "checkpoints") }
-
-        var state = TrackState(track: track)
+        state = TrackState(track: track)
         if let (key, value) = try w.last(atOrBefore: prefix + ProjectionIndex.dayBytes(from.adding(days: -1)), in: "checkpoints"),
            key.starts(with: prefix) {
             state = try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }
         }
-        var pending: [(day: [UInt8], sequence: UInt64)] = []
-        try w.scan("track-days", from: start) { key, _ in
-            guard key.count == 20, key.starts(with: prefix) else { return false }
-            pending.append(([UInt8](key[8..<12]), ProjectionIndex.sequence(from: key.suffix(8))))
-            return true
-        }
-        for (i, item) in pending.enumerated() {
-            if let recorded = try ProjectionIndex.event(at: item.sequence, w), let effective = try ProjectionIndex.effective(recorded, w) {
-                state.apply(effective)
+    }
+
+    /// Folds the next rows in and writes their checkpoints, until about 4 MB of checkpoints are
+    /// written or the rows end; `false` once they have ended (the last checkpoint written).
+    mutating func step(_ w: inout IndexWriter) throws -> Bool {
+        // Rows are read in chunks (the checkpoints are written between two scans), each folded
+        // from its fold record: no log entry is read. A day's checkpoint is written once its last
+        // event is folded in, when the next day starts or the rows end.
+        var written = 0
+        var rows: [(day: [UInt8], event: RecordedEvent)] = []
+        while written < 4 << 20 {
+            rows.removeAll(keepingCapacity: true)
+            var next: [UInt8]?
+            try w.scan("track-days", from: resume) { [prefix] key, value in
+                guard key.count == 20, key.starts(with: prefix) else { return false }
+                guard rows.count < 4_096 else {
+                    next = [UInt8](key)
+                    return false
+                }
+                let (_, fold) = try ProjectionIndex.trackDay(value)
+                let event = try FoldRecord.decode(fold)
+                rows.append(([UInt8](key[8..<12]), RecordedEvent(event: event, sequence: ProjectionIndex.sequence(from: key.suffix(8)),
+                                                                 recordedAtMicroseconds: 0, hash: "")))
+                return true
             }
-            let lastOfDay = i == pending.count - 1 || pending[i + 1].day != item.day
-            if lastOfDay { try w.put(state.encoded(), forKey: prefix + item.day, in: "checkpoints") }
-            // A track's events are spread over the whole log: drop the pages read as we go.
-            if i % 2_048 == 2_047 { w.releaseMappedPages() }
+            for row in rows {
+                if let current = day, current != row.day {
+                    let checkpoint = state.encoded()
+                    written += checkpoint.count
+                    try w.put(checkpoint, forKey: prefix + current, in: "checkpoints")
+                }
+                day = row.day
+                state.apply(row.event)
+            }
+            guard let next else {
+                if let day { try w.put(state.encoded(), forKey: prefix + day, in: "checkpoints") }
+                return false
+            }
+            resume = next
+            // A long track's pages are finished with: stop counting them toward memory.
+            w.releaseMappedPages()
         }
+        return true
     }
 }
 
@@ -292,18 +396,16 @@ extension ProjectionIndex {
     static func state(asOf day: Day, knownOn: Day, track: Track, _ r: borrowing some IndexReading & ~Copyable) throws -> TrackState {
         let prefix = trackKey(track.id)
         let end = dayBytes(day)
-        var sequences: [UInt64] = []
+        var state = TrackState(track: track)
         try r.scan("track-days", from: prefix) { key, value in
             guard key.count == 20, key.starts(with: prefix), key[8..<12].lexicographicallyPrecedes(end) || key[8..<12].elementsEqual(end)
             else { return false }
-            if let published = ProjectionIndex.day(from: value), published <= knownOn {
-                sequences.append(sequence(from: key.suffix(8)))
+            let (published, fold) = try trackDay(value)
+            if let published, published <= knownOn {
+                state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence(from: key.suffix(8)),
+                                          recordedAtMicroseconds: 0, hash: ""))
             }
             return true
-        }
-        var state = TrackState(track: track)
-        for sequence in sequences {
-            if let recorded = try event(at: sequence, r), let effective = try effective(recorded, r) { state.apply(effective) }
         }
         return state
     }
