@@ -13,7 +13,7 @@ struct Ingest: ParsableCommand {
             Reads SEEDS/catalog.yaml and the articles it lists, EVENTS/parties.yaml, \
             EVENTS/tracks.yaml and every other *.yaml in EVENTS. Everything is checked first \
             (each quote must be in its article); then articles and events are appended, in one \
-            transaction for up to 5,000 records. What is already recorded is not appended again, \
+            transaction for up to 5,000 records and 4 MB of article text. What is already recorded is not appended again, \
             so an interrupted ingest of a larger corpus completes when run again.
             """
     )
