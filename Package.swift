@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "Negotiation", "EventLog", "CBench",
+                "Negotiation", "EventLog", "CBench", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/parley-bench"

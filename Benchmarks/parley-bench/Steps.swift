@@ -3,6 +3,10 @@ import EventLog
 import Foundation
 import Negotiation
 
+#if canImport(Glibc)
+import CMalloc
+#endif
+
 /// One measured step, run in its own process.
 struct Steps {
     let work: String
@@ -154,6 +158,10 @@ struct Steps {
     }
 
     private func ingest() throws -> [String: Double] {
+        #if canImport(Glibc)
+        // As `parley ingest` does (see Sources/parley/Ingest.swift): freed buffers leave.
+        mallopt(M_MMAP_THRESHOLD, 128 << 10)
+        #endif
         try? FileManager.default.removeItem(atPath: log)
         let start = now()
         let report = try NegotiationStore(directory: log).ingest(seeds: corpus + "/seeds", events: corpus + "/events")
