@@ -60,7 +60,7 @@ extension NegotiationStore {
         issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
         guard issues.isEmpty else { throw CorpusError(issues) }
         try spill.rewind()
-        try append(header: pending, events: { try spill.next() }, batchSize: batchSize,
+        try append(header: pending, events: { try spill.next() }, count: fresh, batchSize: batchSize,
                    expectedLastSequence: expectedLastSequence, &report)
         return report
     }
@@ -92,7 +92,7 @@ extension NegotiationStore {
                                     &pending, &report)) + issues + (try unresolved(targets))
         guard issues.isEmpty else { throw CorpusError(issues) }
         var iterator = fresh.makeIterator()
-        try append(header: pending, events: { iterator.next() }, batchSize: Self.batchSize,
+        try append(header: pending, events: { iterator.next() }, count: fresh.count, batchSize: Self.batchSize,
                    expectedLastSequence: expectedLastSequence, &report)
         return report
     }
@@ -233,11 +233,23 @@ extension NegotiationStore {
     }
 
     /// Appends the header records, then the events, in batches, keeping the indexes in step.
-    private func append(header: [PendingHeader], events next: () throws -> SpilledEvent?, batchSize: Int,
+    ///
+    /// The indexes are kept in each batch's own transaction when they end where it begins. An
+    /// ingest of more than one batch instead takes the maintainer mark with its first batch, sets
+    /// its track rows aside and writes them in key order once every batch is in (each batch
+    /// otherwise rewrites thousands of the index's pages at random); other writers leave the
+    /// indexes to it meanwhile. If another process appends between its batches, or the indexes
+    /// are cleared, the rows no longer fit: it gives the mark back and rebuilds them.
+    private func append(header: [PendingHeader], events next: () throws -> SpilledEvent?, count: Int, batchSize: Int,
                         expectedLastSequence: UInt64?, _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
         var maintenance = IndexMaintenance()
         var expected = expectedLastSequence
+        let pid = getpid()
+        let manyBatches = header.count + count > max(1, batchSize)
+        var maintaining = false
+        var lostTheMark = false
+        var lastEnd: UInt64?
         var batch: [PendingRecord] = []
         var headerRecords = header.makeIterator()
         var exhausted = false
@@ -263,15 +275,30 @@ extension NegotiationStore {
             }
             guard !batch.isEmpty else { break }
             let receipt: AppendReceipt
+            var becameMaintainer = false
             do {
                 receipt = try log.append(batch.map(\.record), blobs: blobs, expectedLastSequence: expected) { w, receipt in
                     // Index in this transaction when the indexes end where this append began; if
                     // they lag (a writer died, or they are being rebuilt), catch up afterwards.
+                    becameMaintainer = false
                     let appended = receipt.outcomes.reduce(0) { n, outcome in
                         if case .appended = outcome { n + 1 } else { n }
                     }
                     let start = receipt.head.sequence - UInt64(appended)
-                    guard indexed, appended > 0, try ProjectionIndex.covered(w) ?? 0 == start else { return }
+                    guard indexed, appended > 0, !lostTheMark else { return }
+                    if maintaining {
+                        guard start == lastEnd, try ProjectionIndex.maintainer(w) == pid else {
+                            lostTheMark = true
+                            return
+                        }
+                    } else {
+                        guard try ProjectionIndex.covered(w) ?? 0 == start, try ProjectionIndex.maintainer(w) == nil else { return }
+                        if manyBatches {
+                            try w.put(ProjectionIndex.maintainerBytes(pid), forKey: ProjectionIndex.maintainerKey, in: "state")
+                            maintenance.deferred = try DeferredRows(loggedBefore: start)
+                            becameMaintainer = true
+                        }
+                    }
                     maintenance.registry = try ProjectionIndex.registry(w)
                     for i in batch.indices {
                         guard case .appended(let sequence) = receipt.outcomes[i] else { continue }
@@ -281,12 +308,15 @@ extension NegotiationStore {
                             try maintenance.index(fold: batch[i].fold, at: sequence, &w)
                         }
                     }
-                    try maintenance.commit(through: receipt.head.sequence, &w)
+                    // Set-aside rows are not in the index yet: `through` moves once they are.
+                    if maintenance.deferred == nil { try maintenance.commit(through: receipt.head.sequence, &w) }
                 }
             } catch let error as EventLogError {
                 throw StoreError.log(error)
             }
             report.head = receipt.head
+            if becameMaintainer { maintaining = true }
+            lastEnd = receipt.head.sequence
             if expected != nil { expected = receipt.head.sequence }
             for (outcome, item) in zip(receipt.outcomes, batch) {
                 switch (outcome, item.decoded) {
@@ -301,6 +331,24 @@ extension NegotiationStore {
             log.releaseMappedPages()
         }
         if report.head.sequence == 0 { report.head = try log.head() }
+        if maintaining {
+            var finished = false
+            if !lostTheMark, let lastEnd, try maintenance.writeDeferred(log, maintainer: pid) {
+                finished = try log.updateIndexes { w -> Bool in
+                    guard try ProjectionIndex.maintainer(w) == pid else { return false }
+                    try maintenance.commit(through: lastEnd, &w)
+                    _ = try w.delete(ProjectionIndex.maintainerKey, in: "state")
+                    return true
+                }
+            }
+            if !finished {
+                try log.updateIndexes { w in
+                    if try ProjectionIndex.maintainer(w) == pid { _ = try w.delete(ProjectionIndex.maintainerKey, in: "state") }
+                }
+                try reindex()
+                return
+            }
+        }
         try bringIndexesUpToDate()
     }
 }

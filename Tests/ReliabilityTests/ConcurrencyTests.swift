@@ -85,6 +85,34 @@ struct ConcurrencyTests {
         #expect(Self.meetings(after.stdout) == baseMeetings + 10_000)
     }
 
+    /// An ingest of many batches keeps its track rows aside and holds the indexes meanwhile;
+    /// writers appending between its batches make it rebuild them. Either way they end right.
+    @Test func aManyBatchIngestAndSmallWritersAtOnce() throws {
+        let days = (0..<30).map { Day(ordinal: 20_100 + $0 * 10) }
+        for round in 0..<4 {
+            let dir = try TemporaryDirectory("parley-large-and-small")
+            let db = dir.appending("log")
+            let large = try ParleyTool.start(["test-harness", "ingest", "--db", db, "--batch-size", "2", Repository.seeds, Repository.events],
+                                             in: dir.path)
+            let small = try (0..<2).map { w in
+                try ParleyTool.start([
+                    "test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
+                    "--writer", "s\(w)", "--batches", "10", "--batch-size", "5",
+                ], in: dir.path)
+            }
+            for result in ([large] + small).map({ $0.wait() }) { #expect(result.succeeded, "round \(round): \(result)") }
+
+            let store = try NegotiationStore(directory: db, readOnly: true)
+            #expect(try store.verify().isIntact, "round \(round)")
+            let census = try LogCensus(store)
+            #expect(census.gapless)
+            #expect(census.stressEvents == 100 && census.batches.values.allSatisfy { $0 == 5 }, "round \(round): \(census.batches)")
+            #expect(try store.contents().events.count == 135, "round \(round)")
+            #expect(try store.indexIsFresh(), "round \(round): the last writer leaves the indexes covering the log")
+            #expect(try store.indexDisagreement(on: days) == nil, "round \(round)")
+        }
+    }
+
     @Test func twoWritersExpectingTheSameSequence() throws {
         let dir = try TemporaryDirectory("parley-occ")
         let db = dir.appending("log")

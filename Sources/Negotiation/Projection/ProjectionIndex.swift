@@ -1,5 +1,6 @@
 import Crypto
 import EventLog
+import Foundation
 
 /// Derived data kept beside the log so that `state --as-of` and `export` answer without
 /// replaying it: rebuildable from the log alone (`parley reindex`), never authoritative.
@@ -150,6 +151,24 @@ extension ProjectionIndex {
         return sequence(from: through)
     }
 
+    static let maintainerKey = Array("maintainer".utf8)
+
+    /// The process writing the track index of a large ingest, whom other writers leave the
+    /// indexes to (see ``IndexMaintenance/deferred``): its pid.
+    static func maintainer(_ r: borrowing some IndexReading & ~Copyable) throws -> Int32? {
+        guard let bytes = try r.get(maintainerKey, in: "state"), bytes.count == 4 else { return nil }
+        return Int32(bitPattern: bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+    }
+
+    static func maintainerBytes(_ pid: Int32) -> [UInt8] {
+        withUnsafeBytes(of: UInt32(bitPattern: pid).bigEndian) { [UInt8]($0) }
+    }
+
+    /// Whether a process of that pid is running (a pid reused since only delays a rebuild).
+    static func isRunning(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+
     static let dirtyPrefix = Array("dirty:".utf8)
 
     static func dirtyKey(_ track: String) -> [UInt8] { dirtyPrefix + Array(track.utf8) }
@@ -178,6 +197,9 @@ struct IndexMaintenance {
     var dirty: [String: Day] = [:]
     /// Set when the registry changed: every track is rebuilt from the start.
     var rebuildAll = false
+    /// Set for an ingest of more than one batch, by the process that holds the maintainer mark:
+    /// its track rows wait here until every batch is in (see ``DeferredRows``).
+    var deferred: DeferredRows?
 
     mutating func markDirty(_ tracks: [String], from day: Day) {
         for track in tracks { dirty[track] = min(dirty[track] ?? day, day) }
@@ -195,7 +217,14 @@ struct IndexMaintenance {
         case .article(let article):
             try w.put(ProjectionIndex.dayBytes(article.published), forKey: Array(article.id.utf8), in: "articles")
         case .event(let event) where event.type.isRecordFix:
-            try indexFix(event, at: sequence, &w)
+            if let deferred {
+                // The fix is indexed now; its target's rows once every batch is in.
+                guard let target = event.target, let targetSequence = try w.sequence(of: "event/\(target)") else { return }
+                try w.put([], forKey: ProjectionIndex.fixPrefix(target) + ProjectionIndex.sequenceBytes(sequence), in: "fixes")
+                deferred.targets.append(targetSequence)
+            } else {
+                try indexFix(event, at: sequence, &w)
+            }
         case .event(let event):
             try add(RecordedEvent(event: event, sequence: sequence, recordedAtMicroseconds: 0, hash: ""), &w)
         }
@@ -231,22 +260,82 @@ struct IndexMaintenance {
         value.append(UInt8(truncatingIfNeeded: published.count))
         value.append(contentsOf: published)
         value.append(contentsOf: fold)
-        try addRows(tracks, day: on.last, sequence: sequence, value: value, &w)
+        try addRows(tracks, day: on.last, sequence: sequence, value: value, final: false, &w)
     }
 
-    private mutating func add(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
+    private mutating func add(_ recorded: RecordedEvent, final: Bool = false, _ w: inout IndexWriter) throws {
         guard let registry, let on = recorded.event.on else { return }
         let tracks = ProjectionIndex.tracks(of: recorded.event, in: registry)
         let value = ProjectionIndex.trackDayValue(published: try published(recorded.event.article, &w), event: recorded.event)
-        try addRows(tracks, day: on.last, sequence: recorded.sequence, value: value, &w)
+        try addRows(tracks, day: on.last, sequence: recorded.sequence, value: value, final: final, &w)
     }
 
-    private mutating func addRows(_ tracks: [String], day: Day, sequence: UInt64, value: [UInt8], _ w: inout IndexWriter) throws {
+    private mutating func addRows(_ tracks: [String], day: Day, sequence: UInt64, value: [UInt8], final: Bool,
+                                  _ w: inout IndexWriter) throws {
         let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
         for track in tracks {
-            try w.put(value, forKey: trackKey(track) + suffix, in: "track-days")
+            if let deferred {
+                try deferred.add(trackKey(track) + suffix, value: value, final: final)
+            } else {
+                try w.put(value, forKey: trackKey(track) + suffix, in: "track-days")
+            }
         }
         markDirty(tracks, from: day)
+    }
+
+    /// Writes the `track-days` rows collected by ``DeferredRows``: first the fixed events in
+    /// their final form (an event recorded before this ingest loses its rows as they were), then
+    /// each track's rows in key order, one transaction per track. The result is the index that
+    /// adding rows batch by batch gives: the rows of every event as its fixes finally leave it.
+    ///
+    /// Each transaction first checks that `maintainer` still holds the mark; if not (a
+    /// `parley reindex` cleared it), it writes nothing and this returns false.
+    mutating func writeDeferred(_ log: EventLog, maintainer: Int32) throws -> Bool {
+        guard let rows = deferred else { return true }
+        var replaced = Set<UInt64>()
+        guard try log.updateIndexes({ w -> Bool in
+            guard try ProjectionIndex.maintainer(w) == maintainer else { return false }
+            var done = Set<UInt64>()
+            for target in rows.targets where done.insert(target).inserted {
+                // The targets are spread over the whole log, and each page read maps its neighbours
+                // too: drop the pages read as we go.
+                if done.count % 256 == 0 { w.releaseMappedPages() }
+                guard let original = try ProjectionIndex.event(at: target, w) else { continue }
+                if target > rows.loggedBefore {
+                    // Appended by this ingest: its rows as first read are dropped below.
+                    replaced.insert(target)
+                } else if let before = try ProjectionIndex.effective(original, w, through: rows.loggedBefore) {
+                    try deferredRemove(before, &w)
+                }
+                if let after = try ProjectionIndex.effective(original, w) { try add(after, final: true, &w) }
+            }
+            return true
+        }) else { return false }
+        for key in rows.trackKeys {
+            let sorted = try rows.sortedRows(of: key)
+            // In transactions of 16,384 rows, so that no transaction holds a long track's pages.
+            for start in stride(from: 0, to: sorted.rows.count, by: 16_384) {
+                let held = try log.updateIndexes { w -> Bool in
+                    guard try ProjectionIndex.maintainer(w) == maintainer else { return false }
+                    for i in start..<min(start + 16_384, sorted.rows.count)
+                    where sorted.rows[i].final || !replaced.contains(sorted.rows[i].sequence) {
+                        try w.put(sorted.value(i), forKey: sorted.key(i), in: "track-days")
+                    }
+                    return true
+                }
+                guard held else { return false }
+                log.releaseMappedPages()
+            }
+        }
+        deferred = nil
+        return true
+    }
+
+    private mutating func deferredRemove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
+        let rows = deferred
+        deferred = nil
+        defer { deferred = rows }
+        try remove(recorded, &w)
     }
 
     private mutating func remove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {

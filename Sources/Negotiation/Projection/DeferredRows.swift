@@ -1,0 +1,120 @@
+import Foundation
+
+/// The `track-days` rows of an ingest of many batches, set aside until every batch is in.
+///
+/// Written batch by batch, rows land at random places in the index (events come in log
+/// order, the index is by track and day), so each batch copied and wrote again most of the
+/// index's pages, and kept them all dirty in its transaction. Here they wait in a temporary
+/// file, by track, and are then written track by track in key order, each page once
+/// (``IndexMaintenance/writeDeferred(_:)``). Until then the indexes do not cover the log
+/// (`through` is written last), so an ingest interrupted before leaves them stale, never wrong.
+///
+/// Memory: a buffer per track, and one track's rows when they are sorted. A row set aside
+/// twice (a transaction run again after the map grew) is written twice, to the same effect.
+final class DeferredRows {
+    /// The log's last sequence before this ingest: fixes of events up to it remove their rows.
+    let loggedBefore: UInt64
+    /// The sequences of the events fixed by this ingest's corrections and retractions.
+    var targets: [UInt64] = []
+
+    /// One track's rows, read back: their bytes, and each row's place in them, in key order.
+    struct Rows {
+        let track: [UInt8]
+        let bytes: [UInt8]
+        /// Day and sequence as the key has them (big-endian), and where the value is.
+        var rows: [(day: UInt32, sequence: UInt64, final: Bool, value: Range<Int>)] = []
+
+        func key(_ i: Int) -> [UInt8] {
+            track + withUnsafeBytes(of: rows[i].day.bigEndian) { [UInt8]($0) } + ProjectionIndex.sequenceBytes(rows[i].sequence)
+        }
+
+        func value(_ i: Int) -> [UInt8] { Array(bytes[rows[i].value]) }
+    }
+
+    private let handle: FileHandle
+    private var fileLength: UInt64 = 0
+    /// Per track (by its place in `trackKeys`): rows not yet written to the file, and where
+    /// its earlier ones are.
+    private var places: [UInt64: Int] = [:]
+    private(set) var trackKeys: [[UInt8]] = []
+    private var buffers: [[UInt8]] = []
+    private var chunks: [[(offset: UInt64, length: Int)]] = []
+    private static let bufferSize = 1 << 18
+
+    init(loggedBefore: UInt64) throws {
+        self.loggedBefore = loggedBefore
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-rows-\(UUID().uuidString).tmp").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forUpdatingAtPath: path) else {
+            throw CorpusError([CorpusIssue(file: path, problem: "cannot create a temporary file", expected: "a writable temporary folder")])
+        }
+        self.handle = handle
+        // Unlinked at once: the file vanishes with the handle, whatever happens to the process.
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    deinit { try? handle.close() }
+
+    /// Sets a row aside: `key` is a `track-days` key (track key ‖ day ‖ sequence).
+    func add(_ key: [UInt8], value: [UInt8], final: Bool) throws {
+        let id = key.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let place: Int
+        if let known = places[id] {
+            place = known
+        } else {
+            place = trackKeys.count
+            places[id] = place
+            trackKeys.append(Array(key.prefix(8)))
+            buffers.append([])
+            chunks.append([])
+        }
+        buffers[place].append(contentsOf: key.dropFirst(8))
+        buffers[place].append(final ? 1 : 0)
+        withUnsafeBytes(of: UInt32(value.count).littleEndian) { buffers[place].append(contentsOf: $0) }
+        buffers[place].append(contentsOf: value)
+        if buffers[place].count >= Self.bufferSize { try flush(place) }
+    }
+
+    private func flush(_ place: Int) throws {
+        guard !buffers[place].isEmpty else { return }
+        try handle.seek(toOffset: fileLength)
+        try handle.write(contentsOf: buffers[place])
+        chunks[place].append((fileLength, buffers[place].count))
+        fileLength += UInt64(buffers[place].count)
+        buffers[place].removeAll(keepingCapacity: true)
+    }
+
+    /// The rows of one track, sorted by key.
+    func sortedRows(of track: [UInt8]) throws -> Rows {
+        guard let place = places[track.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }] else { return Rows(track: track, bytes: []) }
+        var bytes: [UInt8] = []
+        for chunk in chunks[place] {
+            try handle.seek(toOffset: chunk.offset)
+            guard let data = try handle.read(upToCount: chunk.length), data.count == chunk.length else {
+                throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is truncated")
+            }
+            bytes.append(contentsOf: data)
+        }
+        bytes.append(contentsOf: buffers[place])
+        buffers[place] = []
+        chunks[place] = []
+        var result = Rows(track: track, bytes: bytes)
+        var offset = 0
+        while offset < bytes.count {
+            guard offset + 17 <= bytes.count else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is damaged") }
+            let day = bytes[offset..<(offset + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let sequence = ProjectionIndex.sequence(from: bytes[(offset + 4)..<(offset + 12)])
+            let final = bytes[offset + 12] == 1
+            let length = bytes[(offset + 13)..<(offset + 17)].reversed().reduce(0) { $0 << 8 | Int($1) }
+            let start = offset + 17
+            guard start + length <= bytes.count else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is damaged") }
+            result.rows.append((day, sequence, final, start..<(start + length)))
+            offset = start + length
+        }
+        // Key order is day, then sequence, order. A row's final form sorts after the same key
+        // as first read, so that it is the one written last.
+        result.rows.sort { a, b in
+            (a.day, a.sequence) == (b.day, b.sequence) ? !a.final && b.final : (a.day, a.sequence) < (b.day, b.sequence)
+        }
+        return result
+    }
+}
