@@ -51,3 +51,22 @@ struct CorpusCopy {
         error.issues.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") }
     }
 }
+
+extension CorpusCopy {
+    /// Adds an event file of two fixes: a back-dated correction that moves an event to two
+    /// tracks, and a retraction.
+    func addFixes() throws {
+        try """
+            events:
+              - id: fix-energy-violation-day
+                type: correction
+                corrects: ua-accuses-ru-of-violating-energy-truce-002
+                set: {on: 2025-03-20, tracks: [energy, black-sea]}
+                reason: "test: a back-dated correction that moves the event to two tracks"
+              - id: withdraw-jeddah-proposal
+                type: retraction
+                retracts: us-proposes-temporary-truce-jeddah-000
+                reason: "test"
+            """.write(toFile: events + "/zz-fixes.yaml", atomically: true, encoding: .utf8)
+    }
+}

@@ -41,19 +41,7 @@ struct ReplayTests {
     @Test func theSeedCorpusWithFixesReplaysAsTheHistory() throws {
         let corpus = try CorpusCopy()
         try corpus.ingest()
-        let fixes = """
-            events:
-              - id: fix-energy-violation-day
-                type: correction
-                corrects: ua-accuses-ru-of-violating-energy-truce-002
-                set: {on: 2025-03-20, tracks: [energy, black-sea]}
-                reason: "test: a back-dated correction that moves the event to two tracks"
-              - id: withdraw-jeddah-proposal
-                type: retraction
-                retracts: us-proposes-temporary-truce-jeddah-000
-                reason: "test"
-            """
-        try fixes.write(toFile: corpus.events + "/zz-fixes.yaml", atomically: true, encoding: .utf8)
+        try corpus.addFixes()
         try corpus.ingest()
         let store = try NegotiationStore(directory: corpus.db, readOnly: true)
         let first = try #require(Day(iso: "2025-01-01"))
