@@ -259,7 +259,7 @@ extension EventLog {
                 guard more else { break }
                 expected += 1
                 move = .next
-                if part.checked % 4_096 == 0 {
+                if part.checked % 1_024 == 0 {
                     // Keep the process small on a large log: drop the pages walked so far.
                     environment.releaseMappedPages()
                     // A range past a break found elsewhere is not needed.
@@ -284,7 +284,7 @@ extension EventLog {
             while try cursor.move(move, { key, value -> Bool in
                 part.pairs &+= Self.pairHash(key, Layout.sequence(value) ?? 0)
                 part.count += 1
-                if part.count % 65_536 == 0 { environment.releaseMappedPages() }
+                if part.count % 16_384 == 0 { environment.releaseMappedPages() }
                 return true
             }) == true {
                 move = .next
