@@ -285,13 +285,17 @@ extension NegotiationStore {
                         if case .appended = outcome { n + 1 } else { n }
                     }
                     let start = receipt.head.sequence - UInt64(appended)
-                    guard indexed, appended > 0, !lostTheMark else { return }
+                    guard indexed, !lostTheMark else { return }
                     if maintaining {
+                        // Checked for a batch that appends nothing too: its head would hide
+                        // another writer's entries behind this ingest's.
                         guard start == lastEnd, try ProjectionIndex.maintainer(w) == pid else {
                             lostTheMark = true
                             return
                         }
-                    } else {
+                    }
+                    guard appended > 0 else { return }
+                    if !maintaining {
                         guard try ProjectionIndex.covered(w) ?? 0 == start, try ProjectionIndex.maintainer(w) == nil else { return }
                         if manyBatches {
                             try w.put(ProjectionIndex.maintainerBytes(pid), forKey: ProjectionIndex.maintainerKey, in: "state")
