@@ -125,8 +125,14 @@ extension ProjectionIndex {
 
     /// The tracks an event is indexed under.
     static func tracks(of event: Event, in registry: Registry) -> [String] {
-        if event.type == .meeting && event.tracks.isEmpty { return registry.tracks.map(\.id) }
-        return event.tracks.filter { registry.track($0) != nil }
+        tracks(of: event.type, naming: event.tracks, in: registry)
+    }
+
+    /// The tracks an event of `type` naming `named` is filed under: a meeting that names none is
+    /// under every track.
+    static func tracks(of type: EventType, naming named: [String], in registry: Registry) -> [String] {
+        if type == .meeting && named.isEmpty { return registry.tracks.map(\.id) }
+        return named.filter { registry.track($0) != nil }
     }
 
     static func registry(_ r: borrowing some IndexReading & ~Copyable) throws -> Registry? {
@@ -252,8 +258,7 @@ struct IndexMaintenance {
         guard let registry else { return }
         let summary = try fold.withUnsafeBytes { try FoldRecord.summary($0) }
         guard let on = summary.on else { return }
-        let tracks = summary.type == .meeting && summary.tracks.isEmpty ? registry.tracks.map(\.id)
-            : summary.tracks.filter { registry.track($0) != nil }
+        let tracks = ProjectionIndex.tracks(of: summary.type, naming: summary.tracks, in: registry)
         let published = try published(summary.article, &w)
         var value: [UInt8] = []
         value.reserveCapacity(1 + published.count + fold.count)
