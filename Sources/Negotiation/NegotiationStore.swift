@@ -93,10 +93,11 @@ public final class NegotiationStore: Sendable {
             caughtUp = try log.updateIndexes { w -> Bool in
                 let head = try w.head().sequence
                 let through: UInt64
-                if let maintainer = try ProjectionIndex.maintainer(w), maintainer != getpid(), ProjectionIndex.isRunning(maintainer) {
+                let maintainer = try ProjectionIndex.maintainer(w)
+                if let maintainer, maintainer != getpid(), ProjectionIndex.isRunning(maintainer) {
                     // A large ingest in another process is writing them: it catches up when done.
                     return true
-                } else if try ProjectionIndex.maintainer(w) == nil, let covered = try ProjectionIndex.covered(w) {
+                } else if maintainer == nil, let covered = try ProjectionIndex.covered(w) {
                     through = covered
                 } else {
                     // Never built, of another version, or left half-written by a large ingest
