@@ -26,10 +26,7 @@ struct ConcurrencyTests {
 
         let batchSize = 50
         let writers = try (0..<4).map { w in
-            try ParleyTool.start([
-                "test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
-                "--writer", "w\(w)", "--batches", "\(2_500 / batchSize)", "--batch-size", "\(batchSize)",
-            ], in: dir.path)
+            try ParleyTool.start(ParleyTool.write(db: db, writer: "w\(w)", batches: 2_500 / batchSize, batchSize: batchSize), in: dir.path)
         }
 
         // Two readers, each a loop of processes, until every writer is done.
@@ -95,10 +92,7 @@ struct ConcurrencyTests {
             let large = try ParleyTool.start(["test-harness", "ingest", "--db", db, "--batch-size", "2", Repository.seeds, Repository.events],
                                              in: dir.path)
             let small = try (0..<2).map { w in
-                try ParleyTool.start([
-                    "test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
-                    "--writer", "s\(w)", "--batches", "10", "--batch-size", "5",
-                ], in: dir.path)
+                try ParleyTool.start(ParleyTool.write(db: db, writer: "s\(w)", batches: 10, batchSize: 5), in: dir.path)
             }
             for result in ([large] + small).map({ $0.wait() }) { #expect(result.succeeded, "round \(round): \(result)") }
 
@@ -123,16 +117,7 @@ struct ConcurrencyTests {
         var corpora: [String] = []
         for (name, target) in [("a", "us-proposes-temporary-truce-jeddah-000"), ("b", "ua-accuses-ru-of-violating-energy-truce-002"),
                                ("c", "ua-accuses-ru-of-violating-energy-truce-002")] {
-            let events = dir.appending("events-\(name)")
-            try Repository.copy(Repository.events, to: events)
-            try """
-                events:
-                  - id: writer-\(name)-retraction
-                    type: retraction
-                    retracts: \(target)
-                    reason: "writer \(name)"
-                """.write(toFile: events + "/zz-\(name).yaml", atomically: true, encoding: .utf8)
-            corpora.append(events)
+            corpora.append(try eventsWithRetraction(in: dir.appending("events-\(name)"), id: "writer-\(name)-retraction", of: target))
         }
 
         let head = try LogCensus(NegotiationStore(directory: db, readOnly: true)).head

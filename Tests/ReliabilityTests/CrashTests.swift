@@ -23,11 +23,9 @@ struct CrashTests {
         var killedWhileRunning = 0
         var nextBatch = 0
         for round in 0..<34 {
-            let writer = try ParleyTool.start([
-                "test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
-                "--writer", "r\(round)", "--batches", "100000", "--batch-size", "\(Self.batchSize)",
-                "--first-batch", "\(nextBatch)",
-            ], in: dir.path)
+            let writer = try ParleyTool.start(
+                ParleyTool.write(db: db, writer: "r\(round)", batches: 100_000, batchSize: Self.batchSize, firstBatch: nextBatch),
+                in: dir.path)
             usleep(UInt32.random(in: 30_000...900_000, using: &random))
             if writer.kill() { killedWhileRunning += 1 }
             let committed = writer.lines().compactMap(CommittedBatch.init(line:))
@@ -56,10 +54,8 @@ struct CrashTests {
         // The tool agrees, and the next writer carries on from where the last one died.
         let verify = try ParleyTool.run(["verify", "--db", db], in: dir.path)
         #expect(verify.succeeded, "\(verify)")
-        let after = try ParleyTool.run([
-            "test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
-            "--writer", "last", "--batches", "2", "--batch-size", "\(Self.batchSize)", "--first-batch", "\(nextBatch)",
-        ], in: dir.path)
+        let after = try ParleyTool.run(
+            ParleyTool.write(db: db, writer: "last", batches: 2, batchSize: Self.batchSize, firstBatch: nextBatch), in: dir.path)
         #expect(after.succeeded, "\(after)")
         let store = try NegotiationStore(directory: db, readOnly: true)
         #expect(try store.indexIsFresh())

@@ -112,10 +112,7 @@ struct EnvironmentFaultTests {
             "ingest", "--db", db, Repository.seeds, Repository.events,
         ], in: dir.path)
         try #require(writer.succeeded, "\(writer)")
-        let more = try ParleyTool.run([
-            "test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
-            "--writer", "grow", "--batches", "4", "--batch-size", "200",
-        ], in: dir.path)
+        let more = try ParleyTool.run(ParleyTool.write(db: db, writer: "grow", batches: 4, batchSize: 200), in: dir.path)
         try #require(more.succeeded, "\(more)")
         let onDisk = try #require(try FileManager.default.attributesOfItem(atPath: db + "/data.mdb")[.size] as? Int)
         #expect(onDisk > 64 << 10)
@@ -158,10 +155,7 @@ struct EnvironmentFaultTests {
 
         try killAReaderInsideItsTransaction(db, in: dir)
         // The next command to open the log clears it before it writes…
-        let write = try ParleyTool.run([
-            "test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
-            "--writer", "after", "--batches", "2", "--batch-size", "10",
-        ], in: dir.path)
+        let write = try ParleyTool.run(ParleyTool.write(db: db, writer: "after", batches: 2, batchSize: 10), in: dir.path)
         #expect(write.succeeded, "\(write)")
         #expect(try here.environment.clearStaleReaders() == 0, "the writer's open cleared the slot")
         #expect(try ParleyTool.run(["verify", "--db", db], in: dir.path).succeeded)

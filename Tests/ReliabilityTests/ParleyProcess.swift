@@ -11,6 +11,13 @@ enum ParleyTool {
         return tests.deletingLastPathComponent().appendingPathComponent("parley").path
     }()
 
+    /// The arguments of a `test-harness write` that appends `batches` batches of made-up
+    /// meetings citing the seed corpus, named after `writer`.
+    static func write(db: String, writer: String, batches: Int, batchSize: Int, firstBatch: Int = 0) -> [String] {
+        ["test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
+         "--writer", writer, "--batches", "\(batches)", "--batch-size", "\(batchSize)", "--first-batch", "\(firstBatch)"]
+    }
+
     /// Runs `parley` to its end. `user` runs it under another uid and gid (through setpriv).
     static func run(_ arguments: [String], user: UInt32? = nil, in directory: String) throws -> Finished {
         try start(arguments, user: user, in: directory).wait()
@@ -104,6 +111,20 @@ final class Findings: @unchecked Sendable {
     private var items: [String] = []
     func add(_ item: String) { lock.withLock { items.append(item) } }
     var all: [String] { lock.withLock { items } }
+}
+
+/// A copy of the curated event files at `folder`, plus one retraction of `target` with id `id`:
+/// a corpus that differs from the seeds by one event. Returns `folder`.
+func eventsWithRetraction(in folder: String, id: String, of target: String) throws -> String {
+    try Repository.copy(Repository.events, to: folder)
+    try """
+        events:
+          - id: \(id)
+            type: retraction
+            retracts: \(target)
+            reason: "test: \(id)"
+        """.write(toFile: folder + "/zz-\(id).yaml", atomically: true, encoding: .utf8)
+    return folder
 }
 
 /// One batch a `test-harness write` process reported committed.

@@ -89,15 +89,8 @@ struct TamperingTests {
         try FileManager.default.copyItem(atPath: target.data, toPath: old)
 
         // The log grows by one event; the user notes the head.
-        let events = target.dir.appending("events")
-        try Repository.copy(Repository.events, to: events)
-        try """
-            events:
-              - id: later-retraction
-                type: retraction
-                retracts: us-proposes-temporary-truce-jeddah-000
-                reason: "test"
-            """.write(toFile: events + "/zz-later.yaml", atomically: true, encoding: .utf8)
+        let events = try eventsWithRetraction(in: target.dir.appending("events"), id: "later-retraction",
+                                              of: "us-proposes-temporary-truce-jeddah-000")
         let grown = try ParleyTool.run(["ingest", "--db", target.db, Repository.seeds, events], in: target.dir.path)
         try #require(grown.succeeded, "\(grown)")
         let seen = try target.verify(["--json"])
