@@ -232,7 +232,7 @@ struct Steps {
             try writer.write(day, states)
             rows += states.count
         }
-        writer.finish()
+        try writer.finish()
         return ["seconds": now() - start, "rows": Double(rows)]
     }
 }

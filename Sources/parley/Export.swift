@@ -55,13 +55,20 @@ struct Export: ParsableCommand {
         guard let stream = OutputStream(toFileAtPath: target ?? "/dev/stdout", append: false) else {
             throw CommandError("cannot write \(output ?? "standard output")")
         }
-        let writer = try CSVExport.Writer(stream: stream, knownOn: knownOn, head: head)
         var rows = 0
-        _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
-            try writer.write(day, states)
-            rows += states.count
+        do {
+            let writer = try CSVExport.Writer(stream: stream, knownOn: knownOn, head: head)
+            _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
+                try writer.write(day, states)
+                rows += states.count
+            }
+            try writer.finish()
+        } catch {
+            // No half export is left behind under the output's name, nor beside it.
+            if let target { try? FileManager.default.removeItem(atPath: target) }
+            guard let refused = error as? CSVExport.WriteError else { throw error }
+            throw CommandError("cannot write \(output ?? "standard output"): \(refused.reason)")
         }
-        writer.finish()
         if let output, let target {
             // Renamed into place whole, so a reader never sees half an export.
             _ = try? FileManager.default.removeItem(atPath: output)

@@ -110,6 +110,37 @@ struct ProjectionTests {
         #expect(csv.hasPrefix(CSVExport.columns.joined(separator: ",") + "\r\n"))
     }
 
+    @Test func anExportWrittenToAFileInBlocksIsTheRenderedTextByteForByte() throws {
+        // Two years of days on three tracks: several of the writer's 64 KiB blocks.
+        let series = try history.series(Cadence.day.days(from: try day("2024-09-01"), to: try day("2026-08-31")), knownOn: nil)
+        let expected = try CSVExport.render(series, knownOn: nil, head: history.head)
+        #expect(expected.utf8.count > 3 << 16)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-export-\(UUID().uuidString).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let stream = try #require(OutputStream(toFileAtPath: path, append: false))
+        let writer = try CSVExport.Writer(stream: stream, knownOn: nil, head: history.head)
+        for (day, states) in series { try writer.write(day, states) }
+        try writer.finish()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == expected)
+    }
+
+    @Test func anExportToAFullDiskThrowsInsteadOfEndingQuietly() throws {
+        // /dev/full refuses every write with ENOSPC.
+        let stream = try #require(OutputStream(toFileAtPath: "/dev/full", append: false))
+        let series = try history.series(Cadence.day.days(from: try day("2024-09-01"), to: try day("2026-08-31")), knownOn: nil)
+        let error = #expect(throws: CSVExport.WriteError.self) {
+            let writer = try CSVExport.Writer(stream: stream, knownOn: nil, head: history.head)
+            for (day, states) in series { try writer.write(day, states) }
+            try writer.finish()
+        }
+        #expect(error?.reason == "No space left on device")
+        // A short export fails at its end, when its one block is passed on.
+        let short = try #require(OutputStream(toFileAtPath: "/dev/full", append: false))
+        let writer = try CSVExport.Writer(stream: short, knownOn: nil, head: history.head)
+        try writer.write(try day("2025-03-11"), try history.states(Query(asOf: try day("2025-03-11"))))
+        #expect(throws: CSVExport.WriteError.self) { try writer.finish() }
+    }
+
     @Test func aSeriesAgreesWithStatesComputedOneByOne() throws {
         let days = Cadence.day.days(from: try day("2025-02-10"), to: try day("2025-04-20"))
         for (day, states) in try history.series(days, knownOn: nil) {
