@@ -25,11 +25,11 @@ extension LogRecord {
         switch try o.string("kind") {
         case "registry":
             let parties = try o.array("parties").enumerated().map { i, v throws(RecordDecodingError) in
-                var p = JSONFields(v, path: "parties[\(i)]")
+                let p = JSONFields(v, path: "parties[\(i)]")
                 return Party(code: try p.string("code"), names: try p.dictionary("names"), aliases: try p.strings("aliases"))
             }
             let tracks = try o.array("tracks").enumerated().map { i, v throws(RecordDecodingError) in
-                var t = JSONFields(v, path: "tracks[\(i)]")
+                let t = JSONFields(v, path: "tracks[\(i)]")
                 return Track(id: try t.string("id"), names: try t.dictionary("names"), requires: try t.strings("requires"))
             }
             return .registry(Registry(parties: parties, tracks: tracks))
