@@ -50,6 +50,15 @@ public final class EventLog: Sendable {
     /// and spent less system time than never releasing.)
     static let appendsBetweenReleases = 16_384
 
+    /// Batches of this many records or more have their chain hashed on a second thread.
+    static let concurrentChainThreshold = 64
+
+    /// `body` with the UTF-8 bytes of `text`, copied only if the string is not stored as UTF-8.
+    static func withUTF8<R>(_ text: String, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        if let result = try text.utf8.withContiguousStorageIfAvailable({ try body(UnsafeRawBufferPointer($0)) }) { return result }
+        return try Array(text.utf8).withUnsafeBytes(body)
+    }
+
     /// Opens the log in `directory`, creating the directory and an empty log unless read-only.
     ///
     /// - Throws: ``EventLogError/noLog(path:)`` when reading a directory with no log,
@@ -364,49 +373,63 @@ public final class EventLog: Sendable {
                 if let expected = expectedLastSequence, expected != start.sequence {
                     throw EventLogError.conflict(expected: expected, actual: start.sequence)
                 }
+                // The chain is hashed on another core while the ids are indexed here, on the
+                // guess that every record is new; a record already there redoes it below.
+                let chain = ChainHashing(records, after: start, concurrently: records.count >= Self.concurrentChainThreshold)
                 var sequence = start.sequence
-                var previous = start.hash
                 var outcomes: [AppendOutcome] = []
                 outcomes.reserveCapacity(records.count)
-                for record in records {
+                // The records that are appended, by sequence - start - 1.
+                var fresh: [Int] = []
+                fresh.reserveCapacity(records.count)
+                for (i, record) in records.enumerated() {
                     let next = sequence + 1
                     var key = next.bigEndian
                     // The id is indexed first: if it is already there, nothing of this record is written.
                     let existing = try withUnsafeBytes(of: &key) { keyBytes in
-                        try record.id.utf8.withContiguousStorageIfAvailable { id in
-                            try txn.insert(keyBytes, forKey: UnsafeRawBufferPointer(id), in: ids) { Layout.sequence($0) }
-                        } ?? Array(record.id.utf8).withUnsafeBytes { id in
+                        try Self.withUTF8(record.id) { id in
                             try txn.insert(keyBytes, forKey: id, in: ids) { Layout.sequence($0) }
                         }
                     }
-                    if let existing {
-                        guard let existing else {
-                            throw EventLogError.damagedEntry(sequence: 0, reason: "the index entry of id '\(record.id)' is not 8 bytes")
-                        }
-                        let same = try txn.withValue(forKey: Layout.key(existing), in: entries) { value in
-                            Layout.decode(sequence: existing, value).map { $0.payload.elementsEqual(record.payload) }
-                        }
-                        guard same == true else {
-                            throw EventLogError.idReusedWithOtherContent(id: record.id, existing: existing, offered: next)
-                        }
-                        outcomes.append(.existing(existing))
+                    guard let existing else {
+                        sequence = next
+                        fresh.append(i)
+                        outcomes.append(.appended(next))
                         continue
                     }
-                    let digest = record.payload.withUnsafeBytes { Layout.chainHash(previous: previous, sequence: next, payload: $0) }
+                    guard let existing else {
+                        throw EventLogError.damagedEntry(sequence: 0, reason: "the index entry of id '\(record.id)' is not 8 bytes")
+                    }
+                    let same: Bool?
+                    if existing > start.sequence {
+                        // Offered twice in this batch: its entry is not written yet.
+                        same = records[fresh[Int(existing - start.sequence - 1)]].payload == record.payload
+                    } else {
+                        same = try txn.withValue(forKey: Layout.key(existing), in: entries) { value in
+                            Layout.decode(sequence: existing, value).map { $0.payload.elementsEqual(record.payload) }
+                        } ?? nil
+                    }
+                    guard same == true else {
+                        throw EventLogError.idReusedWithOtherContent(id: record.id, existing: existing, offered: next)
+                    }
+                    outcomes.append(.existing(existing))
+                }
+                let digests = chain.digests(appending: fresh)
+                for (n, i) in fresh.enumerated() {
+                    let record = records[i]
+                    var key = (start.sequence + UInt64(n) + 1).bigEndian
                     let size = Layout.headerSize + record.id.utf8.count + record.payload.count
                     try withUnsafeBytes(of: &key) { keyBytes in
                         try txn.put(reserving: size, forKey: keyBytes, in: entries, flags: .append) { out in
-                            Array(record.id.utf8).withUnsafeBytes { idBytes in
+                            Self.withUTF8(record.id) { idBytes in
                                 record.payload.withUnsafeBytes { payloadBytes in
-                                    Layout.encode(into: out, recordedAt: recordedAt, hash: digest, id: idBytes, payload: payloadBytes)
+                                    Layout.encode(into: out, recordedAt: recordedAt, hash: digests[n], id: idBytes, payload: payloadBytes)
                                 }
                             }
                         }
                     }
-                    digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
-                    sequence = next
-                    outcomes.append(.appended(next))
                 }
+                let previous = digests.last.map { Array($0) } ?? start.hash
                 let head = Head(sequence: sequence, hash: previous)
                 for blob in newBlobs {
                     let digest = Array(SHA256.hash(data: blob))

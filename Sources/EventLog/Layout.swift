@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 
 /// How entries are laid out in LMDB (format 1).
 ///
@@ -62,5 +63,60 @@ enum Layout {
             id: UnsafeRawBufferPointer(rebasing: value[headerSize..<(headerSize + idLength)]),
             payload: UnsafeRawBufferPointer(rebasing: value[(headerSize + idLength)...])
         )
+    }
+}
+
+/// The chain hashes of a batch, computed on the guess that every record of it is appended:
+/// on another thread when asked, while the caller indexes the ids.
+struct ChainHashing {
+    private let records: [Record]
+    private let start: Head
+    private let pending: Pending?
+
+    /// Where another thread leaves its digests; read only after `group` is done.
+    private final class Pending: @unchecked Sendable {
+        // @unchecked: `digests` is written by the one worker before it leaves `group`, and read
+        // only after `group.wait()`.
+        var digests: [SHA256.Digest] = []
+        let group = DispatchGroup()
+    }
+
+    init(_ records: [Record], after start: Head, concurrently: Bool) {
+        self.records = records
+        self.start = start
+        guard concurrently else {
+            pending = nil
+            return
+        }
+        let pending = Pending()
+        let all = Array(records.indices)
+        DispatchQueue.global(qos: .userInitiated).async(group: pending.group) {
+            pending.digests = Self.hash(records, all, after: start)
+        }
+        self.pending = pending
+    }
+
+    /// The digests of the records at `appended` (indices into the batch, in order), as the
+    /// sequences after `start`: the guessed ones when every record is appended.
+    func digests(appending appended: [Int]) -> [SHA256.Digest] {
+        if let pending {
+            pending.group.wait()
+            if appended.count == records.count { return pending.digests }
+        }
+        return Self.hash(records, appended, after: start)
+    }
+
+    private static func hash(_ records: [Record], _ appended: [Int], after start: Head) -> [SHA256.Digest] {
+        var digests: [SHA256.Digest] = []
+        digests.reserveCapacity(appended.count)
+        var previous = start.hash
+        for (n, i) in appended.enumerated() {
+            let digest = records[i].payload.withUnsafeBytes {
+                Layout.chainHash(previous: previous, sequence: start.sequence + UInt64(n) + 1, payload: $0)
+            }
+            digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
+            digests.append(digest)
+        }
+        return digests
     }
 }

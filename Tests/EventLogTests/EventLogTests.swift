@@ -83,6 +83,34 @@ struct EventLogTests {
         #expect(receipt.outcomes == [.appended(1), .existing(1)])
     }
 
+    @Test func aLargeBatchWithRecordsAlreadyThereChainsAsOneRecordAtATime() throws {
+        // Batches of `concurrentChainThreshold` records or more hash their chain on a second
+        // thread, guessing that every record is new: here the guess is wrong three ways.
+        let log = try open()
+        try log.append([Self.record(5), Self.record(40)])
+        let batch = (0..<100).map { Self.record($0) } + [Self.record(7)]
+        #expect(batch.count >= EventLog.concurrentChainThreshold)
+        let receipt = try log.append(batch)
+        #expect(receipt.appendedCount == 98)
+        #expect(receipt.outcomes[5] == .existing(1))
+        #expect(receipt.outcomes[40] == .existing(2))
+        #expect(receipt.outcomes[100] == .existing(9))  // r-7, appended earlier in this batch (r-5 was there)
+        var previous = Head.empty.hash
+        try log.forEachEntry { view in
+            let expected = Array(Layout.chainHash(previous: previous, sequence: view.sequence, payload: view.payload))
+            #expect(Array(view.hash) == expected, "entry \(view.sequence)")
+            previous = expected
+            return true
+        }
+        #expect(try log.head() == Head(sequence: 100, hash: previous))
+        #expect(try log.verify().isIntact)
+        // All new: the guessed chain is the one written, and a repeat of the batch appends nothing.
+        let next = try log.append((100..<200).map { Self.record($0) })
+        #expect(next.appendedCount == 100)
+        #expect(try log.append((100..<200).map { Self.record($0) }).outcomes == (101...200).map { .existing(UInt64($0)) })
+        #expect(try log.verify().isIntact)
+    }
+
     @Test func anIDReusedWithOtherBytesIsRefusedNamingBothSequences() throws {
         let log = try open()
         try log.append([Self.record(1), Self.record(2)])
