@@ -37,7 +37,9 @@ struct JSONWriter {
         comma()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        // Two appends, not an array literal: that allocated an array per key.
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
     }
 
@@ -61,6 +63,16 @@ struct JSONWriter {
     }
 
     private mutating func escape(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // Most text needs no escape: found by a loop without an early exit, which the compiler
+        // vectorises, and then copied at once.
+        var needsEscape: UInt8 = 0
+        for byte in utf8 {
+            needsEscape |= (byte < 0x20 ? 1 : 0) | (byte == UInt8(ascii: "\"") ? 1 : 0) | (byte == UInt8(ascii: "\\") ? 1 : 0)
+        }
+        if needsEscape == 0 {
+            bytes.append(contentsOf: utf8)
+            return
+        }
         var start = 0
         for i in 0..<utf8.count {
             let byte = utf8[i]
@@ -91,7 +103,8 @@ struct JSONWriter {
 
     mutating func bool(_ value: Bool) {
         comma()
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        let text: StaticString = value ? "true" : "false"
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// An object of text values, keys in ascending byte order.

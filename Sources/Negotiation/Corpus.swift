@@ -38,6 +38,36 @@ public struct SourceEvent: Sendable, Hashable {
     }
 }
 
+/// A valid event as a streaming read of a corpus hands it over: what checking it against the
+/// log and appending it need, and the event itself only when asked for.
+public struct ScannedEvent: Sendable {
+    public var id: String
+    public var type: EventType
+    public var location: SourceLocation
+    /// Its canonical bytes (`LogRecord.event(_:).encoded()`).
+    public var payload: [UInt8]
+    /// Its fold record (`NegotiationStore.indexingFold(_:)`): empty for a correction or retraction.
+    public var fold: [UInt8]
+    /// The whole event, when the read was asked to keep it.
+    public var event: Event? { kept?.event }
+    /// Boxed, so that what is handed over stays a few words, not the size of an event.
+    let kept: KeptEvent?
+
+    init(id: String, type: EventType, location: SourceLocation, payload: [UInt8], fold: [UInt8], event: Event?) {
+        self.id = id
+        self.type = type
+        self.location = location
+        self.payload = payload
+        self.fold = fold
+        kept = event.map(KeptEvent.init)
+    }
+}
+
+final class KeptEvent: Sendable {
+    let event: Event
+    init(_ event: Event) { self.event = event }
+}
+
 /// A catalogued article whose bytes were checked against its SHA-256; the bytes themselves are
 /// read again when needed, so that a large corpus is never held in memory.
 public struct CatalogArticle: Sendable, Hashable {
@@ -62,6 +92,11 @@ struct CatalogIndex: Sendable {
     }
 
     subscript(id: String) -> CatalogArticle? { places[id].map { articles[$0] } }
+
+    /// Where the article `id` is in ``articles``: looked up without copying the entry.
+    func place(of id: String) -> Int? { places[id] }
+
+    func contains(_ id: String) -> Bool { places[id] != nil }
 }
 
 /// What checking one catalog entry found.
@@ -103,8 +138,8 @@ public struct Corpus: Sendable {
         guard scan.issues.isEmpty else { throw CorpusError(scan.issues) }
         let diagnostics = Diagnostics()
         let articles = scan.articles.compactMap { entry -> SourceArticle? in
-            guard let (bytes, text) = readText(atPath: entry.path, shownAs: entry.path, into: diagnostics) else { return nil }
-            return SourceArticle(article: entry.article, bytes: bytes, text: text, location: entry.location)
+            guard let bytes = readText(atPath: entry.path, shownAs: entry.path, into: diagnostics) else { return nil }
+            return SourceArticle(article: entry.article, bytes: bytes, text: String(decoding: bytes, as: UTF8.self), location: entry.location)
         }
         guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
         return Corpus(registry: scan.registry, articles: articles, events: collected)
@@ -115,6 +150,16 @@ public struct Corpus: Sendable {
     /// memory stays bounded whatever the corpus's size. An event repeated with the same
     /// content is handed over once.
     public static func scan(seeds: String, events: String, onEvent: (SourceEvent, [UInt8]) -> Void) -> CorpusScan {
+        scan(seeds: seeds, events: events, keepingEvents: true) { item in
+            if let event = item.event { onEvent(SourceEvent(event: event, location: item.location), item.payload) }
+        }
+    }
+
+    /// Reads and validates a corpus as ``scan(seeds:events:onEvent:)`` does, handing each valid
+    /// event over as what appending it needs (with the whole event only if `keepingEvents`):
+    /// a large ingest then never builds an ``Event`` on the thread that takes them in.
+    public static func scan(seeds: String, events: String, keepingEvents: Bool,
+                            onScanned onEvent: (ScannedEvent) -> Void) -> CorpusScan {
         let diagnostics = Diagnostics()
         let registry = loadRegistry(events: events, diagnostics)
         let (articles, refused) = loadCatalog(seeds: seeds, diagnostics)
@@ -124,7 +169,7 @@ public struct Corpus: Sendable {
         let byID = CatalogIndex(articles)
         forEachInOrder(
             count: files.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 4,
-            makeState: { EventFileParser(registry: registry, articles: byID, refusedArticles: refused) },
+            makeState: { EventFileParser(registry: registry, articles: byID, refusedArticles: refused, keepsEvents: keepingEvents) },
             work: { parser, i in
                 parser.parse(path: (events as NSString).appendingPathComponent(files[i]), shownAs: display(events, files[i]))
             },
@@ -203,7 +248,7 @@ public struct Corpus: Sendable {
     }
 
     static func document(_ path: String, shownAs file: String? = nil, _ diagnostics: Diagnostics) -> YAMLNode? {
-        guard let (bytes, _) = readText(atPath: path, shownAs: file ?? path, into: diagnostics) else { return nil }
+        guard let bytes = readText(atPath: path, shownAs: file ?? path, into: diagnostics) else { return nil }
         return parseYAML(bytes, file: file ?? path, into: diagnostics)
     }
 
@@ -217,7 +262,7 @@ public struct Corpus: Sendable {
         let file = display(seeds, "catalog.yaml")
         var refused = Set<String>()
         var articles: [CatalogArticle] = []
-        guard let (bytes, _) = readText(atPath: file, shownAs: file, into: diagnostics) else { return (articles, refused) }
+        guard let bytes = readText(atPath: file, shownAs: file, into: diagnostics) else { return (articles, refused) }
         // Entries are checked as they are read, a few hundred at a time on every core (each
         // reads and hashes its article): the catalog is never a whole tree. Problems keep the
         // catalog's order, a syntax error after the entries before it.
@@ -309,7 +354,7 @@ public struct Corpus: Sendable {
             return nil
         }
         let textPath = display(seeds, fileName)
-        guard let (bytes, _) = readText(atPath: textPath, shownAs: textPath, into: diagnostics) else {
+        guard let bytes = readText(atPath: textPath, shownAs: textPath, into: diagnostics) else {
             refused.insert(id)
             return nil
         }

@@ -6,8 +6,16 @@ import Foundation
 struct ParsedEventFile: Sendable {
     enum Step: Sendable {
         case issue(CorpusIssue)
-        /// A valid event, its canonical bytes, and 8 bytes of the SHA-256 of its id and of them.
-        case event(SourceEvent, payload: [UInt8], idKey: UInt64, contentHash: UInt64)
+        /// A valid event with its canonical bytes and fold record, 8 bytes of the SHA-256 of its
+        /// id and of its bytes, and the event it fixes when it is a correction or retraction.
+        case event(ScannedEvent, idKey: UInt64, contentHash: UInt64, fix: Fix?)
+    }
+
+    /// What checking a correction's or retraction's target needs.
+    struct Fix: Sendable {
+        var target: String
+        /// A correction (`corrects`), not a retraction (`retracts`).
+        var namesCorrected: Bool
     }
 
     var file: String
@@ -46,40 +54,53 @@ struct EventReader {
         SHA256.hash(data: Array(text)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
 
+    /// ``key(_:)`` of bytes already in memory, without copying them.
+    static func key(bytes: UnsafeRawBufferPointer) -> UInt64 {
+        SHA256.hash(data: bytes).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+    }
+
     /// Takes in the next file of the corpus, handing each new event to `onEvent`.
-    mutating func merge(_ parsed: ParsedEventFile, onEvent: (SourceEvent, [UInt8]) -> Void) {
+    mutating func merge(_ parsed: ParsedEventFile, onEvent: (ScannedEvent) -> Void) {
         if parsed.listsEvents { files.append(parsed.file) }
         for step in parsed.steps {
             switch step {
             case .issue(let issue):
                 diagnostics.add(issue)
-            case .event(let item, let payload, let idKey, let contentHash):
-                add(item, payload, idKey: idKey, contentHash: contentHash, onEvent)
+            case .event(let item, let idKey, let contentHash, let fix):
+                add(item, idKey: idKey, contentHash: contentHash, fix: fix, onEvent)
             }
         }
     }
 
-    private mutating func add(_ item: SourceEvent, _ payload: [UInt8], idKey: UInt64, contentHash: UInt64,
-                              _ onEvent: (SourceEvent, [UInt8]) -> Void) {
+    /// ``merge(_:onEvent:)`` for a file read with its events kept: each new event with its
+    /// canonical bytes.
+    mutating func merge(_ parsed: ParsedEventFile, onEvent: (SourceEvent, [UInt8]) -> Void) {
+        merge(parsed) { (item: ScannedEvent) in
+            if let event = item.event { onEvent(SourceEvent(event: event, location: item.location), item.payload) }
+        }
+    }
+
+    private mutating func add(_ item: ScannedEvent, idKey: UInt64, contentHash: UInt64, fix: ParsedEventFile.Fix?,
+                              _ onEvent: (ScannedEvent) -> Void) {
         if let ordinal = seen[idKey] {
             let first = records[Int(ordinal)]
             if first.contentHash != contentHash {
                 let where_ = "\(files[Int(first.file)]):\(first.line)"
                 diagnostics.add(file: item.location.file, line: item.location.line, field: item.location.field("id"),
-                                problem: "the id \(quoted(item.event.id)) is already used, with other content, at \(where_)",
+                                problem: "the id \(quoted(item.id)) is already used, with other content, at \(where_)",
                                 expected: "a unique id per event")
             }
             return
         }
         let count = records.count
-        let isFix = item.event.type.isRecordFix
+        let isFix = item.type.isRecordFix
         seen[idKey] = UInt32(truncatingIfNeeded: count)
         records.append(Seen(contentHash: contentHash, file: UInt32(truncatingIfNeeded: files.count - 1),
                             lineAndFix: UInt32(truncatingIfNeeded: item.location.line ?? 0) << 1 | (isFix ? 1 : 0)))
-        if isFix, let target = item.event.target {
-            fixes.append((target, item.event.type, item.event.corrects != nil, item.location, count))
+        if let fix {
+            fixes.append((fix.target, item.type, fix.namesCorrected, item.location, count))
         }
-        onEvent(item, payload)
+        onEvent(item)
     }
 
     /// Corrections and retractions must name an event before them in the corpus. Targets not in
@@ -120,12 +141,18 @@ struct EventFileParser {
     /// Normalised article texts, the most recently used kept.
     private var matchers: [String: QuoteMatcher] = [:]
     private var matcherOrder: [String] = []
+    /// The matcher used last, with its article's place in the catalog index.
+    private var lastMatcher: (place: Int, matcher: QuoteMatcher)?
     static let matcherCacheSize = 256
+    /// Whether each event read is handed over whole (``ScannedEvent/event``), not only what
+    /// appending it needs.
+    let keepsEvents: Bool
 
-    init(registry: Registry, articles: CatalogIndex, refusedArticles: Set<String>) {
+    init(registry: Registry, articles: CatalogIndex, refusedArticles: Set<String>, keepsEvents: Bool = true) {
         self.registry = registry
         self.refusedArticles = refusedArticles
         self.articles = articles
+        self.keepsEvents = keepsEvents
     }
 
     static let eventFields = [
@@ -147,12 +174,12 @@ struct EventFileParser {
     }
 
     private mutating func read(path: String, file: String, into parsed: inout ParsedEventFile) {
-        guard let (bytes, _) = readText(atPath: path, shownAs: file, into: diagnostics),
+        guard let bytes = readText(atPath: path, shownAs: file, into: diagnostics),
               let root = parseYAML(bytes, file: file, into: diagnostics),
               let top = Fields(root, file: file, path: "", allowed: ["article", "events"], diagnostics: diagnostics)
         else { return }
         let defaultArticle = top.string("article", expected: "an article id from the catalog")
-        if let defaultArticle, articles[defaultArticle] == nil, !refusedArticles.contains(defaultArticle) {
+        if let defaultArticle, !articles.contains(defaultArticle), !refusedArticles.contains(defaultArticle) {
             top.report("article", "unknown article \(quoted(defaultArticle))", expected: "an id from seeds/catalog.yaml")
         }
         guard top.has("events") else {
@@ -160,14 +187,24 @@ struct EventFileParser {
             return
         }
         parsed.listsEvents = true
+        if case .sequence(let items, _)? = top.node("events") { parsed.steps.reserveCapacity(items.count + 8) }
         _ = top.list("events") { node, path -> Bool? in
             let item = readEvent(node, file: file, path: path, defaultArticle: defaultArticle)
             // The problems found so far come before this event (and a duplicate of its id).
-            parsed.steps += diagnostics.drain().map { .issue($0) }
+            if !diagnostics.issues.isEmpty { parsed.steps += diagnostics.drain().map { .issue($0) } }
             if let item {
+                // `item.event` is read in place throughout: a copy of an event retains each of its fields.
                 let payload = LogRecord.event(item.event).encoded()
-                parsed.steps.append(.event(item, payload: payload, idKey: EventReader.key(item.event.id.utf8),
-                                           contentHash: EventReader.key(payload)))
+                var id = item.event.id
+                let idKey = id.withUTF8 { EventReader.key(bytes: UnsafeRawBufferPointer($0)) }
+                let contentHash = payload.withUnsafeBytes { EventReader.key(bytes: $0) }
+                let fix = item.event.type.isRecordFix
+                    ? item.event.target.map { ParsedEventFile.Fix(target: $0, namesCorrected: item.event.corrects != nil) } : nil
+                // The fold record is made here, on the worker, so that the thread taking events
+                // in neither builds nor frees whole events.
+                let scanned = ScannedEvent(id: id, type: item.event.type, location: item.location, payload: payload,
+                                           fold: NegotiationStore.indexingFold(item.event), event: keepsEvents ? item.event : nil)
+                parsed.steps.append(.event(scanned, idKey: idKey, contentHash: contentHash, fix: fix))
             }
             return nil
         }
@@ -191,19 +228,21 @@ struct EventFileParser {
         let ownArticle = f.string("article", expected: "an article id from the catalog")
         event.article = ownArticle ?? defaultArticle
         event.quote = f.string("quote", expected: "the article's own words")
+        // Where the event's article is in the catalog, looked up once (`nil` when it is not there).
+        let place = event.article.flatMap { articles.place(of: $0) }
 
         if type.isRecordFix {
             readFix(&event, f)
         } else {
-            readReport(&event, f)
+            readReport(&event, f, articlePlace: place)
         }
-        if let article = ownArticle, articles[article] == nil, !refusedArticles.contains(article) {
+        if let article = ownArticle, place == nil, !refusedArticles.contains(article) {
             f.report("article", "unknown article \(quoted(article))", expected: "an id from seeds/catalog.yaml")
         } else if !type.isRecordFix, event.article == nil {
             f.report("article", "missing", expected: "the source article's id, here or at the top of the file")
         }
-        if let quote = event.quote ?? event.changes?.quote, let article = event.article, let source = articles[article],
-           let matcher = matcher(for: source) {
+        if let quote = event.quote ?? event.changes?.quote, let article = event.article, let place,
+           let matcher = matcher(for: place) {
             if !matcher.contains(quote) {
                 let key = event.quote != nil ? "quote" : "set"
                 f.report(key, "the quote is not in article \(article): \(quoted(quote, mark: "\""))",
@@ -213,23 +252,31 @@ struct EventFileParser {
         return SourceEvent(event: event, location: SourceLocation(file: file, line: f.line, path: path))
     }
 
-    private mutating func matcher(for source: CatalogArticle) -> QuoteMatcher? {
+    /// The matcher of the article at `place` in the catalog index.
+    private mutating func matcher(for place: Int) -> QuoteMatcher? {
+        // The events of a file mostly cite one article after another: the last one is tried first.
+        if let last = lastMatcher, last.place == place { return last.matcher }
+        let source = articles.articles[place]
         let id = source.article.id
-        if let m = matchers[id] { return m }
+        if let m = matchers[id] {
+            lastMatcher = (place, m)
+            return m
+        }
         // The bytes were checked against the catalog's hash when the catalog was read.
-        guard let data = FileManager.default.contents(atPath: source.path),
-              let text = String(validating: data, as: UTF8.self) else { return nil }
+        guard let bytes = readFileBytes(atPath: source.path),
+              let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let m = QuoteMatcher(article: text)
         if matcherOrder.count >= Self.matcherCacheSize {
             matchers[matcherOrder.removeFirst()] = nil
         }
         matchers[id] = m
         matcherOrder.append(id)
+        lastMatcher = (place, m)
         return m
     }
 
     /// A report of the negotiation: proposal, acceptance, condition, violation, meeting, rejection.
-    private func readReport(_ event: inout Event, _ f: Fields) {
+    private func readReport(_ event: inout Event, _ f: Fields, articlePlace: Int?) {
         let type = event.type
         for key in ["corrects", "retracts", "set", "reason"] where f.has(key) {
             f.report(key, "only corrections and retractions take this field", expected: "no '\(key)' on a \(type.rawValue)")
@@ -266,7 +313,7 @@ struct EventFileParser {
         if event.unconditional, !event.conditions.isEmpty {
             f.report("unconditional", "an unconditional acceptance lists conditions", expected: "either unconditional: true or conditions")
         }
-        checkNotAfterPublication(event, f)
+        checkNotAfterPublication(event, f, articlePlace: articlePlace)
     }
 
     /// The log's own fix: a correction or retraction.
@@ -315,7 +362,7 @@ struct EventFileParser {
 
     private func tracks(_ f: Fields, _ key: String) -> [String]? {
         guard let ids = f.strings(key, expected: "track ids") else { return nil }
-        for id in ids where registry.track(id) == nil {
+        for id in ids where !registry.hasTrack(id) {
             f.report(key, "unknown track \(quoted(id))", expected: "one of \(trackList) (events/tracks.yaml)")
         }
         return ids
@@ -323,7 +370,7 @@ struct EventFileParser {
 
     private func party(_ f: Fields, _ key: String, required: Bool) -> String? {
         guard let code = f.string(key, required: required, expected: "a party code: \(partyList)") else { return nil }
-        if registry.party(code) == nil {
+        if !registry.hasParty(code) {
             f.report(key, "unknown party \(quoted(code))", expected: "one of \(partyList) (events/parties.yaml)")
         }
         return code
@@ -331,7 +378,7 @@ struct EventFileParser {
 
     private func parties(_ f: Fields, _ key: String) -> [String] {
         let codes = f.strings(key, expected: "party codes") ?? []
-        for code in codes where registry.party(code) == nil {
+        for code in codes where !registry.hasParty(code) {
             f.report(key, "unknown party \(quoted(code))", expected: "one of \(partyList) (events/parties.yaml)")
         }
         return codes
@@ -350,7 +397,7 @@ struct EventFileParser {
     private func proposal(_ f: Fields, tracks: [String]) -> String? {
         guard let id = f.string("proposal", expected: "<track>/<name>") else { return nil }
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, isSlug(String(parts[1])), registry.track(String(parts[0])) != nil else {
+        guard parts.count == 2, isSlug(String(parts[1])), registry.hasTrack(String(parts[0])) else {
             f.report("proposal", "\(quoted(id)) is not a proposal id", expected: "<track>/<name> with a known track, e.g. truce-30-day/us-jeddah")
             return nil
         }
@@ -362,7 +409,8 @@ struct EventFileParser {
     }
 
     private func terms(_ f: Fields, _ key: String) -> [Term]? {
-        f.list(key) { node, path in
+        // Only the diagnostics are captured, not a copy of the parser.
+        f.list(key) { [diagnostics] node, path in
             if case .scalar(let text, _) = node, !text.isEmpty {
                 return Term(label: nfc(text))
             }
@@ -379,16 +427,19 @@ struct EventFileParser {
 
     /// A reported fact cannot have happened after its article was published (planned meetings
     /// are dated when they were announced, so the same holds).
-    private func checkNotAfterPublication(_ event: Event, _ f: Fields) {
-        guard let on = event.on, let id = event.article, let source = articles[id] else { return }
-        let slack = switch source.article.precision {
+    private func checkNotAfterPublication(_ event: Event, _ f: Fields, articlePlace place: Int?) {
+        guard let on = event.on, event.article != nil, let place else { return }
+        // The two fields read, not a copy of the whole entry.
+        let published = articles.articles[place].article.published
+        let precision = articles.articles[place].article.precision
+        let slack = switch precision {
         case .day: 0
         case .withinDays(let n): n
-        case .month: Day.daysIn(month: source.article.published.month, year: source.article.published.year)
+        case .month: Day.daysIn(month: published.month, year: published.year)
         }
-        let latest = source.article.published.adding(days: slack)
+        let latest = published.adding(days: slack)
         if on.first > latest {
-            f.report("on", "\(on) is after the article was published (\(source.article.published), \(source.article.precision))",
+            f.report("on", "\(on) is after the article was published (\(published), \(precision))",
                      expected: "a date on or before the publication")
         }
     }

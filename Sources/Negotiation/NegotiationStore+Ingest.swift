@@ -39,12 +39,14 @@ extension NegotiationStore {
         // An empty log holds none of the events: no need to look each one up.
         let logIsEmpty: Bool
         do { logIsEmpty = try log.head().sequence == 0 } catch { throw StoreError.log(error) }
-        let scan = Corpus.scan(seeds: seeds, events: events) { source, payload in
+        // Events are kept whole only when the log may hold some of them (to check them against it).
+        let scan = Corpus.scan(seeds: seeds, events: events, keepingEvents: !logIsEmpty) { scanned in
             guard failure == nil else { return }
             do {
-                switch logIsEmpty ? .new : try checkAgainstLog(source, payload) {
+                switch logIsEmpty ? .new : try checkAgainstLog(SourceEvent(event: scanned.event ?? Event(id: scanned.id, type: scanned.type),
+                                                                           location: scanned.location), scanned.payload) {
                 case .new:
-                    try spill.append(id: "event/\(source.event.id)", payload: payload, fold: Self.indexingFold(source.event))
+                    try spill.append(id: "event/\(scanned.id)", payload: scanned.payload, fold: scanned.fold)
                     fresh += 1
                 case .recorded: report.eventsAlreadyRecorded += 1
                 case .conflict(let issue): issues.append(issue)

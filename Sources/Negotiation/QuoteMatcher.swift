@@ -75,6 +75,12 @@ public struct QuoteMatcher: Sendable {
         b > 0x20 ? !(b == 0xC2 || (0xE1...0xE3).contains(b)) : !(b == 0x20 || (0x09...0x0D).contains(b))
     }
 
+    /// What each byte is to the normal form: 0 a byte copied as it is, 1 ASCII white space, 2 the
+    /// lead byte of a scalar that may be white space or ’ (``isPlain(_:)`` is false for 1 and 2).
+    private static let byteClasses: [UInt8] = (0...255).map { b in
+        isPlain(UInt8(b)) ? 0 : (b == 0x20 || (0x09...0x0D).contains(b)) ? 1 : 2
+    }
+
     /// The normal form both sides are compared in.
     public static func normalize(_ text: String) -> String {
         String(decoding: normalizedBytes(text), as: UTF8.self)
@@ -84,69 +90,90 @@ public struct QuoteMatcher: Sendable {
     /// of an ingest. White space is ASCII white space, U+0085, U+00A0, U+1680, U+2000–U+200A,
     /// U+2028, U+2029, U+202F, U+205F and U+3000 (Unicode's White_Space set).
     static func normalizedBytes(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        var pendingSpace = false
         var source = nfc(text)
-        source.withUTF8 { bytes in
-            out.reserveCapacity(bytes.count)
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if Self.isPlain(b) {
-                    // A run of bytes that are neither white space nor the start of a scalar the
-                    // switch below rewrites: copied whole.
-                    var end = i + 1
-                    while end < bytes.count, Self.isPlain(bytes[end]) { end += 1 }
-                    if pendingSpace, !out.isEmpty { out.append(0x20) }
-                    pendingSpace = false
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<end]))
-                    i = end
-                    continue
-                }
-                var length = 1
-                var isSpace = false
-                var apostrophe = false
-                switch b {
-                case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
-                    isSpace = true
-                case 0xC2 where i + 1 < bytes.count && (bytes[i + 1] == 0x85 || bytes[i + 1] == 0xA0):
-                    isSpace = true
-                    length = 2
-                case 0xE1 where i + 2 < bytes.count && bytes[i + 1] == 0x9A && bytes[i + 2] == 0x80:
-                    isSpace = true
-                    length = 3
-                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80:
-                    let c = bytes[i + 2]
-                    isSpace = (0x80...0x8A).contains(c) || c == 0xA8 || c == 0xA9 || c == 0xAF
-                    apostrophe = c == 0x99
-                    length = 3
-                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x81 && bytes[i + 2] == 0x9F:
-                    isSpace = true
-                    length = 3
-                case 0xE3 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x80:
-                    isSpace = true
-                    length = 3
-                default:
-                    break
-                }
-                if isSpace {
-                    pendingSpace = true
-                } else {
-                    if pendingSpace, !out.isEmpty { out.append(0x20) }
-                    pendingSpace = false
-                    if apostrophe {
-                        out.append(UInt8(ascii: "'"))
-                    } else if length == 3 {
-                        // An E2 80 xx scalar that is neither space nor apostrophe: copy it.
-                        out.append(contentsOf: bytes[i..<(i + 3)])
-                    } else {
-                        out.append(b)
-                        length = 1
+        return source.withUTF8 { normalizedBytes(utf8: $0) }
+    }
+
+    /// ``normalizedBytes(_:)`` of NFC text's UTF-8, written straight into the result: it is
+    /// never longer than the text (white space only shrinks, ’ becomes ').
+    ///
+    /// A space is written for the first white space after other text and none for the rest of
+    /// the run, and a last one dropped at the end: the same as writing one space between runs
+    /// of other text, but without a branch per word (text is mostly short words).
+    private static func normalizedBytes(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        byteClasses.withUnsafeBufferPointer { classes in
+            [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
+                written = 0
+                guard let input = bytes.baseAddress, let output = out.baseAddress else { return }
+                let count = bytes.count
+                // Bytes written; never more than those read (`i`), so the capacity suffices.
+                var n = 0
+                // Whether white space now writes nothing: at the start, and after a space written.
+                var afterSpace = true
+                var i = 0
+                while i < count {
+                    let b = input[i]
+                    let kind = classes[Int(b)]
+                    if kind < 2 {
+                        // Copied, or one space for a run of white space: no branch on which.
+                        let isSpace = kind == 1
+                        output[n] = isSpace ? 0x20 : b
+                        n &+= isSpace && afterSpace ? 0 : 1
+                        afterSpace = isSpace
+                        i &+= 1
+                        continue
                     }
+                    var length = 1
+                    var isSpace = false
+                    var apostrophe = false
+                    switch b {
+                    case 0xC2 where i + 1 < count && (input[i + 1] == 0x85 || input[i + 1] == 0xA0):
+                        isSpace = true
+                        length = 2
+                    case 0xE1 where i + 2 < count && input[i + 1] == 0x9A && input[i + 2] == 0x80:
+                        isSpace = true
+                        length = 3
+                    case 0xE2 where i + 2 < count && input[i + 1] == 0x80:
+                        let c = input[i + 2]
+                        isSpace = (0x80...0x8A).contains(c) || c == 0xA8 || c == 0xA9 || c == 0xAF
+                        apostrophe = c == 0x99
+                        length = 3
+                    case 0xE2 where i + 2 < count && input[i + 1] == 0x81 && input[i + 2] == 0x9F:
+                        isSpace = true
+                        length = 3
+                    case 0xE3 where i + 2 < count && input[i + 1] == 0x80 && input[i + 2] == 0x80:
+                        isSpace = true
+                        length = 3
+                    default:
+                        break
+                    }
+                    if isSpace {
+                        if !afterSpace {
+                            output[n] = 0x20
+                            n += 1
+                        }
+                        afterSpace = true
+                    } else {
+                        afterSpace = false
+                        if apostrophe {
+                            output[n] = UInt8(ascii: "'")
+                            n += 1
+                        } else if length == 3 {
+                            // An E2 80 xx scalar that is neither space nor apostrophe: copy it.
+                            (output + n).initialize(from: input + i, count: 3)
+                            n += 3
+                        } else {
+                            output[n] = b
+                            n += 1
+                            length = 1
+                        }
+                    }
+                    i += length
                 }
-                i += length
+                // A space written last ends the text: dropped.
+                if afterSpace, n > 0 { n -= 1 }
+                written = n
             }
         }
-        return out
     }
 }

@@ -45,7 +45,9 @@ enum YAMLNode {
 
     private struct Open {
         var isMapping: Bool
-        var items: [YAMLNode]
+        /// Where its items start in the shared list of items read (one list for all open
+        /// collections, not an array of its own growing item by item).
+        var start: Int
         var line: Int
         /// Its items go to the caller, not into the tree.
         var streamed = false
@@ -54,6 +56,7 @@ enum YAMLNode {
     private static func build(_ parser: inout yaml_parser_t, streaming key: String?,
                               onItem: (YAMLNode) -> Void) throws(SyntaxError) -> YAMLNode? {
         var stack: [Open] = []
+        var items: [YAMLNode] = []
         var root: YAMLNode?
         var documents = 0
         while true {
@@ -83,25 +86,26 @@ enum YAMLNode {
                 }
                 // The value of `key` in the root mapping: a key read, its value starting.
                 var streamed = false
-                if !isMapping, let key, stack.count == 1, stack[0].isMapping, stack[0].items.count % 2 == 1,
-                   case .scalar(let name, _)? = stack[0].items.last, name == key {
+                if !isMapping, let key, stack.count == 1, stack[0].isMapping, (items.count - stack[0].start) % 2 == 1,
+                   case .scalar(let name, _)? = items.last, name == key {
                     streamed = true
                 }
-                stack.append(Open(isMapping: isMapping, items: [], line: line, streamed: streamed))
+                stack.append(Open(isMapping: isMapping, start: items.count, line: line, streamed: streamed))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let open = stack.popLast() else { throw SyntaxError(line: line, problem: "unbalanced collection") }
                 if open.isMapping {
                     var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-                    pairs.reserveCapacity(open.items.count / 2)
-                    var i = 0
-                    while i + 1 < open.items.count {
-                        pairs.append((open.items[i], open.items[i + 1]))
+                    pairs.reserveCapacity((items.count - open.start) / 2)
+                    var i = open.start
+                    while i + 1 < items.count {
+                        pairs.append((items[i], items[i + 1]))
                         i += 2
                     }
                     finished = .mapping(pairs, line: open.line)
                 } else {
-                    finished = .sequence(open.items, line: open.line)
+                    finished = .sequence(Array(items[open.start...]), line: open.line)
                 }
+                items.removeSubrange(open.start...)
             default:
                 break
             }
@@ -111,7 +115,7 @@ enum YAMLNode {
                 } else if stack[stack.count - 1].streamed {
                     onItem(finished)
                 } else {
-                    stack[stack.count - 1].items.append(finished)
+                    items.append(finished)
                 }
             }
         }

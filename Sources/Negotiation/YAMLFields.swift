@@ -17,18 +17,18 @@ final class Diagnostics {
     }
 }
 
-/// Reads a whole file as UTF-8 text, reporting a missing, unreadable, empty or non-UTF-8 file.
-func readText(atPath path: String, shownAs file: String, into diagnostics: Diagnostics) -> (bytes: [UInt8], text: String)? {
-    guard let data = FileManager.default.contents(atPath: path) else {
+/// Reads a whole file of UTF-8 text, reporting a missing, unreadable, empty or non-UTF-8 file:
+/// its bytes, checked (`String(decoding:as:)` makes them text without a change).
+func readText(atPath path: String, shownAs file: String, into diagnostics: Diagnostics) -> [UInt8]? {
+    guard let bytes = readFileBytes(atPath: path) else {
         diagnostics.add(file: file, line: nil, field: nil, problem: "cannot read the file", expected: "a readable file")
         return nil
     }
-    let bytes = [UInt8](data)
     guard !bytes.isEmpty else {
         diagnostics.add(file: file, line: nil, field: nil, problem: "the file is empty", expected: "UTF-8 text")
         return nil
     }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
+    guard isValidUTF8(bytes) else {
         let offset = firstInvalidUTF8Offset(bytes)
         let line = bytes[..<offset].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         diagnostics.add(file: file, line: line, field: nil,
@@ -36,12 +36,69 @@ func readText(atPath path: String, shownAs file: String, into diagnostics: Diagn
                         expected: "UTF-8 text")
         return nil
     }
-    if let nul = bytes.firstIndex(of: 0) {
+    if let nul = firstNUL(bytes) {
         let line = bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         diagnostics.add(file: file, line: line, field: nil, problem: "the file contains a NUL byte at offset \(nul)", expected: "text")
         return nil
     }
-    return (bytes, text)
+    return bytes
+}
+
+/// Whether the bytes are UTF-8, checked in place: `String(validating:)` checked them as well
+/// but copied them into a string first, a large block for each event file.
+func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+    do {
+        _ = try UTF8Span(validating: bytes.span)
+        return true
+    } catch {
+        return false
+    }
+}
+
+/// A whole file's bytes, read straight into one array (`FileManager` reads into `Data`,
+/// which was then copied); `nil` when it cannot be opened or read.
+func readFileBytes(atPath path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { return nil }
+    // The size is a hint: a file may grow while it is read, or report no size at all.
+    var failed = false
+    func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var total = 0
+        while total < buffer.count {
+            let n = read(descriptor, base + total, buffer.count - total)
+            if n > 0 {
+                total += n
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                failed = true
+                break
+            }
+        }
+        return total
+    }
+    let capacity = max(Int(info.st_size), 0) + 1
+    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in count = fill(buffer) }
+    // Filled to the last byte: the file was larger than it said; read on to its end.
+    var full = bytes.count == capacity
+    while !failed, full {
+        let chunk = [UInt8](unsafeUninitializedCapacity: 1 << 16) { buffer, count in count = fill(buffer) }
+        bytes += chunk
+        full = chunk.count == 1 << 16
+    }
+    return failed ? nil : bytes
+}
+
+/// The offset of the first NUL byte, found with memchr.
+private func firstNUL(_ bytes: [UInt8]) -> Int? {
+    bytes.withUnsafeBytes { buffer in
+        guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
+        return base.distance(to: UnsafeRawPointer(hit))
+    }
 }
 
 private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
@@ -80,6 +137,20 @@ func describe(_ node: YAMLNode) -> String {
     }
 }
 
+/// Whether the text is empty or only white space. Text that starts with a printable ASCII
+/// character is not, found without looking up a scalar's properties.
+private func isBlank(_ text: String) -> Bool {
+    if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+    return text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+}
+
+/// Whether two field names are equal, comparing their lengths first: a lookup compares a name
+/// with a dozen others, and `==` on two different short strings takes the slow path.
+@inline(__always)
+private func sameName(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a == b
+}
+
 /// The fields of one YAML mapping, read with their line numbers. Every problem goes to the
 /// diagnostics, with the file, line and the field's path.
 struct Fields {
@@ -112,11 +183,11 @@ struct Fields {
             }
             // The field's path is spelled out only for a message.
             var fieldPath: String { path.isEmpty ? name : "\(path).\(name)" }
-            if !allowed.contains(name) {
+            if !allowed.contains(where: { sameName($0, name) }) {
                 let shown = quoted(name, mark: "")
                 diagnostics.add(file: file, line: key.line, field: path.isEmpty ? shown : "\(path).\(shown)", problem: "unknown field \(quoted(name))",
                                 expected: "one of \(allowed.joined(separator: ", "))")
-            } else if values.contains(where: { $0.name == name }) {
+            } else if values.contains(where: { sameName($0.name, name) }) {
                 diagnostics.add(file: file, line: key.line, field: fieldPath, problem: "the field is given twice",
                                 expected: "each field once")
             } else {
@@ -129,7 +200,7 @@ struct Fields {
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     private subscript(key: String) -> YAMLNode? {
-        for field in values where field.name == key { return field.node }
+        for field in values where sameName(field.name, key) { return field.node }
         return nil
     }
 
@@ -154,7 +225,7 @@ struct Fields {
             return nil
         }
         let text = nfc(raw)
-        if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+        if isBlank(text) {
             report(key, "empty", expected: expected())
             return nil
         }

@@ -1,0 +1,128 @@
+import Foundation
+@testable import Negotiation
+import PropertyBased
+import TestSupport
+import Testing
+
+/// The streaming scan's shortcuts against the plain ways they replace: compact events against
+/// whole ones, reading a file straight into an array against `FileManager`, checking UTF-8 in
+/// place against `String(validating:)`, the byte-wise normal form against one built scalar by
+/// scalar.
+@Suite("Scan shortcuts agree with the plain ways")
+struct ScanShortcutTests {
+    /// The repository's corpus and a synthetic one with corrections and retractions.
+    static func corpora() throws -> (directory: TemporaryDirectory, [(seeds: String, events: String)]) {
+        let directory = try TemporaryDirectory("scan-shortcuts")
+        _ = try SyntheticCorpus(events: 1_000, seed: 11).write(to: directory.path)
+        return (directory, [(Repository.seeds, Repository.events), (directory.appending("seeds"), directory.appending("events"))])
+    }
+
+    @Test func compactEventsCarryWhatWholeEventsGive() throws {
+        let (directory, corpora) = try Self.corpora()
+        _ = directory
+        for (seeds, events) in corpora {
+            var whole: [(event: SourceEvent, payload: [UInt8])] = []
+            let wholeScan = Corpus.scan(seeds: seeds, events: events) { whole.append(($0, $1)) }
+            var compact: [ScannedEvent] = []
+            let compactScan = Corpus.scan(seeds: seeds, events: events, keepingEvents: false) { compact.append($0) }
+            var kept: [ScannedEvent] = []
+            _ = Corpus.scan(seeds: seeds, events: events, keepingEvents: true) { kept.append($0) }
+            #expect(wholeScan.issues.isEmpty && compactScan.issues.isEmpty)
+            #expect(wholeScan.unresolvedTargets.map(\.target) == compactScan.unresolvedTargets.map(\.target))
+            #expect(compact.count == whole.count && kept.count == whole.count && !whole.isEmpty)
+            for ((item, keptItem), source) in zip(zip(compact, kept), whole) {
+                #expect(item.event == nil)
+                #expect(keptItem.event == source.event.event)
+                #expect(item.id == source.event.event.id && item.type == source.event.event.type)
+                #expect(item.location == source.event.location)
+                #expect(item.payload == source.payload && item.payload == LogRecord.event(source.event.event).encoded())
+                #expect(item.fold == NegotiationStore.indexingFold(source.event.event))
+            }
+            #expect(whole.contains { $0.event.event.type.isRecordFix } || seeds == Repository.seeds)
+        }
+    }
+
+    @Test func aCompactScanFindsTheSameProblems() throws {
+        let directory = try TemporaryDirectory("scan-shortcuts-bad")
+        _ = try SyntheticCorpus(events: 1_000, seed: 5).write(to: directory.path)
+        // A duplicate id with other content, an unknown fix target and a quote not in its article.
+        let file = directory.appending("events/zz-bad.yaml")
+        let first = try #require(FileManager.default.contentsOfDirectory(atPath: directory.appending("events"))
+            .filter { $0.hasPrefix("synth-") }.sorted().first)
+        let text = try String(contentsOfFile: directory.appending("events/" + first), encoding: .utf8)
+        let id = try #require(text.split(separator: "\n").first { $0.contains("- id: ") }?.split(separator: " ").last)
+        try """
+            events:
+              - id: \(id)
+                type: meeting
+                on: 2020-01-01
+                actor: PA
+                article: s5-a0
+                quote: "not in the article at all"
+              - id: fix-1
+                type: retraction
+                retracts: nowhere
+                reason: test
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let whole = Corpus.scan(seeds: directory.appending("seeds"), events: directory.appending("events")) { _, _ in }
+        let compact = Corpus.scan(seeds: directory.appending("seeds"), events: directory.appending("events"), keepingEvents: false) { _ in }
+        #expect(!whole.issues.isEmpty)
+        #expect(whole.issues == compact.issues)
+        #expect(whole.unresolvedTargets.map(\.target) == ["nowhere"] && compact.unresolvedTargets.map(\.target) == ["nowhere"])
+    }
+
+    @Test func filesAreReadAsFileManagerReadsThem() throws {
+        let directory = try TemporaryDirectory("scan-shortcuts-files")
+        let empty = directory.appending("empty")
+        let large = directory.appending("large")
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let bytes = (0..<300_001).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try Data(bytes).write(to: URL(fileURLWithPath: large))
+        let names = try FileManager.default.contentsOfDirectory(atPath: Repository.events).map { Repository.events + "/" + $0 }
+        for path in names + [empty, large] {
+            #expect(readFileBytes(atPath: path) == FileManager.default.contents(atPath: path).map { [UInt8]($0) }, "\(path)")
+        }
+        #expect(readFileBytes(atPath: large) == bytes)
+        #expect(readFileBytes(atPath: directory.appending("missing")) == nil)
+        #expect(readFileBytes(atPath: directory.path) == nil)
+    }
+
+    @Test func utf8IsCheckedAsStringsCheckIt() {
+        let tricky: [[UInt8]] = [[], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x80], [0xF0, 0x9F, 0x95, 0x8A],
+                                 [0xC3, 0xA9], [0x80], [0xFF], [0xEF, 0xBB, 0xBF], [0xE0, 0x9F, 0xBF]]
+        for bytes in tricky {
+            #expect(isValidUTF8(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+        }
+        let byte = Gen<UInt8>.frequency((3, Gen<UInt8>.value(in: 0x20...0x7E)), (4, Gen<UInt8>.value(in: 0x80...0xFF)), (1, Gen<UInt8>.value(in: 0...0x1F)))
+        Hostile.check(5_000, byte.array(of: 0...40)) { bytes, c in
+            #expect(isValidUTF8(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(c): \(bytes)")
+        }
+    }
+
+    /// The normal form as the matcher's documentation states it, scalar by scalar.
+    static func plainNormalForm(_ text: String) -> String {
+        let spaces: Set<UInt32> = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000]
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars {
+            if spaces.contains(scalar.value) || (0x2000...0x200A).contains(scalar.value) {
+                pendingSpace = true
+                continue
+            }
+            if pendingSpace, !out.isEmpty { out.append(" ") }
+            pendingSpace = false
+            out.append(scalar == "\u{2019}" ? "'" : scalar)
+        }
+        return String(out)
+    }
+
+    @Test func theNormalFormIsTheDocumentedOne() {
+        let pieces: [String] = ["a", "é", "e\u{0301}", " ", "\t", "\n", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{2005}", "\u{200A}",
+                                "\u{200B}", "\u{2018}", "\u{2019}", "\u{201C}", "\u{2026}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}",
+                                "\u{3000}", "\u{3001}", "ж", "漢", "🙂", "\u{E1}", "\u{1E9B}\u{0323}", "'", "x"]
+        let text = Gen.element(of: pieces).map { $0 ?? "a" }.array(of: 0...50).map { $0.joined() }
+        Hostile.check(5_000, text) { text, c in
+            #expect(QuoteMatcher.normalize(text) == Self.plainNormalForm(text), "\(c): \(text.debugDescription)")
+        }
+    }
+}
