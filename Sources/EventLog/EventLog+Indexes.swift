@@ -25,6 +25,15 @@ extension EventLog {
         }
     }
 
+    /// Reads the indexes and the entries on `count` threads at once, each in a read transaction
+    /// of its own, all of one snapshot (see ``LMDB/Environment/readConcurrently(_:_:)``): the
+    /// results of `body` in index order.
+    public func readIndexesConcurrently<R: Sendable>(_ count: Int, _ body: @Sendable (Int, borrowing IndexReader) throws -> R) throws -> [R] {
+        try environment.readConcurrently(count) { i, txn in
+            try body(i, IndexReader(txn: ReadTransaction(handle: txn.unsafeHandle), log: self))
+        }
+    }
+
     /// Updates the indexes in their own write transaction (a rebuild, say); the entries
     /// can be read but not written.
     public func updateIndexes<R>(_ body: (inout IndexWriter) throws -> R) throws -> R {

@@ -362,6 +362,15 @@ public final class EventLog: Sendable {
     public func append(_ records: [Record], blobs newBlobs: [[UInt8]] = [],
                        expectedLastSequence: UInt64? = nil,
                        indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)? = nil) throws -> AppendReceipt {
+        try append(records, blobs: newBlobs.map(Blob.init), expectedLastSequence: expectedLastSequence, indexing: indexing)
+    }
+
+    /// Appends `records` as one batch and stores `blobs`, already hashed (on another thread,
+    /// say), in the same transaction. See ``append(_:blobs:expectedLastSequence:indexing:)-([Record],[[UInt8]],_,_)``.
+    @discardableResult
+    public func append(_ records: [Record], blobs newBlobs: [Blob],
+                       expectedLastSequence: UInt64? = nil,
+                       indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)? = nil) throws -> AppendReceipt {
         for record in records {
             let length = record.id.utf8.count
             guard length > 0, length <= Self.maximumIDLength else { throw EventLogError.invalidID(record.id) }
@@ -432,9 +441,8 @@ public final class EventLog: Sendable {
                 let previous = digests.last.map { Array($0) } ?? start.hash
                 let head = Head(sequence: sequence, hash: previous)
                 for blob in newBlobs {
-                    let digest = Array(SHA256.hash(data: blob))
-                    if try txn.withValue(forKey: digest, in: blobs, { _ in true }) == nil {
-                        try txn.put(blob, forKey: digest, in: blobs)
+                    if try txn.withValue(forKey: blob.sha256, in: blobs, { _ in true }) == nil {
+                        try txn.put(blob.bytes, forKey: blob.sha256, in: blobs)
                     }
                 }
                 if head.sequence != start.sequence {
@@ -460,6 +468,18 @@ public final class EventLog: Sendable {
 
     static func now() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+    }
+}
+
+/// Bytes to store by their SHA-256, with that digest, computed once when the blob is made.
+public struct Blob: Sendable, Hashable {
+    public let bytes: [UInt8]
+    /// SHA-256 of `bytes`.
+    public let sha256: [UInt8]
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        sha256 = Array(SHA256.hash(data: bytes))
     }
 }
 

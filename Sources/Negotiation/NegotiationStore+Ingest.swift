@@ -62,7 +62,7 @@ extension NegotiationStore {
         issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
         guard issues.isEmpty else { throw CorpusError(issues) }
         try spill.rewind()
-        try append(header: pending, events: { try spill.next() }, count: fresh, batchSize: batchSize,
+        try append(header: pending, events: EventSource(spill: spill), count: fresh, batchSize: batchSize,
                    expectedLastSequence: expectedLastSequence, &report)
         return report
     }
@@ -93,8 +93,7 @@ extension NegotiationStore {
         issues = (try pendingHeader(registry: corpus.registry, articles: corpus.articles.map { ($0.article, .bytes($0.bytes), $0.location) },
                                     &pending, &report)) + issues + (try unresolved(targets))
         guard issues.isEmpty else { throw CorpusError(issues) }
-        var iterator = fresh.makeIterator()
-        try append(header: pending, events: { iterator.next() }, count: fresh.count, batchSize: Self.batchSize,
+        try append(header: pending, events: EventSource(list: fresh), count: fresh.count, batchSize: Self.batchSize,
                    expectedLastSequence: expectedLastSequence, &report)
         return report
     }
@@ -146,7 +145,7 @@ extension NegotiationStore {
     // MARK: Appending
 
     /// Where an article's text comes from when it is appended.
-    private enum ArticleText {
+    private enum ArticleText: Sendable {
         case bytes([UInt8])
         /// Read again from the file when its batch is appended, so that a corpus's texts are
         /// never all in memory, and checked against the catalog's hash once more.
@@ -154,7 +153,7 @@ extension NegotiationStore {
     }
 
     /// A record to append, with the article text it carries.
-    private struct PendingRecord {
+    private struct PendingRecord: Sendable {
         var record: Record
         /// The record, for indexing; `nil` for a report carried as its fold record.
         var decoded: LogRecord?
@@ -164,7 +163,7 @@ extension NegotiationStore {
 
     /// A header record to append: an article's is encoded only when its batch is formed, so
     /// that fifty thousand of them do not wait in memory as bytes.
-    private enum PendingHeader {
+    private enum PendingHeader: Sendable {
         case record(PendingRecord)
         case article(Article, ArticleText)
 
@@ -213,25 +212,115 @@ extension NegotiationStore {
         return issues
     }
 
-    private func bytes(of text: ArticleText, _ article: LogRecord?) throws -> [UInt8] {
+    private static func blob(of text: ArticleText, _ article: LogRecord?) throws -> Blob {
         switch (text, article) {
-        case (.bytes(let bytes), _): return bytes
-        case (.file(let path), .article(let a)?): return try articleBytes(at: path, expecting: a.sha256)
-        case (.file(let path), _): return try articleBytes(at: path, expecting: "")
+        case (.bytes(let bytes), _): return Blob(bytes)
+        case (.file(let path), .article(let a)?): return try articleBlob(at: path, expecting: a.sha256)
+        case (.file(let path), _): return try articleBlob(at: path, expecting: "")
         }
     }
 
-    private func articleBytes(at path: String, expecting sha256: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
+    /// The file's bytes, hashed once: to check them against the catalog, and to store them.
+    private static func articleBlob(at path: String, expecting sha256: String) throws -> Blob {
+        guard let bytes = readFile(path) else {
             throw CorpusError([CorpusIssue(file: path, problem: "cannot read the file", expected: "a readable file")])
         }
-        let bytes = [UInt8](data)
-        let actual = hexString(SHA256.hash(data: bytes))
+        let blob = Blob(bytes)
+        let actual = hexString(blob.sha256)
         guard actual == sha256 else {
             throw CorpusError([CorpusIssue(file: path, problem: "the file changed during the ingest (it hashes to \(actual))",
                                            expected: "the article exactly as catalogued")])
         }
+        return blob
+    }
+
+    /// The bytes of a file, read straight into one array; `nil` when it cannot be read.
+    private static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return nil }
+        // A byte more than the size: a file that grew meanwhile is read whole all the same.
+        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let n = bytes.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return -1 }
+                return read(fd, base + filled, raw.count - filled)
+            }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            filled += n
+        }
+        bytes.removeSubrange(filled...)
         return bytes
+    }
+
+    /// Where the events to append come from: the spill file, or a list.
+    private struct EventSource {
+        var spill: SpillFile?
+        var list: [SpilledEvent] = []
+        var position = 0
+
+        /// The next event, or `nil` at the end.
+        mutating func next() throws -> SpilledEvent? {
+            if let spill { return try spill.next() }
+            guard position < list.count else { return nil }
+            defer { position += 1 }
+            return list[position]
+        }
+    }
+
+    /// The records of one append transaction, and the article texts it stores.
+    private struct Batch: Sendable {
+        var items: [PendingRecord]
+        var blobs: [Blob]
+    }
+
+    /// Forms the batches, in order, and hands each to `queue`: header records first, then
+    /// events, at most `batchSize` records and about ``batchTextBytes`` of article text each.
+    /// Article files are read (and hashed) here, and fixes decoded, so that on another thread
+    /// this overlaps the appends.
+    private static func formBatches(header: [PendingHeader], events: EventSource, batchSize: Int, into queue: BatchQueue<Batch>) {
+        var events = events
+        var headerRecords = header.makeIterator()
+        do {
+            while true {
+                var items: [PendingRecord] = []
+                var blobs: [Blob] = []
+                var blobBytes = 0
+                var exhausted = false
+                while items.count < max(1, batchSize), blobBytes < Self.batchTextBytes {
+                    if let item = headerRecords.next()?.resolved {
+                        if let text = item.text {
+                            let blob = try blob(of: text, item.decoded)
+                            blobBytes += blob.bytes.count
+                            blobs.append(blob)
+                        }
+                        items.append(item)
+                    } else if let item = try events.next() {
+                        // A report is indexed from its fold record; a fix, which needs more, from its JSON.
+                        let decoded = item.fold.isEmpty ? try LogRecord.decode(item.payload) : nil
+                        items.append(PendingRecord(record: Record(id: item.id, payload: item.payload), decoded: decoded, fold: item.fold, text: nil))
+                    } else {
+                        exhausted = true
+                        break
+                    }
+                }
+                if !items.isEmpty {
+                    guard queue.put(Batch(items: items, blobs: blobs)) else { return }
+                }
+                if exhausted { break }
+            }
+            queue.finish(nil)
+        } catch {
+            queue.finish(error)
+        }
     }
 
     /// Appends the header records, then the events, in batches, keeping the indexes in step.
@@ -242,7 +331,7 @@ extension NegotiationStore {
     /// otherwise rewrites thousands of the index's pages at random); other writers leave the
     /// indexes to it meanwhile. If another process appends between its batches, or the indexes
     /// are cleared, the rows no longer fit: it gives the mark back and rebuilds them.
-    private func append(header: [PendingHeader], events next: () throws -> SpilledEvent?, count: Int, batchSize: Int,
+    private func append(header: [PendingHeader], events: EventSource, count: Int, batchSize: Int,
                         expectedLastSequence: UInt64?, _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
         var maintenance = IndexMaintenance()
@@ -252,30 +341,21 @@ extension NegotiationStore {
         var maintaining = false
         var lostTheMark = false
         var lastEnd: UInt64?
-        var batch: [PendingRecord] = []
-        var headerRecords = header.makeIterator()
-        var exhausted = false
-        var blobs: [[UInt8]] = []
-        while !exhausted {
-            batch.removeAll(keepingCapacity: true)
-            blobs.removeAll()
-            var blobBytes = 0
-            while batch.count < max(1, batchSize), blobBytes < Self.batchTextBytes {
-                if let item = headerRecords.next()?.resolved {
-                    let blob = try item.text.map { try bytes(of: $0, item.decoded) }
-                    blobBytes += blob?.count ?? 0
-                    batch.append(item)
-                    blobs.append(contentsOf: blob.map { [$0] } ?? [])
-                } else if let item = try next() {
-                    // A report is indexed from its fold record; a fix, which needs more, from its JSON.
-                    let decoded = item.fold.isEmpty ? try LogRecord.decode(item.payload) : nil
-                    batch.append(PendingRecord(record: Record(id: item.id, payload: item.payload), decoded: decoded, fold: item.fold, text: nil))
-                } else {
-                    exhausted = true
-                    break
-                }
-            }
-            guard !batch.isEmpty else { break }
+        // The batches are formed on another thread, one ahead of the append (the write
+        // transactions stay on this one).
+        let queue = BatchQueue<Batch>()
+        let forming = DispatchGroup()
+        let source = UncheckedSendable(events)
+        DispatchQueue.global(qos: .userInitiated).async(group: forming) {
+            Self.formBatches(header: header, events: source.value, batchSize: batchSize, into: queue)
+        }
+        defer {
+            queue.cancel()
+            forming.wait()
+        }
+        while let next = try queue.take() {
+            let batch = next.items
+            let blobs = next.blobs
             let receipt: AppendReceipt
             var becameMaintainer = false
             do {
@@ -367,14 +447,80 @@ struct SpilledEvent {
     var fold: [UInt8]
 }
 
+/// A value handed to another thread that then owns it: the caller no longer touches it.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The batches formed on one thread and appended on another, in order: the former forms the
+/// next batch while the latter appends one, and waits for it to be taken, so that at most two
+/// batches are in memory.
+final class BatchQueue<Batch: Sendable>: @unchecked Sendable {
+    // @unchecked: every stored property is read and written only with `condition` locked.
+    private let condition = NSCondition()
+    private var waiting: Batch?
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+
+    /// Hands a batch over and waits until it is taken; false when the appending side gave up.
+    func put(_ batch: Batch) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !cancelled else { return false }
+        waiting = batch
+        condition.broadcast()
+        while waiting != nil, !cancelled { condition.wait() }
+        return !cancelled
+    }
+
+    /// No more batches: the last was handed over, or forming one failed with `error`.
+    func finish(_ error: (any Error)?) {
+        condition.lock()
+        finished = true
+        failure = error
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch; `nil` after the last. Throws the error that ended the forming.
+    func take() throws -> Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting == nil, !finished { condition.wait() }
+        if let batch = waiting {
+            waiting = nil
+            condition.broadcast()
+            return batch
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// The appending side stops taking batches: the forming side stops at its next hand-over.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        waiting = nil
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
 /// Encoded events between the checking pass and the appending pass, in a temporary file, so
 /// that a large corpus is read once and never held in memory.
+///
+/// Filled on one thread, then read on another (which forms the batches): never by two at once.
 final class SpillFile {
     private let path: String
     private let handle: FileHandle
     private var buffer: [UInt8] = []
+    /// Read back in chunks: the unread bytes are `readBuffer[readOffset..<readEnd]`.
     private var readBuffer: [UInt8] = []
     private var readOffset = 0
+    private var readEnd = 0
+    private static let chunkSize = 1 << 20
 
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-ingest-\(UUID().uuidString).spill").path
@@ -408,27 +554,60 @@ final class SpillFile {
         try handle.seek(toOffset: 0)
         readBuffer = []
         readOffset = 0
+        readEnd = 0
     }
 
     /// The next record, or `nil` at the end.
     func next() throws -> SpilledEvent? {
-        guard let header = try take(12) else { return nil }
-        let length = { (offset: Int) in Int(UInt32(littleEndian: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) })) }
-        guard let id = try take(length(0)), let payload = try take(length(4)), let fold = try take(length(8)) else {
+        guard try fill(12) else { return nil }
+        let (idLength, payloadLength, foldLength) = readBuffer.withUnsafeBytes { raw in
+            (Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: readOffset, as: UInt32.self))),
+             Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: readOffset + 4, as: UInt32.self))),
+             Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: readOffset + 8, as: UInt32.self))))
+        }
+        guard try fill(12 + idLength + payloadLength + foldLength) else {
             throw StoreError.undecodable(sequence: 0, reason: "the temporary ingest file is truncated")
         }
-        return SpilledEvent(id: String(decoding: id, as: UTF8.self), payload: payload, fold: fold)
+        var at = readOffset + 12
+        let id = String(decoding: readBuffer[at..<(at + idLength)], as: UTF8.self)
+        at += idLength
+        let payload = Array(readBuffer[at..<(at + payloadLength)])
+        at += payloadLength
+        let fold = Array(readBuffer[at..<(at + foldLength)])
+        readOffset = at + foldLength
+        return SpilledEvent(id: id, payload: payload, fold: fold)
     }
 
-    private func take(_ count: Int) throws -> [UInt8]? {
-        while readBuffer.count - readOffset < count {
-            // The end of the file: nothing more, or a record cut short (the caller says which).
-            guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { return nil }
-            readBuffer = Array(readBuffer[readOffset...]) + chunk
-            readOffset = 0
+    /// Makes `count` unread bytes available; false when the file ends first (with nothing more
+    /// to read, or a record cut short: the caller says which).
+    private func fill(_ count: Int) throws -> Bool {
+        guard readEnd - readOffset < count else { return true }
+        // The unread bytes move to the front, and the file's next bytes are read in behind them.
+        let unread = readEnd - readOffset
+        let capacity = max(Self.chunkSize, count)
+        if readBuffer.count < capacity { readBuffer.append(contentsOf: repeatElement(0, count: capacity - readBuffer.count)) }
+        if unread > 0, readOffset > 0 {
+            readBuffer.withUnsafeMutableBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                _ = memmove(base, base + readOffset, unread)
+            }
         }
-        let result = Array(readBuffer[readOffset..<(readOffset + count)])
-        readOffset += count
-        return result
+        readOffset = 0
+        readEnd = unread
+        while readEnd < count {
+            let read = try readBuffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                while true {
+                    let n = Foundation.read(handle.fileDescriptor, base + readEnd, raw.count - readEnd)
+                    if n >= 0 { return n }
+                    guard errno == EINTR else {
+                        throw StoreError.undecodable(sequence: 0, reason: "the temporary ingest file cannot be read (errno \(errno))")
+                    }
+                }
+            }
+            guard read > 0 else { return false }
+            readEnd += read
+        }
+        return true
     }
 }

@@ -18,7 +18,7 @@ final class DeferredRows {
     var targets: [UInt64] = []
 
     /// One track's rows, read back: their bytes, and each row's place in them, in key order.
-    struct Rows {
+    struct Rows: Sendable {
         let track: [UInt8]
         let bytes: [UInt8]
         /// Day and sequence as the key has them (big-endian), and where the value is.

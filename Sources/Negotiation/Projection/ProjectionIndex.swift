@@ -254,7 +254,7 @@ struct IndexMaintenance {
 
     /// Indexes one appended report given as its fold record (``FoldRecord``): the same rows as
     /// ``index(_:at:payload:_:)`` with the event the record holds, without decoding it.
-    mutating func index(fold: [UInt8], at sequence: UInt64, _ w: inout IndexWriter) throws {
+    mutating func index(fold: [UInt8], at sequence: UInt64, final: Bool = false, _ w: inout IndexWriter) throws {
         guard let registry else { return }
         let summary = try fold.withUnsafeBytes { try FoldRecord.summary($0) }
         guard let on = summary.on else { return }
@@ -265,7 +265,7 @@ struct IndexMaintenance {
         value.append(UInt8(truncatingIfNeeded: published.count))
         value.append(contentsOf: published)
         value.append(contentsOf: fold)
-        try addRows(tracks, day: on.last, sequence: sequence, value: value, final: false, &w)
+        try addRows(tracks, day: on.last, sequence: sequence, value: value, final: final, &w)
     }
 
     private mutating func add(_ recorded: RecordedEvent, final: Bool = false, _ w: inout IndexWriter) throws {
@@ -298,30 +298,85 @@ struct IndexMaintenance {
     mutating func writeDeferred(_ log: EventLog, maintainer: Int32) throws -> Bool {
         guard let rows = deferred else { return true }
         var replaced = Set<UInt64>()
-        guard try log.updateIndexes({ w -> Bool in
-            guard try ProjectionIndex.maintainer(w) == maintainer else { return false }
-            var done = Set<UInt64>()
-            for target in rows.targets where done.insert(target).inserted {
-                // The targets are spread over the whole log, and each page read maps its neighbours
-                // too: drop the pages read as we go.
-                if done.count % 256 == 0 { w.releaseMappedPages() }
-                guard let original = try ProjectionIndex.event(at: target, w) else { continue }
-                if target > rows.loggedBefore {
-                    // Appended by this ingest: its rows as first read are dropped below.
-                    replaced.insert(target)
-                } else if let before = try ProjectionIndex.effective(original, w, through: rows.loggedBefore) {
-                    try deferredRemove(before, &w)
+        // Each fixed event as it was before this ingest and as its fixes now leave it (as fold
+        // records), read on two threads (decoding them is most of the work) from a snapshot that
+        // stays as it is: only the holder of the maintainer mark writes these indexes. A few
+        // thousand at a time, so that memory stays small.
+        var seen = Set<UInt64>()
+        let targets = rows.targets.filter { seen.insert($0).inserted }
+        let loggedBefore = rows.loggedBefore
+        for chunk in stride(from: 0, to: targets.count, by: 8_192) {
+            let part = Array(targets[chunk..<min(chunk + 8_192, targets.count)])
+            let shares = try log.readIndexesConcurrently(2) { share, r in
+                var found: [(target: UInt64, before: [UInt8]?, after: [UInt8]?)] = []
+                for (n, target) in part.enumerated() where n % 2 == share {
+                    // The targets are spread over the whole log, and each page read maps its
+                    // neighbours too: drop the pages read as we go.
+                    if n % 128 == 0 { log.releaseMappedPages() }
+                    guard let original = try ProjectionIndex.event(at: target, r) else { continue }
+                    let before = target > loggedBefore ? nil : try ProjectionIndex.effective(original, r, through: loggedBefore)
+                    let after = try ProjectionIndex.effective(original, r)
+                    found.append((target, before.map { FoldRecord.encoded($0.event) }, after.map { FoldRecord.encoded($0.event) }))
                 }
-                if let after = try ProjectionIndex.effective(original, w) { try add(after, final: true, &w) }
+                return found
             }
+            guard try log.updateIndexes({ w -> Bool in
+                guard try ProjectionIndex.maintainer(w) == maintainer else { return false }
+                for (target, before, after) in shares.joined() {
+                    if target > loggedBefore {
+                        // Appended by this ingest: its rows as first read are dropped below.
+                        replaced.insert(target)
+                    } else if let before {
+                        try deferredRemove(fold: before, at: target, &w)
+                    }
+                    if let after { try index(fold: after, at: target, final: true, &w) }
+                }
+                return true
+            }) else { return false }
+            log.releaseMappedPages()
+        }
+        // The checkpoints of each track whose rows are written are folded from those rows on
+        // another thread while the next track's are written (see ``DeferredCheckpoints``); at most
+        //  . A changed registry marks every track.
+        if rebuildAll, let registry {
+            for track in registry.tracks { dirty[track.id] = Day(ordinal: Int(Int32.min) / 2) }
+            rebuildAll = false
+        }
+        var tracks: [[UInt8]: Track] = [:]
+        for track in registry?.tracks ?? [] { tracks[trackKey(track.id)] = track }
+        var folds: [(checkpoints: DeferredCheckpoints, result: HandedOff<[(day: UInt32, state: [UInt8])]>)] = []
+        func writeOldestFold() throws -> Bool {
+            let (checkpoints, result) = folds.removeFirst()
+            let states = try result.value()
+            let written = try log.updateIndexes { w -> Bool? in
+                guard try ProjectionIndex.maintainer(w) == maintainer else { return nil }
+                return try checkpoints.write(states, &w)
+            }
+            guard let written else { return false }
+            // Otherwise the track stays marked, and its checkpoints are rebuilt.
+            if written { dirty[checkpoints.track.id] = nil }
+            log.releaseMappedPages()
             return true
-        }) else { return false }
+        }
+        defer {
+            // On an early return, the folds still running are waited for (their results unused).
+            for fold in folds { _ = try? fold.result.value() }
+        }
         for key in rows.trackKeys {
             let sorted = try rows.sortedRows(of: key)
+            let track = tracks[key]
+            // The first day whose checkpoints change: that of the earliest row written, or earlier.
+            let firstDay = sorted.rows.first.flatMap { row in ProjectionIndex.day(from: withUnsafeBytes(of: row.day.bigEndian) { Array($0) }) }
+            var from: Day?
+            if let track, let firstDay { from = min(dirty[track.id] ?? firstDay, firstDay) }
+            var checkpoints: DeferredCheckpoints?
             // In transactions of 16,384 rows, so that no transaction holds a long track's pages.
             for start in stride(from: 0, to: sorted.rows.count, by: 16_384) {
                 let held = try log.updateIndexes { w -> Bool in
                     guard try ProjectionIndex.maintainer(w) == maintainer else { return false }
+                    if start == 0, let track, let from {
+                        checkpoints = try DeferredCheckpoints(track: track, from: from, rows: sorted, replaced: replaced, &w)
+                    }
                     for i in start..<min(start + 16_384, sorted.rows.count)
                     where sorted.rows[i].final || !replaced.contains(sorted.rows[i].sequence) {
                         try w.put(sorted.value(i), forKey: sorted.key(i), in: "track-days")
@@ -329,18 +384,32 @@ struct IndexMaintenance {
                     return true
                 }
                 guard held else { return false }
+                if start == 0, let checkpoints {
+                    if !folds.isEmpty { guard try writeOldestFold() else { return false } }
+                    folds.append((checkpoints, HandedOff { try checkpoints.fold() }))
+                }
                 log.releaseMappedPages()
             }
+        }
+        while !folds.isEmpty {
+            guard try writeOldestFold() else { return false }
         }
         deferred = nil
         return true
     }
 
-    private mutating func deferredRemove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
-        let rows = deferred
-        deferred = nil
-        defer { deferred = rows }
-        try remove(recorded, &w)
+    /// Removes the rows of the event of this fold record from the index itself (not from the
+    /// set-aside rows).
+    private mutating func deferredRemove(fold: [UInt8], at sequence: UInt64, _ w: inout IndexWriter) throws {
+        guard let registry else { return }
+        let summary = try fold.withUnsafeBytes { try FoldRecord.summary($0) }
+        guard let on = summary.on else { return }
+        let tracks = ProjectionIndex.tracks(of: summary.type, naming: summary.tracks, in: registry)
+        let suffix = ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(sequence)
+        for track in tracks {
+            try w.delete(trackKey(track) + suffix, in: "track-days")
+        }
+        markDirty(tracks, from: on.last)
     }
 
     private mutating func remove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {

@@ -1,0 +1,179 @@
+import Dispatch
+import EventLog
+import Foundation
+
+/// The checkpoints of one track, computed while ``IndexMaintenance/writeDeferred(_:maintainer:)``
+/// writes that track's set-aside rows, instead of by a ``CheckpointRebuild`` afterwards.
+///
+/// The rows a rebuild from `from` would read are known without reading the index: the track's
+/// rows from `from` on that were in the index before the set-aside ones were written (read in
+/// the transaction that writes the first of them), and the set-aside rows themselves, both in key
+/// order. Folding them needs no transaction, so it runs on another thread while the next track's
+/// rows are written. The result is written in a transaction of its own, and only if the
+/// checkpoint it started from is still the one in the index (another process may have rebuilt
+/// it meanwhile, for a dirty mark of its own); otherwise the track stays marked dirty.
+struct DeferredCheckpoints: Sendable {
+    let track: Track
+    let prefix: [UInt8]
+    /// The first day whose checkpoint is recomputed.
+    let from: Day
+    /// The checkpoint the fold starts from (the track's last before `from`), as read: its key
+    /// and value; `nil` when there is none.
+    let start: (key: [UInt8], value: [UInt8])?
+    /// The track's rows from `from` on that were in the index before this track's set-aside
+    /// rows were written, in key order.
+    let existing: DeferredRows.Rows
+    /// The set-aside rows, in key order, and the sequences whose rows as first read were
+    /// replaced by their final form.
+    let rows: DeferredRows.Rows
+    let replaced: Set<UInt64>
+
+    /// Reads what the fold starts from: the checkpoint before `from` and the rows from `from`
+    /// on. Call it in the transaction that writes the first set-aside row of the track, before
+    /// writing it.
+    init(track: Track, from: Day, rows: DeferredRows.Rows, replaced: Set<UInt64>, _ w: inout IndexWriter) throws {
+        self.track = track
+        prefix = ProjectionIndex.trackKey(track.id)
+        self.from = from
+        self.rows = rows
+        self.replaced = replaced
+        start = try Self.startCheckpoint(prefix: prefix, from: from, &w)
+        var existing = DeferredRows.Rows(track: prefix, bytes: [])
+        var bytes: [UInt8] = []
+        try w.scan("track-days", from: prefix + ProjectionIndex.dayBytes(from)) { [prefix] key, value in
+            guard key.count == 20, key.starts(with: prefix) else { return false }
+            let day = key[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let start = bytes.count
+            bytes.append(contentsOf: value)
+            existing.rows.append((day, ProjectionIndex.sequence(from: key.suffix(8)), true, start..<bytes.count))
+            return true
+        }
+        self.existing = DeferredRows.Rows(track: prefix, bytes: bytes, rows: existing.rows)
+    }
+
+    static func startCheckpoint(prefix: [UInt8], from: Day, _ w: inout IndexWriter) throws -> (key: [UInt8], value: [UInt8])? {
+        guard let found = try w.last(atOrBefore: prefix + ProjectionIndex.dayBytes(from.adding(days: -1)), in: "checkpoints"),
+              found.key.starts(with: prefix) else { return nil }
+        return found
+    }
+
+    /// The track's checkpoints from `from` on: the state after the last row of each day, folded
+    /// from `start` through the rows the index now holds (the existing rows and the set-aside
+    /// ones, a set-aside row replacing an existing one of the same key, the last of a key's
+    /// set-aside rows replacing the earlier), exactly as ``CheckpointRebuild`` folds them.
+    func fold() throws -> [(day: UInt32, state: [UInt8])] {
+        var state = TrackState(track: track)
+        if let start { state = try start.value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) } }
+        var result: [(day: UInt32, state: [UInt8])] = []
+        var current: UInt32?
+        func apply(_ day: UInt32, _ sequence: UInt64, _ value: UnsafeRawBufferPointer) throws {
+            if let current, current != day { result.append((current, state.encoded())) }
+            current = day
+            // The published day (not needed here) and the fold record; see ``ProjectionIndex/trackDay(_:)``.
+            guard let length = value.first, length == 0 || length == 4, value.count >= 1 + Int(length) else {
+                throw RecordDecodingError(reason: "a track-days value of \(value.count) bytes")
+            }
+            let fold = UnsafeRawBufferPointer(rebasing: value[(1 + Int(length))...])
+            state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence, recordedAtMicroseconds: 0, hash: ""))
+        }
+        let old = existing.rows
+        let new = rows.rows
+        var i = 0
+        var j = 0
+        try existing.bytes.withUnsafeBytes { oldBytes in
+            try rows.bytes.withUnsafeBytes { newBytes in
+                while i < new.count || j < old.count {
+                    // The next set-aside row that is written last under its key, if any.
+                    while i < new.count,
+                          !(new[i].final || !replaced.contains(new[i].sequence))
+                            || (i + 1 < new.count && (new[i + 1].day, new[i + 1].sequence) == (new[i].day, new[i].sequence)) {
+                        i += 1
+                    }
+                    let takeNew: Bool
+                    if i < new.count, j < old.count {
+                        let a = (new[i].day, new[i].sequence)
+                        let b = (old[j].day, old[j].sequence)
+                        if a == b { j += 1 }  // replaced by the set-aside row
+                        takeNew = a <= b
+                    } else if i < new.count {
+                        takeNew = true
+                    } else if j < old.count {
+                        takeNew = false
+                    } else {
+                        break
+                    }
+                    if takeNew {
+                        try apply(new[i].day, new[i].sequence, UnsafeRawBufferPointer(rebasing: newBytes[new[i].value]))
+                        i += 1
+                    } else {
+                        try apply(old[j].day, old[j].sequence, UnsafeRawBufferPointer(rebasing: oldBytes[old[j].value]))
+                        j += 1
+                    }
+                }
+            }
+        }
+        if let current { result.append((current, state.encoded())) }
+        return result
+    }
+
+    /// Writes the checkpoints `fold()` gave, in place of the track's from `from` on; false,
+    /// writing nothing, when the checkpoint the fold started from is no longer the index's.
+    func write(_ checkpoints: [(day: UInt32, state: [UInt8])], _ w: inout IndexWriter) throws -> Bool {
+        let now = try Self.startCheckpoint(prefix: prefix, from: from, &w)
+        guard now?.key == start?.key, now?.value == start?.value else { return false }
+        var stale: [[UInt8]] = []
+        try w.scan("checkpoints", from: prefix + ProjectionIndex.dayBytes(from)) { [prefix] key, _ in
+            guard key.starts(with: prefix) else { return false }
+            stale.append([UInt8](key))
+            return true
+        }
+        for key in stale { try w.delete(key, in: "checkpoints") }
+        var key = prefix + [0, 0, 0, 0]
+        for (day, state) in checkpoints {
+            withUnsafeBytes(of: day.bigEndian) { key.replaceSubrange(8..<12, with: $0) }
+            try w.put(state, forKey: key, in: "checkpoints")
+        }
+        return true
+    }
+}
+
+/// Work handed to another thread, whose result is waited for; if no thread has started it by
+/// then, the caller does it itself.
+final class HandedOff<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `started` and `result` are read and written only with `condition` locked.
+    private let condition = NSCondition()
+    private var started = false
+    private var result: Result<Value, any Error>?
+    private let work: @Sendable () throws -> Value
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        self.work = work
+        DispatchQueue.global(qos: .userInitiated).async { [self] in run() }
+    }
+
+    private func run() {
+        condition.lock()
+        guard !started else {
+            condition.unlock()
+            return
+        }
+        started = true
+        condition.unlock()
+        let outcome = Result { try work() }
+        condition.lock()
+        result = outcome
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The result, once the work is done (on this thread if no other has begun it).
+    func value() throws -> Value {
+        run()
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result { return try result.get() }
+            condition.wait()
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import EventLog
+import Foundation
+import Testing
+import TestSupport
+
+@testable import Negotiation
+
+/// The checkpoints an ingest of many batches folds while it writes its set-aside rows must be
+/// those a rebuild from the index writes.
+@Suite("Checkpoints folded from set-aside rows")
+struct DeferredCheckpointTests {
+    struct Abort: Error {}
+
+    /// A store whose indexes were kept up ingest by ingest (checkpoints by ``CheckpointRebuild``).
+    func store(_ directory: TemporaryDirectory) throws -> NegotiationStore {
+        _ = try SyntheticCorpus(events: 2_000, seed: 21).write(to: directory.path)
+        let store = try NegotiationStore(directory: directory.appending("db"))
+        try store.ingest(try Corpus.load(seeds: directory.path + "/seeds", events: directory.path + "/events"))
+        #expect(try store.indexIsFresh())
+        return store
+    }
+
+    typealias Row = (day: UInt32, sequence: UInt64, value: [UInt8])
+
+    func rows(of prefix: [UInt8], from: Day, _ w: inout IndexWriter) throws -> [Row] {
+        var rows: [Row] = []
+        try w.scan("track-days", from: prefix + ProjectionIndex.dayBytes(from)) { key, value in
+            guard key.count == 20, key.starts(with: prefix) else { return false }
+            rows.append((key[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, ProjectionIndex.sequence(from: key.suffix(8)), [UInt8](value)))
+            return true
+        }
+        return rows
+    }
+
+    func checkpoints(of prefix: [UInt8], from: Day, _ w: inout IndexWriter) throws -> [(day: UInt32, state: [UInt8])] {
+        var result: [(day: UInt32, state: [UInt8])] = []
+        try w.scan("checkpoints", from: prefix + ProjectionIndex.dayBytes(from)) { key, value in
+            guard key.starts(with: prefix) else { return false }
+            result.append((key[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, [UInt8](value)))
+            return true
+        }
+        return result
+    }
+
+    func key(_ prefix: [UInt8], _ row: Row) -> [UInt8] {
+        prefix + withUnsafeBytes(of: row.day.bigEndian) { [UInt8]($0) } + ProjectionIndex.sequenceBytes(row.sequence)
+    }
+
+    @Test func setAsideRowsFoldedWithTheIndexsOwnGiveTheCheckpointsOfARebuild() throws {
+        let directory = try TemporaryDirectory("deferred-checkpoints")
+        let store = try store(directory)
+        let registry = try #require(try store.log.readIndexes { try ProjectionIndex.registry($0) })
+        #expect(registry.tracks.count > 1)
+        var compared = 0
+        for track in registry.tracks {
+            let prefix = ProjectionIndex.trackKey(track.id)
+            // Nothing is kept: the transaction is aborted.
+            #expect(throws: Abort.self) {
+                try store.log.updateIndexes { w in
+                    let all = try rows(of: prefix, from: Day(ordinal: Int(Int32.min) / 2), &w)
+                    guard all.count > 20 else { throw Abort() }
+                    // From a day in the middle of the track: a checkpoint to start from, and rows after.
+                    let fromRaw = all[all.count * 2 / 5].day
+                    let from = try #require(ProjectionIndex.day(from: withUnsafeBytes(of: fromRaw.bigEndian) { Array($0) }))
+                    let expected = try checkpoints(of: prefix, from: from, &w)
+                    let later = try rows(of: prefix, from: from, &w)
+                    #expect(!expected.isEmpty && !later.isEmpty)
+                    // Every third row is set aside (out of the index), some twice, and one also as
+                    // first read (replaced by its final form); the others stay in the index.
+                    var setAside: [(day: UInt32, sequence: UInt64, final: Bool, value: [UInt8])] = []
+                    let replacedSequence = later[0].sequence
+                    for (i, row) in later.enumerated() where i % 3 == 0 {
+                        try w.delete(key(prefix, row), in: "track-days")
+                        if i == 0 {
+                            setAside.append((row.day, row.sequence, false, [0xFF]))
+                            setAside.append((row.day, row.sequence, true, row.value))
+                        } else {
+                            setAside.append((row.day, row.sequence, false, row.value))
+                            if i % 2 == 0 { setAside.append((row.day, row.sequence, false, row.value)) }
+                        }
+                    }
+                    var bytes: [UInt8] = []
+                    var set = DeferredRows.Rows(track: prefix, bytes: [])
+                    for row in setAside {
+                        let start = bytes.count
+                        bytes.append(contentsOf: row.value)
+                        set.rows.append((row.day, row.sequence, row.final, start..<bytes.count))
+                    }
+                    let rows = DeferredRows.Rows(track: prefix, bytes: bytes, rows: set.rows)
+                    let fold = try DeferredCheckpoints(track: track, from: from, rows: rows, replaced: [replacedSequence], &w)
+                    #expect(fold.existing.rows.count == later.count - setAside.filter { $0.final || $0.sequence != replacedSequence }
+                        .reduce(into: Set<UInt64>()) { $0.insert($1.sequence) }.count)
+                    let folded = try fold.fold()
+                    #expect(folded.map(\.day) == expected.map(\.day))
+                    #expect(folded.map(\.state) == expected.map(\.state))
+                    compared += 1
+                    throw Abort()
+                }
+            }
+        }
+        #expect(compared > 1)
+        #expect(try store.indexIsFresh())
+    }
+
+    @Test func aFoldIsNotWrittenWhenItsStartingCheckpointChanged() throws {
+        let directory = try TemporaryDirectory("deferred-checkpoints-race")
+        let store = try store(directory)
+        let registry = try #require(try store.log.readIndexes { try ProjectionIndex.registry($0) })
+        let track = try #require(registry.tracks.first)
+        let prefix = ProjectionIndex.trackKey(track.id)
+        #expect(throws: Abort.self) {
+            try store.log.updateIndexes { w in
+                let all = try rows(of: prefix, from: Day(ordinal: Int(Int32.min) / 2), &w)
+                let fromRaw = all[all.count / 2].day
+                let from = try #require(ProjectionIndex.day(from: withUnsafeBytes(of: fromRaw.bigEndian) { Array($0) }))
+                let expected = try checkpoints(of: prefix, from: from, &w)
+                let fold = try DeferredCheckpoints(track: track, from: from, rows: DeferredRows.Rows(track: prefix, bytes: []), replaced: [], &w)
+                let states = try fold.fold()
+                #expect(states.map(\.state) == expected.map(\.state))
+                // Another process rebuilt the checkpoint it started from: nothing is written.
+                let start = try #require(fold.start)
+                try w.put(Array("{}".utf8), forKey: start.key, in: "checkpoints")
+                #expect(try !fold.write([(fromRaw, [1, 2, 3])], &w))
+                #expect(try checkpoints(of: prefix, from: from, &w).map(\.state) == expected.map(\.state))
+                // As read: written, in place of the track's checkpoints from `from` on.
+                try w.put(start.value, forKey: start.key, in: "checkpoints")
+                #expect(try fold.write([(fromRaw, [1, 2, 3])], &w))
+                #expect(try checkpoints(of: prefix, from: from, &w).map(\.state) == [[1, 2, 3]])
+                throw Abort()
+            }
+        }
+    }
+}
