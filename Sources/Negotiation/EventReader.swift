@@ -369,7 +369,10 @@ struct EventFileParser {
     }
 
     private func party(_ f: Fields, _ key: String, required: Bool) -> String? {
-        guard let code = f.string(key, required: required, expected: "a party code: \(partyList)") else { return nil }
+        // The message's list is made from the registry alone: an autoclosure reading `self` copied the parser.
+        let registry = self.registry
+        guard let code = f.string(key, required: required,
+                                  expected: "a party code: \(registry.parties.map(\.code).joined(separator: ", "))") else { return nil }
         if !registry.hasParty(code) {
             f.report(key, "unknown party \(quoted(code))", expected: "one of \(partyList) (events/parties.yaml)")
         }

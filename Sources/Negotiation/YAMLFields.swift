@@ -47,6 +47,8 @@ func readText(atPath path: String, shownAs file: String, into diagnostics: Diagn
 /// Whether the bytes are UTF-8, checked in place: `String(validating:)` checked them as well
 /// but copied them into a string first, a large block for each event file.
 func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+    // UTF8Span is in the standard library from Swift 6.2 (macOS 26); older Apple systems copy.
+    guard #available(macOS 26, *) else { return String(validating: bytes, as: UTF8.self) != nil }
     do {
         _ = try UTF8Span(validating: bytes.span)
         return true
