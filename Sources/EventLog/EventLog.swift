@@ -362,6 +362,22 @@ public final class EventLog: Sendable {
     public func append(_ records: [Record], blobs newBlobs: [Blob],
                        expectedLastSequence: UInt64? = nil,
                        indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)? = nil) throws -> AppendReceipt {
+        try append(records, chained: nil, blobs: newBlobs, expectedLastSequence: expectedLastSequence, indexing: indexing)
+    }
+
+    /// Appends records whose chain hashes were worked out ahead (see ``ChainedRecords``): used
+    /// when the log still ends where they were worked out from and every record is new; worked
+    /// out again otherwise. Otherwise as ``append(_:blobs:expectedLastSequence:indexing:)-([Record],[Blob],_,_)``.
+    @discardableResult
+    public func append(_ chained: ChainedRecords, blobs newBlobs: [Blob],
+                       expectedLastSequence: UInt64? = nil,
+                       indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)? = nil) throws -> AppendReceipt {
+        try append(chained.records, chained: chained, blobs: newBlobs, expectedLastSequence: expectedLastSequence, indexing: indexing)
+    }
+
+    private func append(_ records: [Record], chained: ChainedRecords?, blobs newBlobs: [Blob],
+                        expectedLastSequence: UInt64?,
+                        indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)?) throws -> AppendReceipt {
         for record in records {
             let length = record.id.utf8.count
             guard length > 0, length <= Self.maximumIDLength else { throw EventLogError.invalidID(record.id) }
@@ -375,6 +391,8 @@ public final class EventLog: Sendable {
                 }
                 var sequence = start.sequence
                 var previous = start.hash
+                // The hashes worked out ahead hold while every record is appended in turn from there.
+                var ahead = chained.flatMap { $0.start == start ? $0.digests : nil }
                 var outcomes: [AppendOutcome] = []
                 outcomes.reserveCapacity(records.count)
                 for record in records {
@@ -399,20 +417,32 @@ public final class EventLog: Sendable {
                             throw EventLogError.idReusedWithOtherContent(id: record.id, existing: existing, offered: next)
                         }
                         outcomes.append(.existing(existing))
+                        ahead = nil
                         continue
                     }
-                    let digest = record.payload.withUnsafeBytes { Layout.chainHash(previous: previous, sequence: next, payload: $0) }
+                    var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+                    withUnsafeMutableBytes(of: &digest) { digest in
+                        if let ahead {
+                            let at = outcomes.count * 32
+                            ahead.withUnsafeBytes { digest.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[at..<(at + 32)])) }
+                        } else {
+                            let computed = record.payload.withUnsafeBytes { Layout.chainHash(previous: previous, sequence: next, payload: $0) }
+                            computed.withUnsafeBytes { digest.copyMemory(from: $0) }
+                        }
+                    }
                     let size = Layout.headerSize + record.id.utf8.count + record.payload.count
                     try withUnsafeBytes(of: &key) { keyBytes in
                         try txn.put(reserving: size, forKey: keyBytes, in: entries, flags: .append) { out in
                             Array(record.id.utf8).withUnsafeBytes { idBytes in
                                 record.payload.withUnsafeBytes { payloadBytes in
-                                    Layout.encode(into: out, recordedAt: recordedAt, hash: digest, id: idBytes, payload: payloadBytes)
+                                    withUnsafeBytes(of: digest) { hash in
+                                        Layout.encode(into: out, recordedAt: recordedAt, hash: hash, id: idBytes, payload: payloadBytes)
+                                    }
                                 }
                             }
                         }
                     }
-                    digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
+                    withUnsafeBytes(of: digest) { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
                     sequence = next
                     outcomes.append(.appended(next))
                 }
@@ -445,6 +475,36 @@ public final class EventLog: Sendable {
 
     static func now() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+    }
+}
+
+/// Records to append, with the chain hash each gets if the log ends at `start` when they are
+/// appended and every one is new: worked out ahead, on another thread say, while an earlier
+/// batch is appended (`end` is where the next batch starts). Only this type works them out, so
+/// they are always those of the records.
+public struct ChainedRecords: Sendable {
+    public let records: [Record]
+    let start: Head
+    /// The records' chain hashes, 32 bytes each.
+    let digests: [UInt8]
+    /// The head after these records, if every one is appended after `start`.
+    public let end: Head
+
+    public init(_ records: [Record], after start: Head) {
+        self.records = records
+        self.start = start
+        var digests: [UInt8] = []
+        digests.reserveCapacity(records.count * 32)
+        var previous = start.hash
+        var sequence = start.sequence
+        for record in records {
+            sequence += 1
+            let digest = record.payload.withUnsafeBytes { Layout.chainHash(previous: previous, sequence: sequence, payload: $0) }
+            digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
+            digests.append(contentsOf: digest)
+        }
+        self.digests = digests
+        end = Head(sequence: sequence, hash: previous)
     }
 }
 

@@ -39,10 +39,10 @@ enum Layout {
     }
 
     /// Writes one entry's value into `out`, which must be `headerSize + id.count + payload.count` bytes.
-    static func encode(into out: UnsafeMutableRawBufferPointer, recordedAt: Int64, hash: SHA256.Digest,
+    static func encode(into out: UnsafeMutableRawBufferPointer, recordedAt: Int64, hash: UnsafeRawBufferPointer,
                        id: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {
         out.storeBytes(of: UInt64(bitPattern: recordedAt).bigEndian, toByteOffset: 0, as: UInt64.self)
-        hash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[8..<40]).copyMemory(from: $0) }
+        UnsafeMutableRawBufferPointer(rebasing: out[8..<40]).copyMemory(from: UnsafeRawBufferPointer(rebasing: hash.prefix(32)))
         out.storeBytes(of: UInt16(id.count).bigEndian, toByteOffset: 40, as: UInt16.self)
         let idEnd = headerSize + id.count
         UnsafeMutableRawBufferPointer(rebasing: out[headerSize..<idEnd]).copyMemory(from: id)

@@ -130,4 +130,35 @@ struct DeferredCheckpointTests {
             }
         }
     }
+
+    @Test func aSequenceSetHoldsExactlyItsSequences() {
+        let set = SequenceSet([700, 5, 64, 69, 5])
+        #expect([5, 64, 69, 700].allSatisfy { set.contains($0) })
+        #expect(![0, 4, 6, 63, 65, 68, 70, 128, 699, 701, 1_000_000].contains { set.contains($0) })
+        let empty: SequenceSet = []
+        #expect(!empty.contains(0) && !empty.contains(5))
+    }
+
+    @Test func chainHashesWorkedOutAheadAreThoseOfTheAppend() throws {
+        let directory = try TemporaryDirectory("chained")
+        let records = (1...5).map { Record(id: "r\($0)", payload: Array("payload \($0)".utf8)) }
+        let a = try EventLog(directory: directory.appending("a"))
+        let b = try EventLog(directory: directory.appending("b"))
+        // Worked out from the right head, from a wrong one, and with a record already there.
+        try a.append(ChainedRecords(Array(records[0..<2]), after: .empty), blobs: [])
+        try b.append(Array(records[0..<2]))
+        let head = try a.head()
+        try a.append(ChainedRecords(Array(records[1..<4]), after: head), blobs: [])
+        try a.append(ChainedRecords(Array(records[4...]), after: .empty), blobs: [])
+        try b.append(Array(records[1..<4]))
+        try b.append(Array(records[4...]))
+        let more = (6...8).map { Record(id: "r\($0)", payload: Array("more \($0)".utf8)) }
+        let chained = ChainedRecords(more, after: try a.head())
+        try a.append(chained, blobs: [])
+        try b.append(more)
+        #expect(chained.end == (try a.head()))
+        #expect(try a.head() == b.head())
+        #expect(try a.verify().isIntact)
+    }
 }
+

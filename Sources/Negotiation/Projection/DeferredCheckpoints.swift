@@ -26,12 +26,12 @@ struct DeferredCheckpoints: Sendable {
     /// The set-aside rows, in key order, and the sequences whose rows as first read were
     /// replaced by their final form.
     let rows: DeferredRows.Rows
-    let replaced: Set<UInt64>
+    let replaced: SequenceSet
 
     /// Reads what the fold starts from: the checkpoint before `from` and the rows from `from`
     /// on. Call it in the transaction that writes the first set-aside row of the track, before
     /// writing it.
-    init(track: Track, from: Day, rows: DeferredRows.Rows, replaced: Set<UInt64>, _ w: inout IndexWriter) throws {
+    init(track: Track, from: Day, rows: DeferredRows.Rows, replaced: SequenceSet, _ w: inout IndexWriter) throws {
         self.track = track
         prefix = ProjectionIndex.trackKey(track.id)
         self.from = from
