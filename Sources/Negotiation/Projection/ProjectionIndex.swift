@@ -350,7 +350,7 @@ struct IndexMaintenance {
         }
         var tracks: [[UInt8]: Track] = [:]
         for track in registry?.tracks ?? [] { tracks[trackKey(track.id)] = track }
-        var folds: [(checkpoints: DeferredCheckpoints, result: HandedOff<[(day: UInt32, state: [UInt8])]>)] = []
+        var folds: [(checkpoints: DeferredCheckpoints, result: HandedOff<[(day: UInt32, state: TrackState)]>)] = []
         func writeOldestFold() throws -> Bool {
             let (checkpoints, result) = folds.removeFirst()
             let states = try result.value()
