@@ -371,6 +371,22 @@ public final class EventLog: Sendable {
     public func append(_ records: [Record], blobs newBlobs: [Blob],
                        expectedLastSequence: UInt64? = nil,
                        indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)? = nil) throws -> AppendReceipt {
+        try append(records, chained: nil, blobs: newBlobs, expectedLastSequence: expectedLastSequence, indexing: indexing)
+    }
+
+    /// Appends records whose chain hashes were worked out ahead (see ``ChainedRecords``): used
+    /// when the log still ends where they were worked out from and every record is new; worked
+    /// out again otherwise. Otherwise as ``append(_:blobs:expectedLastSequence:indexing:)-([Record],[Blob],_,_)``.
+    @discardableResult
+    public func append(_ chained: ChainedRecords, blobs newBlobs: [Blob],
+                       expectedLastSequence: UInt64? = nil,
+                       indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)? = nil) throws -> AppendReceipt {
+        try append(chained.records, chained: chained, blobs: newBlobs, expectedLastSequence: expectedLastSequence, indexing: indexing)
+    }
+
+    private func append(_ records: [Record], chained: ChainedRecords?, blobs newBlobs: [Blob],
+                        expectedLastSequence: UInt64?,
+                        indexing: ((inout IndexWriter, AppendReceipt) throws -> Void)?) throws -> AppendReceipt {
         for record in records {
             let length = record.id.utf8.count
             guard length > 0, length <= Self.maximumIDLength else { throw EventLogError.invalidID(record.id) }
@@ -382,9 +398,11 @@ public final class EventLog: Sendable {
                 if let expected = expectedLastSequence, expected != start.sequence {
                     throw EventLogError.conflict(expected: expected, actual: start.sequence)
                 }
-                // The chain is hashed on another core while the ids are indexed here, on the
-                // guess that every record is new; a record already there redoes it below.
-                let chain = ChainHashing(records, after: start, concurrently: records.count >= Self.concurrentChainThreshold)
+                // The chain is guessed on the assumption that every record is new: worked out
+                // ahead by the caller, or hashed on another core while the ids are indexed here.
+                // A record already there makes the guess wrong, and the chain is worked out below.
+                let chain = ChainHashing(records, after: start, ahead: chained,
+                                         concurrently: records.count >= Self.concurrentChainThreshold)
                 var sequence = start.sequence
                 var outcomes: [AppendOutcome] = []
                 outcomes.reserveCapacity(records.count)
@@ -424,21 +442,24 @@ public final class EventLog: Sendable {
                     outcomes.append(.existing(existing))
                 }
                 let digests = chain.digests(appending: fresh)
-                for (n, i) in fresh.enumerated() {
-                    let record = records[i]
-                    var key = (start.sequence + UInt64(n) + 1).bigEndian
-                    let size = Layout.headerSize + record.id.utf8.count + record.payload.count
-                    try withUnsafeBytes(of: &key) { keyBytes in
-                        try txn.put(reserving: size, forKey: keyBytes, in: entries, flags: .append) { out in
-                            Self.withUTF8(record.id) { idBytes in
-                                record.payload.withUnsafeBytes { payloadBytes in
-                                    Layout.encode(into: out, recordedAt: recordedAt, hash: digests[n], id: idBytes, payload: payloadBytes)
+                try digests.withUnsafeBytes { digests in
+                    for (n, i) in fresh.enumerated() {
+                        let record = records[i]
+                        var key = (start.sequence + UInt64(n) + 1).bigEndian
+                        let size = Layout.headerSize + record.id.utf8.count + record.payload.count
+                        let hash = UnsafeRawBufferPointer(rebasing: digests[(n * 32)..<(n * 32 + 32)])
+                        try withUnsafeBytes(of: &key) { keyBytes in
+                            try txn.put(reserving: size, forKey: keyBytes, in: entries, flags: .append) { out in
+                                Self.withUTF8(record.id) { idBytes in
+                                    record.payload.withUnsafeBytes { payloadBytes in
+                                        Layout.encode(into: out, recordedAt: recordedAt, hash: hash, id: idBytes, payload: payloadBytes)
+                                    }
                                 }
                             }
                         }
                     }
                 }
-                let previous = digests.last.map { Array($0) } ?? start.hash
+                let previous = fresh.isEmpty ? start.hash : Array(digests.suffix(32))
                 let head = Head(sequence: sequence, hash: previous)
                 for blob in newBlobs {
                     if try txn.withValue(forKey: blob.sha256, in: blobs, { _ in true }) == nil {
@@ -468,6 +489,26 @@ public final class EventLog: Sendable {
 
     static func now() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+    }
+}
+
+/// Records to append, with the chain hash each gets if the log ends at `start` when they are
+/// appended and every one is new: worked out ahead, on another thread say, while an earlier
+/// batch is appended (`end` is where the next batch starts). Only this type works them out, so
+/// they are always those of the records.
+public struct ChainedRecords: Sendable {
+    public let records: [Record]
+    let start: Head
+    /// The records' chain hashes, 32 bytes each.
+    let digests: [UInt8]
+    /// The head after these records, if every one is appended after `start`.
+    public let end: Head
+
+    public init(_ records: [Record], after start: Head) {
+        self.records = records
+        self.start = start
+        digests = ChainHashing.hash(records, records.indices, after: start)
+        end = records.isEmpty ? start : Head(sequence: start.sequence + UInt64(records.count), hash: Array(digests.suffix(32)))
     }
 }
 

@@ -40,10 +40,10 @@ enum Layout {
     }
 
     /// Writes one entry's value into `out`, which must be `headerSize + id.count + payload.count` bytes.
-    static func encode(into out: UnsafeMutableRawBufferPointer, recordedAt: Int64, hash: SHA256.Digest,
+    static func encode(into out: UnsafeMutableRawBufferPointer, recordedAt: Int64, hash: UnsafeRawBufferPointer,
                        id: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer) {
         out.storeBytes(of: UInt64(bitPattern: recordedAt).bigEndian, toByteOffset: 0, as: UInt64.self)
-        hash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: out[8..<40]).copyMemory(from: $0) }
+        UnsafeMutableRawBufferPointer(rebasing: out[8..<40]).copyMemory(from: UnsafeRawBufferPointer(rebasing: hash.prefix(32)))
         out.storeBytes(of: UInt16(id.count).bigEndian, toByteOffset: 40, as: UInt16.self)
         let idEnd = headerSize + id.count
         UnsafeMutableRawBufferPointer(rebasing: out[headerSize..<idEnd]).copyMemory(from: id)
@@ -66,56 +66,70 @@ enum Layout {
     }
 }
 
-/// The chain hashes of a batch, computed on the guess that every record of it is appended:
-/// on another thread when asked, while the caller indexes the ids.
+/// The chain hashes of a batch, on the guess that every record of it is appended: worked out
+/// ahead by the caller (``ChainedRecords``), or on another thread while the caller indexes the
+/// ids, when asked.
 struct ChainHashing {
     private let records: [Record]
     private let start: Head
-    private let pending: Pending?
+    private let guess: Guess
+
+    private enum Guess {
+        case none
+        case ahead([UInt8])
+        case pending(Pending)
+    }
 
     /// Where another thread leaves its digests; read only after `group` is done.
     private final class Pending: @unchecked Sendable {
         // @unchecked: `digests` is written by the one worker before it leaves `group`, and read
         // only after `group.wait()`.
-        var digests: [SHA256.Digest] = []
+        var digests: [UInt8] = []
         let group = DispatchGroup()
     }
 
-    init(_ records: [Record], after start: Head, concurrently: Bool) {
+    init(_ records: [Record], after start: Head, ahead: ChainedRecords?, concurrently: Bool) {
         self.records = records
         self.start = start
-        guard concurrently else {
-            pending = nil
-            return
+        if let ahead, ahead.start == start, ahead.records.count == records.count {
+            guess = .ahead(ahead.digests)
+        } else if concurrently {
+            let pending = Pending()
+            DispatchQueue.global(qos: .userInitiated).async(group: pending.group) {
+                pending.digests = Self.hash(records, records.indices, after: start)
+            }
+            guess = .pending(pending)
+        } else {
+            guess = .none
         }
-        let pending = Pending()
-        let all = Array(records.indices)
-        DispatchQueue.global(qos: .userInitiated).async(group: pending.group) {
-            pending.digests = Self.hash(records, all, after: start)
-        }
-        self.pending = pending
     }
 
-    /// The digests of the records at `appended` (indices into the batch, in order), as the
-    /// sequences after `start`: the guessed ones when every record is appended.
-    func digests(appending appended: [Int]) -> [SHA256.Digest] {
-        if let pending {
+    /// The chain hashes, 32 bytes each, of the records at `appended` (indices into the batch,
+    /// in order) as the sequences after `start`: the guessed ones when every record is appended.
+    func digests(appending appended: [Int]) -> [UInt8] {
+        switch guess {
+        case .ahead(let digests) where appended.count == records.count:
+            return digests
+        case .pending(let pending):
             pending.group.wait()
             if appended.count == records.count { return pending.digests }
+        default:
+            break
         }
         return Self.hash(records, appended, after: start)
     }
 
-    private static func hash(_ records: [Record], _ appended: [Int], after start: Head) -> [SHA256.Digest] {
-        var digests: [SHA256.Digest] = []
-        digests.reserveCapacity(appended.count)
+    /// The chain from `start` over the records at `indices`, 32 bytes per record.
+    static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head) -> [UInt8] {
+        var digests: [UInt8] = []
+        digests.reserveCapacity(indices.count * 32)
         var previous = start.hash
-        for (n, i) in appended.enumerated() {
+        for (n, i) in indices.enumerated() {
             let digest = records[i].payload.withUnsafeBytes {
                 Layout.chainHash(previous: previous, sequence: start.sequence + UInt64(n) + 1, payload: $0)
             }
             digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
-            digests.append(digest)
+            digests.append(contentsOf: digest)
         }
         return digests
     }

@@ -276,18 +276,23 @@ extension NegotiationStore {
         }
     }
 
-    /// The records of one append transaction, and the article texts it stores.
+    /// The records of one append transaction, with their chain hashes worked out ahead, and the
+    /// article texts it stores.
     private struct Batch: Sendable {
         var items: [PendingRecord]
         var blobs: [Blob]
+        var chained: ChainedRecords
     }
 
     /// Forms the batches, in order, and hands each to `queue`: header records first, then
     /// events, at most `batchSize` records and about ``batchTextBytes`` of article text each.
-    /// Article files are read (and hashed) here, and fixes decoded, so that on another thread
-    /// this overlaps the appends.
-    private static func formBatches(header: [PendingHeader], events: EventSource, batchSize: Int, into queue: BatchQueue<Batch>) {
+    /// Article files are read (and hashed) here, fixes decoded, and the records' chain hashes
+    /// worked out as if the log ended at `head` and each batch followed the one before (the
+    /// append works them out again if not), so that on another thread this overlaps the appends.
+    private static func formBatches(header: [PendingHeader], events: EventSource, after head: Head, batchSize: Int,
+                                    into queue: BatchQueue<Batch>) {
         var events = events
+        var head = head
         var headerRecords = header.makeIterator()
         do {
             while true {
@@ -313,7 +318,9 @@ extension NegotiationStore {
                     }
                 }
                 if !items.isEmpty {
-                    guard queue.put(Batch(items: items, blobs: blobs)) else { return }
+                    let chained = ChainedRecords(items.map(\.record), after: head)
+                    head = chained.end
+                    guard queue.put(Batch(items: items, blobs: blobs, chained: chained)) else { return }
                 }
                 if exhausted { break }
             }
@@ -346,8 +353,10 @@ extension NegotiationStore {
         let queue = BatchQueue<Batch>()
         let forming = DispatchGroup()
         let source = UncheckedSendable(events)
+        let head: Head
+        do { head = try log.head() } catch { throw StoreError.log(error) }
         DispatchQueue.global(qos: .userInitiated).async(group: forming) {
-            Self.formBatches(header: header, events: source.value, batchSize: batchSize, into: queue)
+            Self.formBatches(header: header, events: source.value, after: head, batchSize: batchSize, into: queue)
         }
         defer {
             queue.cancel()
@@ -359,7 +368,7 @@ extension NegotiationStore {
             let receipt: AppendReceipt
             var becameMaintainer = false
             do {
-                receipt = try log.append(batch.map(\.record), blobs: blobs, expectedLastSequence: expected) { w, receipt in
+                receipt = try log.append(next.chained, blobs: blobs, expectedLastSequence: expected) { w, receipt in
                     // Index in this transaction when the indexes end where this append began; if
                     // they lag (a writer died, or they are being rebuilt), catch up afterwards.
                     becameMaintainer = false
@@ -415,6 +424,7 @@ extension NegotiationStore {
                 }
             }
             log.releaseMappedPages()
+            queue.giveBack(next)
         }
         if report.head.sequence == 0 { report.head = try log.head() }
         if maintaining {
@@ -460,6 +470,8 @@ final class BatchQueue<Batch: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is read and written only with `condition` locked.
     private let condition = NSCondition()
     private var waiting: Batch?
+    /// A batch appended, handed back to be freed on the forming thread (which has time to spare).
+    private var spent: Batch?
     private var finished = false
     private var failure: (any Error)?
     private var cancelled = false
@@ -467,12 +479,27 @@ final class BatchQueue<Batch: Sendable>: @unchecked Sendable {
     /// Hands a batch over and waits until it is taken; false when the appending side gave up.
     func put(_ batch: Batch) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
-        guard !cancelled else { return false }
+        guard !cancelled else {
+            condition.unlock()
+            return false
+        }
         waiting = batch
         condition.broadcast()
         while waiting != nil, !cancelled { condition.wait() }
-        return !cancelled
+        let held = !cancelled
+        let spent = self.spent
+        self.spent = nil
+        condition.unlock()
+        // Freed here, outside the lock.
+        _ = consume spent
+        return held
+    }
+
+    /// Hands an appended batch back, to be freed on the forming thread.
+    func giveBack(_ batch: consuming Batch) {
+        condition.lock()
+        spent = batch
+        condition.unlock()
     }
 
     /// No more batches: the last was handed over, or forming one failed with `error`.

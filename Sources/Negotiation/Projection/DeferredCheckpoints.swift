@@ -26,12 +26,12 @@ struct DeferredCheckpoints: Sendable {
     /// The set-aside rows, in key order, and the sequences whose rows as first read were
     /// replaced by their final form.
     let rows: DeferredRows.Rows
-    let replaced: Set<UInt64>
+    let replaced: SequenceSet
 
     /// Reads what the fold starts from: the checkpoint before `from` and the rows from `from`
     /// on. Call it in the transaction that writes the first set-aside row of the track, before
     /// writing it.
-    init(track: Track, from: Day, rows: DeferredRows.Rows, replaced: Set<UInt64>, _ w: inout IndexWriter) throws {
+    init(track: Track, from: Day, rows: DeferredRows.Rows, replaced: SequenceSet, _ w: inout IndexWriter) throws {
         self.track = track
         prefix = ProjectionIndex.trackKey(track.id)
         self.from = from
@@ -57,17 +57,18 @@ struct DeferredCheckpoints: Sendable {
         return found
     }
 
-    /// The track's checkpoints from `from` on: the state after the last row of each day, folded
+    /// The track's states from `from` on: the state after the last row of each day, folded
     /// from `start` through the rows the index now holds (the existing rows and the set-aside
     /// ones, a set-aside row replacing an existing one of the same key, the last of a key's
-    /// set-aside rows replacing the earlier), exactly as ``CheckpointRebuild`` folds them.
-    func fold() throws -> [(day: UInt32, state: [UInt8])] {
+    /// set-aside rows replacing the earlier), exactly as ``CheckpointRebuild`` folds them. They
+    /// are encoded when written, on the writing thread, which has time to spare while this runs.
+    func fold() throws -> [(day: UInt32, state: TrackState)] {
         var state = TrackState(track: track)
         if let start { state = try start.value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) } }
-        var result: [(day: UInt32, state: [UInt8])] = []
+        var result: [(day: UInt32, state: TrackState)] = []
         var current: UInt32?
         func apply(_ day: UInt32, _ sequence: UInt64, _ value: UnsafeRawBufferPointer) throws {
-            if let current, current != day { result.append((current, state.encoded())) }
+            if let current, current != day { result.append((current, state)) }
             current = day
             // The published day (not needed here) and the fold record; see ``ProjectionIndex/trackDay(_:)``.
             guard let length = value.first, length == 0 || length == 4, value.count >= 1 + Int(length) else {
@@ -112,13 +113,13 @@ struct DeferredCheckpoints: Sendable {
                 }
             }
         }
-        if let current { result.append((current, state.encoded())) }
+        if let current { result.append((current, state)) }
         return result
     }
 
-    /// Writes the checkpoints `fold()` gave, in place of the track's from `from` on; false,
-    /// writing nothing, when the checkpoint the fold started from is no longer the index's.
-    func write(_ checkpoints: [(day: UInt32, state: [UInt8])], _ w: inout IndexWriter) throws -> Bool {
+    /// Writes the states `fold()` gave as checkpoints, in place of the track's from `from` on;
+    /// false, writing nothing, when the checkpoint the fold started from is no longer the index's.
+    func write(_ checkpoints: [(day: UInt32, state: TrackState)], _ w: inout IndexWriter) throws -> Bool {
         let now = try Self.startCheckpoint(prefix: prefix, from: from, &w)
         guard now?.key == start?.key, now?.value == start?.value else { return false }
         var stale: [[UInt8]] = []
@@ -131,7 +132,7 @@ struct DeferredCheckpoints: Sendable {
         var key = prefix + [0, 0, 0, 0]
         for (day, state) in checkpoints {
             withUnsafeBytes(of: day.bigEndian) { key.replaceSubrange(8..<12, with: $0) }
-            try w.put(state, forKey: key, in: "checkpoints")
+            try w.put(state.encoded(), forKey: key, in: "checkpoints")
         }
         return true
     }

@@ -54,20 +54,22 @@ final class DeferredRows {
 
     deinit { try? handle.close() }
 
-    /// Sets a row aside: `key` is a `track-days` key (track key ‖ day ‖ sequence).
-    func add(_ key: [UInt8], value: [UInt8], final: Bool) throws {
-        let id = key.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    /// Sets a row aside: the row of `track` (its 8-byte key), `day` (as the key has it) and
+    /// `sequence`.
+    func add(track: [UInt8], day: UInt32, sequence: UInt64, value: [UInt8], final: Bool) throws {
+        let id = track.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let place: Int
         if let known = places[id] {
             place = known
         } else {
             place = trackKeys.count
             places[id] = place
-            trackKeys.append(Array(key.prefix(8)))
+            trackKeys.append(Array(track.prefix(8)))
             buffers.append([])
             chunks.append([])
         }
-        buffers[place].append(contentsOf: key.dropFirst(8))
+        withUnsafeBytes(of: day.bigEndian) { buffers[place].append(contentsOf: $0) }
+        withUnsafeBytes(of: sequence.bigEndian) { buffers[place].append(contentsOf: $0) }
         buffers[place].append(final ? 1 : 0)
         withUnsafeBytes(of: UInt32(value.count).littleEndian) { buffers[place].append(contentsOf: $0) }
         buffers[place].append(contentsOf: value)
@@ -116,5 +118,38 @@ final class DeferredRows {
             (a.day, a.sequence) == (b.day, b.sequence) ? !a.final && b.final : (a.day, a.sequence) < (b.day, b.sequence)
         }
         return result
+    }
+}
+
+/// A set of log sequences, as bits from the least: asked once per set-aside row, which a hash
+/// set made a noticeable part of folding them.
+struct SequenceSet: Sendable, ExpressibleByArrayLiteral {
+    private let base: UInt64
+    private let words: [UInt64]
+
+    init(_ sequences: some Sequence<UInt64>) {
+        let all = Array(sequences)
+        guard let least = all.min(), let most = all.max() else {
+            base = 0
+            words = []
+            return
+        }
+        base = least
+        var words = [UInt64](repeating: 0, count: Int((most - least) / 64) + 1)
+        for sequence in all {
+            let bit = sequence - least
+            words[Int(bit / 64)] |= 1 << (bit % 64)
+        }
+        self.words = words
+    }
+
+    init(arrayLiteral sequences: UInt64...) { self.init(sequences) }
+
+    func contains(_ sequence: UInt64) -> Bool {
+        guard sequence >= base else { return false }
+        let bit = sequence - base
+        let word = bit / 64
+        guard word < UInt64(words.count) else { return false }
+        return words[Int(word)] & (1 << (bit % 64)) != 0
     }
 }

@@ -277,11 +277,14 @@ struct IndexMaintenance {
 
     private mutating func addRows(_ tracks: [String], day: Day, sequence: UInt64, value: [UInt8], final: Bool,
                                   _ w: inout IndexWriter) throws {
-        let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
-        for track in tracks {
-            if let deferred {
-                try deferred.add(trackKey(track) + suffix, value: value, final: final)
-            } else {
+        if let deferred {
+            let dayKey = UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))  // as in ``ProjectionIndex/dayBytes(_:)``
+            for track in tracks {
+                try deferred.add(track: trackKey(track), day: dayKey, sequence: sequence, value: value, final: final)
+            }
+        } else {
+            let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
+            for track in tracks {
                 try w.put(value, forKey: trackKey(track) + suffix, in: "track-days")
             }
         }
@@ -297,7 +300,7 @@ struct IndexMaintenance {
     /// `parley reindex` cleared it), it writes nothing and this returns false.
     mutating func writeDeferred(_ log: EventLog, maintainer: Int32) throws -> Bool {
         guard let rows = deferred else { return true }
-        var replaced = Set<UInt64>()
+        var replacedSequences: [UInt64] = []
         // Each fixed event as it was before this ingest and as its fixes now leave it (as fold
         // records), read on two threads (decoding them is most of the work) from a snapshot that
         // stays as it is: only the holder of the maintainer mark writes these indexes. A few
@@ -309,10 +312,12 @@ struct IndexMaintenance {
             let part = Array(targets[chunk..<min(chunk + 8_192, targets.count)])
             let shares = try log.readIndexesConcurrently(2) { share, r in
                 var found: [(target: UInt64, before: [UInt8]?, after: [UInt8]?)] = []
+                var read = 0
                 for (n, target) in part.enumerated() where n % 2 == share {
                     // The targets are spread over the whole log, and each page read maps its
-                    // neighbours too: drop the pages read as we go.
-                    if n % 128 == 0 { log.releaseMappedPages() }
+                    // neighbours too: drop the pages read as we go (each thread, every 128 reads).
+                    read += 1
+                    if read % 128 == 0 { log.releaseMappedPages() }
                     guard let original = try ProjectionIndex.event(at: target, r) else { continue }
                     let before = target > loggedBefore ? nil : try ProjectionIndex.effective(original, r, through: loggedBefore)
                     let after = try ProjectionIndex.effective(original, r)
@@ -325,7 +330,7 @@ struct IndexMaintenance {
                 for (target, before, after) in shares.joined() {
                     if target > loggedBefore {
                         // Appended by this ingest: its rows as first read are dropped below.
-                        replaced.insert(target)
+                        replacedSequences.append(target)
                     } else if let before {
                         try deferredRemove(fold: before, at: target, &w)
                     }
@@ -335,6 +340,7 @@ struct IndexMaintenance {
             }) else { return false }
             log.releaseMappedPages()
         }
+        let replaced = SequenceSet(replacedSequences)
         // The checkpoints of each track whose rows are written are folded from those rows on
         // another thread while the next track's are written (see ``DeferredCheckpoints``); at most
         //  . A changed registry marks every track.
@@ -344,7 +350,7 @@ struct IndexMaintenance {
         }
         var tracks: [[UInt8]: Track] = [:]
         for track in registry?.tracks ?? [] { tracks[trackKey(track.id)] = track }
-        var folds: [(checkpoints: DeferredCheckpoints, result: HandedOff<[(day: UInt32, state: [UInt8])]>)] = []
+        var folds: [(checkpoints: DeferredCheckpoints, result: HandedOff<[(day: UInt32, state: TrackState)]>)] = []
         func writeOldestFold() throws -> Bool {
             let (checkpoints, result) = folds.removeFirst()
             let states = try result.value()
