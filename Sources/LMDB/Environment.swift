@@ -359,6 +359,41 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
+    /// ``releaseMappedPages()``, only once this process's resident file-backed pages (the map's,
+    /// and its code's) pass `limit` bytes, or when they cannot be read. A scan on several threads
+    /// can then ask often and release seldom: how much of the map one read brings in depends on
+    /// the file cache (a file just written is cached in large folios, each mapped whole).
+    public func releaseMappedPages(beyond limit: Int) {
+        if let resident = Self.residentSharedBytes(), resident <= limit { return }
+        releaseMappedPages()
+    }
+
+    /// The third figure of `/proc/self/statm` (resident shared pages: file-backed and shared
+    /// memory), in bytes; `nil` when it cannot be read.
+    static func residentSharedBytes() -> Int? {
+        #if os(Linux)
+        let descriptor = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        return withUnsafeMutableBytes(of: &buffer) { bytes -> Int? in
+            guard let base = bytes.baseAddress else { return nil }
+            let count = Glibc.read(descriptor, base, bytes.count)
+            guard count > 0 else { return nil }
+            let fields = UnsafeRawBufferPointer(rebasing: bytes[..<count]).split(separator: UInt8(ascii: " "))
+            guard fields.count >= 3 else { return nil }
+            var pages = 0
+            for digit in fields[2] {
+                guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+                pages = pages &* 10 &+ Int(digit - UInt8(ascii: "0"))
+            }
+            return pages &* Int(sysconf(Int32(_SC_PAGESIZE)))
+        }
+        #else
+        return nil
+        #endif
+    }
+
     /// Where `file` is mapped in this process. LMDB does not publish where it mapped the file
     /// (me_mapaddr is set only for fixed maps), so this reads the process's map list.
     private static func mappings(of file: String) -> [Range<UInt>] {

@@ -1,6 +1,6 @@
 import CLMDB
 import Foundation
-import LMDB
+@testable import LMDB
 import Testing
 import TestSupport
 
@@ -40,6 +40,34 @@ struct EnvironmentTests {
         #expect(WriteFlags.noDuplicateData.rawValue == UInt32(MDB_NODUPDATA))
         #expect(WriteFlags.append.rawValue == UInt32(MDB_APPEND))
         #expect(WriteFlags.appendDuplicate.rawValue == UInt32(MDB_APPENDDUP))
+    }
+
+    @Test func mappedPagesAreDroppedOnlyPastTheLimitGiven() throws {
+        #if os(Linux)
+        let env = try open(mapSize: 1 << 27)
+        let main = try env.database("main")
+        // 32 MiB of values, then read byte by byte: their pages are mapped into this process.
+        let value = [UInt8](repeating: 7, count: 4_000)
+        try env.write { txn in
+            for key in 0..<8_192 { try txn.put(value, forKey: withUnsafeBytes(of: UInt32(key).bigEndian) { Array($0) }, in: main) }
+        }
+        env.releaseMappedPages()
+        let before = try #require(Environment.residentSharedBytes())
+        let sum = try env.read { txn in
+            var sum = 0
+            for key in 0..<8_192 {
+                sum += try txn.get(withUnsafeBytes(of: UInt32(key).bigEndian) { Array($0) }, in: main)?.count ?? 0
+            }
+            return sum
+        }
+        #expect(sum == 8_192 * 4_000)
+        let read = try #require(Environment.residentSharedBytes())
+        #expect(read - before > 24 << 20)
+        env.releaseMappedPages(beyond: read + (64 << 20))
+        #expect(try #require(Environment.residentSharedBytes()) > before + (24 << 20))
+        env.releaseMappedPages(beyond: before + (8 << 20))
+        #expect(try #require(Environment.residentSharedBytes()) < read - (24 << 20))
+        #endif
     }
 
     @Test func valuesWrittenInOneTransactionAreReadInTheNext() throws {
