@@ -39,30 +39,34 @@ extension NegotiationStore {
         // An empty log holds none of the events: no need to look each one up.
         let logIsEmpty: Bool
         do { logIsEmpty = try log.head().sequence == 0 } catch { throw StoreError.log(error) }
-        // Events are kept whole only when the log may hold some of them (to check them against it).
-        let scan = Corpus.scan(seeds: seeds, events: events, keepingEvents: !logIsEmpty) { scanned in
-            guard failure == nil else { return }
-            do {
-                switch logIsEmpty ? .new : try checkAgainstLog(SourceEvent(event: scanned.event ?? Event(id: scanned.id, type: scanned.type),
-                                                                           location: scanned.location), scanned.payload) {
-                case .new:
-                    try spill.append(id: "event/\(scanned.id)", payload: scanned.payload, fold: scanned.fold)
-                    fresh += 1
-                case .recorded: report.eventsAlreadyRecorded += 1
-                case .conflict(let issue): issues.append(issue)
-                }
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw failure }
         var pending: [PendingHeader] = []
-        let headerIssues = try pendingHeader(registry: scan.registry, articles: scan.articles.map { ($0.article, .file($0.path), $0.location) },
-                                             &pending, &report)
-        issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
-        guard issues.isEmpty else { throw CorpusError(issues) }
+        // In a scope of its own, so that the scan (the catalog's entries) is gone before the
+        // append: at the end of a large ingest, memory is tightest.
+        do {
+            // Events are kept whole only when the log may hold some of them (to check them against it).
+            let scan = Corpus.scan(seeds: seeds, events: events, keepingEvents: !logIsEmpty) { scanned in
+                guard failure == nil else { return }
+                do {
+                    switch logIsEmpty ? .new : try checkAgainstLog(SourceEvent(event: scanned.event ?? Event(id: scanned.id, type: scanned.type),
+                                                                               location: scanned.location), scanned.payload) {
+                    case .new:
+                        try spill.append(id: "event/\(scanned.id)", payload: scanned.payload, fold: scanned.fold)
+                        fresh += 1
+                    case .recorded: report.eventsAlreadyRecorded += 1
+                    case .conflict(let issue): issues.append(issue)
+                    }
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+            let headerIssues = try pendingHeader(registry: scan.registry, articles: scan.articles.map { ($0.article, .file($0.path), $0.location) },
+                                                 &pending, &report)
+            issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
+            guard issues.isEmpty else { throw CorpusError(issues) }
+        }
         try spill.rewind()
-        try append(header: pending, events: EventSource(spill: spill), count: fresh, batchSize: batchSize,
+        try append(header: consume pending, events: EventSource(spill: spill), count: fresh, batchSize: batchSize,
                    expectedLastSequence: expectedLastSequence, &report)
         return report
     }
@@ -289,11 +293,12 @@ extension NegotiationStore {
     /// Article files are read (and hashed) here, fixes decoded, and the records' chain hashes
     /// worked out as if the log ended at `head` and each batch followed the one before (the
     /// append works them out again if not), so that on another thread this overlaps the appends.
-    private static func formBatches(header: [PendingHeader], events: EventSource, after head: Head, batchSize: Int,
+    private static func formBatches(header: HandedOver<[PendingHeader]>, events: EventSource, after head: Head, batchSize: Int,
                                     into queue: BatchQueue<Batch>) {
         var events = events
         var head = head
-        var headerRecords = header.makeIterator()
+        // Taken out of the box: once they are all formed, nothing holds the header records.
+        var headerRecords = (header.take() ?? []).makeIterator()
         do {
             while true {
                 var items: [PendingRecord] = []
@@ -301,7 +306,8 @@ extension NegotiationStore {
                 var blobBytes = 0
                 var exhausted = false
                 while items.count < max(1, batchSize), blobBytes < Self.batchTextBytes {
-                    if let item = headerRecords.next()?.resolved {
+                    if let next = headerRecords.next() {
+                        let item = next.resolved
                         if let text = item.text {
                             let blob = try blob(of: text, item.decoded)
                             blobBytes += blob.bytes.count
@@ -309,6 +315,7 @@ extension NegotiationStore {
                         }
                         items.append(item)
                     } else if let item = try events.next() {
+                        headerRecords = [].makeIterator()
                         // A report is indexed from its fold record; a fix, which needs more, from its JSON.
                         let decoded = item.fold.isEmpty ? try LogRecord.decode(item.payload) : nil
                         items.append(PendingRecord(record: Record(id: item.id, payload: item.payload), decoded: decoded, fold: item.fold, text: nil))
@@ -338,7 +345,7 @@ extension NegotiationStore {
     /// otherwise rewrites thousands of the index's pages at random); other writers leave the
     /// indexes to it meanwhile. If another process appends between its batches, or the indexes
     /// are cleared, the rows no longer fit: it gives the mark back and rebuilds them.
-    private func append(header: [PendingHeader], events: EventSource, count: Int, batchSize: Int,
+    private func append(header: consuming [PendingHeader], events: EventSource, count: Int, batchSize: Int,
                         expectedLastSequence: UInt64?, _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
         var maintenance = IndexMaintenance()
@@ -353,10 +360,12 @@ extension NegotiationStore {
         let queue = BatchQueue<Batch>()
         let forming = DispatchGroup()
         let source = UncheckedSendable(events)
+        // The forming thread takes the header records, and lets them go once they are formed.
+        let records = HandedOver(consume header)
         let head: Head
         do { head = try log.head() } catch { throw StoreError.log(error) }
         DispatchQueue.global(qos: .userInitiated).async(group: forming) {
-            Self.formBatches(header: header, events: source.value, after: head, batchSize: batchSize, into: queue)
+            Self.formBatches(header: records, events: source.value, after: head, batchSize: batchSize, into: queue)
         }
         defer {
             queue.cancel()
@@ -461,6 +470,21 @@ struct SpilledEvent {
 struct UncheckedSendable<Value>: @unchecked Sendable {
     var value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// A value handed to another thread in a box it empties: once taken, the box no longer keeps
+/// it alive where it was made.
+final class HandedOver<Value>: @unchecked Sendable {
+    // @unchecked: `value` is set before the box is handed over (which orders it before the
+    // other thread's access) and then read and cleared by that thread alone.
+    private var value: Value?
+    init(_ value: consuming Value) { self.value = value }
+
+    /// The value, the first time; `nil` after.
+    func take() -> Value? {
+        defer { value = nil }
+        return value
+    }
 }
 
 /// The batches formed on one thread and appended on another, in order: the former forms the
