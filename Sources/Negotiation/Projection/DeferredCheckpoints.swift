@@ -37,7 +37,7 @@ struct DeferredCheckpoints: Sendable {
         self.from = from
         self.rows = rows
         self.replaced = replaced
-        start = try Self.startCheckpoint(prefix: prefix, from: from, &w)
+        start = try ProjectionIndex.checkpoint(before: from, prefix: prefix, &w)
         var existing = DeferredRows.Rows(track: prefix, bytes: [])
         var bytes: [UInt8] = []
         try w.scan("track-days", from: prefix + ProjectionIndex.dayBytes(from)) { [prefix] key, value in
@@ -49,12 +49,6 @@ struct DeferredCheckpoints: Sendable {
             return true
         }
         self.existing = DeferredRows.Rows(track: prefix, bytes: bytes, rows: existing.rows)
-    }
-
-    static func startCheckpoint(prefix: [UInt8], from: Day, _ w: inout IndexWriter) throws -> (key: [UInt8], value: [UInt8])? {
-        guard let found = try w.last(atOrBefore: prefix + ProjectionIndex.dayBytes(from.adding(days: -1)), in: "checkpoints"),
-              found.key.starts(with: prefix) else { return nil }
-        return found
     }
 
     /// The track's states from `from` on: the state after the last row of each day, folded
@@ -70,11 +64,7 @@ struct DeferredCheckpoints: Sendable {
         func apply(_ day: UInt32, _ sequence: UInt64, _ value: UnsafeRawBufferPointer) throws {
             if let current, current != day { result.append((current, state)) }
             current = day
-            // The published day (not needed here) and the fold record; see ``ProjectionIndex/trackDay(_:)``.
-            guard let length = value.first, length == 0 || length == 4, value.count >= 1 + Int(length) else {
-                throw RecordDecodingError(reason: "a track-days value of \(value.count) bytes")
-            }
-            let fold = UnsafeRawBufferPointer(rebasing: value[(1 + Int(length))...])
+            let (_, fold) = try ProjectionIndex.trackDay(value)
             state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence, recordedAtMicroseconds: 0, hash: ""))
         }
         let old = existing.rows
@@ -120,15 +110,9 @@ struct DeferredCheckpoints: Sendable {
     /// Writes the states `fold()` gave as checkpoints, in place of the track's from `from` on;
     /// false, writing nothing, when the checkpoint the fold started from is no longer the index's.
     func write(_ checkpoints: [(day: UInt32, state: TrackState)], _ w: inout IndexWriter) throws -> Bool {
-        let now = try Self.startCheckpoint(prefix: prefix, from: from, &w)
+        let now = try ProjectionIndex.checkpoint(before: from, prefix: prefix, &w)
         guard now?.key == start?.key, now?.value == start?.value else { return false }
-        var stale: [[UInt8]] = []
-        try w.scan("checkpoints", from: prefix + ProjectionIndex.dayBytes(from)) { [prefix] key, _ in
-            guard key.starts(with: prefix) else { return false }
-            stale.append([UInt8](key))
-            return true
-        }
-        for key in stale { try w.delete(key, in: "checkpoints") }
+        try ProjectionIndex.deleteCheckpoints(from: from, prefix: prefix, &w)
         var key = prefix + [0, 0, 0, 0]
         for (day, state) in checkpoints {
             withUnsafeBytes(of: day.bigEndian) { key.replaceSubrange(8..<12, with: $0) }

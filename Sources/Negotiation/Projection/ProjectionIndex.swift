@@ -476,6 +476,27 @@ struct IndexMaintenance {
 
 /// Folds a track from the checkpoint before a day to its last event, writing a checkpoint at
 /// the end of every day that has events, reading rows a few thousand at a time.
+extension ProjectionIndex {
+    /// The track's last checkpoint before `day` (its key and value), if any; `prefix` is the
+    /// track's key.
+    static func checkpoint(before day: Day, prefix: [UInt8], _ w: inout IndexWriter) throws -> (key: [UInt8], value: [UInt8])? {
+        guard let found = try w.last(atOrBefore: prefix + dayBytes(day.adding(days: -1)), in: "checkpoints"),
+              found.key.starts(with: prefix) else { return nil }
+        return found
+    }
+
+    /// Deletes the track's checkpoints from `day` on; `prefix` is the track's key.
+    static func deleteCheckpoints(from day: Day, prefix: [UInt8], _ w: inout IndexWriter) throws {
+        var stale: [[UInt8]] = []
+        try w.scan("checkpoints", from: prefix + dayBytes(day)) { key, _ in
+            guard key.starts(with: prefix) else { return false }
+            stale.append([UInt8](key))
+            return true
+        }
+        for key in stale { try w.delete(key, in: "checkpoints") }
+    }
+}
+
 struct CheckpointRebuild {
     let track: Track
     let prefix: [UInt8]
@@ -489,16 +510,9 @@ struct CheckpointRebuild {
         self.track = track
         prefix = ProjectionIndex.trackKey(track.id)
         resume = prefix + ProjectionIndex.dayBytes(from)
-        var stale: [[UInt8]] = []
-        try w.scan("checkpoints", from: resume) { [prefix] key, _ in
-            guard key.starts(with: prefix) else { return false }
-            stale.append([UInt8](key))
-            return true
-        }
-        for key in stale { try w.delete(key, in: "checkpoints") }
+        try ProjectionIndex.deleteCheckpoints(from: from, prefix: prefix, &w)
         state = TrackState(track: track)
-        if let (key, value) = try w.last(atOrBefore: prefix + ProjectionIndex.dayBytes(from.adding(days: -1)), in: "checkpoints"),
-           key.starts(with: prefix) {
+        if let (_, value) = try ProjectionIndex.checkpoint(before: from, prefix: prefix, &w) {
             state = try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }
         }
     }
