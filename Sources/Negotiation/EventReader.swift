@@ -51,7 +51,7 @@ struct EventReader {
     }
 
     static func key(_ text: some Sequence<UInt8>) -> UInt64 {
-        SHA256.hash(data: Array(text)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        Array(text).withUnsafeBytes { key(bytes: $0) }
     }
 
     /// ``key(_:)`` of bytes already in memory, without copying them.

@@ -226,7 +226,7 @@ extension NegotiationStore {
 
     /// The file's bytes, hashed once: to check them against the catalog, and to store them.
     private static func articleBlob(at path: String, expecting sha256: String) throws -> Blob {
-        guard let bytes = readFile(path) else {
+        guard let bytes = readFileBytes(atPath: path) else {
             throw CorpusError([CorpusIssue(file: path, problem: "cannot read the file", expected: "a readable file")])
         }
         let blob = Blob(bytes)
@@ -236,33 +236,6 @@ extension NegotiationStore {
                                            expected: "the article exactly as catalogued")])
         }
         return blob
-    }
-
-    /// The bytes of a file, read straight into one array; `nil` when it cannot be read.
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { return nil }
-        // A byte more than the size: a file that grew meanwhile is read whole all the same.
-        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
-        var filled = 0
-        while true {
-            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
-            let n = bytes.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return read(fd, base + filled, raw.count - filled)
-            }
-            if n == 0 { break }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return nil
-            }
-            filled += n
-        }
-        bytes.removeSubrange(filled...)
-        return bytes
     }
 
     /// Where the events to append come from: the spill file, or a list.
