@@ -116,6 +116,21 @@ public struct IndexWriter: IndexReading, ~Copyable {
         try txn.put(value, forKey: key, in: try log.index(index))
     }
 
+    /// Puts a value without copying it first; with `appending`, under a key that must sort
+    /// after every key of the index (LMDB's `MDB_APPEND`: no search, and pages filled before a
+    /// new one is begun, where keys put in order otherwise leave them half full). A key that
+    /// does not sort last throws (`MDB_KEYEXIST`) and puts nothing.
+    public func put(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, in index: String, appending: Bool) throws {
+        try txn.put(value, forKey: key, in: try log.index(index), flags: appending ? .append : [])
+    }
+
+    /// The index's last key, if it holds any.
+    public func lastKey(in index: String) throws -> [UInt8]? {
+        try txn.withCursor(on: try log.index(index)) { cursor in
+            try cursor.move(.last) { key, _ in [UInt8](key) }
+        }
+    }
+
     @discardableResult
     public func delete(_ key: [UInt8], in index: String) throws -> Bool {
         try txn.delete(key, in: try log.index(index))

@@ -380,6 +380,44 @@ struct EventLogTests {
         #expect(!FileManager.default.fileExists(atPath: missing))
     }
 
+    @Test func anIndexPutAppendingTakesOnlyAKeyPastTheLast() throws {
+        var options = EventLog.Options()
+        options.indexes = ["rows"]
+        let log = try EventLog(directory: directory.path, options: options)
+        func key(_ n: UInt32) -> [UInt8] { withUnsafeBytes(of: n.bigEndian) { Array($0) } }
+        func put(_ n: UInt32, appending: Bool, _ w: inout IndexWriter) throws {
+            try key(n).withUnsafeBytes { k in
+                try [UInt8(truncatingIfNeeded: n)].withUnsafeBytes { v in try w.put(v, forKey: k, in: "rows", appending: appending) }
+            }
+        }
+        try log.updateIndexes { w in
+            #expect(try w.lastKey(in: "rows") == nil)
+            for n: UInt32 in [10, 20, 300] { try put(n, appending: true, &w) }
+            #expect(try w.lastKey(in: "rows") == key(300))
+        }
+        // A key that does not sort last is refused, and the transaction puts nothing.
+        let refused = #expect(throws: LMDBError.self) {
+            try log.updateIndexes { w in
+                try put(400, appending: true, &w)
+                try put(25, appending: true, &w)
+            }
+        }
+        #expect(refused == .keyExists)
+        // Put without appending, it goes in its place.
+        try log.updateIndexes { w in try put(25, appending: false, &w) }
+        var keys: [[UInt8]] = []
+        var values: [[UInt8]] = []
+        try log.readIndexes { r in
+            try r.scan("rows", from: []) { k, v in
+                keys.append([UInt8](k))
+                values.append([UInt8](v))
+                return true
+            }
+        }
+        #expect(keys == [key(10), key(20), key(25), key(300)])
+        #expect(values == [[10], [20], [25], [44]])
+    }
+
     @Test func aFileWhereTheDirectoryShouldBeIsAClearError() throws {
         let file = directory.appending("a-file")
         #expect(FileManager.default.createFile(atPath: file, contents: Data([1])))

@@ -92,7 +92,7 @@ struct DeferredCheckpointTests {
                         .reduce(into: Set<UInt64>()) { $0.insert($1.sequence) }.count)
                     let folded = try fold.fold()
                     #expect(folded.map(\.day) == expected.map(\.day))
-                    #expect(folded.map { $0.state.encoded() } == expected.map(\.state))
+                    #expect(folded.map(\.value) == expected.map(\.state))
                     compared += 1
                     throw Abort()
                 }
@@ -115,12 +115,12 @@ struct DeferredCheckpointTests {
                 let from = try #require(ProjectionIndex.day(from: withUnsafeBytes(of: fromRaw.bigEndian) { Array($0) }))
                 let expected = try checkpoints(of: prefix, from: from, &w)
                 let fold = try DeferredCheckpoints(track: track, from: from, rows: DeferredRows.Rows(track: prefix, bytes: []), replaced: [], &w)
-                let states = try fold.fold()
-                #expect(states.map { $0.state.encoded() } == expected.map(\.state))
+                let folded = try fold.fold()
+                #expect(folded.map(\.value) == expected.map(\.state))
                 // Another process rebuilt the checkpoint it started from: nothing is written.
                 let start = try #require(fold.start)
                 try w.put(Array("{}".utf8), forKey: start.key, in: "checkpoints")
-                let other = [(day: fromRaw, state: TrackState(track: track))]
+                let other = [(day: fromRaw, value: TrackState(track: track).encoded())]
                 #expect(try !fold.write(other, &w))
                 #expect(try checkpoints(of: prefix, from: from, &w).map(\.state) == expected.map(\.state))
                 // As read: written, in place of the track's checkpoints from `from` on.

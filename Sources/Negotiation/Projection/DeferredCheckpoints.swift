@@ -51,18 +51,19 @@ struct DeferredCheckpoints: Sendable {
         self.existing = DeferredRows.Rows(track: prefix, bytes: bytes, rows: existing.rows)
     }
 
-    /// The track's states from `from` on: the state after the last row of each day, folded
+    /// The track's checkpoints from `from` on: the state after the last row of each day, folded
     /// from `start` through the rows the index now holds (the existing rows and the set-aside
     /// ones, a set-aside row replacing an existing one of the same key, the last of a key's
-    /// set-aside rows replacing the earlier), exactly as ``CheckpointRebuild`` folds them. They
-    /// are encoded when written, on the writing thread, which has time to spare while this runs.
-    func fold() throws -> [(day: UInt32, state: TrackState)] {
+    /// set-aside rows replacing the earlier), exactly as ``CheckpointRebuild`` folds them, and
+    /// encoded (``TrackState/encoded()``) here: encoding them was a third of the writing
+    /// thread's time, which it needs for the next track's rows.
+    func fold() throws -> [(day: UInt32, value: [UInt8])] {
         var state = TrackState(track: track)
         if let start { state = try start.value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) } }
-        var result: [(day: UInt32, state: TrackState)] = []
+        var result: [(day: UInt32, value: [UInt8])] = []
         var current: UInt32?
         func apply(_ day: UInt32, _ sequence: UInt64, _ value: UnsafeRawBufferPointer) throws {
-            if let current, current != day { result.append((current, state)) }
+            if let current, current != day { result.append((current, state.encoded())) }
             current = day
             let (_, fold) = try ProjectionIndex.trackDay(value)
             state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence, recordedAtMicroseconds: 0, hash: ""))
@@ -103,20 +104,20 @@ struct DeferredCheckpoints: Sendable {
                 }
             }
         }
-        if let current { result.append((current, state)) }
+        if let current { result.append((current, state.encoded())) }
         return result
     }
 
-    /// Writes the states `fold()` gave as checkpoints, in place of the track's from `from` on;
-    /// false, writing nothing, when the checkpoint the fold started from is no longer the index's.
-    func write(_ checkpoints: [(day: UInt32, state: TrackState)], _ w: inout IndexWriter) throws -> Bool {
+    /// Writes the checkpoints `fold()` gave, in place of the track's from `from` on; false,
+    /// writing nothing, when the checkpoint the fold started from is no longer the index's.
+    func write(_ checkpoints: [(day: UInt32, value: [UInt8])], _ w: inout IndexWriter) throws -> Bool {
         let now = try ProjectionIndex.checkpoint(before: from, prefix: prefix, &w)
         guard now?.key == start?.key, now?.value == start?.value else { return false }
         try ProjectionIndex.deleteCheckpoints(from: from, prefix: prefix, &w)
         var key = prefix + [0, 0, 0, 0]
-        for (day, state) in checkpoints {
+        for (day, value) in checkpoints {
             withUnsafeBytes(of: day.bigEndian) { key.replaceSubrange(8..<12, with: $0) }
-            try w.put(state.encoded(), forKey: key, in: "checkpoints")
+            try w.put(value, forKey: key, in: "checkpoints")
         }
         return true
     }

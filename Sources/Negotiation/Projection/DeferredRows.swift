@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 
 /// The `track-days` rows of an ingest of many batches, set aside until every batch is in.
@@ -28,7 +29,27 @@ final class DeferredRows {
             track + withUnsafeBytes(of: rows[i].day.bigEndian) { [UInt8]($0) } + ProjectionIndex.sequenceBytes(rows[i].sequence)
         }
 
-        func value(_ i: Int) -> [UInt8] { Array(bytes[rows[i].value]) }
+        /// Puts the rows at `range` into `track-days`: those that are written, and of a key's
+        /// rows only the last (which a put of each would leave). When the index holds no key past
+        /// the first of them (an ingest into an empty log, tracks taken in key order), they are
+        /// appended.
+        func write(_ range: Range<Int>, replaced: SequenceSet, _ w: inout IndexWriter) throws {
+            guard let first = range.first else { return }
+            let appending = try w.lastKey(in: "track-days").map { $0.lexicographicallyPrecedes(key(first)) } ?? true
+            var rowKey = track + [UInt8](repeating: 0, count: 12)
+            try bytes.withUnsafeBytes { bytes in
+                for i in range where rows[i].final || !replaced.contains(rows[i].sequence) {
+                    if i + 1 < rows.count, (rows[i + 1].day, rows[i + 1].sequence) == (rows[i].day, rows[i].sequence) { continue }
+                    rowKey.withUnsafeMutableBytes { [at = track.count] key in
+                        key.storeBytes(of: rows[i].day.bigEndian, toByteOffset: at, as: UInt32.self)
+                        key.storeBytes(of: rows[i].sequence.bigEndian, toByteOffset: at + 4, as: UInt64.self)
+                    }
+                    try rowKey.withUnsafeBytes { key in
+                        try w.put(UnsafeRawBufferPointer(rebasing: bytes[rows[i].value]), forKey: key, in: "track-days", appending: appending)
+                    }
+                }
+            }
+        }
     }
 
     private let handle: FileHandle

@@ -343,20 +343,20 @@ struct IndexMaintenance {
         let replaced = SequenceSet(replacedSequences)
         // The checkpoints of each track whose rows are written are folded from those rows on
         // another thread while the next track's are written (see ``DeferredCheckpoints``); at most
-        //  . A changed registry marks every track.
+        // two tracks' are held at once. A changed registry marks every track.
         if rebuildAll, let registry {
             for track in registry.tracks { dirty[track.id] = Day(ordinal: Int(Int32.min) / 2) }
             rebuildAll = false
         }
         var tracks: [[UInt8]: Track] = [:]
         for track in registry?.tracks ?? [] { tracks[trackKey(track.id)] = track }
-        var folds: [(checkpoints: DeferredCheckpoints, result: HandedOff<[(day: UInt32, state: TrackState)]>)] = []
+        var folds: [(checkpoints: DeferredCheckpoints, result: HandedOff<[(day: UInt32, value: [UInt8])]>)] = []
         func writeOldestFold() throws -> Bool {
             let (checkpoints, result) = folds.removeFirst()
-            let states = try result.value()
+            let folded = try result.value()
             let written = try log.updateIndexes { w -> Bool? in
                 guard try ProjectionIndex.maintainer(w) == maintainer else { return nil }
-                return try checkpoints.write(states, &w)
+                return try checkpoints.write(folded, &w)
             }
             guard let written else { return false }
             // Otherwise the track stays marked, and its checkpoints are rebuilt.
@@ -368,9 +368,24 @@ struct IndexMaintenance {
             // On an early return, the folds still running are waited for (their results unused).
             for fold in folds { _ = try? fold.result.value() }
         }
-        for key in rows.trackKeys {
-            let sorted = try rows.sortedRows(of: key)
-            let track = tracks[key]
+        // Tracks in key order, so that each one's rows sort after the ones written before them.
+        // The next track's rows are read back and sorted on another thread while this one's are
+        // written (one at a time: the file of set-aside rows is read by one thread).
+        let keys = rows.trackKeys.sorted { $0.lexicographicallyPrecedes($1) }
+        let setAside = UncheckedSendable(rows)
+        func readBack(_ n: Int) -> HandedOff<DeferredRows.Rows>? {
+            guard n < keys.count else { return nil }
+            let key = keys[n]
+            return HandedOff { try setAside.value.sortedRows(of: key) }
+        }
+        var next = readBack(0)
+        // On an early return, the reading under way is waited for (its rows unused).
+        defer { _ = try? next?.value() }
+        for n in keys.indices {
+            guard let reading = next else { break }
+            let sorted = try reading.value()
+            next = readBack(n + 1)
+            let track = tracks[keys[n]]
             // The first day whose checkpoints change: that of the earliest row written, or earlier.
             let firstDay = sorted.rows.first.flatMap { row in ProjectionIndex.day(from: withUnsafeBytes(of: row.day.bigEndian) { Array($0) }) }
             var from: Day?
@@ -383,10 +398,7 @@ struct IndexMaintenance {
                     if start == 0, let track, let from {
                         checkpoints = try DeferredCheckpoints(track: track, from: from, rows: sorted, replaced: replaced, &w)
                     }
-                    for i in start..<min(start + 16_384, sorted.rows.count)
-                    where sorted.rows[i].final || !replaced.contains(sorted.rows[i].sequence) {
-                        try w.put(sorted.value(i), forKey: sorted.key(i), in: "track-days")
-                    }
+                    try sorted.write(start..<min(start + 16_384, sorted.rows.count), replaced: replaced, &w)
                     return true
                 }
                 guard held else { return false }
