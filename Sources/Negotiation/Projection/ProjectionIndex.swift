@@ -291,6 +291,9 @@ struct IndexMaintenance {
         markDirty(tracks, from: day)
     }
 
+    /// Tracks whose checkpoints are folded at once while rows are written.
+    static let foldsAtOnce = 2
+
     /// Writes the `track-days` rows collected by ``DeferredRows``: first the fixed events in
     /// their final form (an event recorded before this ingest loses its rows as they were), then
     /// each track's rows in key order, one transaction per track. The result is the index that
@@ -342,8 +345,9 @@ struct IndexMaintenance {
         }
         let replaced = SequenceSet(replacedSequences)
         // The checkpoints of each track whose rows are written are folded from those rows on
-        // another thread while the next track's are written (see ``DeferredCheckpoints``); at most
-        // two tracks' are held at once. A changed registry marks every track.
+        // other threads while the next tracks' are written (see ``DeferredCheckpoints``): two at
+        // once, which keeps both cores busy (one at a time, the writing thread waited on each).
+        // A changed registry marks every track.
         if rebuildAll, let registry {
             for track in registry.tracks { dirty[track.id] = Day(ordinal: Int(Int32.min) / 2) }
             rebuildAll = false
@@ -403,7 +407,7 @@ struct IndexMaintenance {
                 }
                 guard held else { return false }
                 if start == 0, let checkpoints {
-                    if !folds.isEmpty { guard try writeOldestFold() else { return false } }
+                    if folds.count >= Self.foldsAtOnce { guard try writeOldestFold() else { return false } }
                     folds.append((checkpoints, HandedOff { try checkpoints.fold() }))
                 }
                 log.releaseMappedPages()
