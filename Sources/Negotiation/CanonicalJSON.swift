@@ -6,30 +6,51 @@
 /// generated records); the reader accepts any RFC 8259 JSON.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = []
+    /// Whether each open container needs a comma before its next value, the innermost in the
+    /// lowest bit: one word, not an array allocated for every record and checked for
+    /// uniqueness at every value.
+    private var needsComma: UInt64 = 0
+    /// The containers open; those below the 64 innermost keep their bit in `outerNeedsComma`.
+    private var depth = 0
+    private var outerNeedsComma: [Bool] = []
 
     init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
 
     mutating func beginObject() {
         comma()
         bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
+        open()
     }
 
     mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
-        needsComma.removeLast()
+        close()
     }
 
     mutating func beginArray() {
         comma()
         bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
+        open()
     }
 
     mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
-        needsComma.removeLast()
+        close()
+    }
+
+    /// A container starts: its first value takes no comma.
+    private mutating func open() {
+        if depth >= 64 { outerNeedsComma.append(needsComma >> 63 == 1) }
+        needsComma <<= 1
+        depth += 1
+    }
+
+    /// The innermost container ends: the one around it is innermost again.
+    private mutating func close() {
+        guard depth > 0 else { return }
+        depth -= 1
+        needsComma >>= 1
+        if depth >= 64, let outer = outerNeedsComma.popLast(), outer { needsComma |= 1 << 63 }
     }
 
     /// A key; the caller writes keys of an object in ascending byte order.
@@ -40,14 +61,14 @@ struct JSONWriter {
         // Two appends, not an array literal: that allocated an array per key.
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        needsComma &= ~1
     }
 
     /// A key that is not known statically (a language code).
     mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
-        if !needsComma.isEmpty { needsComma[needsComma.count - 1] = false }
+        needsComma &= ~1
     }
 
     mutating func string(_ text: String) {
@@ -125,9 +146,9 @@ struct JSONWriter {
 
     /// The separator before a value or key, except the first of its container and right after a key.
     private mutating func comma() {
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        guard depth > 0 else { return }
+        if needsComma & 1 == 1 { bytes.append(UInt8(ascii: ",")) }
+        needsComma |= 1
     }
 }
 

@@ -19,10 +19,17 @@ public struct QuoteMatcher: Sendable {
 
     /// Whether the normalised quote occurs in the normalised article. An empty quote never does.
     public func contains(_ quote: String) -> Bool {
-        let needle = Self.normalizedBytes(quote)
-        guard !needle.isEmpty, needle.count <= text.count else { return false }
-        return text.withUnsafeBytes { haystack in
-            needle.withUnsafeBytes { Self.occurs($0, in: haystack) }
+        var source = nfc(quote)
+        // The quote's normal form is written to scratch space (it is never longer than the
+        // quote), not to an array allocated for each event.
+        return source.withUTF8 { utf8 in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { scratch in
+                let count = Self.normalize(utf8: utf8, into: scratch)
+                guard count > 0, count <= text.count else { return false }
+                return text.withUnsafeBytes { haystack in
+                    Self.occurs(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[..<count])), in: haystack)
+                }
+            }
         }
     }
 
@@ -91,89 +98,91 @@ public struct QuoteMatcher: Sendable {
     /// U+2028, U+2029, U+202F, U+205F and U+3000 (Unicode's White_Space set).
     static func normalizedBytes(_ text: String) -> [UInt8] {
         var source = nfc(text)
-        return source.withUTF8 { normalizedBytes(utf8: $0) }
+        return source.withUTF8 { utf8 in
+            [UInt8](unsafeUninitializedCapacity: utf8.count) { out, written in
+                written = normalize(utf8: utf8, into: out)
+            }
+        }
     }
 
-    /// ``normalizedBytes(_:)`` of NFC text's UTF-8, written straight into the result: it is
-    /// never longer than the text (white space only shrinks, ’ becomes ').
+    /// Writes the normal form of NFC text's UTF-8 to `out`, which holds at least as many bytes
+    /// as the text (the normal form is never longer: white space only shrinks, ’ becomes '),
+    /// and returns how many it wrote.
     ///
     /// A space is written for the first white space after other text and none for the rest of
     /// the run, and a last one dropped at the end: the same as writing one space between runs
     /// of other text, but without a branch per word (text is mostly short words).
-    private static func normalizedBytes(utf8 bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    private static func normalize(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
         byteClasses.withUnsafeBufferPointer { classes in
-            [UInt8](unsafeUninitializedCapacity: bytes.count) { out, written in
-                written = 0
-                guard let input = bytes.baseAddress, let output = out.baseAddress else { return }
-                let count = bytes.count
-                // Bytes written; never more than those read (`i`), so the capacity suffices.
-                var n = 0
-                // Whether white space now writes nothing: at the start, and after a space written.
-                var afterSpace = true
-                var i = 0
-                while i < count {
-                    let b = input[i]
-                    let kind = classes[Int(b)]
-                    if kind < 2 {
-                        // Copied, or one space for a run of white space: no branch on which.
-                        let isSpace = kind == 1
-                        output[n] = isSpace ? 0x20 : b
-                        n &+= isSpace && afterSpace ? 0 : 1
-                        afterSpace = isSpace
-                        i &+= 1
-                        continue
-                    }
-                    var length = 1
-                    var isSpace = false
-                    var apostrophe = false
-                    switch b {
-                    case 0xC2 where i + 1 < count && (input[i + 1] == 0x85 || input[i + 1] == 0xA0):
-                        isSpace = true
-                        length = 2
-                    case 0xE1 where i + 2 < count && input[i + 1] == 0x9A && input[i + 2] == 0x80:
-                        isSpace = true
-                        length = 3
-                    case 0xE2 where i + 2 < count && input[i + 1] == 0x80:
-                        let c = input[i + 2]
-                        isSpace = (0x80...0x8A).contains(c) || c == 0xA8 || c == 0xA9 || c == 0xAF
-                        apostrophe = c == 0x99
-                        length = 3
-                    case 0xE2 where i + 2 < count && input[i + 1] == 0x81 && input[i + 2] == 0x9F:
-                        isSpace = true
-                        length = 3
-                    case 0xE3 where i + 2 < count && input[i + 1] == 0x80 && input[i + 2] == 0x80:
-                        isSpace = true
-                        length = 3
-                    default:
-                        break
-                    }
-                    if isSpace {
-                        if !afterSpace {
-                            output[n] = 0x20
-                            n += 1
-                        }
-                        afterSpace = true
-                    } else {
-                        afterSpace = false
-                        if apostrophe {
-                            output[n] = UInt8(ascii: "'")
-                            n += 1
-                        } else if length == 3 {
-                            // An E2 80 xx scalar that is neither space nor apostrophe: copy it.
-                            (output + n).initialize(from: input + i, count: 3)
-                            n += 3
-                        } else {
-                            output[n] = b
-                            n += 1
-                            length = 1
-                        }
-                    }
-                    i += length
+            guard let input = bytes.baseAddress, let output = out.baseAddress, out.count >= bytes.count else { return 0 }
+            let count = bytes.count
+            // Bytes written; never more than those read (`i`), so the capacity suffices.
+            var n = 0
+            // Whether white space now writes nothing: at the start, and after a space written.
+            var afterSpace = true
+            var i = 0
+            while i < count {
+                let b = input[i]
+                let kind = classes[Int(b)]
+                if kind < 2 {
+                    // Copied, or one space for a run of white space: no branch on which.
+                    let isSpace = kind == 1
+                    output[n] = isSpace ? 0x20 : b
+                    n &+= isSpace && afterSpace ? 0 : 1
+                    afterSpace = isSpace
+                    i &+= 1
+                    continue
                 }
-                // A space written last ends the text: dropped.
-                if afterSpace, n > 0 { n -= 1 }
-                written = n
+                var length = 1
+                var isSpace = false
+                var apostrophe = false
+                switch b {
+                case 0xC2 where i + 1 < count && (input[i + 1] == 0x85 || input[i + 1] == 0xA0):
+                    isSpace = true
+                    length = 2
+                case 0xE1 where i + 2 < count && input[i + 1] == 0x9A && input[i + 2] == 0x80:
+                    isSpace = true
+                    length = 3
+                case 0xE2 where i + 2 < count && input[i + 1] == 0x80:
+                    let c = input[i + 2]
+                    isSpace = (0x80...0x8A).contains(c) || c == 0xA8 || c == 0xA9 || c == 0xAF
+                    apostrophe = c == 0x99
+                    length = 3
+                case 0xE2 where i + 2 < count && input[i + 1] == 0x81 && input[i + 2] == 0x9F:
+                    isSpace = true
+                    length = 3
+                case 0xE3 where i + 2 < count && input[i + 1] == 0x80 && input[i + 2] == 0x80:
+                    isSpace = true
+                    length = 3
+                default:
+                    break
+                }
+                if isSpace {
+                    if !afterSpace {
+                        output[n] = 0x20
+                        n += 1
+                    }
+                    afterSpace = true
+                } else {
+                    afterSpace = false
+                    if apostrophe {
+                        output[n] = UInt8(ascii: "'")
+                        n += 1
+                    } else if length == 3 {
+                        // An E2 80 xx scalar that is neither space nor apostrophe: copy it.
+                        (output + n).initialize(from: input + i, count: 3)
+                        n += 3
+                    } else {
+                        output[n] = b
+                        n += 1
+                        length = 1
+                    }
+                }
+                i += length
             }
+            // A space written last ends the text: dropped.
+            if afterSpace, n > 0 { n -= 1 }
+            return n
         }
     }
 }

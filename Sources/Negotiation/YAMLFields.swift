@@ -159,9 +159,17 @@ struct Fields {
     let file: String
     let path: String
     let line: Int?
-    /// The fields in file order: a mapping has a dozen at most, and a linear search beats
-    /// hashing them.
-    private let values: [(name: String, node: YAMLNode)]
+    /// The mapping's entries in file order, kept as they are (copying each field into an
+    /// array of its own retained every value and allocated for every mapping read): a
+    /// mapping has a dozen at most, and a linear search beats hashing them.
+    private let mapping: [(key: YAMLNode, value: YAMLNode)]
+    /// The entries whose key is not an allowed name, by index: nearly always none. A
+    /// repeated key needs no entry, as a lookup stops at the first.
+    private let unknown: [Int]
+    /// ``nameBit(_:)`` of every key: most names looked up are of fields the mapping does not
+    /// have (an event has a third of the fields it may), and are then answered without
+    /// comparing a name.
+    private let nameBits: UInt64
     let diagnostics: Diagnostics
 
     /// `nil` (with an issue) when `node` is not a mapping. Unknown and repeated keys are reported.
@@ -175,36 +183,58 @@ struct Fields {
                             problem: "found \(describe(node))", expected: "a mapping of fields (\(allowed.joined(separator: ", ")))")
             return nil
         }
-        var values: [(name: String, node: YAMLNode)] = []
-        values.reserveCapacity(mapping.count)
-        for (key, value) in mapping {
+        var unknown: [Int] = []
+        var nameBits: UInt64 = 0
+        for i in mapping.indices {
+            let key = mapping[i].key
             guard case .scalar(let name, _) = key else {
                 diagnostics.add(file: file, line: key.line, field: path.isEmpty ? nil : path,
                                 problem: "a key is \(describe(key))", expected: "field names")
                 continue
             }
+            nameBits |= Self.nameBit(name)
             // The field's path is spelled out only for a message.
             var fieldPath: String { path.isEmpty ? name : "\(path).\(name)" }
             if !allowed.contains(where: { sameName($0, name) }) {
                 let shown = quoted(name, mark: "")
                 diagnostics.add(file: file, line: key.line, field: path.isEmpty ? shown : "\(path).\(shown)", problem: "unknown field \(quoted(name))",
                                 expected: "one of \(allowed.joined(separator: ", "))")
-            } else if values.contains(where: { sameName($0.name, name) }) {
+                unknown.append(i)
+            } else if Self.first(name, in: mapping, before: i) != nil {
                 diagnostics.add(file: file, line: key.line, field: fieldPath, problem: "the field is given twice",
                                 expected: "each field once")
-            } else {
-                values.append((name, value))
             }
         }
-        self.values = values
+        self.mapping = mapping
+        self.unknown = unknown
+        self.nameBits = nameBits
+    }
+
+    /// One of 64 bits for a name, from its length and first byte: different bits, different
+    /// names (the same bit may still be two names).
+    @inline(__always)
+    private static func nameBit(_ name: String) -> UInt64 {
+        let utf8 = name.utf8
+        return 1 << ((UInt64(truncatingIfNeeded: utf8.count) &* 31 &+ UInt64(utf8.first ?? 0)) & 63)
+    }
+
+    /// The index of the first entry before `end` whose key is the text `name`.
+    private static func first(_ name: String, in mapping: [(key: YAMLNode, value: YAMLNode)], before end: Int) -> Int? {
+        for i in 0..<end {
+            if case .scalar(let other, _) = mapping[i].key, sameName(other, name) { return i }
+        }
+        return nil
+    }
+
+    private subscript(key: String) -> YAMLNode? {
+        // The first entry named `key` is the field, unless the name is not allowed (then none
+        // of its entries is: a name's first entry is never left out as repeated).
+        guard nameBits & Self.nameBit(key) != 0,
+              let i = Self.first(key, in: mapping, before: mapping.count), !unknown.contains(i) else { return nil }
+        return mapping[i].value
     }
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-
-    private subscript(key: String) -> YAMLNode? {
-        for field in values where sameName(field.name, key) { return field.node }
-        return nil
-    }
 
     func has(_ key: String) -> Bool { self[key] != nil }
 

@@ -71,6 +71,46 @@ struct ScanShortcutTests {
         #expect(whole.unresolvedTargets.map(\.target) == ["nowhere"] && compact.unresolvedTargets.map(\.target) == ["nowhere"])
     }
 
+    /// Fields are looked up in the mapping itself, most absent ones by a mask: a repeated field
+    /// keeps its first value, unknown and non-text keys are reported and never read, and a name
+    /// sharing its mask bit with one present (`note` and `retracts`) is still absent.
+    @Test func fieldsAreReadAsTheMappingGivesThem() throws {
+        let directory = try TemporaryDirectory("scan-shortcuts-fields")
+        _ = try SyntheticCorpus(events: 1_000, seed: 5).write(to: directory.path)
+        let article = try String(contentsOfFile: directory.appending("seeds/s5-a0.txt"), encoding: .utf8)
+        let quote = String(try #require(article.split(separator: ".").first))
+        try """
+            events:
+              - id: fields-1
+                type: meeting
+                tracks: [synth-01]
+                on: 2000-01-01
+                actor: PA
+                counterparts: [PB]
+                note: a note
+                actor: PZ
+                colour: red
+                [x]: y
+                article: s5-a0
+                quote: "\(quote)"
+            """.write(toFile: directory.appending("events/zz-fields.yaml"), atomically: true, encoding: .utf8)
+        var read: [SourceEvent] = []
+        let scan = Corpus.scan(seeds: directory.appending("seeds"), events: directory.appending("events")) { event, _ in
+            if event.event.id == "fields-1" { read.append(event) }
+        }
+        let found = scan.issues.map { "\($0.line ?? 0) \($0.field ?? "") \($0.problem)" }
+        #expect(found == [
+            "9 events[0].actor the field is given twice",
+            "10 events[0].colour unknown field 'colour'",
+            "11 events[0] a key is a list",
+        ])
+        #expect(scan.issues.allSatisfy { $0.file.hasSuffix("zz-fields.yaml") })
+        let event = try #require(read.first?.event)
+        #expect(read.count == 1)
+        #expect(event.actor == "PA" && event.counterparts == ["PB"] && event.note == "a note" && event.retracts == nil)
+        #expect(event.tracks == ["synth-01"] && event.article == "s5-a0" && event.quote == quote)
+    }
+
     @Test func filesAreReadAsFileManagerReadsThem() throws {
         let directory = try TemporaryDirectory("scan-shortcuts-files")
         let empty = directory.appending("empty")
