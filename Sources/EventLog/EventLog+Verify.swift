@@ -1,4 +1,5 @@
 import Crypto
+import Dispatch
 import Foundation
 import LMDB
 
@@ -101,6 +102,11 @@ extension EventLog {
         collecting idPrefix: String?, _ transform: @Sendable (EntryView, borrowing StoredBlobs) throws -> T
     ) throws -> (report: VerificationReport, collected: [T]?) {
         let prefix = idPrefix.map { Array($0.utf8) }
+        // Every page is read: have the kernel read the file ahead, unless it is so large that
+        // it would not stay in the file cache until the walk reaches it.
+        DispatchQueue.global(qos: .utility).async { [environment] in
+            environment.readAheadDataFile(maximumBytes: Int(clamping: ProcessInfo.processInfo.physicalMemory / 4))
+        }
         let work = VerificationWork()
         let threads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
         let done = try environment.readConcurrently(threads) { _, txn -> [(Int, VerificationPart<T>)] in

@@ -359,6 +359,30 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
+    /// Asks the kernel to read the whole data file into the file cache now
+    /// (`posix_fadvise(POSIX_FADV_WILLNEED)`), for a scan that will read every page of it: the
+    /// reads go to the disk at once, in large requests, and the scan's page faults find the
+    /// pages there, where each fault would otherwise wait for its own read (a verification of a
+    /// log that was not in the cache took 2.3 s, against 0.9 s for one that was). Nothing is
+    /// mapped, so the process's memory does not grow. Not done for a file larger than
+    /// `maximumBytes` (reading it all ahead would evict what the scan has yet to read).
+    /// The call may take as long as issuing the reads: make it from a thread of its own.
+    ///
+    /// - Returns: whether the kernel took the advice.
+    @discardableResult
+    public func readAheadDataFile(maximumBytes: Int) -> Bool {
+        #if os(Linux)
+        let descriptor = open(dataFilePath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size <= maximumBytes else { return false }
+        return posix_fadvise(descriptor, 0, 0, POSIX_FADV_WILLNEED) == 0
+        #else
+        return false
+        #endif
+    }
+
     /// ``releaseMappedPages()``, only once this process's resident file-backed pages (the map's,
     /// and its code's) pass `limit` bytes, or when they cannot be read. A scan on several threads
     /// can then ask often and release seldom: how much of the map one read brings in depends on

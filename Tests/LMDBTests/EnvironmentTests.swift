@@ -70,6 +70,20 @@ struct EnvironmentTests {
         #endif
     }
 
+    @Test func theDataFileIsReadAheadOnlyBelowTheSizeGiven() throws {
+        let env = try open()
+        let main = try env.database("main")
+        try env.write { txn in
+            for i in 0..<3_000 { try txn.put([UInt8](repeating: 7, count: 1_000), forKey: Array(String(i).utf8), in: main) }
+        }
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: directory.appending("data.mdb"))[.size] as? Int)
+        #expect(size > 2_000_000)
+        #if os(Linux)
+        #expect(env.readAheadDataFile(maximumBytes: size))
+        #endif
+        #expect(!env.readAheadDataFile(maximumBytes: size - 1))
+    }
+
     @Test func valuesWrittenInOneTransactionAreReadInTheNext() throws {
         let env = try open()
         let main = try env.database("main")
