@@ -91,8 +91,8 @@ struct DeferredCheckpointTests {
                     #expect(fold.existing.rows.count == later.count - setAside.filter { $0.final || $0.sequence != replacedSequence }
                         .reduce(into: Set<UInt64>()) { $0.insert($1.sequence) }.count)
                     let folded = try fold.fold()
-                    #expect(folded.map(\.day) == expected.map(\.day))
-                    #expect(folded.map(\.value) == expected.map(\.state))
+                    #expect(folded.days == expected.map(\.day))
+                    #expect(folded.values == expected.map(\.state))
                     compared += 1
                     throw Abort()
                 }
@@ -116,11 +116,12 @@ struct DeferredCheckpointTests {
                 let expected = try checkpoints(of: prefix, from: from, &w)
                 let fold = try DeferredCheckpoints(track: track, from: from, rows: DeferredRows.Rows(track: prefix, bytes: []), replaced: [], &w)
                 let folded = try fold.fold()
-                #expect(folded.map(\.value) == expected.map(\.state))
+                #expect(folded.values == expected.map(\.state))
                 // Another process rebuilt the checkpoint it started from: nothing is written.
                 let start = try #require(fold.start)
                 try w.put(Array("{}".utf8), forKey: start.key, in: "checkpoints")
-                let other = [(day: fromRaw, value: TrackState(track: track).encoded())]
+                var other = FoldedCheckpoints()
+                other.append(fromRaw, TrackState(track: track).encoded())
                 #expect(try !fold.write(other, &w))
                 #expect(try checkpoints(of: prefix, from: from, &w).map(\.state) == expected.map(\.state))
                 // As read: written, in place of the track's checkpoints from `from` on.

@@ -57,13 +57,13 @@ struct DeferredCheckpoints: Sendable {
     /// set-aside rows replacing the earlier), exactly as ``CheckpointRebuild`` folds them, and
     /// encoded (``TrackState/encoded()``) here: encoding them was a third of the writing
     /// thread's time, which it needs for the next track's rows.
-    func fold() throws -> [(day: UInt32, value: [UInt8])] {
+    func fold() throws -> FoldedCheckpoints {
         var state = TrackState(track: track)
         if let start { state = try start.value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) } }
-        var result: [(day: UInt32, value: [UInt8])] = []
+        var result = FoldedCheckpoints()
         var current: UInt32?
         func apply(_ day: UInt32, _ sequence: UInt64, _ value: UnsafeRawBufferPointer) throws {
-            if let current, current != day { result.append((current, state.encoded())) }
+            if let current, current != day { result.append(current, state.encoded()) }
             current = day
             let (_, fold) = try ProjectionIndex.trackDay(value)
             state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence, recordedAtMicroseconds: 0, hash: ""))
@@ -104,23 +104,49 @@ struct DeferredCheckpoints: Sendable {
                 }
             }
         }
-        if let current { result.append((current, state.encoded())) }
+        if let current { result.append(current, state.encoded()) }
         return result
     }
 
     /// Writes the checkpoints `fold()` gave, in place of the track's from `from` on; false,
     /// writing nothing, when the checkpoint the fold started from is no longer the index's.
-    func write(_ checkpoints: [(day: UInt32, value: [UInt8])], _ w: inout IndexWriter) throws -> Bool {
+    func write(_ checkpoints: FoldedCheckpoints, _ w: inout IndexWriter) throws -> Bool {
         let now = try ProjectionIndex.checkpoint(before: from, prefix: prefix, &w)
         guard now?.key == start?.key, now?.value == start?.value else { return false }
         try ProjectionIndex.deleteCheckpoints(from: from, prefix: prefix, &w)
         var key = prefix + [0, 0, 0, 0]
-        for (day, value) in checkpoints {
-            withUnsafeBytes(of: day.bigEndian) { key.replaceSubrange(8..<12, with: $0) }
-            try w.put(value, forKey: key, in: "checkpoints")
+        try checkpoints.bytes.withUnsafeBytes { bytes in
+            for (i, day) in checkpoints.days.enumerated() {
+                withUnsafeBytes(of: day.bigEndian) { key.replaceSubrange(8..<12, with: $0) }
+                try key.withUnsafeBytes { key in
+                    try w.put(UnsafeRawBufferPointer(rebasing: bytes[checkpoints.range(i)]), forKey: key, in: "checkpoints", appending: false)
+                }
+            }
         }
         return true
     }
+}
+
+/// A track's checkpoints as ``DeferredCheckpoints/fold()`` gives them: their days, and their
+/// values one after another in one buffer (a few megabytes for a long track, handed back to the
+/// system when freed, where thousands of small arrays stayed in the allocator's free lists).
+struct FoldedCheckpoints: Sendable {
+    private(set) var days: [UInt32] = []
+    private(set) var bytes: [UInt8] = []
+    /// Where each value ends in `bytes`.
+    private var ends: [Int] = []
+
+    mutating func append(_ day: UInt32, _ value: [UInt8]) {
+        days.append(day)
+        bytes.append(contentsOf: value)
+        ends.append(bytes.count)
+    }
+
+    /// Where the `i`th value lies in `bytes`.
+    func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+
+    /// The values, each copied out.
+    var values: [[UInt8]] { days.indices.map { Array(bytes[range($0)]) } }
 }
 
 /// Work handed to another thread, whose result is waited for; if no thread has started it by
