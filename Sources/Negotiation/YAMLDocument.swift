@@ -5,7 +5,7 @@ import CYAML
 /// Built from libyaml's event stream. Scalars stay text (no implicit typing: `on`, `no` and
 /// `2025-03-11` are strings until a field reads them), anchors and aliases are refused, and
 /// nesting is bounded, so hostile input cannot expand or overflow the stack.
-enum YAMLNode {
+enum YAMLNode: Sendable {
     case scalar(String, line: Int)
     case mapping([(key: YAMLNode, value: YAMLNode)], line: Int)
     case sequence([YAMLNode], line: Int)

@@ -95,6 +95,19 @@ func readFileBytes(atPath path: String) -> [UInt8]? {
     return failed ? nil : bytes
 }
 
+/// Asks the kernel to start reading the files into its cache, and returns without waiting: the
+/// reads that follow, one file at a time, then find the pages there or on their way. A file
+/// that cannot be opened is left to the read to report; a FIFO is opened without waiting for
+/// a writer.
+func adviseWillRead(paths: [String]) {
+    for path in paths {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { continue }
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_WILLNEED)
+        close(descriptor)
+    }
+}
+
 /// The offset of the first NUL byte, found with memchr.
 private func firstNUL(_ bytes: [UInt8]) -> Int? {
     bytes.withUnsafeBytes { buffer in
