@@ -159,10 +159,26 @@ extension NegotiationStore {
     /// A record to append, with the article text it carries.
     private struct PendingRecord: Sendable {
         var record: Record
-        /// The record, for indexing; `nil` for a report carried as its fold record.
-        var decoded: LogRecord?
+        /// Boxed: with an ``Event`` inline, each record took half a kilobyte, and a batch's
+        /// array of them grew to 4 MB (allocated afresh, page by page, for every batch).
+        private var box: Decoded?
         var fold: [UInt8] = []
         var text: ArticleText?
+
+        /// `decoded`: the record, for indexing; `nil` for a report carried as its fold record.
+        init(record: Record, decoded: LogRecord?, fold: [UInt8] = [], text: ArticleText?) {
+            self.record = record
+            box = decoded.map(Decoded.init)
+            self.fold = fold
+            self.text = text
+        }
+
+        var decoded: LogRecord? { box?.record }
+
+        private final class Decoded: Sendable {
+            let record: LogRecord
+            init(_ record: LogRecord) { self.record = record }
+        }
     }
 
     /// A header record to append: an article's is encoded only when its batch is formed, so
@@ -275,6 +291,7 @@ extension NegotiationStore {
         do {
             while true {
                 var items: [PendingRecord] = []
+                items.reserveCapacity(max(1, batchSize))
                 var blobs: [Blob] = []
                 var blobBytes = 0
                 var exhausted = false
