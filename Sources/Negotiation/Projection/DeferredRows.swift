@@ -60,6 +60,7 @@ final class DeferredRows {
     private(set) var trackKeys: [[UInt8]] = []
     private var buffers: [[UInt8]] = []
     private var chunks: [[(offset: UInt64, length: Int)]] = []
+    private var rowCounts: [Int] = []
     private static let bufferSize = 1 << 18
 
     init(loggedBefore: UInt64) throws {
@@ -88,7 +89,9 @@ final class DeferredRows {
             trackKeys.append(Array(track.prefix(8)))
             buffers.append([])
             chunks.append([])
+            rowCounts.append(0)
         }
+        rowCounts[place] += 1
         withUnsafeBytes(of: day.bigEndian) { buffers[place].append(contentsOf: $0) }
         withUnsafeBytes(of: sequence.bigEndian) { buffers[place].append(contentsOf: $0) }
         buffers[place].append(final ? 1 : 0)
@@ -109,18 +112,32 @@ final class DeferredRows {
     /// The rows of one track, sorted by key.
     func sortedRows(of track: [UInt8]) throws -> Rows {
         guard let place = places[track.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }] else { return Rows(track: track, bytes: []) }
-        var bytes: [UInt8] = []
-        for chunk in chunks[place] {
-            try handle.seek(toOffset: chunk.offset)
-            guard let data = try handle.read(upToCount: chunk.length), data.count == chunk.length else {
-                throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is truncated")
+        // Read straight into one array of the track's size: grown chunk by chunk, it was
+        // allocated (and its pages touched) afresh at each doubling.
+        let pending = buffers[place]
+        let total = chunks[place].reduce(pending.count) { $0 + $1.length }
+        var complete = true
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            for chunk in chunks[place] {
+                guard complete else { break }
+                complete = Self.read(handle.fileDescriptor, into: base + count, length: chunk.length, at: chunk.offset)
+                count += chunk.length
             }
-            bytes.append(contentsOf: data)
+            guard complete else {
+                count = 0
+                return
+            }
+            pending.withUnsafeBufferPointer { pending in
+                if let source = pending.baseAddress { (base + count).update(from: source, count: pending.count) }
+            }
+            count += pending.count
         }
-        bytes.append(contentsOf: buffers[place])
+        guard complete else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is truncated") }
         buffers[place] = []
         chunks[place] = []
         var result = Rows(track: track, bytes: bytes)
+        result.rows.reserveCapacity(rowCounts[place])
         var offset = 0
         while offset < bytes.count {
             guard offset + 17 <= bytes.count else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is damaged") }
@@ -139,6 +156,22 @@ final class DeferredRows {
             (a.day, a.sequence) == (b.day, b.sequence) ? !a.final && b.final : (a.day, a.sequence) < (b.day, b.sequence)
         }
         return result
+    }
+
+    /// Reads `length` bytes at `offset` of the file; `false` when it ends before or cannot be read.
+    private static func read(_ descriptor: Int32, into base: UnsafeMutablePointer<UInt8>, length: Int, at offset: UInt64) -> Bool {
+        var done = 0
+        while done < length {
+            let n = pread(descriptor, base + done, length - done, off_t(offset) + off_t(done))
+            if n > 0 {
+                done += n
+            } else if n < 0, errno == EINTR {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
     }
 }
 
