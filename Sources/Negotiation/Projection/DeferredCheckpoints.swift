@@ -22,10 +22,10 @@ struct DeferredCheckpoints: Sendable {
     let start: (key: [UInt8], value: [UInt8])?
     /// The track's rows from `from` on that were in the index before this track's set-aside
     /// rows were written, in key order.
-    let existing: DeferredRows.Rows
+    private(set) var existing: DeferredRows.Rows
     /// The set-aside rows, in key order, and the sequences whose rows as first read were
     /// replaced by their final form.
-    let rows: DeferredRows.Rows
+    private(set) var rows: DeferredRows.Rows
     let replaced: SequenceSet
 
     /// Reads what the fold starts from: the checkpoint before `from` and the rows from `from`
@@ -108,6 +108,15 @@ struct DeferredCheckpoints: Sendable {
         return result
     }
 
+    /// This fold without the rows it folds, which writing its result does not read: kept until
+    /// then, they held a track's rows in memory after the fold was done with them.
+    var withoutRows: DeferredCheckpoints {
+        var copy = self
+        copy.existing = DeferredRows.Rows(track: prefix, bytes: [])
+        copy.rows = DeferredRows.Rows(track: prefix, bytes: [])
+        return copy
+    }
+
     /// Writes the checkpoints `fold()` gave, in place of the track's from `from` on; false,
     /// writing nothing, when the checkpoint the fold started from is no longer the index's.
     func write(_ checkpoints: FoldedCheckpoints, _ w: inout IndexWriter) throws -> Bool {
@@ -115,12 +124,10 @@ struct DeferredCheckpoints: Sendable {
         guard now?.key == start?.key, now?.value == start?.value else { return false }
         try ProjectionIndex.deleteCheckpoints(from: from, prefix: prefix, &w)
         var key = prefix + [0, 0, 0, 0]
-        try checkpoints.bytes.withUnsafeBytes { bytes in
-            for (i, day) in checkpoints.days.enumerated() {
-                withUnsafeBytes(of: day.bigEndian) { key.replaceSubrange(8..<12, with: $0) }
-                try key.withUnsafeBytes { key in
-                    try w.put(UnsafeRawBufferPointer(rebasing: bytes[checkpoints.range(i)]), forKey: key, in: "checkpoints", appending: false)
-                }
+        try checkpoints.forEach { day, value in
+            withUnsafeBytes(of: day.bigEndian) { key.replaceSubrange(8..<12, with: $0) }
+            try key.withUnsafeBytes { key in
+                try w.put(value, forKey: key, in: "checkpoints", appending: false)
             }
         }
         return true
@@ -128,35 +135,51 @@ struct DeferredCheckpoints: Sendable {
 }
 
 /// A track's checkpoints as ``DeferredCheckpoints/fold()`` gives them: their days, and their
-/// values one after another in one buffer (a few megabytes for a long track, handed back to the
-/// system when freed, where thousands of small arrays stayed in the allocator's free lists).
+/// values one after another in blocks of a megabyte (a long track has a few dozen; handed back
+/// to the system when freed, where thousands of small arrays stayed in the allocator's free
+/// lists, and never copied to grow, as one buffer doubling was, with both copies alive).
 struct FoldedCheckpoints: Sendable {
     private(set) var days: [UInt32] = []
-    private(set) var bytes: [UInt8] = []
-    /// Where each value ends in `bytes`.
-    private var ends: [Int] = []
+    private var blocks: [[UInt8]] = []
+    /// Where each value is: its block, and its bytes there.
+    private var places: [(block: Int, bytes: Range<Int>)] = []
+    static let blockSize = 1 << 20
 
     mutating func append(_ day: UInt32, _ value: [UInt8]) {
+        if blocks.isEmpty || blocks[blocks.count - 1].count + value.count > blocks[blocks.count - 1].capacity {
+            var block: [UInt8] = []
+            block.reserveCapacity(max(Self.blockSize, value.count))
+            blocks.append(block)
+        }
+        let last = blocks.count - 1
+        let start = blocks[last].count
+        blocks[last].append(contentsOf: value)
         days.append(day)
-        bytes.append(contentsOf: value)
-        ends.append(bytes.count)
+        places.append((last, start..<blocks[last].count))
     }
 
-    /// Where the `i`th value lies in `bytes`.
-    func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
+    /// Calls `body` with each day and its value, in order.
+    func forEach(_ body: (UInt32, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        for i in days.indices {
+            let place = places[i]
+            try blocks[place.block].withUnsafeBytes { block in
+                try body(days[i], UnsafeRawBufferPointer(rebasing: block[place.bytes]))
+            }
+        }
+    }
 
     /// The values, each copied out.
-    var values: [[UInt8]] { days.indices.map { Array(bytes[range($0)]) } }
+    var values: [[UInt8]] { places.map { Array(blocks[$0.block][$0.bytes]) } }
 }
 
 /// Work handed to another thread, whose result is waited for; if no thread has started it by
 /// then, the caller does it itself.
 final class HandedOff<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `started` and `result` are read and written only with `condition` locked.
+    // @unchecked: `work` and `result` are read and written only with `condition` locked.
     private let condition = NSCondition()
-    private var started = false
+    /// `nil` once begun: what it captured is let go as soon as it has run.
+    private var work: (@Sendable () throws -> Value)?
     private var result: Result<Value, any Error>?
-    private let work: @Sendable () throws -> Value
 
     init(_ work: @escaping @Sendable () throws -> Value) {
         self.work = work
@@ -165,11 +188,11 @@ final class HandedOff<Value: Sendable>: @unchecked Sendable {
 
     private func run() {
         condition.lock()
-        guard !started else {
+        guard let work else {
             condition.unlock()
             return
         }
-        started = true
+        self.work = nil
         condition.unlock()
         let outcome = Result { try work() }
         condition.lock()
