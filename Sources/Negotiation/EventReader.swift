@@ -144,6 +144,8 @@ struct EventFileParser {
     /// The matcher used last, with its article's place in the catalog index.
     private var lastMatcher: (place: Int, matcher: QuoteMatcher)?
     static let matcherCacheSize = 256
+    /// The memory the last event file was read into, used again for the next.
+    private var fileBytes: [UInt8] = []
     /// Whether each event read is handed over whole (``ScannedEvent/event``), not only what
     /// appending it needs.
     let keepsEvents: Bool
@@ -174,7 +176,11 @@ struct EventFileParser {
     }
 
     private mutating func read(path: String, file: String, into parsed: inout ParsedEventFile) {
-        guard let bytes = readText(atPath: path, shownAs: file, into: diagnostics),
+        // Taken out while in use (so that it stays the only reference), and put back after.
+        var bytes: [UInt8] = []
+        swap(&bytes, &fileBytes)
+        defer { swap(&bytes, &fileBytes) }
+        guard readText(atPath: path, shownAs: file, into: diagnostics, reusing: &bytes),
               let root = parseYAML(bytes, file: file, into: diagnostics),
               let top = Fields(root, file: file, path: "", allowed: ["article", "events"], diagnostics: diagnostics)
         else { return }

@@ -20,13 +20,21 @@ final class Diagnostics {
 /// Reads a whole file of UTF-8 text, reporting a missing, unreadable, empty or non-UTF-8 file:
 /// its bytes, checked (`String(decoding:as:)` makes them text without a change).
 func readText(atPath path: String, shownAs file: String, into diagnostics: Diagnostics) -> [UInt8]? {
-    guard let bytes = readFileBytes(atPath: path) else {
+    var bytes: [UInt8] = []
+    return readText(atPath: path, shownAs: file, into: diagnostics, reusing: &bytes) ? bytes : nil
+}
+
+/// ``readText(atPath:shownAs:into:)`` into `bytes`, whose memory is used again when large
+/// enough: a worker reading event file after event file then allocates once, not a fresh
+/// block (and fresh pages) for each. `false` when the file was reported.
+func readText(atPath path: String, shownAs file: String, into diagnostics: Diagnostics, reusing bytes: inout [UInt8]) -> Bool {
+    guard readFileBytes(atPath: path, into: &bytes) else {
         diagnostics.add(file: file, line: nil, field: nil, problem: "cannot read the file", expected: "a readable file")
-        return nil
+        return false
     }
     guard !bytes.isEmpty else {
         diagnostics.add(file: file, line: nil, field: nil, problem: "the file is empty", expected: "UTF-8 text")
-        return nil
+        return false
     }
     guard isValidUTF8(bytes) else {
         let offset = firstInvalidUTF8Offset(bytes)
@@ -34,14 +42,14 @@ func readText(atPath path: String, shownAs file: String, into diagnostics: Diagn
         diagnostics.add(file: file, line: line, field: nil,
                         problem: "byte \(offset) (0x\(String(bytes[offset], radix: 16))) is not valid UTF-8",
                         expected: "UTF-8 text")
-        return nil
+        return false
     }
     if let nul = firstNUL(bytes) {
         let line = bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         diagnostics.add(file: file, line: line, field: nil, problem: "the file contains a NUL byte at offset \(nul)", expected: "text")
-        return nil
+        return false
     }
-    return bytes
+    return true
 }
 
 /// Whether the bytes are UTF-8, checked in place: `String(validating:)` checked them as well
@@ -60,39 +68,46 @@ func isValidUTF8(_ bytes: [UInt8]) -> Bool {
 /// A whole file's bytes, read straight into one array (`FileManager` reads into `Data`,
 /// which was then copied); `nil` when it cannot be opened or read.
 func readFileBytes(atPath path: String) -> [UInt8]? {
+    var bytes: [UInt8] = []
+    return readFileBytes(atPath: path, into: &bytes) ? bytes : nil
+}
+
+/// A whole file's bytes in `bytes` (its memory used again when large enough); `false` when
+/// the file cannot be opened or read.
+func readFileBytes(atPath path: String, into bytes: inout [UInt8]) -> Bool {
+    bytes.removeAll(keepingCapacity: true)
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return nil }
+    guard descriptor >= 0 else { return false }
     defer { close(descriptor) }
     var info = stat()
-    guard fstat(descriptor, &info) == 0 else { return nil }
-    // The size is a hint: a file may grow while it is read, or report no size at all.
-    var failed = false
-    func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        guard let base = buffer.baseAddress else { return 0 }
+    guard fstat(descriptor, &info) == 0 else { return false }
+    // The size is a hint: a file may grow while it is read, or report no size at all. Read
+    // until a read comes back short, in steps of 64 KiB past the size given.
+    var step = max(Int(info.st_size), 0) + 1
+    while true {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: step))
         var total = 0
-        while total < buffer.count {
-            let n = read(descriptor, base + total, buffer.count - total)
-            if n > 0 {
-                total += n
-            } else if n == 0 {
-                break
-            } else if errno != EINTR {
-                failed = true
-                break
+        var failed = false
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            while total < step {
+                let n = read(descriptor, base + start + total, step - total)
+                if n > 0 {
+                    total += n
+                } else if n == 0 {
+                    break
+                } else if errno != EINTR {
+                    failed = true
+                    break
+                }
             }
         }
-        return total
+        bytes.removeLast(step - total)
+        if failed { return false }
+        if total < step { return true }
+        step = 1 << 16
     }
-    let capacity = max(Int(info.st_size), 0) + 1
-    var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in count = fill(buffer) }
-    // Filled to the last byte: the file was larger than it said; read on to its end.
-    var full = bytes.count == capacity
-    while !failed, full {
-        let chunk = [UInt8](unsafeUninitializedCapacity: 1 << 16) { buffer, count in count = fill(buffer) }
-        bytes += chunk
-        full = chunk.count == 1 << 16
-    }
-    return failed ? nil : bytes
 }
 
 /// Asks the kernel to start reading the files into its cache, and returns without waiting: the

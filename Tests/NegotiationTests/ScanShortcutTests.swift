@@ -125,6 +125,14 @@ struct ScanShortcutTests {
         #expect(readFileBytes(atPath: large) == bytes)
         #expect(readFileBytes(atPath: directory.appending("missing")) == nil)
         #expect(readFileBytes(atPath: directory.path) == nil)
+        // One array read into again and again, as a worker reads event files: each read holds
+        // exactly its file, after a larger one, a smaller one, an empty one and a failed one.
+        var reused: [UInt8] = []
+        for path in [large] + names + [empty, directory.appending("missing"), large] + names.reversed() {
+            let expected = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
+            #expect(readFileBytes(atPath: path, into: &reused) == (expected != nil), "\(path)")
+            if let expected { #expect(reused == expected, "\(path)") }
+        }
     }
 
     @Test func utf8IsCheckedAsStringsCheckIt() {
