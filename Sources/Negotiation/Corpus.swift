@@ -288,8 +288,8 @@ public struct Corpus: Sendable {
                     // read: read one at a time, 50,000 small files not in the file cache took
                     // four times as long as the warm ones.
                     adviseWillRead(paths: described.compactMap { $0.0?.article.path })
-                    return described.map { described in
-                        var (entry, local, rejected) = described
+                    return described.map { entry, local, rejected in
+                        var rejected = rejected
                         let article = entry.flatMap { checkBytes(of: $0, refused: &rejected, local) }
                         return CatalogEntryResult(article: article, issues: local.issues, refused: rejected)
                     }

@@ -138,6 +138,7 @@ final class DeferredRows {
         chunks[place] = []
         var result = Rows(track: track, bytes: bytes)
         result.rows.reserveCapacity(rowCounts[place])
+        rowCounts[place] = 0
         var offset = 0
         while offset < bytes.count {
             guard offset + 17 <= bytes.count else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is damaged") }
