@@ -141,6 +141,34 @@ struct DeferredCheckpointTests {
         #expect(!empty.contains(0) && !empty.contains(5))
     }
 
+    @Test func foldedCheckpointsGiveBackEachValueAcrossBlocks() {
+        // Values of many sizes, one larger than a block and one empty: more than three blocks.
+        let sizes = [0, 1, 300_000, FoldedCheckpoints.blockSize + 17, 5, 700_000, 999_999, 2, 400_000]
+        let values = sizes.enumerated().map { i, size in (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ i) } }
+        var folded = FoldedCheckpoints()
+        for (i, value) in values.enumerated() { folded.append(UInt32(1_000 + i), value) }
+        #expect(folded.days == values.indices.map { UInt32(1_000 + $0) })
+        #expect(folded.values == values)
+        var seen: [(UInt32, [UInt8])] = []
+        folded.forEach { day, value in seen.append((day, [UInt8](value))) }
+        #expect(seen.map(\.0) == folded.days)
+        #expect(seen.map(\.1) == values)
+    }
+
+    /// Work handed off is let go once it has run: a fold's closure holds a track's rows.
+    @Test func handedOffWorkIsLetGoOnceDone() throws {
+        final class Held: Sendable {}
+        weak var weakHeld: Held?
+        let handed: HandedOff<Int> = {
+            let held = Held()
+            weakHeld = held
+            return HandedOff { withExtendedLifetime(held) { 42 } }
+        }()
+        #expect(try handed.value() == 42)
+        #expect(weakHeld == nil)
+        #expect(try handed.value() == 42)
+    }
+
     @Test func chainHashesWorkedOutAheadAreThoseOfTheAppend() throws {
         let directory = try TemporaryDirectory("chained")
         let records = (1...5).map { Record(id: "r\($0)", payload: Array("payload \($0)".utf8)) }

@@ -187,14 +187,19 @@ final class HandedOff<Value: Sendable>: @unchecked Sendable {
     }
 
     private func run() {
-        condition.lock()
-        guard let work else {
+        let outcome: Result<Value, any Error>
+        do {
+            condition.lock()
+            guard let work else {
+                condition.unlock()
+                return
+            }
+            self.work = nil
             condition.unlock()
-            return
+            outcome = Result { try work() }
         }
-        self.work = nil
-        condition.unlock()
-        let outcome = Result { try work() }
+        // The work, and what it captured, went with the scope above: before the result is
+        // handed over, so that a caller given the result holds what it alone keeps.
         condition.lock()
         result = outcome
         condition.broadcast()
