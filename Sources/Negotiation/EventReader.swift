@@ -165,6 +165,10 @@ struct EventFileParser {
         "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped", "place", "planned", "quote",
     ]
     static let typeNames = EventType.allCases.map(\.rawValue).joined(separator: ", ")
+    /// The fields only a correction or retraction takes.
+    static let fixOnlyFields = ["corrects", "retracts", "set", "reason"]
+    static let termLanguages = ["fr", "en", "de", "es", "it", "ru", "uk"]
+    static let termFields = ["label"] + termLanguages
 
     /// Reads the event file at `path` (named `file` in messages).
     mutating func parse(path: String, shownAs file: String) -> ParsedEventFile {
@@ -284,7 +288,7 @@ struct EventFileParser {
     /// A report of the negotiation: proposal, acceptance, condition, violation, meeting, rejection.
     private func readReport(_ event: inout Event, _ f: Fields, articlePlace: Int?) {
         let type = event.type
-        for key in ["corrects", "retracts", "set", "reason"] where f.has(key) {
+        for key in Self.fixOnlyFields where f.has(key) {
             f.report(key, "only corrections and retractions take this field", expected: "no '\(key)' on a \(type.rawValue)")
         }
         if type != .meeting, f.has("planned") {
@@ -405,13 +409,18 @@ struct EventFileParser {
 
     private func proposal(_ f: Fields, tracks: [String]) -> String? {
         guard let id = f.string("proposal", expected: "<track>/<name>") else { return nil }
-        let parts = id.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, isSlug(String(parts[1])), registry.hasTrack(String(parts[0])) else {
+        // Exactly one '/', between a known track and a name: found in place, where splitting
+        // the id made an array and three strings for every proposal read.
+        let utf8 = id.utf8
+        let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
+        let track = slash.map { String(id[..<$0]) }
+        guard let slash, let track, !utf8[utf8.index(after: slash)...].contains(UInt8(ascii: "/")),
+              isSlug(String(id[utf8.index(after: slash)...])), registry.hasTrack(track) else {
             f.report("proposal", "\(quoted(id)) is not a proposal id", expected: "<track>/<name> with a known track, e.g. truce-30-day/us-jeddah")
             return nil
         }
-        if !tracks.isEmpty, !tracks.contains(String(parts[0])) {
-            f.report("proposal", "the proposal's track \(quoted(parts[0])) is not among the event's tracks (\(quoted(tracks.joined(separator: ", "), mark: "")))",
+        if !tracks.isEmpty, !tracks.contains(track) {
+            f.report("proposal", "the proposal's track \(quoted(track)) is not among the event's tracks (\(quoted(tracks.joined(separator: ", "), mark: "")))",
                      expected: "a proposal on one of the event's tracks")
         }
         return id
@@ -423,11 +432,11 @@ struct EventFileParser {
             if case .scalar(let text, _) = node, !text.isEmpty {
                 return Term(label: nfc(text))
             }
-            guard let t = Fields(node, file: f.file, path: path, allowed: ["label", "fr", "en", "de", "es", "it", "ru", "uk"], diagnostics: diagnostics),
+            guard let t = Fields(node, file: f.file, path: path, allowed: Self.termFields, diagnostics: diagnostics),
                   let label = t.string("label", required: true, expected: "a short English label")
             else { return nil }
             var words: [String: String] = [:]
-            for language in ["fr", "en", "de", "es", "it", "ru", "uk"] {
+            for language in Self.termLanguages {
                 if let text = t.string(language) { words[language] = text }
             }
             return Term(label: label, words: words)

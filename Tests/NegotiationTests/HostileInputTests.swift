@@ -109,6 +109,49 @@ struct HostileEventFileTests {
         }
     }
 
+    @Test func aProposalIDIsAKnownTrackAndANameOrRefused() throws {
+        func event(proposal: String) -> [UInt8] {
+            HostileGen.bytes("""
+            article: 000_a1eb357bfc15af74
+            events:
+              - id: us-proposes-temporary-truce-jeddah-000
+                type: proposal
+                tracks: [truce-30-day]
+                on: 2025-03-11
+                actor: US
+                counterparts: [UA, RU]
+                proposal: "\(proposal)"
+                quote: "Kiev a accepté un cessez-le-feu temporaire proposé par Washington lors des négociations de Djeddah le 11 mars, à condition que la Russie s'y conforme."
+
+            """)
+        }
+        let notAnID = "is not a proposal id"
+        let cases: [(proposal: String, problem: String?)] = [
+            ("truce-30-day/us-jeddah", nil),
+            ("truce-30-day/a", nil),
+            ("truce-30-day", notAnID),
+            ("truce-30-day/", notAnID),
+            ("/us-jeddah", notAnID),
+            ("truce-30-day/us/jeddah", notAnID),
+            ("truce-30-day//", notAnID),
+            ("no-such-track/us-jeddah", notAnID),
+            ("truce-30-day/US-Jeddah", notAnID),
+            ("truce-30-day /us-jeddah", notAnID),
+            ("energy/us-jeddah", "the proposal's track 'energy' is not among the event's tracks (truce-30-day)"),
+        ]
+        for c in cases {
+            let (events, issues) = try reader.read(event(proposal: c.proposal))
+            let problems = issues.filter { $0.field == "events[0].proposal" }.map(\.problem)
+            if let problem = c.problem {
+                #expect(problems.count == 1 && problems[0].contains(problem), "\(c.proposal): \(problems)")
+                #expect(issues.allSatisfy { $0.line == 9 }, "\(c.proposal): \(issues)")
+            } else {
+                #expect(issues.isEmpty, "\(c.proposal): \(issues)")
+                #expect(events.first?.event.proposal == c.proposal)
+            }
+        }
+    }
+
     @Test func longValuesAreReadInLinearTime() throws {
         // A quote, an id, a type, a date… of a megabyte each: an error naming the field, quickly.
         let long = "\"" + String(repeating: "aé’ ", count: 250_000) + "\""
