@@ -411,11 +411,13 @@ struct EventFileParser {
         guard let id = f.string("proposal", expected: "<track>/<name>") else { return nil }
         // Exactly one '/', between a known track and a name: found in place, where splitting
         // the id made an array and three strings for every proposal read.
+        // The parts are cut at the byte (a String cut at an index inside a character, after a
+        // prepended mark say, would round it to the character).
         let utf8 = id.utf8
         let slash = utf8.firstIndex(of: UInt8(ascii: "/"))
-        let track = slash.map { String(id[..<$0]) }
+        let track = slash.map { String(decoding: utf8[..<$0], as: UTF8.self) }
         guard let slash, let track, !utf8[utf8.index(after: slash)...].contains(UInt8(ascii: "/")),
-              isSlug(String(id[utf8.index(after: slash)...])), registry.hasTrack(track) else {
+              isSlug(String(decoding: utf8[utf8.index(after: slash)...], as: UTF8.self)), registry.hasTrack(track) else {
             f.report("proposal", "\(quoted(id)) is not a proposal id", expected: "<track>/<name> with a known track, e.g. truce-30-day/us-jeddah")
             return nil
         }

@@ -137,6 +137,9 @@ struct HostileEventFileTests {
             ("no-such-track/us-jeddah", notAnID),
             ("truce-30-day/US-Jeddah", notAnID),
             ("truce-30-day /us-jeddah", notAnID),
+            // A prepended mark makes the slash part of its character: no track is cut before it.
+            ("truce-30-day\u{0600}/us-jeddah", notAnID),
+            ("truce-30-day/\u{0301}us-jeddah", notAnID),
             ("energy/us-jeddah", "the proposal's track 'energy' is not among the event's tracks (truce-30-day)"),
         ]
         for c in cases {
