@@ -73,11 +73,11 @@ struct Orchestra {
         let directory = work ?? FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { if work == nil { try? FileManager.default.removeItem(atPath: directory) } }
-        let small = min(100_000, events)
+        let small = Steps.small(of: events)
         var results: [String: [String: Double]] = [:]
         let steps: [(String, Int)] = [
             ("synth", events), ("synth", small), ("prepare", events), ("append", events), ("raw-lmdb", events),
-            ("sqlite", events), ("ingest", small), ("ingest", events), ("state", small), ("state", events),
+            ("sqlite", events), ("ingest", small), ("ingest", events), ("state", events),
             ("replay", events), ("verify", events), ("export", events),
         ]
         for (name, count) in steps {
