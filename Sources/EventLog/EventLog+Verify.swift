@@ -41,11 +41,10 @@ public struct VerificationReport: Sendable, Hashable {
 }
 
 extension EventLog {
-    /// File-backed memory a verification lets this process keep mapped before it drops the
-    /// pages it walked (its code's included: about 25 MB). Dropping them every few hundred
-    /// entries on both threads cost a tenth of the time in page-table work; waiting for a
-    /// figure keeps the peak near 80 MB however the file cache holds the log.
-    static let verifyResidentLimit = 48 << 20
+    /// File-backed memory a verification may map over what the process maps when it starts,
+    /// before it drops the pages it walked (see ``LMDB/MappedPageAllowance``): the process's
+    /// peak stays near 100 MB however large the log and however the file cache holds it.
+    static let verifyMappedAllowance = 64 << 20
 
     /// Where a head someone saw stands in this log: the sequence whose entry carries `hash`
     /// (lowercase hex, or a prefix of at least 16 digits), or `nil` when no entry does — the log
@@ -108,6 +107,7 @@ extension EventLog {
             environment.readAheadDataFile(maximumBytes: Int(clamping: ProcessInfo.processInfo.physicalMemory / 4))
         }
         let work = VerificationWork()
+        let allowance = environment.mappedPageAllowance(Self.verifyMappedAllowance)
         let threads = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
         let done = try environment.readConcurrently(threads) { _, txn -> [(Int, VerificationPart<T>)] in
             // Every thread plans the same tasks from the same snapshot, then takes them in turn.
@@ -120,13 +120,13 @@ extension EventLog {
                         parts.append((task, .skipped))
                         continue
                     }
-                    let part = try walkChain(from: first, through: last, txn, prefix: prefix, transform: transform, work: work)
+                    let part = try walkChain(from: first, through: last, txn, prefix: prefix, transform: transform, work: work, allowance: allowance)
                     if let bad = part.firstBad { work.noteBreak(at: bad) }
                     parts.append((task, part.interrupted ? .skipped : .chain(part)))
                 case .blobs(let low, let high):
-                    parts.append((task, .blobs(try walkBlobs(from: low, below: high, txn))))
+                    parts.append((task, .blobs(try walkBlobs(from: low, below: high, txn, allowance: allowance))))
                 case .ids:
-                    parts.append((task, .ids(try walkIDs(txn))))
+                    parts.append((task, .ids(try walkIDs(txn, allowance: allowance))))
                 }
             }
             return parts
@@ -209,7 +209,7 @@ extension EventLog {
     /// be the same over the entries and over the index; each range sums its own entries.
     private func walkChain<T>(from first: UInt64, through last: UInt64?, _ txn: borrowing ReadTransaction,
                               prefix: [UInt8]?, transform: (EntryView, borrowing StoredBlobs) throws -> T,
-                              work: VerificationWork) throws -> ChainPart<T> {
+                              work: VerificationWork, allowance: MappedPageAllowance) throws -> ChainPart<T> {
         var part = ChainPart<T>()
         var previous = Head.empty.hash
         var expected = first
@@ -273,7 +273,7 @@ extension EventLog {
                 move = .next
                 if part.checked % 256 == 0 {
                     // Keep the process small on a large log: drop the pages walked so far.
-                    environment.releaseMappedPages(beyond: Self.verifyResidentLimit)
+                    if part.checked % 1_024 == 0 { allowance.check() }
                     // A range past a break found elsewhere is not needed.
                     if work.isPast(first) {
                         part.interrupted = true
@@ -289,14 +289,14 @@ extension EventLog {
     }
 
     /// Sums the pair hashes of the id index, and reads the stored head.
-    private func walkIDs(_ txn: borrowing ReadTransaction) throws -> IDIndexPart {
+    private func walkIDs(_ txn: borrowing ReadTransaction, allowance: MappedPageAllowance) throws -> IDIndexPart {
         var part = IDIndexPart(storedHead: try readHead(txn))
         try txn.withCursor(on: ids) { cursor in
             var move = Cursor.Move.first
             while try cursor.move(move, { key, value -> Bool in
                 part.pairs &+= Self.pairHash(key, Layout.sequence(value) ?? 0)
                 part.count += 1
-                if part.count % 4_096 == 0 { environment.releaseMappedPages(beyond: Self.verifyResidentLimit) }
+                if part.count % 4_096 == 0 { allowance.check() }
                 return true
             }) == true {
                 move = .next
@@ -339,7 +339,8 @@ extension EventLog {
     }
 
     /// Checks the blobs whose key starts with a byte in `low..<high`, in key order.
-    private func walkBlobs(from low: Int, below high: Int, _ txn: borrowing ReadTransaction) throws -> BlobPart {
+    private func walkBlobs(from low: Int, below high: Int, _ txn: borrowing ReadTransaction,
+                           allowance: MappedPageAllowance) throws -> BlobPart {
         var part = BlobPart()
         try txn.withCursor(on: blobs) { cursor in
             var move = low == 0 ? Cursor.Move.first : .atOrAfter([UInt8(low)])
@@ -351,7 +352,7 @@ extension EventLog {
                         part.problems.append(.init(blob: hex(key), message: "blob \(hex(key)) does not hash to its key (its content changed)"))
                     }
                     part.checked += 1
-                    if part.checked % 16 == 0 { environment.releaseMappedPages(beyond: Self.verifyResidentLimit) }
+                    if part.checked % 64 == 0 { allowance.check() }
                     return true
                 }
                 guard found == true else { return }
