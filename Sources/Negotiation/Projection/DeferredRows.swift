@@ -76,28 +76,51 @@ final class DeferredRows {
 
     deinit { try? handle.close() }
 
+    /// Where the rows of `track` (its 8-byte key) are set aside: what ``add(place:day:sequence:published:fold:final:)`` takes.
+    func place(of track: [UInt8]) -> Int {
+        let id = track.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        if let known = places[id] { return known }
+        let place = trackKeys.count
+        places[id] = place
+        trackKeys.append(Array(track.prefix(8)))
+        buffers.append([])
+        chunks.append([])
+        rowCounts.append(0)
+        return place
+    }
+
     /// Sets a row aside: the row of `track` (its 8-byte key), `day` (as the key has it) and
     /// `sequence`.
     func add(track: [UInt8], day: UInt32, sequence: UInt64, value: [UInt8], final: Bool) throws {
-        let id = track.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let place: Int
-        if let known = places[id] {
-            place = known
-        } else {
-            place = trackKeys.count
-            places[id] = place
-            trackKeys.append(Array(track.prefix(8)))
-            buffers.append([])
-            chunks.append([])
-            rowCounts.append(0)
-        }
-        rowCounts[place] += 1
-        withUnsafeBytes(of: day.bigEndian) { buffers[place].append(contentsOf: $0) }
-        withUnsafeBytes(of: sequence.bigEndian) { buffers[place].append(contentsOf: $0) }
-        buffers[place].append(final ? 1 : 0)
-        withUnsafeBytes(of: UInt32(value.count).littleEndian) { buffers[place].append(contentsOf: $0) }
-        buffers[place].append(contentsOf: value)
+        let place = place(of: track)
+        value.withUnsafeBytes { value in append(place, day: day, sequence: sequence, final: final, value.count) { $0.append(contentsOf: value) } }
         if buffers[place].count >= Self.bufferSize { try flush(place) }
+    }
+
+    /// ``add(track:day:sequence:value:final:)`` at a track's `place`, of the value a
+    /// `track-days` row holds (``ProjectionIndex``): the length of `published`, `published`,
+    /// then the fold record, written straight into the track's buffer.
+    func add(place: Int, day: UInt32, sequence: UInt64, published: [UInt8], fold: UnsafeRawBufferPointer, final: Bool) throws {
+        append(place, day: day, sequence: sequence, final: final, 1 + published.count + fold.count) { buffer in
+            buffer.append(UInt8(truncatingIfNeeded: published.count))
+            buffer.append(contentsOf: published)
+            buffer.append(contentsOf: fold)
+        }
+        if buffers[place].count >= Self.bufferSize { try flush(place) }
+    }
+
+    private func append(_ place: Int, day: UInt32, sequence: UInt64, final: Bool, _ length: Int, value: (inout [UInt8]) -> Void) {
+        rowCounts[place] += 1
+        // The buffer is taken out while the row is written: each append to `buffers[place]`
+        // checked access to the class's property and the uniqueness of two arrays.
+        var buffer: [UInt8] = []
+        swap(&buffer, &buffers[place])
+        defer { swap(&buffer, &buffers[place]) }
+        withUnsafeBytes(of: day.bigEndian) { buffer.append(contentsOf: $0) }
+        withUnsafeBytes(of: sequence.bigEndian) { buffer.append(contentsOf: $0) }
+        buffer.append(final ? 1 : 0)
+        withUnsafeBytes(of: UInt32(length).littleEndian) { buffer.append(contentsOf: $0) }
+        value(&buffer)
     }
 
     private func flush(_ place: Int) throws {

@@ -78,6 +78,24 @@ enum FoldRecord {
         var tracks: [String]
     }
 
+    /// ``summary(_:)`` without making a string: where the article's id lies in the record's
+    /// bytes, and in `tracks` (emptied first, its memory kept) where each track name lies.
+    /// Indexing an ingest's million reports made and hashed those strings for a third of its
+    /// time per record.
+    static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>]) throws(RecordDecodingError)
+        -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
+        var r = Reader(bytes: bytes)
+        let (type, flags, on) = try start(&r)
+        try r.skipText()
+        if flags & Flag.actor != 0 { try r.skipText() }
+        if flags & Flag.proposal != 0 { try r.skipText() }
+        if flags & Flag.place != 0 { try r.skipText() }
+        let article = flags & Flag.article != 0 ? try r.span() : nil
+        tracks.removeAll(keepingCapacity: true)
+        for _ in 0..<(try r.count()) { tracks.append(try r.span()) }
+        return (type, on, article)
+    }
+
     static func summary(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Summary {
         var r = Reader(bytes: bytes)
         let (type, flags, on) = try start(&r)
@@ -209,6 +227,13 @@ enum FoldRecord {
             let length = try count()
             defer { offset += length }
             return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+        }
+
+        /// Where the next text lies, skipped.
+        mutating func span() throws(RecordDecodingError) -> Range<Int> {
+            let length = try count()
+            defer { offset += length }
+            return offset..<(offset + length)
         }
 
         mutating func skipText() throws(RecordDecodingError) {

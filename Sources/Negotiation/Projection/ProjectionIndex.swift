@@ -194,21 +194,74 @@ extension ProjectionIndex {
 
 /// Keeping the indexes in step with appends.
 struct IndexMaintenance {
-    var registry: Registry?
+    var registry: Registry? {
+        didSet {
+            guard registry != oldValue else { return }
+            settleDirty()
+            named = []
+            namedTags = []
+        }
+    }
     /// Each track's key, computed once.
     private var trackKeys: [String: [UInt8]] = [:]
-    /// The last article looked up and its published day: events come grouped by article.
-    private var lastPublished: (article: String, day: [UInt8])?
+    /// The last article looked up (its id's bytes) and its published day: events come grouped
+    /// by article.
+    private var lastPublished: (article: [UInt8], day: [UInt8])?
+
+    /// A track name met in fold records: its bytes, and, when the registry has the track, its
+    /// id and key; where ``deferred`` sets its rows aside (forgotten when it is replaced); and
+    /// the earliest day of a row filed under it since ``dirty`` was last brought up to date
+    /// (`Int.max` for none).
+    private struct NamedTrack {
+        var name: [UInt8]
+        var id: String?
+        var key: [UInt8]
+        var place: Int?
+        var earliest = Int.max
+    }
+    /// The names met so far, under the registry in force (emptied when it changes). Found by
+    /// their bytes, compared after a hash of them (`namedTags`, in the same order): a corpus
+    /// names a few dozen tracks at most, and indexing a report then makes no string.
+    private var named: [NamedTrack] = []
+    private var namedTags: [UInt64] = []
+    /// Scratch space for one record: where its track names lie, and which of `named` they are.
+    private var nameSpans: [Range<Int>] = []
+    private var filedUnder: [Int] = []
+
     /// Per track, the earliest day whose checkpoints must be recomputed.
-    var dirty: [String: Day] = [:]
+    var dirty: [String: Day] {
+        mutating get {
+            settleDirty()
+            return marked
+        }
+        set {
+            settleDirty()
+            marked = newValue
+        }
+    }
+    private var marked: [String: Day] = [:]
+
+    /// Moves the days noted in `named` into `marked`.
+    private mutating func settleDirty() {
+        for i in named.indices where named[i].earliest != .max {
+            if let id = named[i].id {
+                let day = Day(ordinal: named[i].earliest)
+                marked[id] = min(marked[id] ?? day, day)
+            }
+            named[i].earliest = .max
+        }
+    }
+
     /// Set when the registry changed: every track is rebuilt from the start.
     var rebuildAll = false
     /// Set for an ingest of more than one batch, by the process that holds the maintainer mark:
     /// its track rows wait here until every batch is in (see ``DeferredRows``).
-    var deferred: DeferredRows?
+    var deferred: DeferredRows? {
+        didSet { for i in named.indices { named[i].place = nil } }
+    }
 
     mutating func markDirty(_ tracks: [String], from day: Day) {
-        for track in tracks { dirty[track] = min(dirty[track] ?? day, day) }
+        for track in tracks { marked[track] = min(marked[track] ?? day, day) }
     }
 
     /// Indexes one appended record.
@@ -245,27 +298,95 @@ struct IndexMaintenance {
 
     private mutating func published(_ article: String?, _ w: inout IndexWriter) throws -> [UInt8] {
         guard let article else { return [] }
-        if let last = lastPublished, last.article == article { return last.day }
-        let day = try w.get(Array(article.utf8), in: "articles") ?? []
+        return try Array(article.utf8).withUnsafeBytes { try published($0, &w) }
+    }
+
+    /// The published day (4 bytes, or none when unknown) of the article whose id is `article`.
+    private mutating func published(_ article: UnsafeRawBufferPointer, _ w: inout IndexWriter) throws -> [UInt8] {
+        if let last = lastPublished, Self.same(last.article, article) { return last.day }
+        let id = Array(article)
+        let day = try w.get(id, in: "articles") ?? []
         // Only a day found is kept: an article indexed later in this batch must be looked up again.
-        lastPublished = day.isEmpty ? nil : (article, day)
+        lastPublished = day.isEmpty ? nil : (id, day)
         return day
+    }
+
+    /// The place in `named` of the track named by these bytes, added when first met.
+    private mutating func namedTrack(_ name: UnsafeRawBufferPointer, in registry: Registry) -> Int {
+        let tag = Self.tag(name)
+        for i in namedTags.indices where namedTags[i] == tag {
+            if Self.same(named[i].name, name) { return i }
+        }
+        let id = String(decoding: name, as: UTF8.self)
+        let known = registry.track(id) != nil
+        named.append(NamedTrack(name: Array(name), id: known ? id : nil, key: known ? trackKey(id) : []))
+        namedTags.append(tag)
+        return named.count - 1
+    }
+
+    /// Whether the bytes are the same (`elementsEqual` compared them one by one, generically).
+    private static func same(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        a.count == b.count && a.withUnsafeBytes { a in
+            guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+            return memcmp(x, y, a.count) == 0
+        }
+    }
+
+    /// A 64-bit FNV-1a hash of a name.
+    private static func tag(_ name: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name {
+            h ^= UInt64(byte)
+            h &*= 0x0000_0100_0000_01B3
+        }
+        return h
     }
 
     /// Indexes one appended report given as its fold record (``FoldRecord``): the same rows as
     /// ``index(_:at:payload:_:)`` with the event the record holds, without decoding it.
     mutating func index(fold: [UInt8], at sequence: UInt64, final: Bool = false, _ w: inout IndexWriter) throws {
         guard let registry else { return }
-        let summary = try fold.withUnsafeBytes { try FoldRecord.summary($0) }
-        guard let on = summary.on else { return }
-        let tracks = ProjectionIndex.tracks(of: summary.type, naming: summary.tracks, in: registry)
-        let published = try published(summary.article, &w)
-        var value: [UInt8] = []
-        value.reserveCapacity(1 + published.count + fold.count)
-        value.append(UInt8(truncatingIfNeeded: published.count))
-        value.append(contentsOf: published)
-        value.append(contentsOf: fold)
-        try addRows(tracks, day: on.last, sequence: sequence, value: value, final: final, &w)
+        let deferred = self.deferred
+        try fold.withUnsafeBytes { bytes in
+            let (type, on, article) = try FoldRecord.spans(bytes, tracks: &nameSpans)
+            guard let on else { return }
+            // The tracks it is filed under, as ``ProjectionIndex/tracks(of:naming:in:)`` has them.
+            filedUnder.removeAll(keepingCapacity: true)
+            if type == .meeting && nameSpans.isEmpty {
+                for track in registry.tracks {
+                    filedUnder.append(Array(track.id.utf8).withUnsafeBytes { namedTrack($0, in: registry) })
+                }
+            } else {
+                for k in nameSpans.indices {
+                    let i = namedTrack(UnsafeRawBufferPointer(rebasing: bytes[nameSpans[k]]), in: registry)
+                    if named[i].id != nil { filedUnder.append(i) }
+                }
+            }
+            let publishedDay = try article.map { try published(UnsafeRawBufferPointer(rebasing: bytes[$0]), &w) } ?? []
+            let day = on.last
+            if let deferred {
+                let dayKey = UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))  // as in ``ProjectionIndex/dayBytes(_:)``
+                for k in filedUnder.indices {
+                    let i = filedUnder[k]
+                    let place: Int
+                    if let known = named[i].place {
+                        place = known
+                    } else {
+                        place = deferred.place(of: named[i].key)
+                        named[i].place = place
+                    }
+                    try deferred.add(place: place, day: dayKey, sequence: sequence, published: publishedDay, fold: bytes, final: final)
+                }
+            } else {
+                let value = [UInt8(truncatingIfNeeded: publishedDay.count)] + publishedDay + Array(bytes)
+                let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
+                for k in filedUnder.indices { try w.put(value, forKey: named[filedUnder[k]].key + suffix, in: "track-days") }
+            }
+            for k in filedUnder.indices {
+                let i = filedUnder[k]
+                named[i].earliest = min(named[i].earliest, day.ordinal)
+            }
+        }
     }
 
     private mutating func add(_ recorded: RecordedEvent, final: Bool = false, _ w: inout IndexWriter) throws {
