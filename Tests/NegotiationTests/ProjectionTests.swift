@@ -13,7 +13,7 @@ struct ProjectionTests {
     init() throws {
         corpus = try CorpusCopy()
         try corpus.ingest()
-        history = try try NegotiationStore(directory: corpus.db, readOnly: true).history()
+        history = try NegotiationStore(directory: corpus.db, readOnly: true).history()
     }
 
     func day(_ text: String) throws -> Day { try #require(Day(iso: text)) }
@@ -231,7 +231,7 @@ struct FixTests {
             """
         try fixes.write(toFile: corpus.events + "/zz-fixes.yaml", atomically: true, encoding: .utf8)
         try corpus.ingest()
-        let history = try try NegotiationStore(directory: corpus.db, readOnly: true).history()
+        let history = try NegotiationStore(directory: corpus.db, readOnly: true).history()
         let asOf = try #require(Day(iso: "2025-03-14"))
         let now = try #require(try history.states(Query(asOf: asOf), track: "truce-30-day").first)
         #expect(now.positions["RU"]?.stance == Stance.none)

@@ -115,7 +115,7 @@ struct ScanShortcutTests {
         let directory = try TemporaryDirectory("scan-shortcuts-files")
         let empty = directory.appending("empty")
         let large = directory.appending("large")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         let bytes = (0..<300_001).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         try Data(bytes).write(to: URL(fileURLWithPath: large))
         let names = try FileManager.default.contentsOfDirectory(atPath: Repository.events).map { Repository.events + "/" + $0 }
