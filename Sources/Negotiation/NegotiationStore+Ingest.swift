@@ -357,20 +357,29 @@ extension NegotiationStore {
         DispatchQueue.global(qos: .userInitiated).async(group: forming) {
             Self.formBatches(header: records, events: source.value, after: head, batchSize: batchSize, into: queue)
         }
+        // With the maintainer mark, the reports' track rows are set aside on another thread
+        // once their batch is committed (the rest of the indexing stays in the transaction).
+        var aside: RowsAside?
         defer {
             queue.cancel()
             forming.wait()
+            // On an early return, the rows under way are waited for (and dropped).
+            _ = try? aside?.finish()
         }
         while let next = try queue.take() {
             let batch = next.items
             let blobs = next.blobs
             let receipt: AppendReceipt
             var becameMaintainer = false
+            // The reports of this batch whose rows are set aside after it commits: their place
+            // in the batch and their sequence (gathered anew if the transaction runs again).
+            var reports: [(Int, UInt64)] = []
             do {
                 receipt = try log.append(next.chained, blobs: blobs, expectedLastSequence: expected) { w, receipt in
                     // Index in this transaction when the indexes end where this append began; if
                     // they lag (a writer died, or they are being rebuilt), catch up afterwards.
                     becameMaintainer = false
+                    reports = []
                     let appended = receipt.outcomes.reduce(0) { n, outcome in
                         if case .appended = outcome { n + 1 } else { n }
                     }
@@ -398,6 +407,8 @@ extension NegotiationStore {
                         guard case .appended(let sequence) = receipt.outcomes[i] else { continue }
                         if let decoded = batch[i].decoded {
                             try maintenance.index(decoded, at: sequence, payload: batch[i].record.payload, &w)
+                        } else if maintenance.deferred != nil {
+                            reports.append((i, sequence))
                         } else {
                             try maintenance.index(fold: batch[i].fold, at: sequence, &w)
                         }
@@ -410,6 +421,10 @@ extension NegotiationStore {
             }
             report.head = receipt.head
             if becameMaintainer { maintaining = true }
+            if !reports.isEmpty, let rows = maintenance.deferred {
+                if aside == nil { aside = RowsAside(log: log, rows: rows) }
+                aside?.add(reports.map { (batch[$0.0].fold, $0.1) }, registry: maintenance.registry)
+            }
             lastEnd = receipt.head.sequence
             if expected != nil { expected = receipt.head.sequence }
             for (outcome, item) in zip(receipt.outcomes, batch) {
@@ -426,6 +441,9 @@ extension NegotiationStore {
             queue.giveBack(next)
         }
         if report.head.sequence == 0 { report.head = try log.head() }
+        if let aside {
+            maintenance.markDirty(try aside.finish())
+        }
         if maintaining {
             var finished = false
             if !lostTheMark, let lastEnd, try maintenance.writeDeferred(log, maintainer: pid) {

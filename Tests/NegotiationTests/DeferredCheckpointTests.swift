@@ -190,5 +190,48 @@ struct DeferredCheckpointTests {
         #expect(try a.head() == b.head())
         #expect(try a.verify().isIntact)
     }
-}
 
+    @Test func rowsSetAsideOnTheirOwnThreadAreThoseSetAsideInPlaceAndAFailureComesBackAtTheEnd() throws {
+        let directory = try TemporaryDirectory("aside")
+        let store = try store(directory)
+        let registry = try store.log.readIndexes { r in try ProjectionIndex.registry(r) }
+        var reports: [(fold: [UInt8], sequence: UInt64)] = []
+        try store.log.forEachEntry(withIDPrefix: "event/") { view in
+            if case .event(let event) = try ProjectionIndex.decodeRecord(view), !event.type.isRecordFix {
+                reports.append((FoldRecord.encoded(event), view.sequence))
+            }
+        }
+        #expect(reports.count > 1_000)
+
+        // In place, as a transaction would; then in batches on the thread of a ``RowsAside``.
+        let inPlace = try DeferredRows(loggedBefore: 0)
+        var maintenance = IndexMaintenance()
+        maintenance.registry = registry
+        maintenance.deferred = inPlace
+        try store.log.readIndexes { r in
+            for report in reports { try maintenance.setAside(fold: report.fold, at: report.sequence, r) }
+        }
+        let onThread = try DeferredRows(loggedBefore: 0)
+        let aside = RowsAside(log: store.log, rows: onThread)
+        for start in stride(from: 0, to: reports.count, by: 97) {
+            aside.add(Array(reports[start..<min(start + 97, reports.count)]), registry: registry)
+        }
+        let dirty = try aside.finish()
+        #expect(!dirty.isEmpty)
+        #expect(dirty == maintenance.dirty)
+        let keys = inPlace.trackKeys.sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(onThread.trackKeys.sorted { $0.lexicographicallyPrecedes($1) } == keys)
+        for key in keys {
+            let a = try inPlace.sortedRows(of: key), b = try onThread.sortedRows(of: key)
+            #expect(a.rows.count == b.rows.count)
+            #expect(a.rows.map { [UInt8](a.bytes[$0.value]) } == b.rows.map { [UInt8](b.bytes[$0.value]) })
+            #expect(a.rows.map(\.sequence) == b.rows.map(\.sequence))
+        }
+
+        // A record that cannot be read stops the work, and `finish()` throws what it threw.
+        let broken = RowsAside(log: store.log, rows: try DeferredRows(loggedBefore: 0))
+        broken.add([([200], 1)], registry: registry)
+        broken.add(Array(reports.prefix(10)), registry: registry)
+        #expect(throws: RecordDecodingError.self) { try broken.finish() }
+    }
+}

@@ -15,8 +15,6 @@ import Foundation
 final class DeferredRows {
     /// The log's last sequence before this ingest: fixes of events up to it remove their rows.
     let loggedBefore: UInt64
-    /// The sequences of the events fixed by this ingest's corrections and retractions.
-    var targets: [UInt64] = []
 
     /// One track's rows, read back: their bytes, and each row's place in them, in key order.
     struct Rows: Sendable {
@@ -229,5 +227,54 @@ struct SequenceSet: Sendable, ExpressibleByArrayLiteral {
         let word = bit / 64
         guard word < UInt64(words.count) else { return false }
         return words[Int(word)] & (1 << (bit % 64)) != 0
+    }
+}
+
+/// Sets the track rows of an ingest's reports aside (``IndexMaintenance/setAside(fold:at:final:_:)``)
+/// on a thread of its own, batch after batch, once each batch is committed: inside the append
+/// transactions this was a fifth of the writing thread's time, which an ingest waits on.
+///
+/// Owns an ``IndexMaintenance`` of its own, touched only on its queue, sharing the ingest's
+/// ``DeferredRows`` (to which only it adds rows until ``finish()``). Each batch is read in a
+/// snapshot taken after it committed, so that the articles it indexed are there. At most a few
+/// batches wait, so that their fold records do not pile up in memory.
+final class RowsAside: @unchecked Sendable {
+    // @unchecked: `maintenance` and `failure` are touched on `queue` only, and read by
+    // `finish()` after it has drained the queue.
+    private let log: EventLog
+    private let queue = DispatchQueue(label: "parley.rows-aside")
+    private let room = DispatchSemaphore(value: 4)
+    private var maintenance = IndexMaintenance()
+    private var failure: (any Error)?
+
+    init(log: EventLog, rows: DeferredRows) {
+        self.log = log
+        maintenance.deferred = rows
+    }
+
+    /// Queues the reports of a committed batch: each fold record with its sequence, filed under
+    /// `registry`'s tracks.
+    func add(_ reports: [(fold: [UInt8], sequence: UInt64)], registry: Registry?) {
+        room.wait()
+        queue.async { [self] in
+            defer { room.signal() }
+            guard failure == nil else { return }
+            do {
+                maintenance.registry = registry
+                try log.readIndexes { r in
+                    for report in reports { try maintenance.setAside(fold: report.fold, at: report.sequence, r) }
+                }
+            } catch {
+                failure = error
+            }
+        }
+    }
+
+    /// Waits for the batches queued, and returns the tracks their rows made dirty, from which
+    /// day; throws what setting them aside threw.
+    func finish() throws -> [String: Day] {
+        queue.sync {}
+        if let failure { throw failure }
+        return maintenance.dirty
     }
 }

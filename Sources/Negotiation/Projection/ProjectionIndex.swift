@@ -259,6 +259,14 @@ struct IndexMaintenance {
     var deferred: DeferredRows? {
         didSet { for i in named.indices { named[i].place = nil } }
     }
+    /// With ``deferred``: the sequences of the events fixed by the ingest's corrections and
+    /// retractions, whose rows are moved once every batch is in.
+    var fixedTargets: [UInt64] = []
+
+    /// Takes in the dirty marks of rows set aside elsewhere (``RowsAside``).
+    mutating func markDirty(_ marks: [String: Day]) {
+        for (track, day) in marks { marked[track] = min(marked[track] ?? day, day) }
+    }
 
     mutating func markDirty(_ tracks: [String], from day: Day) {
         for track in tracks { marked[track] = min(marked[track] ?? day, day) }
@@ -276,11 +284,11 @@ struct IndexMaintenance {
         case .article(let article):
             try w.put(ProjectionIndex.dayBytes(article.published), forKey: Array(article.id.utf8), in: "articles")
         case .event(let event) where event.type.isRecordFix:
-            if let deferred {
+            if deferred != nil {
                 // The fix is indexed now; its target's rows once every batch is in.
                 guard let target = event.target, let targetSequence = try w.sequence(of: "event/\(target)") else { return }
                 try w.put([], forKey: ProjectionIndex.fixPrefix(target) + ProjectionIndex.sequenceBytes(sequence), in: "fixes")
-                deferred.targets.append(targetSequence)
+                fixedTargets.append(targetSequence)
             } else {
                 try indexFix(event, at: sequence, &w)
             }
@@ -298,14 +306,14 @@ struct IndexMaintenance {
 
     private mutating func published(_ article: String?, _ w: inout IndexWriter) throws -> [UInt8] {
         guard let article else { return [] }
-        return try Array(article.utf8).withUnsafeBytes { try published($0, &w) }
+        return try Array(article.utf8).withUnsafeBytes { try published($0, w) }
     }
 
     /// The published day (4 bytes, or none when unknown) of the article whose id is `article`.
-    private mutating func published(_ article: UnsafeRawBufferPointer, _ w: inout IndexWriter) throws -> [UInt8] {
+    private mutating func published(_ article: UnsafeRawBufferPointer, _ r: borrowing some IndexReading & ~Copyable) throws -> [UInt8] {
         if let last = lastPublished, Self.same(last.article, article) { return last.day }
         let id = Array(article)
-        let day = try w.get(id, in: "articles") ?? []
+        let day = try r.get(id, in: "articles") ?? []
         // Only a day found is kept: an article indexed later in this batch must be looked up again.
         lastPublished = day.isEmpty ? nil : (id, day)
         return day
@@ -345,48 +353,64 @@ struct IndexMaintenance {
     /// Indexes one appended report given as its fold record (``FoldRecord``): the same rows as
     /// ``index(_:at:payload:_:)`` with the event the record holds, without decoding it.
     mutating func index(fold: [UInt8], at sequence: UInt64, final: Bool = false, _ w: inout IndexWriter) throws {
+        if deferred != nil { return try setAside(fold: fold, at: sequence, final: final, w) }
         guard let registry else { return }
-        let deferred = self.deferred
         try fold.withUnsafeBytes { bytes in
-            let (type, on, article) = try FoldRecord.spans(bytes, tracks: &nameSpans)
-            guard let on else { return }
-            // The tracks it is filed under, as ``ProjectionIndex/tracks(of:naming:in:)`` has them.
-            filedUnder.removeAll(keepingCapacity: true)
-            if type == .meeting && nameSpans.isEmpty {
-                for track in registry.tracks {
-                    filedUnder.append(Array(track.id.utf8).withUnsafeBytes { namedTrack($0, in: registry) })
-                }
-            } else {
-                for k in nameSpans.indices {
-                    let i = namedTrack(UnsafeRawBufferPointer(rebasing: bytes[nameSpans[k]]), in: registry)
-                    if named[i].id != nil { filedUnder.append(i) }
-                }
-            }
-            let publishedDay = try article.map { try published(UnsafeRawBufferPointer(rebasing: bytes[$0]), &w) } ?? []
-            let day = on.last
-            if let deferred {
-                let dayKey = UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))  // as in ``ProjectionIndex/dayBytes(_:)``
-                for k in filedUnder.indices {
-                    let i = filedUnder[k]
-                    let place: Int
-                    if let known = named[i].place {
-                        place = known
-                    } else {
-                        place = deferred.place(of: named[i].key)
-                        named[i].place = place
-                    }
-                    try deferred.add(place: place, day: dayKey, sequence: sequence, published: publishedDay, fold: bytes, final: final)
-                }
-            } else {
-                let value = [UInt8(truncatingIfNeeded: publishedDay.count)] + publishedDay + Array(bytes)
-                let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
-                for k in filedUnder.indices { try w.put(value, forKey: named[filedUnder[k]].key + suffix, in: "track-days") }
-            }
+            guard let (day, article) = try file(bytes, in: registry) else { return }
+            let publishedDay = try article.map { try published(UnsafeRawBufferPointer(rebasing: bytes[$0]), w) } ?? []
+            let value = [UInt8(truncatingIfNeeded: publishedDay.count)] + publishedDay + Array(bytes)
+            let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
+            for k in filedUnder.indices { try w.put(value, forKey: named[filedUnder[k]].key + suffix, in: "track-days") }
+        }
+    }
+
+    /// ``index(fold:at:final:_:)`` for an ingest that sets its rows aside (``deferred``): only
+    /// the `articles` index is read, so this can run outside the append's transaction, in a
+    /// snapshot that holds the record (``RowsAside``).
+    mutating func setAside(fold: [UInt8], at sequence: UInt64, final: Bool = false, _ r: borrowing some IndexReading & ~Copyable) throws {
+        guard let registry, let deferred else { return }
+        try fold.withUnsafeBytes { bytes in
+            guard let (day, article) = try file(bytes, in: registry) else { return }
+            let publishedDay = try article.map { try published(UnsafeRawBufferPointer(rebasing: bytes[$0]), r) } ?? []
+            let dayKey = UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))  // as in ``ProjectionIndex/dayBytes(_:)``
             for k in filedUnder.indices {
                 let i = filedUnder[k]
-                named[i].earliest = min(named[i].earliest, day.ordinal)
+                let place: Int
+                if let known = named[i].place {
+                    place = known
+                } else {
+                    place = deferred.place(of: named[i].key)
+                    named[i].place = place
+                }
+                try deferred.add(place: place, day: dayKey, sequence: sequence, published: publishedDay, fold: bytes, final: final)
             }
         }
+    }
+
+    /// Reads what filing a fold record needs: the tracks it is filed under go to `filedUnder`
+    /// (as ``ProjectionIndex/tracks(of:naming:in:)`` has them), and are marked dirty from its
+    /// day; returns that day and where the article's id lies, or `nil` for a record with no
+    /// date (filed nowhere).
+    private mutating func file(_ bytes: UnsafeRawBufferPointer, in registry: Registry) throws -> (day: Day, article: Range<Int>?)? {
+        let (type, on, article) = try FoldRecord.spans(bytes, tracks: &nameSpans)
+        guard let on else { return nil }
+        filedUnder.removeAll(keepingCapacity: true)
+        if type == .meeting && nameSpans.isEmpty {
+            for track in registry.tracks {
+                filedUnder.append(Array(track.id.utf8).withUnsafeBytes { namedTrack($0, in: registry) })
+            }
+        } else {
+            for k in nameSpans.indices {
+                let i = namedTrack(UnsafeRawBufferPointer(rebasing: bytes[nameSpans[k]]), in: registry)
+                if named[i].id != nil { filedUnder.append(i) }
+            }
+        }
+        let day = on.last
+        for k in filedUnder.indices {
+            let i = filedUnder[k]
+            named[i].earliest = min(named[i].earliest, day.ordinal)
+        }
+        return (day, article)
     }
 
     private mutating func add(_ recorded: RecordedEvent, final: Bool = false, _ w: inout IndexWriter) throws {
@@ -433,7 +457,7 @@ struct IndexMaintenance {
         // stays as it is: only the holder of the maintainer mark writes these indexes. A few
         // thousand at a time, so that memory stays small.
         var seen = Set<UInt64>()
-        let targets = rows.targets.filter { seen.insert($0).inserted }
+        let targets = fixedTargets.filter { seen.insert($0).inserted }
         let loggedBefore = rows.loggedBefore
         for chunk in stride(from: 0, to: targets.count, by: 8_192) {
             let part = Array(targets[chunk..<min(chunk + 8_192, targets.count)])
@@ -540,6 +564,7 @@ struct IndexMaintenance {
             guard try writeOldestFold() else { return false }
         }
         deferred = nil
+        fixedTargets = []
         return true
     }
 
