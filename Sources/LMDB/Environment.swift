@@ -469,7 +469,7 @@ private struct ConcurrentCalls<R>: @unchecked Sendable {
 }
 
 /// How much of an environment's map a long scan may keep mapped: `bytes` over what the process
-/// had resident in file-backed pages when the allowance was made (its code's, about 25 MB, and
+/// had resident in file-backed pages when the allowance was made (its code's, about 22 MB, and
 /// what else it maps). ``check()``, called every megabyte or so of reading, drops the map's
 /// pages (``Environment/releaseMappedPages()``) once the allowance is spent.
 ///

@@ -74,7 +74,8 @@ final class DeferredRows {
 
     deinit { try? handle.close() }
 
-    /// Where the rows of `track` (its 8-byte key) are set aside: what ``add(place:day:sequence:published:fold:final:)`` takes.
+    /// Where the rows of `track` (its 8-byte key) are set aside: what
+    /// ``add(place:day:sequence:published:fold:final:)`` takes.
     func place(of track: [UInt8]) -> Int {
         let id = track.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         if let known = places[id] { return known }
@@ -91,7 +92,9 @@ final class DeferredRows {
     /// `sequence`.
     func add(track: [UInt8], day: UInt32, sequence: UInt64, value: [UInt8], final: Bool) throws {
         let place = place(of: track)
-        value.withUnsafeBytes { value in append(place, day: day, sequence: sequence, final: final, value.count) { $0.append(contentsOf: value) } }
+        value.withUnsafeBytes { value in
+            append(place, day: day, sequence: sequence, final: final, value.count) { $0.append(contentsOf: value) }
+        }
         if buffers[place].count >= Self.bufferSize { try flush(place) }
     }
 
