@@ -70,18 +70,10 @@ enum FoldRecord {
         return out
     }
 
-    /// What indexing an event reads of its fold record, without decoding the rest.
-    struct Summary {
-        var type: EventType
-        var on: ValidTime?
-        var article: String?
-        var tracks: [String]
-    }
-
-    /// ``summary(_:)`` without making a string: where the article's id lies in the record's
-    /// bytes, and in `tracks` (emptied first, its memory kept) where each track name lies.
-    /// Indexing an ingest's million reports made and hashed those strings for a third of its
-    /// time per record.
+    /// What indexing an event reads of its fold record, without decoding the rest or making a
+    /// string: its type and valid time, where the article's id lies in the record's bytes, and
+    /// in `tracks` (emptied first, its memory kept) where each track name lies. Indexing an
+    /// ingest's million reports made and hashed those strings for a third of its time per record.
     static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>]) throws(RecordDecodingError)
         -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
         var r = Reader(bytes: bytes)
@@ -94,15 +86,6 @@ enum FoldRecord {
         tracks.removeAll(keepingCapacity: true)
         for _ in 0..<(try r.count()) { tracks.append(try r.span()) }
         return (type, on, article)
-    }
-
-    static func summary(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Summary {
-        var r = Reader(bytes: bytes)
-        let (type, flags, on) = try start(&r)
-        try r.skipText()
-        for flag in [Flag.actor, Flag.proposal, Flag.place] where flags & flag != 0 { try r.skipText() }
-        let article = flags & Flag.article != 0 ? try r.text() : nil
-        return Summary(type: type, on: on, article: article, tracks: try r.texts())
     }
 
     /// The type, flags and valid time that start a record.

@@ -572,14 +572,11 @@ struct IndexMaintenance {
     /// set-aside rows).
     private mutating func deferredRemove(fold: [UInt8], at sequence: UInt64, _ w: inout IndexWriter) throws {
         guard let registry else { return }
-        let summary = try fold.withUnsafeBytes { try FoldRecord.summary($0) }
-        guard let on = summary.on else { return }
-        let tracks = ProjectionIndex.tracks(of: summary.type, naming: summary.tracks, in: registry)
-        let suffix = ProjectionIndex.dayBytes(on.last) + ProjectionIndex.sequenceBytes(sequence)
-        for track in tracks {
-            try w.delete(trackKey(track) + suffix, in: "track-days")
+        try fold.withUnsafeBytes { bytes in
+            guard let (day, _) = try file(bytes, in: registry) else { return }
+            let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
+            for k in filedUnder.indices { try w.delete(named[filedUnder[k]].key + suffix, in: "track-days") }
         }
-        markDirty(tracks, from: on.last)
     }
 
     private mutating func remove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {
