@@ -143,11 +143,11 @@ struct EventFileParser {
     let refusedArticles: Set<String>
     /// The current file's problems.
     private var diagnostics = Diagnostics()
-    /// Normalised article texts, the most recently used kept.
-    private var matchers: [String: QuoteMatcher] = [:]
+    /// Article texts for the quote checks, the most recently used kept.
+    private var matchers: [String: QuoteSearch] = [:]
     private var matcherOrder: [String] = []
     /// The matcher used last, with its article's place in the catalog index.
-    private var lastMatcher: (place: Int, matcher: QuoteMatcher)?
+    private var lastMatcher: (place: Int, matcher: QuoteSearch)?
     static let matcherCacheSize = 256
     /// The memory the last event file was read into, used again for the next.
     private var fileBytes: [UInt8] = []
@@ -268,7 +268,7 @@ struct EventFileParser {
     }
 
     /// The matcher of the article at `place` in the catalog index.
-    private mutating func matcher(for place: Int) -> QuoteMatcher? {
+    private mutating func matcher(for place: Int) -> QuoteSearch? {
         // The events of a file mostly cite one article after another: the last one is tried first.
         if let last = lastMatcher, last.place == place { return last.matcher }
         let source = articles.articles[place]
@@ -278,9 +278,8 @@ struct EventFileParser {
             return m
         }
         // The bytes were checked against the catalog's hash when the catalog was read.
-        guard let bytes = readFileBytes(atPath: source.path),
-              let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        let m = QuoteMatcher(article: text)
+        guard let bytes = readFileBytes(atPath: source.path), isValidUTF8(bytes) else { return nil }
+        let m = QuoteSearch(article: bytes)
         if matcherOrder.count >= Self.matcherCacheSize {
             matchers[matcherOrder.removeFirst()] = nil
         }

@@ -7,7 +7,7 @@ import Testing
 /// The streaming scan's shortcuts against the plain ways they replace: compact events against
 /// whole ones, reading a file straight into an array against `FileManager`, checking UTF-8 in
 /// place against `String(validating:)`, the byte-wise normal form against one built scalar by
-/// scalar.
+/// scalar, a quote looked for as it is against one looked for in the normal forms.
 @Suite("Scan shortcuts agree with the plain ways")
 struct ScanShortcutTests {
     /// The repository's corpus and a synthetic one with corrections and retractions.
@@ -172,5 +172,32 @@ struct ScanShortcutTests {
         Hostile.check(5_000, text) { text, c in
             #expect(QuoteMatcher.normalize(text) == Self.plainNormalForm(text), "\(c): \(text.debugDescription)")
         }
+    }
+
+    /// Pieces whose neighbours change them: combining marks alone or after a letter, Hangul
+    /// jamo that compose, spaces and apostrophes that normalise.
+    static let joiningPieces: [String] = ["a", "e", " ", "é", "\u{0301}", "\u{0323}", "\u{1100}", "\u{1161}", "\u{A0}", "\u{2019}", "'", "\n", "ж"]
+
+    @Test func aQuoteFoundAsItIsIsFoundWhereTheNormalFormsSayIt() {
+        let text = Gen.element(of: Self.joiningPieces).map { $0 ?? "a" }
+        Hostile.check(6_000, zip(text.array(of: 0...40), text.array(of: 0...6))) { input, c in
+            let article = input.0.joined(), quote = input.1.joined()
+            let haystack = Array(QuoteMatcher.normalize(article).utf8), needle = Array(QuoteMatcher.normalize(quote).utf8)
+            let expected = !needle.isEmpty && haystack.firstRange(of: needle) != nil
+            let search = QuoteSearch(article: Array(article.utf8))
+            #expect(search.contains(quote) == expected, "\(c): \(quote.debugDescription) in \(article.debugDescription)")
+            // Asked again, now that the article may have been normalised.
+            #expect(search.contains(quote) == expected, "\(c), again")
+        }
+    }
+
+    @Test func aQuoteWhoseLastLetterTheArticleCombinesIsNotFound() {
+        // "cafe" is in the bytes, but the article's normal form has "café".
+        let search = QuoteSearch(article: Array("un cafe\u{0301} noir".utf8))
+        #expect(!search.contains("cafe"))
+        #expect(search.contains("café noir"))
+        #expect(search.contains("noir"))
+        // A jamo pair composes into one syllable: its first half is not in the normal form.
+        #expect(!QuoteSearch(article: Array("x \u{1100}\u{1161}".utf8)).contains("x \u{1100}"))
     }
 }
