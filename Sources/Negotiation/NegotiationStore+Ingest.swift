@@ -345,7 +345,7 @@ extension NegotiationStore {
         var maintaining = false
         var lostTheMark = false
         var lastEnd: UInt64?
-        // The batches are formed on another thread, one ahead of the append (the write
+        // The batches are formed on another thread, up to two ahead of the append (the write
         // transactions stay on this one).
         let queue = BatchQueue<Batch>()
         let forming = DispatchGroup()
@@ -496,8 +496,10 @@ final class HandedOver<Value>: @unchecked Sendable {
 }
 
 /// The batches formed on one thread and appended on another, in order: the former forms the
-/// next batch while the latter appends one, and waits for it to be taken, so that at most two
-/// batches are in memory.
+/// next batch while the latter appends one, and one more while that one waits to be taken, so
+/// that at most three batches are in memory (and the last one appended, until it is freed).
+/// With only one formed ahead, the appending side waited 0.35–0.8 s of a 1M-event ingest for
+/// the next, while the forming side waited 1.5–3 s for room.
 final class BatchQueue<Batch: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is read and written only with `condition` locked.
     private let condition = NSCondition()
@@ -508,23 +510,22 @@ final class BatchQueue<Batch: Sendable>: @unchecked Sendable {
     private var failure: (any Error)?
     private var cancelled = false
 
-    /// Hands a batch over and waits until it is taken; false when the appending side gave up.
+    /// Hands a batch over once the one before it is taken; false when the appending side gave up.
     func put(_ batch: Batch) -> Bool {
         condition.lock()
+        while waiting != nil, !cancelled { condition.wait() }
         guard !cancelled else {
             condition.unlock()
             return false
         }
         waiting = batch
         condition.broadcast()
-        while waiting != nil, !cancelled { condition.wait() }
-        let held = !cancelled
         let spent = self.spent
         self.spent = nil
         condition.unlock()
         // Freed here, outside the lock.
         _ = consume spent
-        return held
+        return true
     }
 
     /// Hands an appended batch back, to be freed on the forming thread.
