@@ -14,6 +14,10 @@ public enum DatePrecision: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `day`, `±N day(s)` (or `+-N days`) with N from 1 to ``maximumDays``, and `month`.
     public init?(parsing text: String) {
+        // Nearly every entry says one of these exactly: found without trimming, which took
+        // nearly half the time of checking a catalog entry's fields.
+        if text == "day" { self = .day; return }
+        if text == "month" { self = .month; return }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "day" { self = .day; return }
         if trimmed == "month" { self = .month; return }

