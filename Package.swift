@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "CBench",
             path: "Benchmarks/CBench",
-            linkerSettings: [.linkedLibrary("lmdb"), .linkedLibrary("sqlite3")]
+            linkerSettings: [.linkedLibrary("lmdb"), .linkedLibrary("sqlite3"), .linkedLibrary("yaml")]
         ),
         .executableTarget(
             name: "parley-bench",

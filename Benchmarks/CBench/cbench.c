@@ -2,6 +2,7 @@
 
 #include <lmdb.h>
 #include <sqlite3.h>
+#include <yaml.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -111,4 +112,24 @@ void cbench_sqlite_close(cbench_sqlite *bench) {
     sqlite3_finalize(bench->insert);
     sqlite3_close(bench->db);
     free(bench);
+}
+
+long cbench_yaml_events(const unsigned char *text, size_t length) {
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) return -1;
+    yaml_parser_set_input_string(&parser, text, length);
+    long events = 0;
+    int done = 0;
+    while (!done) {
+        yaml_event_t event;
+        if (!yaml_parser_parse(&parser, &event)) {
+            events = -1;
+            break;
+        }
+        events += 1;
+        done = event.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    return events;
 }

@@ -24,6 +24,7 @@ struct Report {
         let p50small = value("state", "smallP50ms"), p99small = value("state", "smallP99ms")
         let replay = value("replay", "p50ms"), verify = value("verify", "entriesPerSecond")
         let export = value("export", "seconds"), bytes = value("ingest", "bytesOnDisk") / Double(events)
+        let probeBefore = value("probe-before", "yamlMBPerSecond"), probeAfter = value("probe-after", "yamlMBPerSecond")
         let worstRSS = results.values.compactMap { $0["peakRSSMB"] }.max() ?? .nan
         return [
             Line(name: "log append, batches of 1,000, durable", figure: rate(append),
@@ -34,6 +35,8 @@ struct Report {
                  rss: value("sqlite", "peakRSSMB")),
             Line(name: "end-to-end ingest from files", figure: rate(ingest), target: "≥ 50,000 events/s", met: ingest >= 50_000,
                  rss: value("ingest", "peakRSSMB")),
+            Line(name: "processor: libyaml on an event file, one core", figure: String(format: "%.0f MB/s before the ingest, %.0f after", probeBefore, probeAfter),
+                 target: "the same work each time: how fast the machine was", met: nil, rss: .nan),
             Line(name: "state --as-of, one track, \(count(events)) events", figure: "p50 \(ms(p50)), p99 \(ms(p99))",
                  target: "p50 ≤ 1 ms, p99 ≤ 5 ms", met: p50 <= 1 && p99 <= 5, rss: value("state", "peakRSSMB")),
             Line(name: "state --as-of, one track, \(count(small)) events", figure: "p50 \(ms(p50small)), p99 \(ms(p99small))",

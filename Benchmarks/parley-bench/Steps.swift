@@ -31,6 +31,7 @@ struct Steps {
         case "replay": return try replay()
         case "verify": return try verify()
         case "export": return try export()
+        case "probe": return try probe()
         default: throw BenchError("unknown step \(step)")
         }
     }
@@ -170,6 +171,25 @@ struct Steps {
         stat(log + "/data.mdb", &info)
         return ["seconds": seconds, "eventsPerSecond": Double(report.eventsAppended) / seconds, "events": Double(report.eventsAppended),
                 "entries": Double(report.head.sequence), "bytesOnDisk": Double(info.st_blocks) * 512, "fileSize": Double(info.st_size)]
+    }
+
+    /// How fast the processor is now: libyaml parsing the corpus's first event file on one
+    /// core, over and over for at least a second and a half (the same work whenever it runs).
+    private func probe() throws -> [String: Double] {
+        let events = corpus + "/events"
+        guard let first = try FileManager.default.contentsOfDirectory(atPath: events).filter({ $0.hasPrefix("synth-") }).min(),
+              let bytes = FileManager.default.contents(atPath: events + "/" + first).map({ [UInt8]($0) }) else {
+            throw BenchError("no event file in \(events)")
+        }
+        var parsed = 0
+        let start = now()
+        repeat {
+            guard bytes.withUnsafeBufferPointer({ cbench_yaml_events($0.baseAddress, $0.count) }) > 0 else {
+                throw BenchError("\(first) is not YAML")
+            }
+            parsed += bytes.count
+        } while now() - start < 1.5
+        return ["yamlMBPerSecond": Double(parsed) / (now() - start) / 1e6]
     }
 
     private func randomDays(_ count: Int, seed: UInt64) -> [Day] {

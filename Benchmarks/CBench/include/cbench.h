@@ -30,4 +30,10 @@ int cbench_sqlite_insert(cbench_sqlite *bench, const char *ids, const size_t *id
                          size_t count);
 void cbench_sqlite_close(cbench_sqlite *bench);
 
+// Pulls every event libyaml's parser gives for the `length` bytes at `text`, freeing each:
+// a fixed piece of work on one core, the largest part of an ingest's, timed around the ingest
+// to show how fast the processor is at that moment. Returns the events pulled, or -1 when the
+// text is not YAML.
+long cbench_yaml_events(const unsigned char *text, size_t length);
+
 #endif
