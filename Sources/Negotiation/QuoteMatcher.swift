@@ -62,21 +62,8 @@ public struct QuoteMatcher: Sendable {
     /// `false` only means it was not found this way, or not within a linear budget of
     /// comparisons.
     static func occursVerbatim(_ quote: UnsafeRawBufferPointer, in text: UnsafeRawBufferPointer) -> Bool {
-        guard let needle = quote.baseAddress, let haystack = text.baseAddress, let lead = quote.first, lead < 0x80,
-              quote.count <= text.count else { return false }
-        let lastStart = text.count - quote.count
-        var offset = 0
-        var budget = 4 * text.count + 4_096
-        while offset <= lastStart, budget >= 0 {
-            guard let hit = memchr(haystack + offset, Int32(lead), lastStart - offset + 1) else { return false }
-            let start = haystack.distance(to: UnsafeRawPointer(hit))
-            if memcmp(hit, needle, quote.count) == 0 {
-                let end = start + quote.count
-                if end == text.count || text[end] < 0x80 { return true }
-            }
-            offset = start + 1
-            budget -= quote.count
-        }
+        guard let lead = quote.first, lead < 0x80 else { return false }
+        if case .found = search(quote, in: text, accepting: { end in end == text.count || text[end] < 0x80 }) { return true }
         return false
     }
 
@@ -86,21 +73,40 @@ public struct QuoteMatcher: Sendable {
     /// article of "aaaa…"): past a budget of compared bytes proportional to the article, the
     /// rest is searched in linear time.
     static func occurs(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
-        guard let n = needle.baseAddress, let h = haystack.baseAddress, !needle.isEmpty, needle.count <= haystack.count else { return false }
+        switch search(needle, in: haystack, accepting: { _ in true }) {
+        case .found: true
+        case .absent: false
+        case .unfinished(let offset): occursInLinearTime(needle, in: UnsafeRawBufferPointer(rebasing: haystack[offset...]))
+        }
+    }
+
+    /// How a budgeted search ended: it found an occurrence it accepts, there is none, or it
+    /// spent its budget with the haystack from the offset given on still to search.
+    private enum Search {
+        case found
+        case absent
+        case unfinished(from: Int)
+    }
+
+    /// The search ``occurs(_:in:)`` and ``occursVerbatim(_:in:)`` share: each occurrence is
+    /// offered to `accept` with the offset where it ends, until one is accepted or the budget is
+    /// spent.
+    private static func search(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer,
+                               accepting accept: (_ end: Int) -> Bool) -> Search {
+        guard let n = needle.baseAddress, let h = haystack.baseAddress, !needle.isEmpty, needle.count <= haystack.count else { return .absent }
         let first = Int32(needle[0])
         var offset = 0
         let lastStart = haystack.count - needle.count
         var budget = 4 * haystack.count + 4_096
         while offset <= lastStart {
-            guard let hit = memchr(h + offset, first, lastStart - offset + 1) else { return false }
-            if memcmp(hit, n, needle.count) == 0 { return true }
-            offset = h.distance(to: UnsafeRawPointer(hit)) + 1
+            guard let hit = memchr(h + offset, first, lastStart - offset + 1) else { return .absent }
+            let start = h.distance(to: UnsafeRawPointer(hit))
+            if memcmp(hit, n, needle.count) == 0, accept(start + needle.count) { return .found }
+            offset = start + 1
             budget -= needle.count
-            if budget < 0 {
-                return occursInLinearTime(needle, in: UnsafeRawBufferPointer(rebasing: haystack[offset...]))
-            }
+            if budget < 0 { return .unfinished(from: offset) }
         }
-        return false
+        return .absent
     }
 
     /// Knuth–Morris–Pratt: each byte of the haystack is looked at a bounded number of times.
