@@ -207,9 +207,7 @@ enum FoldRecord {
         }
 
         mutating func text() throws(RecordDecodingError) -> String {
-            let length = try count()
-            defer { offset += length }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[try span()]), as: UTF8.self)
         }
 
         /// Where the next text lies, skipped.

@@ -37,7 +37,13 @@ enum ProjectionIndex {
     }
 
     static func dayBytes(_ day: Day) -> [UInt8] {
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: day.ordinal + (1 << 31)).bigEndian) { [UInt8]($0) }
+        withUnsafeBytes(of: dayKey(day).bigEndian) { [UInt8]($0) }
+    }
+
+    /// The number ``dayBytes(_:)`` writes big-endian: the day's ordinal, offset so that keys
+    /// sort as days do.
+    static func dayKey(_ day: Day) -> UInt32 {
+        UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))
     }
 
     static func day(from bytes: some Collection<UInt8>) -> Day? {
@@ -58,11 +64,20 @@ enum ProjectionIndex {
 
     /// A `track-days` value: the published day (when known) and the event's fold record.
     static func trackDayValue(published: [UInt8], event: Event) -> [UInt8] {
+        trackDayValue(published: published, capacity: 160) { FoldRecord.encode(event, into: &$0) }
+    }
+
+    /// ``trackDayValue(published:event:)`` of an event given as its fold record.
+    static func trackDayValue(published: [UInt8], fold: UnsafeRawBufferPointer) -> [UInt8] {
+        trackDayValue(published: published, capacity: fold.count) { $0.append(contentsOf: fold) }
+    }
+
+    private static func trackDayValue(published: [UInt8], capacity: Int, fold: (inout [UInt8]) -> Void) -> [UInt8] {
         var value: [UInt8] = []
-        value.reserveCapacity(160)
+        value.reserveCapacity(1 + published.count + capacity)
         value.append(UInt8(truncatingIfNeeded: published.count))
         value.append(contentsOf: published)
-        FoldRecord.encode(event, into: &value)
+        fold(&value)
         return value
     }
 
@@ -128,11 +143,16 @@ extension ProjectionIndex {
         tracks(of: event.type, naming: event.tracks, in: registry)
     }
 
-    /// The tracks an event of `type` naming `named` is filed under: a meeting that names none is
-    /// under every track.
+    /// The tracks an event of `type` naming `named` is filed under: those of them the registry
+    /// has, or every track (``filedUnderEveryTrack(_:namingNone:)``).
     static func tracks(of type: EventType, naming named: [String], in registry: Registry) -> [String] {
-        if type == .meeting && named.isEmpty { return registry.tracks.map(\.id) }
+        if filedUnderEveryTrack(type, namingNone: named.isEmpty) { return registry.tracks.map(\.id) }
         return named.filter { registry.track($0) != nil }
+    }
+
+    /// Whether an event is filed under every track: a meeting that names none is.
+    static func filedUnderEveryTrack(_ type: EventType, namingNone: Bool) -> Bool {
+        type == .meeting && namingNone
     }
 
     static func registry(_ r: borrowing some IndexReading & ~Copyable) throws -> Registry? {
@@ -358,7 +378,7 @@ struct IndexMaintenance {
         try fold.withUnsafeBytes { bytes in
             guard let (day, article) = try file(bytes, in: registry) else { return }
             let publishedDay = try article.map { try published(UnsafeRawBufferPointer(rebasing: bytes[$0]), w) } ?? []
-            let value = [UInt8(truncatingIfNeeded: publishedDay.count)] + publishedDay + Array(bytes)
+            let value = ProjectionIndex.trackDayValue(published: publishedDay, fold: bytes)
             let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
             for k in filedUnder.indices { try w.put(value, forKey: named[filedUnder[k]].key + suffix, in: "track-days") }
         }
@@ -372,7 +392,7 @@ struct IndexMaintenance {
         try fold.withUnsafeBytes { bytes in
             guard let (day, article) = try file(bytes, in: registry) else { return }
             let publishedDay = try article.map { try published(UnsafeRawBufferPointer(rebasing: bytes[$0]), r) } ?? []
-            let dayKey = UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))  // as in ``ProjectionIndex/dayBytes(_:)``
+            let dayKey = ProjectionIndex.dayKey(day)
             for k in filedUnder.indices {
                 let i = filedUnder[k]
                 let place: Int
@@ -395,7 +415,7 @@ struct IndexMaintenance {
         let (type, on, article) = try FoldRecord.spans(bytes, tracks: &nameSpans)
         guard let on else { return nil }
         filedUnder.removeAll(keepingCapacity: true)
-        if type == .meeting && nameSpans.isEmpty {
+        if ProjectionIndex.filedUnderEveryTrack(type, namingNone: nameSpans.isEmpty) {
             for track in registry.tracks {
                 filedUnder.append(Array(track.id.utf8).withUnsafeBytes { namedTrack($0, in: registry) })
             }
@@ -423,7 +443,7 @@ struct IndexMaintenance {
     private mutating func addRows(_ tracks: [String], day: Day, sequence: UInt64, value: [UInt8], final: Bool,
                                   _ w: inout IndexWriter) throws {
         if let deferred {
-            let dayKey = UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))  // as in ``ProjectionIndex/dayBytes(_:)``
+            let dayKey = ProjectionIndex.dayKey(day)
             for track in tracks {
                 try deferred.add(track: trackKey(track), day: dayKey, sequence: sequence, value: value, final: final)
             }
