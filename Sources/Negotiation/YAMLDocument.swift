@@ -34,6 +34,15 @@ enum YAMLNode: Sendable {
     /// `onItem` as soon as it is read instead of keeping it: the returned tree has that list
     /// empty. A catalog of fifty thousand articles is then never a tree in memory.
     static func parse(_ bytes: [UInt8], streaming key: String?, onItem: (YAMLNode) -> Void) throws(SyntaxError) -> YAMLNode? {
+        // A streamed list's items reach the caller as they are read, so a reader that may still
+        // decline, after some of them, is not tried first.
+        if key == nil, let node = bytes.withUnsafeBufferPointer(YAMLShortcut.read) { return node }
+        return try parseWithLibYAML(bytes, streaming: key, onItem: onItem)
+    }
+
+    /// ``parse(_:streaming:onItem:)`` by libyaml alone, without ``YAMLShortcut``.
+    static func parseWithLibYAML(_ bytes: [UInt8], streaming key: String? = nil,
+                                 onItem: (YAMLNode) -> Void = { _ in }) throws(SyntaxError) -> YAMLNode? {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw SyntaxError(line: nil, problem: "cannot start the YAML parser") }
         defer { yaml_parser_delete(&parser) }
