@@ -48,7 +48,14 @@ struct YAMLShortcut: ~Copyable {
     static func hasOnlyPlainCharacters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let end = bytes.count
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
         while i < end {
+            // Eight bytes at a time while they are printable ASCII or line feeds.
+            if i + 8 <= end, Self.isPlainASCII(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                i += 8
+                continue
+            }
             let b = bytes[i]
             if b < 0x80 {
                 guard b >= 0x20 && b != 0x7F || b == 0x0A else { return false }
@@ -83,6 +90,17 @@ struct YAMLShortcut: ~Copyable {
             }
         }
         return true
+    }
+
+    /// Whether each of the eight bytes is printable ASCII (0x20 to 0x7E) or a line feed. No
+    /// sum below carries into the next byte, as every byte is below 0x80 when they are made.
+    static func isPlainASCII(_ word: UInt64) -> Bool {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        guard word & high == 0 else { return false }
+        let control = ~(word &+ 0x6060_6060_6060_6060) & high   // below 0x20
+        let delete = (word &+ 0x0101_0101_0101_0101) & high      // 0x7F
+        let notLineFeed = ((word ^ 0x0A0A_0A0A_0A0A_0A0A) &+ 0x7F7F_7F7F_7F7F_7F7F) & high
+        return control & notLineFeed | delete == 0
     }
 
     private static let space = UInt8(ascii: " ")

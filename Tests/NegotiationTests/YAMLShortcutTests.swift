@@ -83,6 +83,25 @@ struct YAMLShortcutTests {
         #expect(read > 300, "\(read) mutated files read by the shortcut")
     }
 
+    @Test func eightBytesAtATimeAgreeWithOneAtATime() {
+        func plain(_ b: UInt8) -> Bool { b == 0x0A || (0x20...0x7E).contains(b) }
+        func word(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
+        for value in UInt8.min...UInt8.max {
+            for place in 0..<8 {
+                for filler in [UInt8(ascii: "a"), 0x0A, 0x20, 0x7E] {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[place] = value
+                    #expect(YAMLShortcut.isPlainASCII(word(bytes)) == plain(value), "0x\(String(value, radix: 16)) at \(place) among 0x\(String(filler, radix: 16))")
+                }
+            }
+        }
+        var rng = Hostile.randomness(Hostile.seed, 0x5A13)
+        for _ in 0..<20_000 {
+            let bytes = (0..<8).map { _ in UInt8.random(in: 0...0x90, using: &rng) }
+            #expect(YAMLShortcut.isPlainASCII(word(bytes)) == bytes.allSatisfy(plain), "\(bytes)")
+        }
+    }
+
     @Test func whatTheShortcutLeavesToLibYAMLIsStillReadOrRefusedByIt() throws {
         // Shapes the shortcut declines, read through `YAMLNode.parse` as every file is.
         let cases: [(text: String, reads: Bool)] = [
