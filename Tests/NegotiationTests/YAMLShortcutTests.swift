@@ -83,6 +83,25 @@ struct YAMLShortcutTests {
         #expect(read > 300, "\(read) mutated files read by the shortcut")
     }
 
+    /// Each piece of the usual shape, which the shortcut must go on reading (a change that
+    /// declined one would only show as a slower ingest).
+    @Test(arguments: [
+        "a: b\n",
+        "a: b",
+        "# comment\n\na: b   # after a value\n  # indented comment\nc: 'it''s'\n",
+        "a: \"say \\\"no\\\" \\\\ a\\/b\\nc\\td\"\n",
+        "a: \"\"\nb: ''\nc: []\nd: {}\ne: [ ]\n",
+        "events:\n- id: x\n  tracks:\n  - a\n  - b\n  on: 2025-03\n- id: y\n",
+        "events:\n  - id: x\n    set:\n      on: 2025-03-11..2025-03-14\n      quote: \"«\u{00A0}là\u{00A0}» ’ 🙂\"\n",
+        "a: [x, \"y, z\", 'w', {label: l'aide, fr: \"é\"}]\nb: {k: v w, k2: \"q\"}\n",
+        "a: value with [brackets], commas, {braces} and a#hash\nb: ~\nc: null\nd: 2025-03-11\n",
+        "key-with.dots_and-dashes: 1\n9: nine\n",
+    ])
+    func theUsualShapeIsReadByTheShortcut(_ text: String) {
+        let read = Self.compare(Array(text.utf8), text.debugDescription)
+        #expect(read, "\(text.debugDescription) was left to libyaml")
+    }
+
     @Test func eightBytesAtATimeAgreeWithOneAtATime() {
         func plain(_ b: UInt8) -> Bool { b == 0x0A || (0x20...0x7E).contains(b) }
         func word(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
