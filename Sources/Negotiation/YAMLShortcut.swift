@@ -1,4 +1,8 @@
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A reader for the shape event files nearly always have, tried before libyaml: block mappings
 /// and sequences, one-line scalars (plain, single- or double-quoted) and one-line flow
@@ -14,7 +18,7 @@ import Glibc
 /// values, keys other than plain words, escapes other than `\"`, `\\`, `\/`, `\n` and `\t`,
 /// plain scalars starting with an indicator or holding `: ` (or, in a flow collection, any of
 /// `:#[{`), flow collections over several lines or nested beyond a mapping in a sequence, and
-/// nesting deeper than 16 levels. `ScanShortcutTests` holds it to libyaml's trees.
+/// nesting deeper than 16 levels. `YAMLShortcutTests` holds it to libyaml's trees.
 struct YAMLShortcut: ~Copyable {
     private let bytes: UnsafeBufferPointer<UInt8>
     /// The next byte to read.
@@ -44,7 +48,7 @@ struct YAMLShortcut: ~Copyable {
 
     /// Whether the bytes are UTF-8 whose every character libyaml reads as itself: line feeds,
     /// printable ASCII and the printable characters beyond, but none of its other line breaks
-    /// (U+0085, U+2028, U+2029), no C1 control and no U+FEFF.
+    /// (U+0085, U+2028, U+2029), no C1 control, and none of U+FEFF, U+FFFE and U+FFFF.
     static func hasOnlyPlainCharacters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let end = bytes.count
