@@ -145,6 +145,16 @@ struct ScanShortcutTests {
         Hostile.check(5_000, byte.array(of: 0...40)) { bytes, c in
             #expect(isValidUTF8(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(c): \(bytes)")
         }
+        // Long ASCII runs (read eight bytes at a time) around valid and invalid sequences, at
+        // every offset from the start of a word.
+        let piece = Gen<[UInt8]>.frequency(
+            (6, Gen.int(in: 1...24).map { [UInt8](repeating: UInt8(ascii: "a"), count: $0) }),
+            (4, Gen.element(of: ["é", "’", "🙂", "ж", "\u{80}", "\u{7FF}", "\u{800}", "\u{FFFF}", "\u{10000}", "\u{10FFFF}"]).map { Array(($0 ?? "é").utf8) }),
+            (1, Gen.element(of: HostileGen.invalidUTF8).map { $0 ?? [0xFF] }))
+        Hostile.check(5_000, piece.array(of: 0...12), salt: 0x0DF8) { pieces, c in
+            let bytes = Array(pieces.joined())
+            #expect(isValidUTF8(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(c): \(bytes)")
+        }
     }
 
     /// The normal form as the matcher's documentation states it, scalar by scalar.
