@@ -2,7 +2,8 @@ import CYAML
 
 /// A YAML node with the line it starts on: what the corpus reader walks.
 ///
-/// Built from libyaml's event stream. Scalars stay text (no implicit typing: `on`, `no` and
+/// Built from libyaml's event stream, or, for a file of the usual shape, by ``YAMLShortcut``,
+/// which gives the same tree. Scalars stay text (no implicit typing: `on`, `no` and
 /// `2025-03-11` are strings until a field reads them), anchors and aliases are refused, and
 /// nesting is bounded, so hostile input cannot expand or overflow the stack.
 enum YAMLNode: Sendable {
