@@ -220,6 +220,8 @@ struct YAMLShortcut: ~Copyable {
         let indent = position - lineStart
         let mappingLine = line
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+        // An event has about ten fields: grown one by one, the array was copied four times.
+        pairs.reserveCapacity(12)
         while true {
             guard looksLikeKey(at: position) else { throw Declined() }
             let keyStart = position
