@@ -77,31 +77,36 @@ func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             // Straight to the first byte that is not ASCII (the word is read little-endian).
             i += nonASCII.littleEndian.trailingZeroBitCount / 8
         }
-        let b = bytes[i]
-        if b < 0x80 {
+        if bytes[i] < 0x80 {
             i += 1
             continue
         }
-        func continues(_ at: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
-            at < end && range.contains(bytes[at])
-        }
-        switch b {
-        case 0xC2...0xDF:
-            guard continues(i + 1) else { return false }
-            i += 2
-        case 0xE0...0xEF:
-            let second: ClosedRange<UInt8> = b == 0xE0 ? 0xA0...0xBF : b == 0xED ? 0x80...0x9F : 0x80...0xBF
-            guard continues(i + 1, second), continues(i + 2) else { return false }
-            i += 3
-        case 0xF0...0xF4:
-            let second: ClosedRange<UInt8> = b == 0xF0 ? 0x90...0xBF : b == 0xF4 ? 0x80...0x8F : 0x80...0xBF
-            guard continues(i + 1, second), continues(i + 2), continues(i + 3) else { return false }
-            i += 4
-        default:
-            return false
-        }
+        guard let length = utf8SequenceLength(at: i, in: bytes) else { return false }
+        i += length
     }
     return true
+}
+
+/// The length of the well-formed UTF-8 sequence at `i`, whose first byte is not ASCII (two to
+/// four bytes: no overlong form, no surrogate, nothing past U+10FFFF); `nil` when there is none.
+@inline(__always)
+func utf8SequenceLength(at i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    func continues(_ at: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+        at < bytes.count && range.contains(bytes[at])
+    }
+    let b = bytes[i]
+    switch b {
+    case 0xC2...0xDF:
+        return continues(i + 1) ? 2 : nil
+    case 0xE0...0xEF:
+        let second: ClosedRange<UInt8> = b == 0xE0 ? 0xA0...0xBF : b == 0xED ? 0x80...0x9F : 0x80...0xBF
+        return continues(i + 1, second) && continues(i + 2) ? 3 : nil
+    case 0xF0...0xF4:
+        let second: ClosedRange<UInt8> = b == 0xF0 ? 0x90...0xBF : b == 0xF4 ? 0x80...0x8F : 0x80...0xBF
+        return continues(i + 1, second) && continues(i + 2) && continues(i + 3) ? 4 : nil
+    default:
+        return nil
+    }
 }
 
 /// A whole file's bytes, read straight into one array (`FileManager` reads into `Data`,

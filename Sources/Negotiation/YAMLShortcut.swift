@@ -66,32 +66,15 @@ struct YAMLShortcut: ~Copyable {
                 i += 1
                 continue
             }
-            func continuation(_ at: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> UInt8? {
-                guard at < end, range.contains(bytes[at]) else { return nil }
-                return bytes[at]
-            }
-            switch b {
-            case 0xC2:
-                // U+0080 to U+009F: C1 controls, and U+0085, a line break to libyaml.
-                guard continuation(i + 1, 0xA0...0xBF) != nil else { return false }
-                i += 2
-            case 0xC3...0xDF:
-                guard continuation(i + 1) != nil else { return false }
-                i += 2
-            case 0xE0...0xEF:
-                let second: ClosedRange<UInt8> = b == 0xE0 ? 0xA0...0xBF : b == 0xED ? 0x80...0x9F : 0x80...0xBF
-                guard let c1 = continuation(i + 1, second), let c2 = continuation(i + 2) else { return false }
-                // U+2028 and U+2029 (line breaks), U+FEFF, U+FFFE and U+FFFF.
-                if b == 0xE2, c1 == 0x80, c2 == 0xA8 || c2 == 0xA9 { return false }
-                if b == 0xEF, c1 == 0xBB && c2 == 0xBF || c1 == 0xBF && c2 >= 0xBE { return false }
-                i += 3
-            case 0xF0...0xF4:
-                let second: ClosedRange<UInt8> = b == 0xF0 ? 0x90...0xBF : b == 0xF4 ? 0x80...0x8F : 0x80...0xBF
-                guard continuation(i + 1, second) != nil, continuation(i + 2) != nil, continuation(i + 3) != nil else { return false }
-                i += 4
-            default:
-                return false
-            }
+            guard let length = utf8SequenceLength(at: i, in: bytes) else { return false }
+            let c1 = bytes[i + 1]
+            let c2 = length > 2 ? bytes[i + 2] : 0
+            // U+0080 to U+009F: C1 controls, and U+0085, a line break to libyaml.
+            if b == 0xC2, c1 < 0xA0 { return false }
+            // U+2028 and U+2029 (line breaks), U+FEFF, U+FFFE and U+FFFF.
+            if b == 0xE2, c1 == 0x80, c2 == 0xA8 || c2 == 0xA9 { return false }
+            if b == 0xEF, c1 == 0xBB && c2 == 0xBF || c1 == 0xBF && c2 >= 0xBE { return false }
+            i += length
         }
         return true
     }
