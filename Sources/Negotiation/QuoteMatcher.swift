@@ -17,11 +17,6 @@ public struct QuoteMatcher: Sendable {
         text = Self.normalizedBytes(article)
     }
 
-    /// Prepares an article's text already normalised (by ``normalizedBytes(_:)``).
-    init(normalized: [UInt8]) {
-        text = normalized
-    }
-
     /// Whether the normalised quote occurs in the normalised article. An empty quote never does.
     public func contains(_ quote: String) -> Bool {
         Self.withNormalForm(of: quote) { normal, _ in contains(normal: normal) }
@@ -259,7 +254,7 @@ final class QuoteSearch {
     func contains(_ quote: String) -> Bool {
         QuoteMatcher.withNormalForm(of: quote) { normal, isTheQuote in
             if isTheQuote, bytes.withUnsafeBytes({ QuoteMatcher.occursVerbatim(normal, in: $0) }) { return true }
-            let matcher = normalized ?? QuoteMatcher(normalized: QuoteMatcher.normalizedBytes(String(decoding: bytes, as: UTF8.self)))
+            let matcher = normalized ?? QuoteMatcher(article: String(decoding: bytes, as: UTF8.self))
             normalized = matcher
             return matcher.contains(normal: normal)
         }
