@@ -163,9 +163,13 @@ struct YAMLShortcut: ~Copyable {
         return nil
     }
 
+    private mutating func skipSpaces() {
+        while byte(at: position) == Self.space { position += 1 }
+    }
+
     /// After a value: spaces, then the end of the line, perhaps after a comment.
     private mutating func endOfLine() throws(Declined) {
-        while position < bytes.count, bytes[position] == Self.space { position += 1 }
+        skipSpaces()
         guard let b = byte(at: position), b != Self.newline else { return nextLine() }
         // A comment, after a space (`"a"#b` is left to libyaml).
         guard b == Self.hash, bytes[position - 1] == Self.space else { throw Declined() }
@@ -192,6 +196,15 @@ struct YAMLShortcut: ~Copyable {
 
     static let longestKey = 128
 
+    /// A key (``looksLikeKey(at:)``) at the reader, which ends after its colon.
+    private mutating func key() throws(Declined) -> YAMLNode {
+        guard looksLikeKey(at: position) else { throw Declined() }
+        let start = position
+        while bytes[position] != Self.colon { position += 1 }
+        defer { position += 1 }
+        return .scalar(text(start..<position), line: line)
+    }
+
     /// Whether a block sequence's entry (`- `, or `-` at the end of the line) starts at `p`.
     private func isEntry(at p: Int) -> Bool {
         byte(at: p) == Self.dash && isBlankOrEnd(at: p + 1)
@@ -206,12 +219,7 @@ struct YAMLShortcut: ~Copyable {
         // An event has about ten fields: grown one by one, the array was copied four times.
         pairs.reserveCapacity(12)
         while true {
-            guard looksLikeKey(at: position) else { throw Declined() }
-            let keyStart = position
-            while bytes[position] != Self.colon { position += 1 }
-            let key = YAMLNode.scalar(text(keyStart..<position), line: line)
-            position += 1
-            pairs.append((key, try value(under: indent, depth: depth)))
+            pairs.append((try key(), try value(under: indent, depth: depth)))
             guard let next = nextContent(), next >= indent else { break }
             guard next == indent, !isEntry(at: lineStart + next) else { throw Declined() }
             position = lineStart + next
@@ -222,7 +230,7 @@ struct YAMLShortcut: ~Copyable {
     /// The value after a key of the mapping indented by `indent`: on the key's line, or a block
     /// collection on the lines after it.
     private mutating func value(under indent: Int, depth: Int) throws(Declined) -> YAMLNode {
-        while byte(at: position) == Self.space { position += 1 }
+        skipSpaces()
         if let b = byte(at: position), b != Self.newline, b != Self.hash {
             return try inlineValue(depth: depth)
         }
@@ -244,7 +252,7 @@ struct YAMLShortcut: ~Copyable {
         var items: [YAMLNode] = []
         while true {
             position += 1
-            while byte(at: position) == Self.space { position += 1 }
+            skipSpaces()
             // An entry with nothing after its `-` on the line, or another `-`: left to libyaml.
             guard let b = byte(at: position), b != Self.newline, b != Self.hash, !isEntry(at: position) else { throw Declined() }
             items.append(looksLikeKey(at: position) ? try blockMapping(depth: depth + 1) : try inlineValue(depth: depth))
@@ -360,12 +368,8 @@ struct YAMLShortcut: ~Copyable {
         let mappingLine = line
         var pairs: [(key: YAMLNode, value: YAMLNode)] = []
         try flowEntries(closedBy: UInt8(ascii: "}")) { (reader: inout YAMLShortcut) throws(Declined) in
-            guard reader.looksLikeKey(at: reader.position) else { throw Declined() }
-            let keyStart = reader.position
-            while reader.bytes[reader.position] != Self.colon { reader.position += 1 }
-            let key = YAMLNode.scalar(reader.text(keyStart..<reader.position), line: reader.line)
-            reader.position += 1
-            while reader.byte(at: reader.position) == Self.space { reader.position += 1 }
+            let key = try reader.key()
+            reader.skipSpaces()
             pairs.append((key, try reader.flowScalar()))
         }
         return .mapping(pairs, line: mappingLine)
@@ -376,10 +380,7 @@ struct YAMLShortcut: ~Copyable {
     private mutating func flowEntries(closedBy closing: UInt8,
                                       _ entry: (inout YAMLShortcut) throws(Declined) -> Void) throws(Declined) {
         position += 1
-        func skipSpaces(_ reader: inout YAMLShortcut) {
-            while reader.byte(at: reader.position) == Self.space { reader.position += 1 }
-        }
-        skipSpaces(&self)
+        skipSpaces()
         if byte(at: position) == closing {
             position += 1
             return
@@ -387,11 +388,11 @@ struct YAMLShortcut: ~Copyable {
         while true {
             guard let b = byte(at: position), b != Self.newline, b != UInt8(ascii: ","), b != closing else { throw Declined() }
             try entry(&self)
-            skipSpaces(&self)
+            skipSpaces()
             switch byte(at: position) {
             case UInt8(ascii: ",")?:
                 position += 1
-                skipSpaces(&self)
+                skipSpaces()
             case closing?:
                 position += 1
                 return
