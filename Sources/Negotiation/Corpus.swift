@@ -254,7 +254,7 @@ public struct Corpus: Sendable {
 
     // MARK: Catalog
 
-    static let catalogFields = ["id", "file", "outlet", "title", "language", "published", "precision", "sha256", "basis"]
+    static let catalogFields: FieldNames = ["id", "file", "outlet", "title", "language", "published", "precision", "sha256", "basis"]
 
     /// The catalogued articles that could be read, and the ids of those that could not (already
     /// reported, so that events citing them are not reported again).

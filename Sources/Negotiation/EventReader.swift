@@ -174,6 +174,9 @@ struct EventFileParser {
     static let fixOnlyFields = ["corrects", "retracts", "set", "reason"]
     static let termLanguages = ["fr", "en", "de", "es", "it", "ru", "uk"]
     static let termFields = ["label"] + termLanguages
+    static let eventNames = FieldNames(eventFields)
+    static let changeNames = FieldNames(changeFields)
+    static let termNames = FieldNames(termFields)
 
     /// Reads the event file at `path` (named `file` in messages).
     mutating func parse(path: String, shownAs file: String) -> ParsedEventFile {
@@ -226,7 +229,7 @@ struct EventFileParser {
     }
 
     private mutating func readEvent(_ node: YAMLNode, file: String, path: String, defaultArticle: String?) -> SourceEvent? {
-        guard let f = Fields(node, file: file, path: path, allowed: Self.eventFields, diagnostics: diagnostics) else { return nil }
+        guard let f = Fields(node, file: file, path: path, allowed: Self.eventNames, diagnostics: diagnostics) else { return nil }
         let id = f.string("id", required: true, expected: "a unique event id (lowercase letters, digits, '-')")
         if let id, !isSlug(id) {
             f.report("id", "\(quoted(id)) is not an event id", expected: "lowercase letters, digits, '-', '.' or '_', at most 120 characters")
@@ -343,7 +346,7 @@ struct EventFileParser {
                 f.report("set", "missing", expected: "the fields that replace the corrected event's", line: f.line)
                 return
             }
-            guard let s = Fields(node, file: f.file, path: f.fieldPath("set"), allowed: Self.changeFields, diagnostics: diagnostics) else { return }
+            guard let s = Fields(node, file: f.file, path: f.fieldPath("set"), allowed: Self.changeNames, diagnostics: diagnostics) else { return }
             var changes = EventChanges()
             changes.tracks = tracks(s, "tracks")
             changes.on = validTime(s, "on", required: false)
@@ -438,7 +441,7 @@ struct EventFileParser {
             if case .scalar(let text, _) = node, !text.isEmpty {
                 return Term(label: nfc(text))
             }
-            guard let t = Fields(node, file: f.file, path: path, allowed: Self.termFields, diagnostics: diagnostics),
+            guard let t = Fields(node, file: f.file, path: path, allowed: Self.termNames, diagnostics: diagnostics),
                   let label = t.string("label", required: true, expected: "a short English label")
             else { return nil }
             var words: [String: String] = [:]

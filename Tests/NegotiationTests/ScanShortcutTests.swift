@@ -111,6 +111,49 @@ struct ScanShortcutTests {
         #expect(event.tracks == ["synth-01"] && event.article == "s5-a0" && event.quote == quote)
     }
 
+    /// `Fields` finds a name among the keys of its code only (a byte a key, for the first 16):
+    /// over random mappings of up to 24 keys, with names that share a code and an unknown
+    /// name beside each allowed one, what it reads and reports must be what a plain search
+    /// of the keys gives.
+    @Test func fieldsFindByCodeWhatAPlainSearchFinds() {
+        let allowed = EventFileParser.eventFields
+        // Unknown names: the same length and first letter as an allowed one (the same code),
+        // and others; and allowed names whose codes differ by 256 in length only.
+        let unknown = ["trucks", "nope", "quota", "actin", "idx", "o", "", "counterpartsz", "placed", "Type"]
+        let names = allowed + unknown
+        let key = Gen<YAMLNode>.frequency(
+            (12, Gen.element(of: names).map { .scalar($0 ?? "id", line: 1) }),
+            (1, Gen.always(YAMLNode.sequence([], line: 1))))
+        Hostile.check(3_000, key.array(of: 0...24), salt: 0xF1E1D5) { keys, c in
+            let mapping = keys.enumerated().map { (key: $0.element, value: YAMLNode.scalar("v\($0.offset)", line: $0.offset + 2)) }
+            let diagnostics = Diagnostics()
+            guard let fields = Fields(.mapping(mapping, line: 1), file: "f", path: "p", allowed: FieldNames(allowed), diagnostics: diagnostics) else {
+                Issue.record("\(c): a mapping was refused")
+                return
+            }
+            var expected: [String] = []
+            for (i, entry) in mapping.enumerated() {
+                guard case .scalar(let name, _) = entry.key else {
+                    expected.append("p a key is a list")
+                    continue
+                }
+                let earlier = mapping[..<i].contains { if case .scalar(name, _) = $0.key { true } else { false } }
+                if !allowed.contains(name) {
+                    expected.append("p.\(quoted(name, mark: "")) unknown field \(quoted(name))")
+                } else if earlier {
+                    expected.append("p.\(name) the field is given twice")
+                }
+            }
+            #expect(diagnostics.issues.map { "\($0.field ?? "") \($0.problem)" } == expected, "\(c)")
+            for name in names {
+                let first = mapping.first { if case .scalar(name, _) = $0.key { true } else { false } }
+                let want = allowed.contains(name) ? first?.value : nil
+                #expect(describe(fields.node(name) ?? .scalar("none", line: 0)) == describe(want ?? .scalar("none", line: 0)), "\(c): \(name)")
+                #expect(fields.has(name) == (want != nil), "\(c): \(name)")
+            }
+        }
+    }
+
     @Test func filesAreReadAsFileManagerReadsThem() throws {
         let directory = try TemporaryDirectory("scan-shortcuts-files")
         let empty = directory.appending("empty")
