@@ -90,6 +90,15 @@ struct YAMLShortcut: ~Copyable {
         return control & notLineFeed | delete == 0
     }
 
+    /// Whether none of the eight bytes is `"`, `\\` or a line feed, where a double-quoted
+    /// scalar's plain run stops (a zero byte of each comparison sets a high bit; exact for
+    /// whether any does).
+    static func continuesDoubleQuoted(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & 0x8080_8080_8080_8080 }
+        return hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C)) | hasZeroByte(word ^ (ones &* 0x0A)) == 0
+    }
+
     private static let space = UInt8(ascii: " ")
     private static let newline = UInt8(ascii: "\n")
     private static let hash = UInt8(ascii: "#")
@@ -303,7 +312,13 @@ struct YAMLShortcut: ~Copyable {
         let start = position
         var unescaped: [UInt8]?
         var runStart = position
+        guard let base = bytes.baseAddress else { throw Declined() }
+        let raw = UnsafeRawPointer(base)
         while true {
+            // Eight bytes at a time while none ends the scalar, escapes or breaks the line.
+            while position + 8 <= bytes.count, Self.continuesDoubleQuoted(raw.loadUnaligned(fromByteOffset: position, as: UInt64.self)) {
+                position += 8
+            }
             guard let b = byte(at: position), b != Self.newline else { throw Declined() }
             if b == UInt8(ascii: "\"") { break }
             if b != UInt8(ascii: "\\") {

@@ -119,6 +119,21 @@ struct YAMLShortcutTests {
             let bytes = (0..<8).map { _ in UInt8.random(in: 0...0x90, using: &rng) }
             #expect(YAMLShortcut.isPlainASCII(word(bytes)) == bytes.allSatisfy(plain), "\(bytes)")
         }
+        // Where a double-quoted scalar's plain run stops.
+        func stops(_ b: UInt8) -> Bool { b == 0x22 || b == 0x5C || b == 0x0A }
+        for value in UInt8.min...UInt8.max {
+            for place in 0..<8 {
+                for filler in [UInt8(ascii: "a"), 0x00, 0x21, 0x5B, 0x5D, 0x0B, 0xFF] {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[place] = value
+                    #expect(YAMLShortcut.continuesDoubleQuoted(word(bytes)) == !stops(value), "0x\(String(value, radix: 16)) at \(place) among 0x\(String(filler, radix: 16))")
+                }
+            }
+        }
+        for _ in 0..<20_000 {
+            let bytes = (0..<8).map { _ in [0x22, 0x5C, 0x0A, 0x23, 0x5D, 0x09][Int.random(in: 0..<6, using: &rng)] ^ (Bool.random(using: &rng) ? 0 : UInt8.random(in: 0...0xFF, using: &rng)) }
+            #expect(YAMLShortcut.continuesDoubleQuoted(word(bytes)) == !bytes.contains(where: stops), "\(bytes)")
+        }
     }
 
     @Test func whatTheShortcutLeavesToLibYAMLIsStillReadOrRefusedByIt() throws {
