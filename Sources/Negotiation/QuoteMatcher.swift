@@ -36,7 +36,15 @@ public struct QuoteMatcher: Sendable {
             // The quote's normal form is written to scratch space (it is never longer than the
             // quote), not to an array allocated for each event.
             return source.withUTF8 { utf8 in
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { scratch in
+                // Nearly every quote is its own normal form: then it is handed over as it is.
+                if isOwnNormalForm(utf8) {
+                    var unchanged = utf8.count == original.count
+                    if unchanged, let a = utf8.baseAddress, let b = original.baseAddress {
+                        unchanged = memcmp(a, b, utf8.count) == 0
+                    }
+                    return body(UnsafeRawBufferPointer(utf8), unchanged)
+                }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { scratch in
                     let count = normalize(utf8: utf8, into: scratch)
                     let normal = UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[..<count]))
                     var unchanged = count == original.count
@@ -47,6 +55,46 @@ public struct QuoteMatcher: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether ``normalize(utf8:into:)`` leaves the bytes as they are, found eight bytes at a
+    /// time: no byte below 0x20, none that may start a white space or ’ (0xC2, 0xE0 to 0xE3:
+    /// 0xE0 too, for a shorter test), and no space first, last or beside another. `false` also
+    /// for some text that is its own normal form (a control character, say); never `true` for
+    /// text that is not.
+    static func isOwnNormalForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, let first = bytes.first, let last = bytes.last else { return true }
+        guard first != 0x20, last != 0x20 else { return false }
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var refused: UInt64 = 0
+        // Whether the byte before the current word is a space.
+        var spaceBefore: UInt64 = 0
+        var i = 0
+        while i + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // Below 0x20 (exact for whether any is); 0xC2; 0xE0 to 0xE3 (below 4 once 0xE0 is
+            // taken off, the same test).
+            let lead = word ^ (ones &* 0xE0)
+            let c2 = word ^ (ones &* 0xC2)
+            refused |= ((word &- ones &* 0x20) & ~word) | ((lead &- ones &* 4) & ~lead) | ((c2 &- ones) & ~c2)
+            // The spaces, each marked by its byte's high bit exactly, then two side by side.
+            let x = word ^ (ones &* 0x20)
+            let spaces = ~(((x & ~high) &+ ~high) | x | ~high)
+            refused |= spaces & (spaces << 8 | spaceBefore >> 56)
+            spaceBefore = spaces & (0x80 << 56)
+            i += 8
+        }
+        guard refused & high == 0 else { return false }
+        var previous: UInt8 = spaceBefore != 0 ? 0x20 : 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20 || b == 0xC2 || (0xE0...0xE3).contains(b) || (b == 0x20 && previous == 0x20) { return false }
+            previous = b
+            i += 1
+        }
+        return true
     }
 
     /// Whether `quote`, its own normal form and beginning with an ASCII character, occurs in

@@ -227,6 +227,37 @@ struct ScanShortcutTests {
         }
     }
 
+    /// The word-wise test for text that is its own normal form, which then skips normalising:
+    /// it must never say so of text that is not, and must say so of plain prose.
+    @Test func textTakenAsItsOwnNormalFormIs() {
+        let pieces: [String] = ["a", "é", "Z", ",", "-", " ", " ", "  ", "\t", "\n", "\u{85}", "\u{A0}", "\u{1680}", "\u{2005}", "\u{2019}",
+                                "\u{202F}", "\u{3000}", "\u{800}", "«", "ж", "🙂", "\u{1}", "abcdefg", "dépêche ", "x"]
+        // Mostly pieces of plain prose, so that many texts pass the test and are checked.
+        let plain = ["a", "é", "Z", ",", "-", " ", "abcdefg", "dépêche ", "x"]
+        let piece = Gen<String>.frequency((12, Gen.element(of: plain).map { $0 ?? "a" }), (1, Gen.element(of: pieces).map { $0 ?? "a" }))
+        let text = piece.array(of: 0...40).map { $0.joined() }
+        var taken = 0
+        Hostile.check(10_000, text, salt: 0x0F0F) { text, c in
+            var copy = text
+            let own = copy.withUTF8(QuoteMatcher.isOwnNormalForm)
+            if own {
+                taken += 1
+                #expect(Self.plainNormalForm(text) == text, "\(c): \(text.debugDescription)")
+            }
+        }
+        #expect(taken > 2_000)
+        for prose in ["Selon la dépêche s42-e1000, maritime discussions ministre réunion.", "a b", "x", "abcdefgh ijklmnop qrstuvwx yz"] {
+            var copy = prose
+            let own = copy.withUTF8(QuoteMatcher.isOwnNormalForm)
+            #expect(own, "\(prose)")
+        }
+        for notOwn in [" a", "a ", "a  b", "abcdefg  h", "abcdefgh  ijklmnop", "abcdefg \u{A0}x", "l\u{2019}accord", "a\tb", "abcdefgh\nijklmnop"] {
+            var copy = notOwn
+            let own = copy.withUTF8(QuoteMatcher.isOwnNormalForm)
+            #expect(!own, "\(notOwn.debugDescription)")
+        }
+    }
+
     /// Pieces whose neighbours change them: combining marks alone or after a letter, Hangul
     /// jamo that compose, spaces and apostrophes that normalise.
     static let joiningPieces: [String] = ["a", "e", " ", "é", "\u{0301}", "\u{0323}", "\u{1100}", "\u{1161}", "\u{A0}", "\u{2019}", "'", "\n", "ж"]
