@@ -33,25 +33,24 @@ public struct QuoteMatcher: Sendable {
         var quote = quote
         var source = nfc(quote)
         return quote.withUTF8 { original in
-            // The quote's normal form is written to scratch space (it is never longer than the
-            // quote), not to an array allocated for each event.
+            // Whether the normal form is the quote's own bytes.
+            func isOriginal(_ normal: UnsafeRawBufferPointer) -> Bool {
+                guard normal.count == original.count else { return false }
+                guard let a = normal.baseAddress, let b = original.baseAddress else { return true }
+                return memcmp(a, b, normal.count) == 0
+            }
             return source.withUTF8 { utf8 in
                 // Nearly every quote is its own normal form: then it is handed over as it is.
                 if isOwnNormalForm(utf8) {
-                    var unchanged = utf8.count == original.count
-                    if unchanged, let a = utf8.baseAddress, let b = original.baseAddress {
-                        unchanged = memcmp(a, b, utf8.count) == 0
-                    }
-                    return body(UnsafeRawBufferPointer(utf8), unchanged)
+                    let normal = UnsafeRawBufferPointer(utf8)
+                    return body(normal, isOriginal(normal))
                 }
+                // Else its normal form is written to scratch space (it is never longer than the
+                // quote), not to an array allocated for each event.
                 return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(utf8.count, 1)) { scratch in
                     let count = normalize(utf8: utf8, into: scratch)
                     let normal = UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: scratch[..<count]))
-                    var unchanged = count == original.count
-                    if unchanged, count > 0, let a = normal.baseAddress, let b = original.baseAddress {
-                        unchanged = memcmp(a, b, count) == 0
-                    }
-                    return body(normal, unchanged)
+                    return body(normal, isOriginal(normal))
                 }
             }
         }
