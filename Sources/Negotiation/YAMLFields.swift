@@ -316,6 +316,7 @@ struct Fields {
         return code == 0 ? 1 : code
     }
 
+    /// Keeps the code of the key at `i` in its byte of `codes`, for the first 16 keys.
     @inline(__always)
     private static func setCode(_ code: UInt8, at i: Int, in codes: inout (UInt64, UInt64)) {
         switch i {

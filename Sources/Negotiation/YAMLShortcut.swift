@@ -90,7 +90,7 @@ struct YAMLShortcut: ~Copyable {
         return control & notLineFeed | delete == 0
     }
 
-    /// Whether none of the eight bytes is `"`, `\\` or a line feed, where a double-quoted
+    /// Whether none of the eight bytes is `"`, `\` or a line feed, where a double-quoted
     /// scalar's plain run stops (a zero byte of each comparison sets a high bit; exact for
     /// whether any does).
     static func continuesDoubleQuoted(_ word: UInt64) -> Bool {
