@@ -73,14 +73,12 @@ public struct QuoteMatcher: Sendable {
         var i = 0
         while i + 8 <= bytes.count {
             let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // Below 0x20 (exact for whether any is); 0xC2; 0xE0 to 0xE3 (below 4 once 0xE0 is
-            // taken off, the same test).
+            // Below 0x20 (exact for whether any is); 0xE0 to 0xE3 (below 4 once 0xE0 is taken
+            // off, the same test); 0xC2.
             let lead = word ^ (ones &* 0xE0)
-            let c2 = word ^ (ones &* 0xC2)
-            refused |= ((word &- ones &* 0x20) & ~word) | ((lead &- ones &* 4) & ~lead) | ((c2 &- ones) & ~c2)
-            // The spaces, each marked by its byte's high bit exactly, then two side by side.
-            let x = word ^ (ones &* 0x20)
-            let spaces = ~(((x & ~high) &+ ~high) | x | ~high)
+            refused |= ((word &- ones &* 0x20) & ~word) | ((lead &- ones &* 4) & ~lead) | bytesEqual(to: 0xC2, in: word)
+            // The spaces, each marked by its byte's high bit, then two side by side.
+            let spaces = bytesEqual(to: 0x20, in: word)
             refused |= spaces & (spaces << 8 | spaceBefore >> 56)
             spaceBefore = spaces & (0x80 << 56)
             i += 8

@@ -109,6 +109,16 @@ func utf8SequenceLength(at i: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int?
     }
 }
 
+/// The high bit of each of the word's eight bytes that equals `byte`, and no other bit. Exact
+/// byte by byte (no carry runs from one byte into the next), so a set bit's place names its
+/// byte: the word-at-a-time searches (field codes, double-quoted runs, quotes' spaces) share it.
+@inline(__always)
+func bytesEqual(to byte: UInt8, in word: UInt64) -> UInt64 {
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let x = word ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+    return ~(((x & low) &+ low) | x | low)
+}
+
 /// A whole file's bytes, read straight into one array (`FileManager` reads into `Data`,
 /// which was then copied); `nil` when it cannot be opened or read.
 func readFileBytes(atPath path: String) -> [UInt8]? {
@@ -337,8 +347,7 @@ struct Fields {
         // bit of each byte equal to `code` is set, a word at a time.
         func first(in word: UInt64, from base: Int) -> Int? {
             guard base < end else { return nil }
-            let x = word ^ (UInt64(code) &* 0x0101_0101_0101_0101)
-            var equal = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+            var equal = bytesEqual(to: code, in: word)
             if end - base < 8 { equal &= (1 << (8 * (end - base))) &- 1 }
             while equal != 0 {
                 let i = base + equal.trailingZeroBitCount / 8

@@ -91,12 +91,9 @@ struct YAMLShortcut: ~Copyable {
     }
 
     /// Whether none of the eight bytes is `"`, `\` or a line feed, where a double-quoted
-    /// scalar's plain run stops (a zero byte of each comparison sets a high bit; exact for
-    /// whether any does).
+    /// scalar's plain run stops.
     static func continuesDoubleQuoted(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & 0x8080_8080_8080_8080 }
-        return hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x5C)) | hasZeroByte(word ^ (ones &* 0x0A)) == 0
+        bytesEqual(to: UInt8(ascii: "\""), in: word) | bytesEqual(to: UInt8(ascii: "\\"), in: word) | bytesEqual(to: newline, in: word) == 0
     }
 
     private static let space = UInt8(ascii: " ")
