@@ -34,8 +34,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // glibc's mallopt, for the command-line tool (empty where there is no <malloc.h>).
-        .systemLibrary(name: "CMalloc"),
+        // What glibc has and Swift's Glibc module leaves out: mallopt, fallocate (empty elsewhere).
+        .systemLibrary(name: "CSystem"),
         // A thin, safe wrapper over LMDB's C API.
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         // The append-only, hash-chained log of opaque payloads.
@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "EventLog",
                 "CYAML",
+                "CSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
@@ -65,7 +66,7 @@ let package = Package(
                 "EventLog",
                 "Extraction",
                 "Report",
-                "CMalloc",
+                "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "Negotiation", "EventLog", "CBench", "CMalloc",
+                "Negotiation", "EventLog", "CBench", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/parley-bench"

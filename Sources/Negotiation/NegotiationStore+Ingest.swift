@@ -1,4 +1,5 @@
 import Crypto
+import CSystem
 import EventLog
 import Foundation
 
@@ -580,6 +581,8 @@ final class SpillFile {
     private var readBuffer: [UInt8] = []
     private var readOffset = 0
     private var readEnd = 0
+    /// How far the file has been read: the bytes before it are in `readBuffer` or consumed.
+    private var readPosition = 0
     private static let chunkSize = 1 << 20
 
     init() throws {
@@ -593,6 +596,9 @@ final class SpillFile {
     }
 
     deinit { try? handle.close() }
+
+    /// What the file takes on its file system: what it was given less what was read back.
+    var allocatedBytes: Int? { Negotiation.allocatedBytes(of: handle.fileDescriptor) }
 
     func append(id: String, payload: [UInt8], fold: [UInt8]) throws {
         withUnsafeBytes(of: UInt32(id.utf8.count).littleEndian) { buffer.append(contentsOf: $0) }
@@ -615,6 +621,7 @@ final class SpillFile {
         readBuffer = []
         readOffset = 0
         readEnd = 0
+        readPosition = 0
     }
 
     /// The next record, or `nil` at the end.
@@ -667,7 +674,30 @@ final class SpillFile {
             }
             guard read > 0 else { return false }
             readEnd += read
+            releaseBlocks(of: handle.fileDescriptor, readPosition..<(readPosition + read))
+            readPosition += read
         }
         return true
     }
+}
+
+/// Hands back a temporary file's blocks in `range`, read and never to be read again: their
+/// pages leave the page cache while the log's join it, so that an ingest's temporary bytes and
+/// its log do not take memory up together, and the log is written into pages freed moments
+/// before. (On this project's machine, a virtual one, a file was written at 260 to 300 MB/s
+/// into memory left free for seconds, which the host had taken back, and at 5 to 6 GB/s into
+/// pages another file had just freed this way.) Where the file system cannot, the blocks stay
+/// until the file is closed.
+func releaseBlocks(of descriptor: Int32, _ range: Range<Int>) {
+    #if os(Linux)
+    _ = parley_punch_hole(descriptor, off_t(range.lowerBound), off_t(range.count))
+    #endif
+}
+
+/// The bytes a file takes on its file system (its allocated blocks), or `nil` when it cannot
+/// be told.
+func allocatedBytes(of descriptor: Int32) -> Int? {
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { return nil }
+    return Int(status.st_blocks) * 512
 }

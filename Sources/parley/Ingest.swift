@@ -3,7 +3,7 @@ import EventLog
 import Negotiation
 
 #if canImport(Glibc)
-import CMalloc
+import CSystem
 #endif
 
 struct Ingest: ParsableCommand {

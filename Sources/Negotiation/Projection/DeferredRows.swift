@@ -74,6 +74,9 @@ final class DeferredRows {
 
     deinit { try? handle.close() }
 
+    /// What the file takes on its file system: the rows set aside, less those read back.
+    var allocatedBytes: Int? { Negotiation.allocatedBytes(of: handle.fileDescriptor) }
+
     /// Where the rows of `track` (its 8-byte key) are set aside: what
     /// ``add(place:day:sequence:published:fold:final:)`` takes.
     func place(of track: [UInt8]) -> Int {
@@ -146,6 +149,7 @@ final class DeferredRows {
             for chunk in chunks[place] {
                 guard complete else { break }
                 complete = Self.read(handle.fileDescriptor, into: base + count, length: chunk.length, at: chunk.offset)
+                if complete { releaseBlocks(of: handle.fileDescriptor, Int(chunk.offset)..<(Int(chunk.offset) + chunk.length)) }
                 count += chunk.length
             }
             guard complete else {
