@@ -13,7 +13,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
         // Only the extraction lexicons read YAML through it; the corpus reader uses libyaml directly.
@@ -28,6 +27,12 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
+        // The system's libcrypto (OpenSSL 3): SHA-256 for the chain and the article texts.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // libyaml's event parser (the corpus reader builds its own line-numbered tree).
         .systemLibrary(
             name: "CYAML",
@@ -41,7 +46,7 @@ let package = Package(
         // The append-only, hash-chained log of opaque payloads.
         .target(
             name: "EventLog",
-            dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LMDB", "CCrypto"]
         ),
         // Events, registries, corpus loading and ingest, projections, audit and export.
         .target(
@@ -50,7 +55,6 @@ let package = Package(
                 "EventLog",
                 "CYAML",
                 "CSystem",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
@@ -89,12 +93,12 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CLMDB", "TestSupport"]),
         .testTarget(
             name: "EventLogTests",
-            dependencies: ["EventLog", "LMDB", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EventLog", "LMDB", "TestSupport"]
         ),
         .testTarget(
             name: "NegotiationTests",
             dependencies: [
-                "Negotiation", "EventLog", "LMDB", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "Negotiation", "EventLog", "LMDB", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

@@ -1,4 +1,3 @@
-import Crypto
 import Dispatch
 import Foundation
 import LMDB
@@ -212,6 +211,10 @@ extension EventLog {
                               work: VerificationWork, allowance: MappedPageAllowance) throws -> ChainPart<T> {
         var part = ChainPart<T>()
         var previous = Head.empty.hash
+        // Each entry's hash is worked out into `digest`, which then becomes `previous`: one
+        // hasher and two buffers for the whole range.
+        var digest = [UInt8](repeating: 0, count: SHA256.byteCount)
+        var hasher = SHA256()
         var expected = first
         let handle = txn.unsafeHandle
         try txn.withCursor(on: entries) { cursor in
@@ -241,7 +244,9 @@ extension EventLog {
                         part.broken = .init(sequence: expected, message: "entry \(expected) is shorter than its header")
                         return false
                     }
-                    let digest = Layout.chainHash(previous: previous, sequence: expected, payload: view.payload)
+                    digest.withUnsafeMutableBytes { out in
+                        previous.withUnsafeBytes { Layout.chainHash(previous: $0, sequence: expected, payload: view.payload, into: out, with: &hasher) }
+                    }
                     let matches = digest.withUnsafeBytes { computed in
                         guard let a = computed.baseAddress, let b = view.hash.baseAddress, computed.count == view.hash.count else { return false }
                         return memcmp(a, b, computed.count) == 0
@@ -259,7 +264,7 @@ extension EventLog {
                             return false
                         }
                     }
-                    digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
+                    swap(&previous, &digest)
                     part.pairs &+= Self.pairHash(view.id, expected)
                     part.checked += 1
                     return true
@@ -347,7 +352,7 @@ extension EventLog {
             while true {
                 let found = try cursor.move(move) { key, value -> Bool in
                     if let byte = key.first, Int(byte) >= high { return false }
-                    let digest = SHA256.hash(data: value)
+                    let digest = SHA256.hash(value)
                     if !digest.withUnsafeBytes({ $0.elementsEqual(key) }) {
                         part.problems.append(.init(blob: hex(key), message: "blob \(hex(key)) does not hash to its key (its content changed)"))
                     }

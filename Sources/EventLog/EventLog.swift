@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import LMDB
 
@@ -520,7 +519,7 @@ public struct Blob: Sendable, Hashable {
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
-        sha256 = Array(SHA256.hash(data: bytes))
+        sha256 = SHA256.hash(data: bytes)
     }
 }
 

@@ -1,4 +1,3 @@
-import Crypto
 import Dispatch
 
 /// How entries are laid out in LMDB (format 1).
@@ -25,18 +24,15 @@ enum Layout {
         return bytes.reduce(0) { ($0 << 8) | UInt64($1) }
     }
 
-    static func chainHash(previous: [UInt8], sequence: UInt64, payload: UnsafeRawBufferPointer) -> SHA256.Digest {
-        previous.withUnsafeBytes { chainHash(previous: $0, sequence: sequence, payload: payload) }
-    }
-
-    /// SHA-256(previous ‖ sequence, 8 bytes big-endian ‖ payload), the first 40 bytes fed in one piece.
-    static func chainHash(previous: UnsafeRawBufferPointer, sequence: UInt64, payload: UnsafeRawBufferPointer) -> SHA256.Digest {
+    /// Writes SHA-256(previous ‖ sequence, 8 bytes big-endian ‖ payload) into `out` (32 bytes),
+    /// the first 40 bytes fed in one piece, with `hasher` (which starts over after it).
+    static func chainHash(previous: UnsafeRawBufferPointer, sequence: UInt64, payload: UnsafeRawBufferPointer,
+                          into out: UnsafeMutableRawBufferPointer, with hasher: inout SHA256) {
         var prefix: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, sequence.bigEndian)
         withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: previous.prefix(32))) }
-        var hasher = SHA256()
-        withUnsafeBytes(of: &prefix) { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: payload)
-        return hasher.finalize()
+        withUnsafeBytes(of: &prefix) { hasher.update($0) }
+        hasher.update(payload)
+        hasher.finalize(into: out)
     }
 
     /// Writes one entry's value into `out`, which must be `headerSize + id.count + payload.count` bytes.
@@ -120,17 +116,25 @@ struct ChainHashing {
     }
 
     /// The chain from `start` over the records at `indices`, 32 bytes per record.
+    /// Each digest is written in place, and the next is chained from it there.
     static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head) -> [UInt8] {
-        var digests: [UInt8] = []
-        digests.reserveCapacity(indices.count * 32)
-        var previous = start.hash
-        for (n, i) in indices.enumerated() {
-            let digest = records[i].payload.withUnsafeBytes {
-                Layout.chainHash(previous: previous, sequence: start.sequence + UInt64(n) + 1, payload: $0)
+        var hasher = SHA256()
+        let size = SHA256.byteCount
+        return [UInt8](unsafeUninitializedCapacity: indices.count * size) { buffer, count in
+            let digests = UnsafeMutableRawBufferPointer(buffer)
+            for (n, i) in indices.enumerated() {
+                let out = UnsafeMutableRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])
+                let sequence = start.sequence + UInt64(n) + 1
+                records[i].payload.withUnsafeBytes { payload in
+                    if n == 0 {
+                        start.hash.withUnsafeBytes { Layout.chainHash(previous: $0, sequence: sequence, payload: payload, into: out, with: &hasher) }
+                    } else {
+                        let previous = UnsafeRawBufferPointer(rebasing: digests[((n - 1) * size)..<(n * size)])
+                        Layout.chainHash(previous: previous, sequence: sequence, payload: payload, into: out, with: &hasher)
+                    }
+                }
             }
-            digest.withUnsafeBytes { bytes in previous.withUnsafeMutableBytes { $0.copyMemory(from: bytes) } }
-            digests.append(contentsOf: digest)
+            count = indices.count * size
         }
-        return digests
     }
 }

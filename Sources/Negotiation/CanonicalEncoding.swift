@@ -1,4 +1,4 @@
-import Crypto
+import EventLog
 import Foundation
 
 /// What one log entry holds: an article's catalog entry or an event.

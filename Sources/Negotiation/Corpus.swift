@@ -1,4 +1,4 @@
-import Crypto
+import EventLog
 import Foundation
 
 /// Where something was read from.

@@ -1,4 +1,3 @@
-import Crypto
 import CSystem
 import EventLog
 import Foundation

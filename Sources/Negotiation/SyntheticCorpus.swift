@@ -1,4 +1,4 @@
-import Crypto
+import EventLog
 import Foundation
 
 /// Writes a deterministic synthetic corpus in the curated formats, for trying Parley at scale

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import LMDB
 import Testing
@@ -16,6 +15,12 @@ struct EventLogTests {
         var options = EventLog.Options()
         options.initialMapSize = mapSize
         return try EventLog(directory: directory.path, options: options)
+    }
+
+    /// SHA-256 of the previous hash, the sequence (8 bytes, big-endian) and the payload laid end
+    /// to end: an entry's hash as the log's format defines it.
+    static func chainHash(previous: [UInt8], sequence: UInt64, payload: [UInt8]) -> [UInt8] {
+        SHA256.hash(data: previous + withUnsafeBytes(of: sequence.bigEndian) { Array($0) } + payload)
     }
 
     static func record(_ n: Int, size: Int = 64) -> Record {
@@ -60,8 +65,7 @@ struct EventLogTests {
         let receipt = try log.append([Self.record(3)])
         #expect(receipt.outcomes == [.appended(3)])
         let third = try #require(try log.entry(at: 3))
-        let expectedHash = third.payload.withUnsafeBytes { Layout.chainHash(previous: first.hash, sequence: 3, payload: $0) }
-        #expect(third.hash == Array(expectedHash))
+        #expect(third.hash == Self.chainHash(previous: first.hash, sequence: 3, payload: third.payload))
         #expect(try log.verify().isIntact)
     }
 
@@ -97,7 +101,7 @@ struct EventLogTests {
         #expect(receipt.outcomes[100] == .existing(9))  // r-7, appended earlier in this batch (r-5 was there)
         var previous = Head.empty.hash
         try log.forEachEntry { view in
-            let expected = Array(Layout.chainHash(previous: previous, sequence: view.sequence, payload: view.payload))
+            let expected = Self.chainHash(previous: previous, sequence: view.sequence, payload: Array(view.payload))
             #expect(Array(view.hash) == expected, "entry \(view.sequence)")
             previous = expected
             return true
@@ -159,7 +163,7 @@ struct EventLogTests {
         let log = try open()
         let text = Array("an article".utf8)
         try log.append([Self.record(1)], blobs: [text, text])
-        let digest = Array(Crypto.SHA256.hash(data: text))
+        let digest = Array(SHA256.hash(data: text))
         #expect(try log.blob(sha256: digest) == text)
         #expect(try log.verify().blobsChecked == 1)
     }
@@ -215,11 +219,11 @@ struct EventLogTests {
             try log.append([Self.record(1)], blobs: [text])
         }
         try tamper { txn, _, blobs, _ in
-            try txn.put(Array("an artiCle".utf8), forKey: Array(Crypto.SHA256.hash(data: text)), in: blobs)
+            try txn.put(Array("an artiCle".utf8), forKey: Array(SHA256.hash(data: text)), in: blobs)
         }
         let report = try open().verify()
         #expect(report.firstBadSequence == nil)
-        #expect(report.problems.map(\.blob) == [hex(Crypto.SHA256.hash(data: text))])
+        #expect(report.problems.map(\.blob) == [hex(SHA256.hash(data: text))])
     }
 
     // MARK: Verification in ranges, on several threads
@@ -326,7 +330,7 @@ struct EventLogTests {
         let text = Array("an article".utf8)
         let log = try open()
         try log.append([Self.record(1), Self.record(2)], blobs: [text])
-        let digest = Array(Crypto.SHA256.hash(data: text))
+        let digest = Array(SHA256.hash(data: text))
         let (_, found) = try log.verify(collecting: "r-") { view, blobs in
             try blobs.contains(sha256: view.sequence == 1 ? digest : [UInt8](repeating: 7, count: 32))
         }

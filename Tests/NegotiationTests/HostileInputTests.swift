@@ -1,4 +1,4 @@
-import Crypto
+import EventLog
 import Foundation
 @testable import Negotiation
 import PropertyBased

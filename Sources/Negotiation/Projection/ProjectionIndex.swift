@@ -1,4 +1,3 @@
-import Crypto
 import EventLog
 import Foundation
 
@@ -33,7 +32,7 @@ enum ProjectionIndex {
     static let version: [UInt8] = Array("2".utf8)
 
     static func trackKey(_ track: String) -> [UInt8] {
-        Array(SHA256.hash(data: Array(track.utf8)).prefix(8))
+        Array(SHA256.hash(data: track.utf8).prefix(8))
     }
 
     static func dayBytes(_ day: Day) -> [UInt8] {
