@@ -440,26 +440,22 @@ public final class EventLog: Sendable {
                     }
                     outcomes.append(.existing(existing))
                 }
-                let digests = chain.digests(appending: fresh)
-                try digests.withUnsafeBytes { digests in
-                    for (n, i) in fresh.enumerated() {
-                        let record = records[i]
-                        var key = (start.sequence + UInt64(n) + 1).bigEndian
-                        let size = Layout.headerSize + record.id.utf8.count + record.payload.count
-                        let hash = UnsafeRawBufferPointer(rebasing: digests[(n * 32)..<(n * 32 + 32)])
-                        try withUnsafeBytes(of: &key) { keyBytes in
-                            try txn.put(reserving: size, forKey: keyBytes, in: entries, flags: .append) { out in
-                                Self.withUTF8(record.id) { idBytes in
-                                    record.payload.withUnsafeBytes { payloadBytes in
-                                        Layout.encode(into: out, recordedAt: recordedAt, hash: hash, id: idBytes, payload: payloadBytes)
-                                    }
+                // Each entry is stored as soon as its hash is known (while the next are hashed).
+                let last = try chain.forEach(appending: fresh) { n, hash in
+                    let record = records[fresh[n]]
+                    var key = (start.sequence + UInt64(n) + 1).bigEndian
+                    let size = Layout.headerSize + record.id.utf8.count + record.payload.count
+                    try withUnsafeBytes(of: &key) { keyBytes in
+                        try txn.put(reserving: size, forKey: keyBytes, in: entries, flags: .append) { out in
+                            Self.withUTF8(record.id) { idBytes in
+                                record.payload.withUnsafeBytes { payloadBytes in
+                                    Layout.encode(into: out, recordedAt: recordedAt, hash: hash, id: idBytes, payload: payloadBytes)
                                 }
                             }
                         }
                     }
                 }
-                let previous = fresh.isEmpty ? start.hash : Array(digests.suffix(32))
-                let head = Head(sequence: sequence, hash: previous)
+                let head = Head(sequence: sequence, hash: last)
                 for blob in newBlobs {
                     if try txn.withValue(forKey: blob.sha256, in: blobs, { _ in true }) == nil {
                         try txn.put(blob.bytes, forKey: blob.sha256, in: blobs)

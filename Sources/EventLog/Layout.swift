@@ -64,7 +64,7 @@ enum Layout {
 
 /// The chain hashes of a batch, on the guess that every record of it is appended: worked out
 /// ahead by the caller (``ChainedRecords``), or on another thread while the caller indexes the
-/// ids, when asked.
+/// ids and then stores the entries, each as soon as its hash is known, when asked.
 struct ChainHashing {
     private let records: [Record]
     private let start: Head
@@ -76,12 +76,22 @@ struct ChainHashing {
         case pending(Pending)
     }
 
-    /// Where another thread leaves its digests; read only after `group` is done.
+    /// Where another thread leaves its digests, a chunk at a time.
     private final class Pending: @unchecked Sendable {
-        // @unchecked: `digests` is written by the one worker before it leaves `group`, and read
-        // only after `group.wait()`.
-        var digests: [UInt8] = []
-        let group = DispatchGroup()
+        // @unchecked: the one worker writes each chunk of `digests` before it signals `ready`
+        // for it, and the caller reads a chunk only after waiting for its signal; `done` orders
+        // the rest (the buffer is freed once neither holds the box).
+        let digests: UnsafeMutableRawBufferPointer
+        let ready = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        /// Records per signal: the caller stores a chunk's entries while the next is hashed.
+        static let chunk = 64
+
+        init(count: Int) {
+            digests = .allocate(byteCount: max(1, count) * SHA256.byteCount, alignment: 8)
+        }
+
+        deinit { digests.deallocate() }
     }
 
     init(_ records: [Record], after start: Head, ahead: ChainedRecords?, concurrently: Bool) {
@@ -90,9 +100,11 @@ struct ChainHashing {
         if let ahead, ahead.start == start, ahead.records.count == records.count {
             guess = .ahead(ahead.digests)
         } else if concurrently {
-            let pending = Pending()
-            DispatchQueue.global(qos: .userInitiated).async(group: pending.group) {
-                pending.digests = Self.hash(records, records.indices, after: start)
+            let pending = Pending(count: records.count)
+            DispatchQueue.global(qos: .userInitiated).async(group: pending.done) {
+                Self.hash(records, records.indices, after: start, into: pending.digests) { finished in
+                    if finished % Pending.chunk == 0 || finished == records.count { pending.ready.signal() }
+                }
             }
             guess = .pending(pending)
         } else {
@@ -100,41 +112,65 @@ struct ChainHashing {
         }
     }
 
-    /// The chain hashes, 32 bytes each, of the records at `appended` (indices into the batch,
-    /// in order) as the sequences after `start`: the guessed ones when every record is appended.
-    func digests(appending appended: [Int]) -> [UInt8] {
+    /// Lends `body` the chain hash (32 bytes) of each record at `appended` (indices into the
+    /// batch, in order) as the sequences after `start`, with its place among them, in order and
+    /// each as soon as it is known: the guessed ones when every record is appended.
+    /// - Returns: the last hash, or `start`'s when `appended` is empty.
+    func forEach(appending appended: [Int], _ body: (Int, UnsafeRawBufferPointer) throws -> Void) rethrows -> [UInt8] {
+        let size = SHA256.byteCount
         switch guess {
         case .ahead(let digests) where appended.count == records.count:
-            return digests
+            try digests.withUnsafeBytes { digests in
+                for n in appended.indices { try body(n, UnsafeRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])) }
+            }
+            return appended.isEmpty ? start.hash : Array(digests.suffix(size))
+        case .pending(let pending) where appended.count == records.count && !appended.isEmpty:
+            let digests = UnsafeRawBufferPointer(pending.digests)
+            for n in appended.indices {
+                if n % Pending.chunk == 0 { pending.ready.wait() }
+                try body(n, UnsafeRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)]))
+            }
+            pending.done.wait()
+            return Array(digests[((appended.count - 1) * size)..<(appended.count * size)])
         case .pending(let pending):
-            pending.group.wait()
-            if appended.count == records.count { return pending.digests }
+            // Not every record is appended: the guess is of no use.
+            pending.done.wait()
         default:
             break
         }
-        return Self.hash(records, appended, after: start)
+        let digests = Self.hash(records, appended, after: start)
+        try digests.withUnsafeBytes { digests in
+            for n in appended.indices { try body(n, UnsafeRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])) }
+        }
+        return appended.isEmpty ? start.hash : Array(digests.suffix(size))
     }
 
     /// The chain from `start` over the records at `indices`, 32 bytes per record.
-    /// Each digest is written in place, and the next is chained from it there.
     static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: indices.count * SHA256.byteCount) { buffer, count in
+            hash(records, indices, after: start, into: UnsafeMutableRawBufferPointer(buffer))
+            count = indices.count * SHA256.byteCount
+        }
+    }
+
+    /// ``hash(_:_:after:)`` into `digests`, telling `progress` how many are written after each.
+    /// Each digest is written in place, and the next is chained from it there.
+    static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head,
+                     into digests: UnsafeMutableRawBufferPointer, progress: (Int) -> Void = { _ in }) {
         var hasher = SHA256()
         let size = SHA256.byteCount
-        return [UInt8](unsafeUninitializedCapacity: indices.count * size) { buffer, count in
-            let digests = UnsafeMutableRawBufferPointer(buffer)
-            for (n, i) in indices.enumerated() {
-                let out = UnsafeMutableRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])
-                let sequence = start.sequence + UInt64(n) + 1
-                records[i].payload.withUnsafeBytes { payload in
-                    if n == 0 {
-                        start.hash.withUnsafeBytes { Layout.chainHash(previous: $0, sequence: sequence, payload: payload, into: out, with: &hasher) }
-                    } else {
-                        let previous = UnsafeRawBufferPointer(rebasing: digests[((n - 1) * size)..<(n * size)])
-                        Layout.chainHash(previous: previous, sequence: sequence, payload: payload, into: out, with: &hasher)
-                    }
+        for (n, i) in indices.enumerated() {
+            let out = UnsafeMutableRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])
+            let sequence = start.sequence + UInt64(n) + 1
+            records[i].payload.withUnsafeBytes { payload in
+                if n == 0 {
+                    start.hash.withUnsafeBytes { Layout.chainHash(previous: $0, sequence: sequence, payload: payload, into: out, with: &hasher) }
+                } else {
+                    let previous = UnsafeRawBufferPointer(rebasing: digests[((n - 1) * size)..<(n * size)])
+                    Layout.chainHash(previous: previous, sequence: sequence, payload: payload, into: out, with: &hasher)
                 }
             }
-            count = indices.count * size
+            progress(n + 1)
         }
     }
 }

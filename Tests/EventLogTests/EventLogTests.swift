@@ -99,20 +99,25 @@ struct EventLogTests {
         #expect(receipt.outcomes[5] == .existing(1))
         #expect(receipt.outcomes[40] == .existing(2))
         #expect(receipt.outcomes[100] == .existing(9))  // r-7, appended earlier in this batch (r-5 was there)
-        var previous = Head.empty.hash
-        try log.forEachEntry { view in
-            let expected = Self.chainHash(previous: previous, sequence: view.sequence, payload: Array(view.payload))
-            #expect(Array(view.hash) == expected, "entry \(view.sequence)")
-            previous = expected
-            return true
+        // Every stored hash is SHA-256 of the previous one, the sequence and the payload.
+        func checkChain(through last: UInt64) throws {
+            var previous = Head.empty.hash
+            try log.forEachEntry { view in
+                let expected = Self.chainHash(previous: previous, sequence: view.sequence, payload: Array(view.payload))
+                #expect(Array(view.hash) == expected, "entry \(view.sequence)")
+                previous = expected
+                return true
+            }
+            #expect(try log.head() == Head(sequence: last, hash: previous))
+            #expect(try log.verify().isIntact)
         }
-        #expect(try log.head() == Head(sequence: 100, hash: previous))
-        #expect(try log.verify().isIntact)
-        // All new: the guessed chain is the one written, and a repeat of the batch appends nothing.
-        let next = try log.append((100..<200).map { Self.record($0) })
-        #expect(next.appendedCount == 100)
-        #expect(try log.append((100..<200).map { Self.record($0) }).outcomes == (101...200).map { .existing(UInt64($0)) })
-        #expect(try log.verify().isIntact)
+        try checkChain(through: 100)
+        // All new: the guessed chain is the one written (handed over 64 hashes at a time: two
+        // whole chunks and one of a single record), and a repeat of the batch appends nothing.
+        let next = try log.append((100..<229).map { Self.record($0) })
+        #expect(next.appendedCount == 129)
+        #expect(try log.append((100..<229).map { Self.record($0) }).outcomes == (101...229).map { .existing(UInt64($0)) })
+        try checkChain(through: 229)
     }
 
     @Test func anIDReusedWithOtherBytesIsRefusedNamingBothSequences() throws {
