@@ -571,7 +571,8 @@ final class BatchQueue<Batch: Sendable>: @unchecked Sendable {
 /// Encoded events between the checking pass and the appending pass, in a temporary file, so
 /// that a large corpus is read once and never held in memory.
 ///
-/// Filled on one thread, then read on another (which forms the batches): never by two at once.
+/// Filled on one thread, then read once on another (which forms the batches): never by two at
+/// once. What is read is handed back to the file system as it goes (``releaseBlocks(of:_:)``).
 final class SpillFile {
     private let path: String
     private let handle: FileHandle
@@ -614,7 +615,13 @@ final class SpillFile {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Ends the writing and starts the reading, from the first record.
+    /// - Throws: ``StoreError/undecodable(sequence:reason:)`` once reading has begun: the bytes
+    ///   read are gone, and reading them again would find zeros.
     func rewind() throws {
+        guard readPosition == 0 else {
+            throw StoreError.undecodable(sequence: 0, reason: "the temporary ingest file is read once: its blocks are handed back as they are read")
+        }
         try flush()
         try handle.seek(toOffset: 0)
         readBuffer = []
