@@ -118,27 +118,25 @@ struct ChainHashing {
     /// - Returns: the last hash, or `start`'s when `appended` is empty.
     func forEach(appending appended: [Int], _ body: (Int, UnsafeRawBufferPointer) throws -> Void) rethrows -> [UInt8] {
         let size = SHA256.byteCount
+        let digests: [UInt8]
         switch guess {
-        case .ahead(let digests) where appended.count == records.count:
-            try digests.withUnsafeBytes { digests in
-                for n in appended.indices { try body(n, UnsafeRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])) }
-            }
-            return appended.isEmpty ? start.hash : Array(digests.suffix(size))
+        case .ahead(let ahead) where appended.count == records.count:
+            digests = ahead
         case .pending(let pending) where appended.count == records.count && !appended.isEmpty:
-            let digests = UnsafeRawBufferPointer(pending.digests)
+            let streamed = UnsafeRawBufferPointer(pending.digests)
             for n in appended.indices {
                 if n % Pending.chunk == 0 { pending.ready.wait() }
-                try body(n, UnsafeRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)]))
+                try body(n, UnsafeRawBufferPointer(rebasing: streamed[(n * size)..<((n + 1) * size)]))
             }
             pending.done.wait()
-            return Array(digests[((appended.count - 1) * size)..<(appended.count * size)])
+            return Array(streamed[((appended.count - 1) * size)..<(appended.count * size)])
         case .pending(let pending):
             // Not every record is appended: the guess is of no use.
             pending.done.wait()
+            fallthrough
         default:
-            break
+            digests = Self.hash(records, appended, after: start)
         }
-        let digests = Self.hash(records, appended, after: start)
         try digests.withUnsafeBytes { digests in
             for n in appended.indices { try body(n, UnsafeRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])) }
         }

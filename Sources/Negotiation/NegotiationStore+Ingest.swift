@@ -627,7 +627,6 @@ final class SpillFile {
         readBuffer = []
         readOffset = 0
         readEnd = 0
-        readPosition = 0
     }
 
     /// The next record, or `nil` at the end.

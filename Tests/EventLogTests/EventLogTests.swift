@@ -168,7 +168,7 @@ struct EventLogTests {
         let log = try open()
         let text = Array("an article".utf8)
         try log.append([Self.record(1)], blobs: [text, text])
-        let digest = Array(SHA256.hash(data: text))
+        let digest = SHA256.hash(data: text)
         #expect(try log.blob(sha256: digest) == text)
         #expect(try log.verify().blobsChecked == 1)
     }
@@ -224,7 +224,7 @@ struct EventLogTests {
             try log.append([Self.record(1)], blobs: [text])
         }
         try tamper { txn, _, blobs, _ in
-            try txn.put(Array("an artiCle".utf8), forKey: Array(SHA256.hash(data: text)), in: blobs)
+            try txn.put(Array("an artiCle".utf8), forKey: SHA256.hash(data: text), in: blobs)
         }
         let report = try open().verify()
         #expect(report.firstBadSequence == nil)
@@ -335,7 +335,7 @@ struct EventLogTests {
         let text = Array("an article".utf8)
         let log = try open()
         try log.append([Self.record(1), Self.record(2)], blobs: [text])
-        let digest = Array(SHA256.hash(data: text))
+        let digest = SHA256.hash(data: text)
         let (_, found) = try log.verify(collecting: "r-") { view, blobs in
             try blobs.contains(sha256: view.sequence == 1 ? digest : [UInt8](repeating: 7, count: 32))
         }

@@ -55,7 +55,7 @@ struct SHA256Tests {
             var expected: [[UInt8]] = []
             for (n, i) in places.enumerated() {
                 let sequence = start.sequence + UInt64(n) + 1
-                previous = SHA256.hash(data: previous + withUnsafeBytes(of: sequence.bigEndian) { Array($0) } + records[i].payload)
+                previous = EventLogTests.chainHash(previous: previous, sequence: sequence, payload: records[i].payload)
                 expected.append(previous)
             }
             let digests = places.count == records.count ? ChainedRecords(records, after: start).digests : ChainHashing.hash(records, places, after: start)

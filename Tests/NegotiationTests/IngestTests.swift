@@ -69,7 +69,7 @@ struct IngestTests {
         let corpus = try CorpusCopy()
         try corpus.ingest()
         let text = try #require(FileManager.default.contents(atPath: corpus.seeds + "/002_8cb13a5d0c7818f1.txt"))
-        let digest = Array(SHA256.hash(data: text))
+        let digest = SHA256.hash(data: text)
         do {
             let env = try Environment(path: corpus.db, databases: ["blobs": []])
             let blobs = try env.database("blobs")
@@ -97,11 +97,11 @@ struct IngestTests {
             let env = try Environment(path: corpus.db, databases: ["blobs": [], "entries": []])
             let blobs = try env.database("blobs"), entries = try env.database("entries")
             try env.write { txn in
-                let digest = Array(SHA256.hash(data: changed))
+                let digest = SHA256.hash(data: changed)
                 var bytes = try #require(try txn.get(digest, in: blobs))
                 bytes[10] ^= 0x20
                 try txn.put(bytes, forKey: digest, in: blobs)
-                try txn.delete(Array(SHA256.hash(data: missing)), in: blobs)
+                try txn.delete(SHA256.hash(data: missing), in: blobs)
                 guard breakingTheChain else { return }
                 var key = [UInt8](repeating: 0, count: 8)
                 key[7] = 3
