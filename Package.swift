@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // File descriptors, stat and errno with Swift names, EINTR retried: what FileIO builds on.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
         // Only the extraction lexicons read YAML through it; the corpus reader uses libyaml directly.
@@ -40,7 +42,9 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         // What glibc has and Swift's Glibc module leaves out: mallopt, fallocate (empty elsewhere).
-        .systemLibrary(name: "CSystem"),
+        .systemLibrary(name: "CGlibc"),
+        // Reading and writing the files a user names: bounded, regular files only, written whole.
+        .target(name: "FileIO", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
         // A thin, safe wrapper over LMDB's C API.
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         // The append-only, hash-chained log of opaque payloads.
@@ -53,8 +57,9 @@ let package = Package(
             name: "Negotiation",
             dependencies: [
                 "EventLog",
+                "FileIO",
                 "CYAML",
-                "CSystem",
+                "CGlibc",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
@@ -68,9 +73,10 @@ let package = Package(
             dependencies: [
                 "Negotiation",
                 "EventLog",
+                "FileIO",
                 "Extraction",
                 "Report",
-                "CSystem",
+                "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "Negotiation", "EventLog", "CBench", "CSystem",
+                "Negotiation", "EventLog", "CBench", "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/parley-bench"

@@ -4,7 +4,7 @@ import Foundation
 import Negotiation
 
 #if canImport(Glibc)
-import CSystem
+import CGlibc
 #endif
 
 /// One measured step, run in its own process.

@@ -61,7 +61,18 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     }
 
-    public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
+    /// The first and last days the calendar holds: 0001-01-01 and 9999-12-31.
+    public static let earliest = Day(ordinal: -719_162)
+    public static let latest = Day(ordinal: 2_932_896)
+
+    /// The day `days` days later (earlier when negative), held to the calendar: never before
+    /// ``earliest`` nor after ``latest``, so a date worked out from another is always one that
+    /// can be written and read back.
+    public func adding(days: Int) -> Day {
+        let (sum, overflow) = ordinal.addingReportingOverflow(days)
+        if overflow { return days < 0 ? .earliest : .latest }
+        return Day(ordinal: min(max(sum, Day.earliest.ordinal), Day.latest.ordinal))
+    }
 
     /// 0 = Monday … 6 = Sunday.
     public var weekday: Int { ((ordinal % 7) + 7 + 3) % 7 }

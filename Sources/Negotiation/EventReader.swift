@@ -465,9 +465,13 @@ struct EventFileParser {
         case .month: Day.daysIn(month: published.month, year: published.year)
         }
         let latest = published.adding(days: slack)
+        // A month or a range is counted from its last day: all of it must be known by then.
         if on.first > latest {
             f.report("on", "\(on) is after the article was published (\(published), \(precision))",
                      expected: "a date on or before the publication")
+        } else if on.last > latest {
+            f.report("on", "\(on) runs to \(on.last), after the article was published (\(published), \(precision))",
+                     expected: "a month or range that ends by \(latest), e.g. \(on.first == latest ? ValidTime.day(latest) : ValidTime.range(on.first, latest))")
         }
     }
 }

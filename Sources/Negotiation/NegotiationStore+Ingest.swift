@@ -1,4 +1,4 @@
-import CSystem
+import CGlibc
 import EventLog
 import Foundation
 

@@ -85,8 +85,12 @@ enum YAMLNode: Sendable {
                 throw SyntaxError(line: line, problem: "aliases (*name) are not supported")
             case YAML_SCALAR_EVENT:
                 if event.data.scalar.anchor != nil { throw SyntaxError(line: line, problem: "anchors (&name) are not supported") }
-                let text = String(decoding: UnsafeBufferPointer(start: event.data.scalar.value, count: event.data.scalar.length), as: UTF8.self)
-                finished = .scalar(text, line: line)
+                let value = UnsafeBufferPointer(start: event.data.scalar.value, count: event.data.scalar.length)
+                // Escapes (`"\0"`, `"\e"`, `"\x85"`) make characters the file's bytes may not hold.
+                if let scalar = firstControlCharacter(value) {
+                    throw SyntaxError(line: line, problem: "a text holds the control character \(scalar), written as an escape; only tab and line feed are taken")
+                }
+                finished = .scalar(String(decoding: value, as: UTF8.self), line: line)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
                 let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
@@ -142,4 +146,30 @@ enum YAMLNode: Sendable {
         return SyntaxError(line: Int(parser.problem_mark.line) + 1,
                            problem: [context, problem].compactMap { $0 }.joined(separator: ", "))
     }
+}
+
+/// The first character of `bytes` (UTF-8) that no text of the corpus may hold, as `U+001B`:
+/// a C0 control but tab and line feed, DEL, a C1 control, or a line or paragraph separator
+/// (U+2028, U+2029), which would move a terminal's cursor or break a line where none is seen.
+func firstControlCharacter(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    var i = 0
+    while i < bytes.count {
+        let b = bytes[i]
+        var code: UInt32?
+        if b < 0x20, b != 0x09, b != 0x0A {
+            code = UInt32(b)
+        } else if b == 0x7F {
+            code = 0x7F
+        } else if b == 0xC2, i + 1 < bytes.count, (0x80...0x9F).contains(bytes[i + 1]) {
+            code = UInt32(bytes[i + 1])
+        } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+            code = 0x2000 | UInt32(bytes[i + 2] - 0x80)
+        }
+        if let code {
+            let hex = String(code, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        i += 1
+    }
+    return nil
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileIO
 import Foundation
 import Negotiation
 
@@ -51,29 +52,37 @@ struct Export: ParsableCommand {
         let knownOn = known.knownOn
         // Rows are streamed; the head is known once the log is open, before the first row.
         let head = try store.log.head()
-        let target = output.map { $0 + ".partial" }
-        guard let stream = OutputStream(toFileAtPath: target ?? "/dev/stdout", append: false) else {
-            throw CommandError("cannot write \(output ?? "standard output")")
+        let file: OutputFile?
+        do {
+            if let output { try checkOutput(output, against: log) }
+            file = try output.map { path throws(FileError) in try OutputFile(replacing: path) }
+        } catch let error as FileError {
+            printError("error: \(error)")
+            throw ExitCode(error.exitCode)
         }
+        let standardOutput = FileHandle.standardOutput
         var rows = 0
         do {
-            let writer = try CSVExport.Writer(stream: stream, knownOn: knownOn, head: head)
+            let writer = try CSVExport.Writer(
+                sink: { block in
+                    if let file { try file.write(block) } else { try standardOutput.write(contentsOf: Data(block)) }
+                },
+                knownOn: knownOn, head: head)
             _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
                 try writer.write(day, states)
                 rows += states.count
             }
             try writer.finish()
-        } catch {
-            // No half export is left behind under the output's name, nor beside it.
-            if let target { try? FileManager.default.removeItem(atPath: target) }
-            guard let refused = error as? CSVExport.WriteError else { throw error }
-            throw CommandError("cannot write \(output ?? "standard output"): \(refused.reason)")
+            // Renamed into place whole, so a reader never sees half an export; on any failure
+            // the new file is removed and what was at the name stays as it was.
+            try file?.commit()
+        } catch let error as CSVExport.WriteError {
+            printError("error: \(error.reason)")
+            throw ExitCode(74)
+        } catch let error as FileError {
+            printError("error: \(error)")
+            throw ExitCode(error.exitCode)
         }
-        if let output, let target {
-            // Renamed into place whole, so a reader never sees half an export.
-            _ = try? FileManager.default.removeItem(atPath: output)
-            try FileManager.default.moveItem(atPath: target, toPath: output)
-            printError("wrote \(rows) rows to \(output)")
-        }
+        if let output { printError("wrote \(rows) rows to \(output)") }
     }
 }

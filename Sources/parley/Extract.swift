@@ -1,5 +1,6 @@
 import ArgumentParser
 import Extraction
+import FileIO
 import Foundation
 import Negotiation
 
@@ -60,9 +61,10 @@ struct Extract: ParsableCommand {
             return
         }
         do {
-            try rendered.write(toFile: output, atomically: true, encoding: .utf8)
+            try OutputFile.write(rendered.utf8, to: output)
         } catch {
-            throw CommandError("cannot write \(output): \(error.localizedDescription)")
+            printError("error: \(error)")
+            throw ExitCode(error.exitCode)
         }
         printError("\(result.candidates.count) candidate events from \(result.sentenceCount) sentences (\(result.language)) written to \(output)")
     }

@@ -3,7 +3,7 @@ import EventLog
 import Negotiation
 
 #if canImport(Glibc)
-import CSystem
+import CGlibc
 #endif
 
 struct Ingest: ParsableCommand {

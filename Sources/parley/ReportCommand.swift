@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileIO
 import Foundation
 import Negotiation
 import Report
@@ -53,7 +54,13 @@ struct ReportCommand: ParsableCommand {
         let q = query.query
         let options = ReportOptions(asOf: q.asOf, knownOn: q.knownOn, from: range.from, to: range.to, language: language)
         let report = try Report(history: history, options: options)
-        try Data(report.html().utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        do {
+            try checkOutput(output, against: log)
+            try OutputFile.write(report.html().utf8, to: output)
+        } catch let error as FileError {
+            printError("error: \(error)")
+            throw ExitCode(error.exitCode)
+        }
         print("wrote \(output): \(history.registry.tracks.count) tracks, \(report.eventCount) events, "
             + "\(report.axis.lowerBound) to \(report.axis.upperBound), as of \(q.asOf)"
             + (q.knownOn.map { " as known on \($0)" } ?? "")

@@ -27,6 +27,22 @@ enum ParleyTool {
     static func start(_ arguments: [String], user: UInt32? = nil, in directory: String) throws -> Running {
         try Running(arguments, user: user, in: directory)
     }
+
+    /// Runs `parley`, killing it after `seconds`: a hang shows as `killed`.
+    static func run(_ arguments: [String], atMost seconds: Double, in directory: String) throws -> Finished {
+        try start(arguments, in: directory).wait(atMost: seconds)
+    }
+
+    /// A small synthetic corpus ingested into `directory/log`: what a test of the tool needs,
+    /// without the user's corpus. Returns the log's path.
+    static func syntheticLog(events: Int = 200, in directory: String) throws -> String {
+        let corpus = directory + "/corpus", db = directory + "/log"
+        let synth = try run(["synth", "--events", "\(events)", "--seed", "7", "--output", corpus], in: directory)
+        guard synth.succeeded else { throw CocoaError(.fileWriteUnknown, userInfo: ["run": "\(synth)"]) }
+        let ingest = try run(["ingest", "--db", db, corpus + "/seeds", corpus + "/events"], in: directory)
+        guard ingest.succeeded else { throw CocoaError(.fileWriteUnknown, userInfo: ["run": "\(ingest)"]) }
+        return db
+    }
 }
 
 /// How a `parley` process ended, and what it printed.
@@ -88,6 +104,14 @@ final class Running {
         if running { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         return running && process.terminationReason == .uncaughtSignal
+    }
+
+    /// Waits at most `seconds`, then kills the process: `Finished.killed` then tells a hang.
+    func wait(atMost seconds: Double) -> Finished {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill() }
+        return wait()
     }
 
     func wait() -> Finished {

@@ -7,23 +7,25 @@ public enum Cadence: String, Sendable, CaseIterable {
     case day, week, month
 
     /// The days from `from` through `to`, `from` first: every day, every 7 days, or the same
-    /// day of each month (the month's last day when it is shorter).
+    /// day of each month (the month's last day when it is shorter). Empty when `to` is before
+    /// `from`.
+    ///
+    /// Bounded by the calendar: no day past 9999-12-31 is made, so every pair of days ends,
+    /// with at most one entry per day between them.
     public func days(from: Day, to: Day) -> [Day] {
-        var result: [Day] = []
-        var index = 0
-        while true {
-            let day: Day
-            switch self {
-            case .day: day = from.adding(days: index)
-            case .week: day = from.adding(days: 7 * index)
-            case .month:
-                let months = from.month - 1 + index
-                let year = from.year + months / 12, month = months % 12 + 1
-                day = Day(year: year, month: month, day: min(from.day, Day.daysIn(month: month, year: year))) ?? to
+        guard from <= to else { return [] }
+        switch self {
+        case .day, .week:
+            return stride(from: from.ordinal, through: to.ordinal, by: self == .day ? 1 : 7).map(Day.init(ordinal:))
+        case .month:
+            var result: [Day] = []
+            var (year, month) = (from.year, from.month)
+            // Day(year:month:day:) refuses year 10000, which ends the walk at the calendar's edge.
+            while let day = Day(year: year, month: month, day: min(from.day, Day.daysIn(month: month, year: year))), day <= to {
+                result.append(day)
+                (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
             }
-            guard day <= to else { return result }
-            result.append(day)
-            index += 1
+            return result
         }
     }
 }
@@ -58,10 +60,20 @@ public enum CSVExport {
         private let knownOn: Day?
         private let head: Head
 
-        /// Writes the header row at once.
-        public init(stream: OutputStream, knownOn: Day?, head: Head) throws {
+        /// Writes the header row at once, to `stream`.
+        public convenience init(stream: OutputStream, knownOn: Day?, head: Head) throws {
+            try self.init(output: BlockOutputStream(stream), knownOn: knownOn, head: head)
+        }
+
+        /// Writes the header row at once; `sink` is handed the text in blocks of 64 KiB and
+        /// throws to refuse them (its error's description becomes the ``WriteError``'s reason).
+        public convenience init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void, knownOn: Day?, head: Head) throws {
+            try self.init(output: BlockOutputStream(sink: sink), knownOn: knownOn, head: head)
+        }
+
+        private init(output: BlockOutputStream, knownOn: Day?, head: Head) throws {
             // CSVWriter hands its stream one byte at a time: one write(2) per byte on a file.
-            output = BlockOutputStream(stream)
+            self.output = output
             csv = try CSVWriter(stream: output, newline: .crlf)
             self.knownOn = knownOn
             self.head = head
@@ -120,19 +132,52 @@ public enum CSVExport {
     }
 }
 
-/// Passes what is written on to another stream in blocks of 64 KiB, and remembers a refusal
-/// with the system's reason: after one, every write fails (CSVWriter then throws), and so does
+/// Passes what is written on in blocks of 64 KiB, to another stream or to a sink, and remembers
+/// a refusal with its reason: after one, every write fails (CSVWriter then throws), and so does
 /// ``CSVExport/Writer/finish()``.
 final class BlockOutputStream: OutputStream {
-    private let target: OutputStream
+    /// Takes one block; returns why it was refused, or `nil`.
+    private let pass: (UnsafeRawBufferPointer) -> String?
+    private let closeTarget: () -> Void
     private var buffer: [UInt8] = []
-    /// Why the target refused bytes (strerror of the failed write), once it has.
+    /// Why the target refused bytes (the system's words), once it has.
     private(set) var failure: String?
     private var failed: Bool { failure != nil }
     private static let blockSize = 1 << 16
 
+    /// Blocks passed on to `target`, opened if it is not yet.
     init(_ target: OutputStream) {
-        self.target = target
+        if target.streamStatus == .notOpen { target.open() }
+        pass = { block in
+            guard let base = block.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+            var written = 0
+            while written < block.count {
+                let count = target.write(base + written, maxLength: block.count - written)
+                guard count > 0 else {
+                    // Read at once: the target's failed write(2) left it in errno.
+                    let code = errno
+                    return code == 0 ? "the stream accepted no bytes" : String(cString: strerror(code))
+                }
+                written += count
+            }
+            return nil
+        }
+        closeTarget = { target.close() }
+        super.init(toMemory: ())
+        buffer.reserveCapacity(Self.blockSize)
+    }
+
+    /// Blocks handed to `sink`, which throws to refuse them.
+    init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+        pass = { block in
+            do {
+                try sink(block)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        closeTarget = {}
         super.init(toMemory: ())
         buffer.reserveCapacity(Self.blockSize)
     }
@@ -142,13 +187,11 @@ final class BlockOutputStream: OutputStream {
         self.init(OutputStream(toMemory: ()))
     }
 
-    override var streamStatus: Stream.Status { failed ? .error : target.streamStatus }
-    override var streamError: (any Error)? { target.streamError }
+    override var streamStatus: Stream.Status { failed ? .error : .open }
+    override var streamError: (any Error)? { nil }
     override var hasSpaceAvailable: Bool { !failed }
 
-    override func open() {
-        if target.streamStatus == .notOpen { target.open() }
-    }
+    override func open() {}
 
     override func write(_ bytes: UnsafePointer<UInt8>, maxLength length: Int) -> Int {
         guard !failed else { return -1 }
@@ -159,22 +202,12 @@ final class BlockOutputStream: OutputStream {
 
     override func close() {
         flush()
-        target.close()
+        closeTarget()
     }
 
     private func flush() {
-        var written = 0
-        while !failed, written < buffer.count {
-            let count = buffer[written...].withUnsafeBufferPointer { rest in
-                rest.baseAddress.map { target.write($0, maxLength: rest.count) } ?? 0
-            }
-            if count > 0 {
-                written += count
-            } else {
-                // Read at once: the target's failed write(2) left it in errno.
-                let code = errno
-                failure = code == 0 ? "the stream accepted no bytes" : String(cString: strerror(code))
-            }
+        if !failed, !buffer.isEmpty {
+            failure = buffer.withUnsafeBytes { pass($0) }
         }
         buffer.removeAll(keepingCapacity: true)
     }

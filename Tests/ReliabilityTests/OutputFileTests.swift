@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// What `--output` may do to the files around it: write one file whole, never remove a folder,
+/// never follow a link it did not make, never land in the log's own folder.
+@Suite("Output files")
+struct OutputFileTests {
+    let dir: TemporaryDirectory
+    let db: String
+
+    init() throws {
+        dir = try TemporaryDirectory("parley-output")
+        db = try ParleyTool.syntheticLog(in: dir.path)
+    }
+
+    private func run(_ arguments: [String]) throws -> Finished {
+        try ParleyTool.run(arguments, atMost: 60, in: dir.path)
+    }
+
+    @Test func anExportToAFolderIsRefusedAndTheFolderKept() throws {
+        let folder = dir.appending("notes")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        try "keep me".write(toFile: folder + "/keep.txt", atomically: false, encoding: .utf8)
+        let export = try run(["export", "--db", db, "--as-of", "2020-01-01", "--output", folder])
+        #expect(!export.succeeded && !export.killed, "\(export)")
+        #expect(export.stderr.contains("it is a directory"), "\(export)")
+        #expect(try String(contentsOfFile: folder + "/keep.txt", encoding: .utf8) == "keep me")
+    }
+
+    @Test func anExportIntoTheLogsOwnFolderIsRefusedAndTheLogStillVerifies() throws {
+        for output in [db, db + "/data.mdb", db + "/export.csv"] {
+            let export = try run(["export", "--db", db, "--as-of", "2020-01-01", "--output", output])
+            #expect(!export.succeeded && !export.killed, "\(export)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: db + "/export.csv"))
+        let verify = try run(["verify", "--db", db])
+        #expect(verify.succeeded && verify.stdout.contains("chain intact"), "\(verify)")
+    }
+
+    @Test func aLinkPlantedBesideTheOutputIsNeverFollowed() throws {
+        let victim = dir.appending("victim.txt")
+        try "untouched".write(toFile: victim, atomically: false, encoding: .utf8)
+        let output = dir.appending("states.csv")
+        // The old temporary name, and a few others a writer might pick, all pointing at the victim.
+        for name in ["states.csv.partial", ".states.csv.partial", "states.csv.tmp"] {
+            try FileManager.default.createSymbolicLink(atPath: dir.appending(name), withDestinationPath: victim)
+        }
+        let export = try run(["export", "--db", db, "--as-of", "2020-01-01", "--output", output])
+        #expect(export.succeeded, "\(export)")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "untouched")
+        let csv = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(csv.hasPrefix("date,track,status"))
+        // Nothing of the export is left beside it.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("states.csv") }
+        #expect(Set(left) == ["states.csv", "states.csv.partial", ".states.csv.partial", "states.csv.tmp"])
+    }
+
+    @Test func anExportReplacesAnOlderFileWhole() throws {
+        let output = dir.appending("states.csv")
+        try String(repeating: "old line\n", count: 10_000).write(toFile: output, atomically: false, encoding: .utf8)
+        let export = try run(["export", "--db", db, "--from", "2019-01-01", "--to", "2019-03-01", "--every", "week", "--output", output])
+        #expect(export.succeeded, "\(export)")
+        let csv = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(csv.hasPrefix("date,track,status") && !csv.contains("old line"))
+    }
+
+    @Test func anExportToAFifoIsRefusedWithoutWaiting() throws {
+        let fifo = dir.appending("pipe.csv")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let export = try run(["export", "--db", db, "--as-of", "2020-01-01", "--output", fifo])
+        #expect(!export.succeeded && !export.killed, "\(export)")
+        #expect(export.stderr.contains("it is a FIFO"), "\(export)")
+    }
+
+    @Test func reportAndExtractRefuseAFolderToo() throws {
+        let folder = dir.appending("page.html")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        let report = try run(["report", "--db", db, "--as-of", "2020-01-01", "--output", folder])
+        #expect(!report.succeeded && !report.killed, "\(report)")
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue)
+    }
+
+    @Test(arguments: [
+        ["9999-12-01", "9999-12-31", "month"], ["9999-12-25", "9999-12-31", "week"], ["9999-12-30", "9999-12-31", "day"],
+        ["0001-01-01", "0001-01-31", "month"], ["9999-01-31", "9999-12-31", "month"],
+    ])
+    func aSeriesAtTheCalendarsEdgeEnds(_ bounds: [String]) throws {
+        let export = try run(["export", "--db", db, "--from", bounds[0], "--to", bounds[1], "--every", bounds[2]])
+        #expect(export.succeeded, "\(export)")
+        let dates = Set(export.stdout.split(separator: "\r\n").dropFirst().compactMap { $0.split(separator: ",").first })
+        #expect(dates.first.map { $0 >= bounds[0] && $0 <= bounds[1] } ?? false, "\(dates)")
+        let expected = switch bounds[2] {
+        case "month": bounds[0] == "9999-01-31" ? 12 : 1
+        case "week": 1
+        default: 2
+        }
+        #expect(dates.count == expected, "\(dates.sorted())")
+    }
+}
