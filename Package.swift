@@ -64,7 +64,7 @@ let package = Package(
             ]
         ),
         // Article → candidate events: sentences, dates, parties, tracks, cues; and its evaluation.
-        .target(name: "Extraction", dependencies: ["Negotiation", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Extraction", dependencies: ["Negotiation", "FileIO", .product(name: "Yams", package: "Yams")]),
         // The HTML timeline report.
         .target(name: "Report", dependencies: ["Negotiation", .product(name: "Plot", package: "Plot")]),
         // The command-line tool: parses arguments, calls the library, prints.

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Negotiation
 import Yams
@@ -17,11 +18,14 @@ final class LexiconReader {
             if !optional { report(path, nil, nil, "the lexicon file is missing", expected: "a YAML file") }
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            report(path, nil, nil, "cannot read the file", expected: "a readable file")
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(path)
+        } catch {
+            report(path, nil, nil, "\(error)", expected: "a readable regular file")
             return nil
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             report(path, nil, nil, "the file is not UTF-8", expected: "UTF-8 text")
             return nil
         }

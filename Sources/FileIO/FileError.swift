@@ -48,7 +48,7 @@ public struct FileError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    static func size(_ bytes: Int) -> String {
+    public static func size(_ bytes: Int) -> String {
         bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? "\(bytes >> 20) MB" : "\(bytes) bytes"
     }
 }

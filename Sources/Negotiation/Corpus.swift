@@ -195,7 +195,11 @@ public struct Corpus: Sendable {
             diagnostics.add(file: directory, line: nil, field: nil, problem: "cannot list the folder", expected: "a folder of event files")
             return []
         }
-        return names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !registryFiles.contains($0) }.sorted()
+        // `.YAML` and `.Yml` are event files too: a file left out silently is an event lost.
+        return names.filter { name in
+            let lowered = name.lowercased()
+            return (lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml")) && !registryFiles.contains(lowered)
+        }.sorted()
     }
 
     static let registryFiles: Set<String> = ["parties.yaml", "tracks.yaml"]

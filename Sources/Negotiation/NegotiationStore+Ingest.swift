@@ -242,8 +242,10 @@ extension NegotiationStore {
 
     /// The file's bytes, hashed once: to check them against the catalog, and to store them.
     private static func articleBlob(at path: String, expecting sha256: String) throws -> Blob {
-        guard let bytes = readFileBytes(atPath: path) else {
-            throw CorpusError([CorpusIssue(file: path, problem: "cannot read the file", expected: "a readable file")])
+        var bytes: [UInt8] = []
+        if let error = readFileBytes(atPath: path, into: &bytes) {
+            let (problem, expected) = error.corpusProblem
+            throw CorpusError([CorpusIssue(file: path, problem: problem, expected: expected)])
         }
         let blob = Blob(bytes)
         let actual = hexString(blob.sha256)

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Collects the problems found while reading a corpus, so that all of them are reported at once.
@@ -28,8 +29,9 @@ func readText(atPath path: String, shownAs file: String, into diagnostics: Diagn
 /// enough: a worker reading event file after event file then allocates once, not a fresh
 /// block (and fresh pages) for each. `false` when the file was reported.
 func readText(atPath path: String, shownAs file: String, into diagnostics: Diagnostics, reusing bytes: inout [UInt8]) -> Bool {
-    guard readFileBytes(atPath: path, into: &bytes) else {
-        diagnostics.add(file: file, line: nil, field: nil, problem: "cannot read the file", expected: "a readable file")
+    if let error = readFileBytes(atPath: path, into: &bytes) {
+        let (problem, expected) = error.corpusProblem
+        diagnostics.add(file: file, line: nil, field: nil, problem: problem, expected: expected)
         return false
     }
     guard !bytes.isEmpty else {
@@ -119,48 +121,32 @@ func bytesEqual(to byte: UInt8, in word: UInt64) -> UInt64 {
     return ~(((x & low) &+ low) | x | low)
 }
 
-/// A whole file's bytes, read straight into one array (`FileManager` reads into `Data`,
-/// which was then copied); `nil` when it cannot be opened or read.
+/// A whole file's bytes through ``InputFile`` (a regular file, of at most its limit); `nil`
+/// when it cannot be read.
 func readFileBytes(atPath path: String) -> [UInt8]? {
-    var bytes: [UInt8] = []
-    return readFileBytes(atPath: path, into: &bytes) ? bytes : nil
+    try? InputFile.read(path)
 }
 
-/// A whole file's bytes in `bytes` (its memory used again when large enough); `false` when
-/// the file cannot be opened or read.
-func readFileBytes(atPath path: String, into bytes: inout [UInt8]) -> Bool {
-    bytes.removeAll(keepingCapacity: true)
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { return false }
-    defer { close(descriptor) }
-    var info = stat()
-    guard fstat(descriptor, &info) == 0 else { return false }
-    // The size is a hint: a file may grow while it is read, or report no size at all. Read
-    // until a read comes back short, in steps of 64 KiB past the size given.
-    var step = max(Int(info.st_size), 0) + 1
-    while true {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: step))
-        var total = 0
-        var failed = false
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            while total < step {
-                let n = read(descriptor, base + start + total, step - total)
-                if n > 0 {
-                    total += n
-                } else if n == 0 {
-                    break
-                } else if errno != EINTR {
-                    failed = true
-                    break
-                }
-            }
+/// A whole file's bytes in `bytes` (its memory used again when large enough), through
+/// ``InputFile``; why it could not be read, or `nil`.
+func readFileBytes(atPath path: String, into bytes: inout [UInt8]) -> FileError? {
+    do {
+        try InputFile.read(path, into: &bytes)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+extension FileError {
+    /// What a corpus message says of it, beside the file's name: the problem and what was expected.
+    var corpusProblem: (problem: String, expected: String) {
+        switch reason {
+        case .missing: ("no such file", "a readable file")
+        case .notARegularFile(let kind): ("it is \(kind), not a regular file", "a regular file")
+        case .tooLarge(let limit): ("it holds more than \(FileError.size(limit))", "a file of at most \(FileError.size(limit))")
+        case .system(let errno): ("cannot read the file: \(errno.description)", "a readable file")
         }
-        bytes.removeLast(step - total)
-        if failed { return false }
-        if total < step { return true }
-        step = 1 << 16
     }
 }
 
@@ -213,9 +199,9 @@ func parseYAML(_ bytes: [UInt8], file: String, streaming key: String? = nil, int
     }
 }
 
-func describe(_ node: YAMLNode) -> String {
+func describe(_ node: YAMLNode, quoting: Bool = true) -> String {
     switch node {
-    case .scalar(let text, _): quoted(text, limit: 80)
+    case .scalar(let text, _): quoting ? quoted(text, limit: 80) : "a text"
     case .mapping: "a mapping"
     case .sequence: "a list"
     }
@@ -281,8 +267,11 @@ struct Fields {
         self.line = node.line
         self.diagnostics = diagnostics
         guard case .mapping(let mapping, _) = node else {
+            // A whole document that is not a mapping is not quoted: it may be any file a link
+            // points to (/etc/passwd), not a corpus file someone mistyped.
             diagnostics.add(file: file, line: node.line, field: path.isEmpty ? nil : path,
-                            problem: "found \(describe(node))", expected: "a mapping of fields (\(allowed.listed))")
+                            problem: path.isEmpty ? "the file holds \(describe(node, quoting: false))" : "found \(describe(node))",
+                            expected: "a mapping of fields (\(allowed.listed))")
             return nil
         }
         var unknown: [Int] = []

@@ -45,8 +45,14 @@ struct Extract: ParsableCommand {
     }
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: article) else { throw CommandError("cannot read \(article)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CommandError("\(article) is not UTF-8 text") }
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(article)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(error.exitCode)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw CommandError("\(article) is not UTF-8 text") }
         let id = ((article as NSString).lastPathComponent as NSString).deletingPathExtension
         let extractor = Extractor(lexicon: try loadLexicon(events), options: ExtractionOptions(minimumConfidence: minimumConfidence))
         let result: ExtractionResult

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import Foundation
 import Negotiation
 
 #if canImport(Glibc)
@@ -39,12 +40,14 @@ struct Ingest: ParsableCommand {
         // of a million events peaked 35 MB higher. A fixed threshold returns them.
         mallopt(M_MMAP_THRESHOLD, 128 << 10)
         #endif
-        let store = try log.openForWriting()
+        let existed = FileManager.default.fileExists(atPath: log.path)
         let report: IngestReport
         do {
-            report = try store.ingest(seeds: seeds, events: events, expectedLastSequence: expectSequence)
-        } catch let error as CorpusError {
-            refuse(error)
+            report = try ingest()
+        } catch let refusal as Refusal {
+            // A refused first ingest leaves no empty log behind (the store is closed by now).
+            if !existed, refusal.logIsEmpty { removeEmptyLog(at: log.path) }
+            refuse(refusal.error)
         } catch StoreError.log(let conflict) where conflict.isConflict {
             printError("error: \(conflict)")
             Ingest.exit(withError: ExitCode(75))
@@ -57,6 +60,29 @@ struct Ingest: ParsableCommand {
                     ? " (\(report.articlesAlreadyRecorded) articles and \(report.eventsAlreadyRecorded) events were already recorded)" : ""))
         }
         print("log: \(log.path), last sequence \(report.head.sequence), head \(report.head.hashHex)")
+    }
+
+    /// A corpus refused, and whether the log was left with nothing in it.
+    private struct Refusal: Error {
+        var error: CorpusError
+        var logIsEmpty: Bool
+    }
+
+    /// Opens the log and ingests; the log is closed when this returns or throws.
+    private func ingest() throws -> IngestReport {
+        let store = try log.openForWriting()
+        do {
+            return try store.ingest(seeds: seeds, events: events, expectedLastSequence: expectSequence)
+        } catch let error as CorpusError {
+            throw Refusal(error: error, logIsEmpty: (try? store.log.head().sequence) == 0)
+        }
+    }
+
+    /// Removes the files of a log this run created and left empty, then the folder if that
+    /// leaves it empty: nothing else is touched.
+    private func removeEmptyLog(at path: String) {
+        for file in ["data.mdb", "lock.mdb"] { _ = unlink(path + "/" + file) }
+        _ = rmdir(path)
     }
 
     private func refuse(_ error: CorpusError) -> Never {

@@ -297,7 +297,7 @@ struct EventFileReader {
 }
 
 /// Problems that concern the whole file, so name no line.
-let wholeFileProblems: Set<String> = ["the file is empty", "the file holds no YAML document", "cannot read the file"]
+let wholeFileProblems: Set<String> = ["the file is empty", "the file holds no YAML document", "cannot read the file", "no such file"]
 
 /// Checks that each problem is one clear line naming `file` and, unless it concerns the whole
 /// file, a line of it.

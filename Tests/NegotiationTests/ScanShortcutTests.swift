@@ -173,7 +173,7 @@ struct ScanShortcutTests {
         var reused: [UInt8] = []
         for path in [large] + names + [empty, directory.appending("missing"), large] + names.reversed() {
             let expected = FileManager.default.contents(atPath: path).map { [UInt8]($0) }
-            #expect(readFileBytes(atPath: path, into: &reused) == (expected != nil), "\(path)")
+            #expect((readFileBytes(atPath: path, into: &reused) == nil) == (expected != nil), "\(path)")
             if let expected { #expect(reused == expected, "\(path)") }
         }
     }
