@@ -111,8 +111,15 @@ let package = Package(
         ),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Negotiation", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Negotiation", "EventLog", "TestSupport"]),
-        // Kills, races and stalls real `parley` processes; depending on the tool builds it first.
-        .testTarget(name: "ReliabilityTests", dependencies: ["parley", "Negotiation", "EventLog", "LMDB", "TestSupport"]),
+        // The drivers the reliability tests start: writers that skip ingest's checks, a reader
+        // that holds its transaction. Built for the tests only; never part of `parley`.
+        .executableTarget(
+            name: "parley-test-harness",
+            dependencies: ["Negotiation", "EventLog", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/Harness"
+        ),
+        // Kills, races and stalls real `parley` processes; depending on the tools builds them first.
+        .testTarget(name: "ReliabilityTests", dependencies: ["parley", "parley-test-harness", "Negotiation", "EventLog", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

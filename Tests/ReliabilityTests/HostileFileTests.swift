@@ -99,6 +99,19 @@ struct HostileFileTests {
         }
     }
 
+    @Test func theShippedToolHasNoCommandThatSkipsTheChecks() throws {
+        // Started directly: ParleyTool sends `test-harness` to the tests' own harness.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ParleyTool.path)
+        process.arguments = ["test-harness", "write", "--db", dir.appending("log"), "--seeds", seeds, "--events", events, "--writer", "x"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+        #expect(!FileManager.default.fileExists(atPath: dir.appending("log/data.mdb")))
+    }
+
     /// The file of the corpus that `which` names.
     private func target(_ which: String) throws -> String {
         switch which {

@@ -18,6 +18,10 @@ enum ParleyTool {
          "--writer", writer, "--batches", "\(batches)", "--batch-size", "\(batchSize)", "--first-batch", "\(firstBatch)"]
     }
 
+    /// The test harness built beside it (`parley-test-harness`), which `test-harness …`
+    /// arguments start instead of `parley`.
+    static let harnessPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("parley-test-harness").path
+
     /// Runs `parley` to its end. `user` runs it under another uid and gid (through setpriv).
     static func run(_ arguments: [String], user: UInt32? = nil, in directory: String) throws -> Finished {
         try start(arguments, user: user, in: directory).wait()
@@ -77,6 +81,9 @@ final class Running {
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
             process.arguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", ParleyTool.path] + arguments
+        } else if arguments.first == "test-harness" {
+            process.executableURL = URL(fileURLWithPath: ParleyTool.harnessPath)
+            process.arguments = Array(arguments.dropFirst())
         } else {
             process.executableURL = URL(fileURLWithPath: ParleyTool.path)
             process.arguments = arguments

@@ -3,13 +3,15 @@ import EventLog
 import Foundation
 import Negotiation
 
-/// Drivers for the reliability tests, which kill, race and stall real `parley` processes.
-/// Hidden from help: they write made-up meetings into the log they are pointed at.
+/// Drivers for the reliability tests, which kill, race and stall real processes on a log.
+///
+/// A tool of the tests, not of the product: it writes made-up meetings that skip the checks of
+/// `parley ingest`, so it is built only for the tests and never ships in `parley`.
+@main
 struct TestHarness: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "test-harness",
+        commandName: "parley-test-harness",
         abstract: "Drivers for Parley's own reliability tests.",
-        shouldDisplay: false,
         subcommands: [Write.self, Ingest.self, HoldReader.self]
     )
 
@@ -114,4 +116,22 @@ struct TestHarness: ParsableCommand {
             }
         }
     }
+}
+
+/// Where the log lives, as `parley` takes it.
+struct LogOptions: ParsableArguments {
+    @Option(name: .long, help: "The log's directory.")
+    var db: String
+
+    func openForWriting() throws -> NegotiationStore { try NegotiationStore(directory: db) }
+    func openForReading() throws -> NegotiationStore { try NegotiationStore(directory: db, readOnly: true) }
+}
+
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
