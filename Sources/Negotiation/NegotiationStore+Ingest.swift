@@ -26,11 +26,15 @@ extension NegotiationStore {
     ///   (optimistic concurrency: the checks were made against that log). Each later batch of a
     ///   large corpus expects the head its predecessor left, so no other writer's entries end
     ///   up among this ingest's.
+    /// - Parameter afterEachBatch: called with what has been committed so far, after each
+    ///   batch commits.
     /// - Throws: ``CorpusError``; ``StoreError`` when the log fails, with
-    ///   ``EventLogError/conflict(expected:actual:)`` when another writer appended first.
+    ///   ``EventLogError/conflict(expected:actual:)`` when another writer appended first (nothing
+    ///   was appended) and ``StoreError/interrupted(committed:logEnd:)`` when it appended between
+    ///   two batches (the batches before were).
     @discardableResult
     public func ingest(seeds: String, events: String, batchSize: Int = NegotiationStore.batchSize,
-                       expectedLastSequence: UInt64? = nil) throws -> IngestReport {
+                       expectedLastSequence: UInt64? = nil, afterEachBatch: (IngestReport) -> Void = { _ in }) throws -> IngestReport {
         let spill = try SpillFile()
         var report = IngestReport()
         var issues: [CorpusIssue] = []
@@ -67,7 +71,7 @@ extension NegotiationStore {
         }
         try spill.rewind()
         try append(header: consume pending, events: EventSource(spill: spill), count: fresh, batchSize: batchSize,
-                   expectedLastSequence: expectedLastSequence, &report)
+                   expectedLastSequence: expectedLastSequence, afterEachBatch: afterEachBatch, &report)
         return report
     }
 
@@ -338,7 +342,8 @@ extension NegotiationStore {
     /// indexes to it meanwhile. If another process appends between its batches, or the indexes
     /// are cleared, the rows no longer fit: it gives the mark back and rebuilds them.
     private func append(header: consuming [PendingHeader], events: EventSource, count: Int, batchSize: Int,
-                        expectedLastSequence: UInt64?, _ report: inout IngestReport) throws {
+                        expectedLastSequence: UInt64?, afterEachBatch: (IngestReport) -> Void = { _ in },
+                        _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
         var maintenance = IndexMaintenance()
         var expected = expectedLastSequence
@@ -368,79 +373,99 @@ extension NegotiationStore {
             // On an early return, the rows under way are waited for (and dropped).
             _ = try? aside?.finish()
         }
-        while let next = try queue.take() {
-            let batch = next.items
-            let blobs = next.blobs
-            let receipt: AppendReceipt
-            var becameMaintainer = false
-            // The reports of this batch whose rows are set aside after it commits: their place
-            // in the batch and their sequence (gathered anew if the transaction runs again).
-            var reports: [(Int, UInt64)] = []
-            do {
-                receipt = try log.append(next.chained, blobs: blobs, expectedLastSequence: expected) { w, receipt in
-                    // Index in this transaction when the indexes end where this append began; if
-                    // they lag (a writer died, or they are being rebuilt), catch up afterwards.
-                    becameMaintainer = false
-                    reports = []
-                    let appended = receipt.outcomes.reduce(0) { n, outcome in
-                        if case .appended = outcome { n + 1 } else { n }
-                    }
-                    let start = receipt.head.sequence - UInt64(appended)
-                    guard indexed, !lostTheMark else { return }
-                    if maintaining {
-                        // Checked for a batch that appends nothing too: its head would hide
-                        // another writer's entries behind this ingest's.
-                        guard start == lastEnd, try ProjectionIndex.maintainer(w) == pid else {
-                            lostTheMark = true
-                            return
+        var committedBatches = 0
+        do {
+            while let next = try queue.take() {
+                let batch = next.items
+                let blobs = next.blobs
+                let receipt: AppendReceipt
+                var becameMaintainer = false
+                // The reports of this batch whose rows are set aside after it commits: their place
+                // in the batch and their sequence (gathered anew if the transaction runs again).
+                var reports: [(Int, UInt64)] = []
+                do {
+                    receipt = try log.append(next.chained, blobs: blobs, expectedLastSequence: expected) { w, receipt in
+                        // Index in this transaction when the indexes end where this append began; if
+                        // they lag (a writer died, or they are being rebuilt), catch up afterwards.
+                        becameMaintainer = false
+                        reports = []
+                        let appended = receipt.outcomes.reduce(0) { n, outcome in
+                            if case .appended = outcome { n + 1 } else { n }
                         }
-                    }
-                    guard appended > 0 else { return }
-                    if !maintaining {
-                        guard try ProjectionIndex.covered(w) ?? 0 == start, try ProjectionIndex.maintainer(w) == nil else { return }
-                        if manyBatches {
-                            try w.put(ProjectionIndex.maintainerBytes(pid), forKey: ProjectionIndex.maintainerKey, in: "state")
-                            maintenance.deferred = try DeferredRows(loggedBefore: start)
-                            becameMaintainer = true
+                        let start = receipt.head.sequence - UInt64(appended)
+                        guard indexed, !lostTheMark else { return }
+                        if maintaining {
+                            // Checked for a batch that appends nothing too: its head would hide
+                            // another writer's entries behind this ingest's.
+                            guard start == lastEnd, try ProjectionIndex.maintainer(w) == pid else {
+                                lostTheMark = true
+                                return
+                            }
                         }
-                    }
-                    maintenance.registry = try ProjectionIndex.registry(w)
-                    for i in batch.indices {
-                        guard case .appended(let sequence) = receipt.outcomes[i] else { continue }
-                        if let decoded = batch[i].decoded {
-                            try maintenance.index(decoded, at: sequence, payload: batch[i].record.payload, &w)
-                        } else if maintenance.deferred != nil {
-                            reports.append((i, sequence))
-                        } else {
-                            try maintenance.index(fold: batch[i].fold, at: sequence, &w)
+                        guard appended > 0 else { return }
+                        if !maintaining {
+                            guard try ProjectionIndex.covered(w) ?? 0 == start, try ProjectionIndex.maintainer(w) == nil else { return }
+                            if manyBatches {
+                                try w.put(ProjectionIndex.maintainerBytes(pid), forKey: ProjectionIndex.maintainerKey, in: "state")
+                                maintenance.deferred = try DeferredRows(loggedBefore: start)
+                                becameMaintainer = true
+                            }
                         }
+                        maintenance.registry = try ProjectionIndex.registry(w)
+                        for i in batch.indices {
+                            guard case .appended(let sequence) = receipt.outcomes[i] else { continue }
+                            if let decoded = batch[i].decoded {
+                                try maintenance.index(decoded, at: sequence, payload: batch[i].record.payload, &w)
+                            } else if maintenance.deferred != nil {
+                                reports.append((i, sequence))
+                            } else {
+                                try maintenance.index(fold: batch[i].fold, at: sequence, &w)
+                            }
+                        }
+                        // Set-aside rows are not in the index yet: `through` moves once they are.
+                        if maintenance.deferred == nil { try maintenance.commit(through: receipt.head.sequence, &w) }
                     }
-                    // Set-aside rows are not in the index yet: `through` moves once they are.
-                    if maintenance.deferred == nil { try maintenance.commit(through: receipt.head.sequence, &w) }
+                } catch let error as EventLogError {
+                    // Past the first batch, the expectation is this ingest's own last head: the
+                    // batches before are in the log, and the error says so.
+                    if case .conflict(_, let actual) = error, committedBatches > 0 {
+                        throw StoreError.interrupted(committed: report, logEnd: actual)
+                    }
+                    throw StoreError.log(error)
                 }
-            } catch let error as EventLogError {
-                throw StoreError.log(error)
-            }
-            report.head = receipt.head
-            if becameMaintainer { maintaining = true }
-            if !reports.isEmpty, let rows = maintenance.deferred {
-                if aside == nil { aside = RowsAside(log: log, rows: rows) }
-                aside?.add(reports.map { (batch[$0.0].fold, $0.1) }, registry: maintenance.registry)
-            }
-            lastEnd = receipt.head.sequence
-            if expected != nil { expected = receipt.head.sequence }
-            for (outcome, item) in zip(receipt.outcomes, batch) {
-                switch (outcome, item.decoded) {
-                case (.appended, .registry): report.registryAppended = true
-                case (.appended, .article): report.articlesAppended += 1
-                case (.existing, .article): report.articlesAlreadyRecorded += 1
-                case (.appended, .event), (.appended, nil): report.eventsAppended += 1
-                case (.existing, .event), (.existing, nil): report.eventsAlreadyRecorded += 1
-                case (.existing, .registry): break
+                committedBatches += 1
+                report.head = receipt.head
+                if becameMaintainer { maintaining = true }
+                if !reports.isEmpty, let rows = maintenance.deferred {
+                    if aside == nil { aside = RowsAside(log: log, rows: rows) }
+                    aside?.add(reports.map { (batch[$0.0].fold, $0.1) }, registry: maintenance.registry)
                 }
+                lastEnd = receipt.head.sequence
+                if expected != nil { expected = receipt.head.sequence }
+                for (outcome, item) in zip(receipt.outcomes, batch) {
+                    switch (outcome, item.decoded) {
+                    case (.appended, .registry): report.registryAppended = true
+                    case (.appended, .article): report.articlesAppended += 1
+                    case (.existing, .article): report.articlesAlreadyRecorded += 1
+                    case (.appended, .event), (.appended, nil): report.eventsAppended += 1
+                    case (.existing, .event), (.existing, nil): report.eventsAlreadyRecorded += 1
+                    case (.existing, .registry): break
+                    }
+                }
+                log.releaseMappedPages()
+                queue.giveBack(next)
+                afterEachBatch(report)
             }
-            log.releaseMappedPages()
-            queue.giveBack(next)
+        } catch {
+            // The mark is given back on every way out, and the indexes rebuilt from the log:
+            // left behind, it would have every query replay the log until the next write.
+            if maintaining {
+                _ = try? log.updateIndexes { w in
+                    if try ProjectionIndex.maintainer(w) == pid { _ = try w.delete(ProjectionIndex.maintainerKey, in: "state") }
+                }
+                try? reindex()
+            }
+            throw error
         }
         if report.head.sequence == 0 { report.head = try log.head() }
         if let aside {

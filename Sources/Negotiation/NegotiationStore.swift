@@ -38,11 +38,29 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// A stored entry does not decode as an article or event.
     case undecodable(sequence: UInt64, reason: String)
     case log(EventLogError)
+    /// An ingest of several batches, each expecting the log to end where the one before left
+    /// it, found that another writer had appended in between: `committed` tells what the
+    /// batches before it appended (through `committed.head`), and nothing after was appended.
+    case interrupted(committed: IngestReport, logEnd: UInt64)
 
     public var description: String {
         switch self {
         case .undecodable(let sequence, let reason): "entry \(sequence) is not a Parley record: \(reason)"
         case .log(let error): error.description
+        case .interrupted(let committed, let logEnd):
+            "conflict: another writer appended after sequence \(committed.head.sequence), where this ingest's last batch ended "
+                + "(the log now ends at \(logEnd)); this ingest committed \(committed.articlesAppended) articles and "
+                + "\(committed.eventsAppended) events, through sequence \(committed.head.sequence), and appended nothing after; "
+                + "run it again (with --expect-sequence \(logEnd)) to append the rest"
+        }
+    }
+
+    /// Whether another writer came first: nothing, or only whole batches, were appended.
+    public var isConflict: Bool {
+        switch self {
+        case .log(let error): error.isConflict
+        case .interrupted: true
+        case .undecodable: false
         }
     }
 }

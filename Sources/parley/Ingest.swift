@@ -48,7 +48,7 @@ struct Ingest: ParsableCommand {
             // A refused first ingest leaves no empty log behind (the store is closed by now).
             if !existed, refusal.logIsEmpty { removeEmptyLog(at: log.path) }
             refuse(refusal.error)
-        } catch StoreError.log(let conflict) where conflict.isConflict {
+        } catch let conflict as StoreError where conflict.isConflict {
             printError("error: \(conflict)")
             Ingest.exit(withError: ExitCode(75))
         }

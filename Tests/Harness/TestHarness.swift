@@ -90,12 +90,30 @@ struct TestHarness: ParsableCommand {
         @Option(name: .customLong("batch-size"), help: "Records per transaction.")
         var batchSize = 5
 
+        @Option(name: .customLong("expect-sequence"), help: "Append only if the log ends here, as `parley ingest` takes it.")
+        var expectSequence: UInt64?
+
+        @Option(name: .customLong("pause-after-first-batch"), help: "After the first batch, print `paused` and wait until this file exists.")
+        var pauseUntil: String?
+
         @Argument var seeds: String
         @Argument var events: String
 
         func run() throws {
-            let report = try log.openForWriting().ingest(seeds: seeds, events: events, batchSize: batchSize)
-            print("ingested \(report.eventsAppended) events, head \(report.head.sequence)")
+            var batches = 0
+            do {
+                let report = try log.openForWriting().ingest(seeds: seeds, events: events, batchSize: batchSize,
+                                                             expectedLastSequence: expectSequence) { _ in
+                    batches += 1
+                    guard batches == 1, let pauseUntil else { return }
+                    FileHandle.standardOutput.write(Data("paused\n".utf8))
+                    while !FileManager.default.fileExists(atPath: pauseUntil) { usleep(10_000) }
+                }
+                print("ingested \(report.eventsAppended) events, head \(report.head.sequence)")
+            } catch let conflict as StoreError where conflict.isConflict {
+                printError("error: \(conflict)")
+                Ingest.exit(withError: ExitCode(75))
+            }
         }
     }
 
