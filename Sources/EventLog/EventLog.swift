@@ -397,6 +397,7 @@ public final class EventLog: Sendable {
                 if let expected = expectedLastSequence, expected != start.sequence {
                     throw EventLogError.conflict(expected: expected, actual: start.sequence)
                 }
+                try checkBeforeAppending(txn, after: start)
                 // The chain is guessed on the assumption that every record is new: worked out
                 // ahead by the caller, or hashed on another core while the ids are indexed here.
                 // A record already there makes the guess wrong, and the chain is worked out below.
@@ -479,6 +480,31 @@ public final class EventLog: Sendable {
             throw error
         } catch let error as LMDBError {
             throw EventLogError.storage(error)
+        }
+    }
+
+    /// What an append checks of the log it extends, in a few lookups: a log that fails is not
+    /// extended, since a new entry would be chained to a head that is not the log's, or an id
+    /// whose index key is gone would be appended a second time.
+    ///
+    /// The entries run 1…head (as many as the head's sequence), each has its id indexed (as
+    /// many ids as entries), and the last entry is the stored head, sequence and hash.
+    private func checkBeforeAppending(_ txn: borrowing WriteTransaction, after head: Head) throws {
+        let entryCount = try txn.count(entries), idCount = try txn.count(ids)
+        guard UInt64(entryCount) == head.sequence else {
+            throw EventLogError.inconsistent(path: path, reason: "it holds \(entryCount) entries but its stored head is sequence \(head.sequence)")
+        }
+        guard idCount == entryCount else {
+            throw EventLogError.inconsistent(path: path, reason: "its id index holds \(idCount) ids for \(entryCount) entries")
+        }
+        guard head.sequence > 0 else { return }
+        let last = try txn.withCursor(on: entries) { cursor in
+            try cursor.move(.last) { key, value in
+                (Layout.sequence(key), Layout.decode(sequence: head.sequence, value).map { Array($0.hash) })
+            }
+        }
+        guard let (sequence, hash) = last, sequence == head.sequence, hash == head.hash else {
+            throw EventLogError.inconsistent(path: path, reason: "its stored head (sequence \(head.sequence), \(hex(head.hash).prefix(16))…) is not its last entry")
         }
     }
 

@@ -15,6 +15,9 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case noLog(path: String)
     /// A stored entry could not be decoded: the file is damaged.
     case damagedEntry(sequence: UInt64, reason: String)
+    /// The log does not hold together (its stored head is not its last entry, an id is not
+    /// indexed): nothing is appended to it. `parley verify` says more.
+    case inconsistent(path: String, reason: String)
     /// The directory could not be created or used.
     case directory(path: String, reason: String)
     /// LMDB failed.
@@ -34,6 +37,8 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
             "no Parley log at \(path)"
         case .damagedEntry(let sequence, let reason):
             "entry \(sequence) is damaged: \(reason)"
+        case .inconsistent(let path, let reason):
+            "the log at \(path) is damaged: \(reason); nothing was appended (run `parley verify` to see more)"
         case .directory(let path, let reason):
             "cannot use \(path): \(reason)"
         case .storage(let error):
