@@ -37,6 +37,12 @@ public struct VerificationReport: Sendable, Hashable {
 
     /// True when nothing was found wrong.
     public var isIntact: Bool { problems.isEmpty }
+
+    /// The log's format (see ``EventLog/format``).
+    public var format = Layout.formatVersion
+    /// What an entry holds that this log's hash chain does not cover, so that a change to it
+    /// goes unseen: the ids and recorded times of a format-1 log; nothing for format 2.
+    public var notCoveredByTheChain: [String] { format >= 2 ? [] : ["entry ids", "recorded times"] }
 }
 
 extension EventLog {
@@ -139,6 +145,7 @@ extension EventLog {
     /// head, the id index, then the blobs.
     private func assemble<T>(_ parts: [VerificationPart<T>?]) throws -> (report: VerificationReport, collected: [T]?) {
         var report = VerificationReport()
+        report.format = format
         var collected: [T] = []
         var walked = Head.empty
         var entryPairs: UInt64 = 0
@@ -245,7 +252,10 @@ extension EventLog {
                         return false
                     }
                     digest.withUnsafeMutableBytes { out in
-                        previous.withUnsafeBytes { Layout.chainHash(previous: $0, sequence: expected, payload: view.payload, into: out, with: &hasher) }
+                        previous.withUnsafeBytes {
+                            Layout.chainHash(format: format, previous: $0, sequence: expected, recordedAt: view.recordedAtMicroseconds,
+                                             id: view.id, payload: view.payload, into: out, with: &hasher)
+                        }
                     }
                     let matches = digest.withUnsafeBytes { computed in
                         guard let a = computed.baseAddress, let b = view.hash.baseAddress, computed.count == view.hash.count else { return false }

@@ -23,6 +23,12 @@ public final class EventLog: Sendable {
         public var relaxedDurability = false
         /// Derived indexes the layer above keeps beside the log (see ``IndexWriter``).
         public var indexes: [String] = []
+        /// The format a new log is written in: the current one, or 1 to make an old log in tests.
+        var newLogFormat = Layout.formatVersion
+        /// Where new entries' recorded times come from, in µs since the epoch: the system's
+        /// clock unless set. Two logs of the same records appended at the same times are the
+        /// same bytes, which is how tests compare two ways of writing one log.
+        public var clock: @Sendable () -> Int64 = EventLog.systemClock
 
         public init(readOnly: Bool = false, indexes: [String] = []) {
             self.readOnly = readOnly
@@ -40,6 +46,11 @@ public final class EventLog: Sendable {
     let meta: Database
     /// The derived indexes, by name.
     let indexes: [String: Database]
+    /// The log's format (see ``Layout``): 2, or 1 for a log begun by an older build, whose
+    /// entries' ids and recorded times are outside the hash chain.
+    public let format: Int
+    /// The clock new entries are recorded by (see ``Options/clock``).
+    public let clock: @Sendable () -> Int64
     /// Entries appended by this process since it last dropped its mapping of the map's pages.
     private let appendedSinceRelease = AppendCounter()
     /// How many entries an append may add before the pages it has mapped are dropped: each
@@ -65,6 +76,7 @@ public final class EventLog: Sendable {
     ///   ``EventLogError/directory(path:reason:)`` or ``EventLogError/storage(_:)`` otherwise.
     public init(directory: String, options: Options = .init()) throws(EventLogError) {
         path = directory
+        clock = options.clock
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
         if exists, !isDirectory.boolValue {
@@ -111,10 +123,13 @@ public final class EventLog: Sendable {
         } catch {
             throw .storage(error)
         }
-        try checkFormat(readOnly: options.readOnly)
+        format = try Self.checkFormat(environment, meta: meta, entries: entries, path: directory, readOnly: options.readOnly,
+                                      newLogFormat: options.newLogFormat)
     }
 
-    private func checkFormat(readOnly: Bool) throws(EventLogError) {
+    /// The log's format, written first into a new log.
+    private static func checkFormat(_ environment: Environment, meta: Database, entries: Database, path: String, readOnly: Bool,
+                                    newLogFormat: Int) throws(EventLogError) -> Int {
         let found: [UInt8]?
         let isEmpty: Bool
         do {
@@ -125,24 +140,29 @@ public final class EventLog: Sendable {
             throw Self.wrap(error)
         }
         let supported = Layout.formatVersion
-        if let found {
-            guard found == Array(String(supported).utf8) else {
-                throw .unsupportedFormat(path: path, found: String(decoding: found, as: UTF8.self), supported: supported)
+        func parse(_ bytes: [UInt8]) throws(EventLogError) -> Int {
+            guard let format = Int(String(decoding: bytes, as: UTF8.self)), Layout.readableFormats.contains(format),
+                  bytes == Array(String(format).utf8) else {
+                throw .unsupportedFormat(path: path, found: String(decoding: bytes.prefix(40), as: UTF8.self), supported: supported)
             }
-            return
+            return format
         }
+        if let found { return try parse(found) }
         guard isEmpty else { throw .unsupportedFormat(path: path, found: "(none)", supported: supported) }
         if readOnly { throw .noLog(path: path) }
+        let written: [UInt8]
         do {
-            try environment.write { txn in
+            written = try environment.write { txn in
                 // Another process may have written it since we looked.
-                if try txn.get(Layout.formatKey, in: meta) == nil {
-                    try txn.put(Array(String(supported).utf8), forKey: Layout.formatKey, in: meta)
-                }
+                if let other = try txn.get(Layout.formatKey, in: meta) { return other }
+                let format = Array(String(newLogFormat).utf8)
+                try txn.put(format, forKey: Layout.formatKey, in: meta)
+                return format
             }
         } catch {
             throw Self.wrap(error)
         }
+        return try parse(written)
     }
 
     static func wrap(_ error: any Error) -> EventLogError {
@@ -390,7 +410,8 @@ public final class EventLog: Sendable {
             let length = record.id.utf8.count
             guard length > 0, length <= Self.maximumIDLength else { throw EventLogError.invalidID(record.id) }
         }
-        let recordedAt = Self.now()
+        // Records hashed ahead carry the time they were hashed with (their batch was formed).
+        let recordedAt = chained?.recordedAt ?? clock()
         do {
             let receipt = try environment.write { txn in
                 let start = try readHead(txn)
@@ -401,7 +422,7 @@ public final class EventLog: Sendable {
                 // The chain is guessed on the assumption that every record is new: worked out
                 // ahead by the caller, or hashed on another core while the ids are indexed here.
                 // A record already there makes the guess wrong, and the chain is worked out below.
-                let chain = ChainHashing(records, after: start, ahead: chained,
+                let chain = ChainHashing(records, after: start, format: format, recordedAt: recordedAt, ahead: chained,
                                          concurrently: records.count >= Self.concurrentChainThreshold)
                 var sequence = start.sequence
                 var outcomes: [AppendOutcome] = []
@@ -508,7 +529,8 @@ public final class EventLog: Sendable {
         }
     }
 
-    static func now() -> Int64 {
+    /// The system's clock, in µs since the epoch.
+    @Sendable public static func systemClock() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
     }
 }
@@ -517,18 +539,27 @@ public final class EventLog: Sendable {
 /// appended and every one is new: worked out ahead, on another thread say, while an earlier
 /// batch is appended (`end` is where the next batch starts). Only this type works them out, so
 /// they are always those of the records.
+///
+/// They are hashed in the current format, recorded at the time they were hashed; appended to a
+/// log of another format they are hashed again.
 public struct ChainedRecords: Sendable {
     public let records: [Record]
     let start: Head
+    /// When they are recorded, in µs since the epoch: it is under their hashes.
+    let recordedAt: Int64
+    let format = Layout.formatVersion
     /// The records' chain hashes, 32 bytes each.
     let digests: [UInt8]
     /// The head after these records, if every one is appended after `start`.
     public let end: Head
 
-    public init(_ records: [Record], after start: Head) {
+    /// Hashes `records` as if appended after `start` at `recordedAt` (µs since the epoch:
+    /// the log's ``EventLog/clock`` read when the batch is formed).
+    public init(_ records: [Record], after start: Head, recordedAt: Int64) {
         self.records = records
         self.start = start
-        digests = ChainHashing.hash(records, records.indices, after: start)
+        self.recordedAt = recordedAt
+        digests = ChainHashing.hash(records, records.indices, after: start, format: format, recordedAt: recordedAt)
         end = records.isEmpty ? start : Head(sequence: start.sequence + UInt64(records.count), hash: Array(digests.suffix(32)))
     }
 }

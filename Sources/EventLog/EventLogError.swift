@@ -32,7 +32,7 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidID(let id):
             "invalid entry id '\(id.prefix(80))': expected 1 to \(EventLog.maximumIDLength) bytes of UTF-8"
         case .unsupportedFormat(let path, let found, let supported):
-            "\(path) holds a log of format '\(found)'; this build of Parley reads format \(supported)"
+            "\(path) holds a log of format '\(found)'; this build of Parley reads formats \(supported == 2 ? "1 and 2" : "1 to \(supported)")"
         case .noLog(let path):
             "no Parley log at \(path)"
         case .damagedEntry(let sequence, let reason):

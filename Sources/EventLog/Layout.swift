@@ -1,6 +1,6 @@
 import Dispatch
 
-/// How entries are laid out in LMDB (format 1).
+/// How entries are laid out in LMDB (formats 1 and 2; new logs are written in format 2).
 ///
 /// Databases:
 /// - `entries`: key = sequence (8 bytes, big-endian, appended with `MDB_APPEND`);
@@ -8,9 +8,19 @@ import Dispatch
 ///   id length (2, big-endian) ‖ id (UTF-8) ‖ payload.
 /// - `ids`: key = id (UTF-8); value = sequence (8 bytes, big-endian).
 /// - `blobs`: key = SHA-256 of the value (32 bytes); value = the bytes.
-/// - `meta`: `format` = "1"; `head` = last sequence (8) ‖ its hash (32).
+/// - `meta`: `format` = "2" (or "1"); `head` = last sequence (8) ‖ its hash (32).
+///
+/// An entry's hash chains it to the one before:
+/// - format 2: SHA-256(previous hash ‖ sequence ‖ recorded time ‖ id length ‖ id ‖ payload),
+///   so everything an entry holds is under the chain;
+/// - format 1: SHA-256(previous hash ‖ sequence ‖ payload): the id and the recorded time are
+///   outside it, and can be changed without breaking the chain. Such logs are still read,
+///   verified and appended to in their own format.
 enum Layout {
-    static let formatVersion = 1
+    /// The format of new logs.
+    static let formatVersion = 2
+    /// The formats this build reads and appends to.
+    static let readableFormats = 1...2
     static let headerSize = 8 + 32 + 2
     static let formatKey = Array("format".utf8)
     static let headKey = Array("head".utf8)
@@ -24,13 +34,21 @@ enum Layout {
         return bytes.reduce(0) { ($0 << 8) | UInt64($1) }
     }
 
-    /// Writes SHA-256(previous ‖ sequence, 8 bytes big-endian ‖ payload) into `out` (32 bytes),
-    /// the first 40 bytes fed in one piece, with `hasher` (which starts over after it).
-    static func chainHash(previous: UnsafeRawBufferPointer, sequence: UInt64, payload: UnsafeRawBufferPointer,
+    /// Writes an entry's chain hash into `out` (32 bytes), with `hasher` (which starts over
+    /// after it): in format 2, SHA-256(previous ‖ sequence ‖ recorded time ‖ id length ‖ id ‖
+    /// payload), the integers big-endian (8, 8 and 2 bytes); in format 1, SHA-256(previous ‖
+    /// sequence ‖ payload). What comes before the id is fed in one piece.
+    static func chainHash(format: Int, previous: UnsafeRawBufferPointer, sequence: UInt64, recordedAt: Int64,
+                          id: UnsafeRawBufferPointer, payload: UnsafeRawBufferPointer,
                           into out: UnsafeMutableRawBufferPointer, with hasher: inout SHA256) {
-        var prefix: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, sequence.bigEndian)
+        var prefix: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt16) =
+            (0, 0, 0, 0, sequence.bigEndian, UInt64(bitPattern: recordedAt).bigEndian, UInt16(truncatingIfNeeded: id.count).bigEndian)
         withUnsafeMutableBytes(of: &prefix) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: previous.prefix(32))) }
-        withUnsafeBytes(of: &prefix) { hasher.update($0) }
+        withUnsafeBytes(of: &prefix) { bytes in
+            // The tuple's fields lie at offsets 0, 8 … 48: 50 bytes, then padding.
+            hasher.update(UnsafeRawBufferPointer(rebasing: bytes[0..<(format >= 2 ? 50 : 40)]))
+        }
+        if format >= 2 { hasher.update(id) }
         hasher.update(payload)
         hasher.finalize(into: out)
     }
@@ -68,6 +86,8 @@ enum Layout {
 struct ChainHashing {
     private let records: [Record]
     private let start: Head
+    private let format: Int
+    private let recordedAt: Int64
     private let guess: Guess
 
     private enum Guess {
@@ -94,15 +114,17 @@ struct ChainHashing {
         deinit { digests.deallocate() }
     }
 
-    init(_ records: [Record], after start: Head, ahead: ChainedRecords?, concurrently: Bool) {
+    init(_ records: [Record], after start: Head, format: Int, recordedAt: Int64, ahead: ChainedRecords?, concurrently: Bool) {
         self.records = records
         self.start = start
-        if let ahead, ahead.start == start, ahead.records.count == records.count {
+        self.format = format
+        self.recordedAt = recordedAt
+        if let ahead, ahead.start == start, ahead.records.count == records.count, ahead.format == format, ahead.recordedAt == recordedAt {
             guess = .ahead(ahead.digests)
         } else if concurrently {
             let pending = Pending(count: records.count)
             DispatchQueue.global(qos: .userInitiated).async(group: pending.done) {
-                Self.hash(records, records.indices, after: start, into: pending.digests) { finished in
+                Self.hash(records, records.indices, after: start, format: format, recordedAt: recordedAt, into: pending.digests) { finished in
                     if finished % Pending.chunk == 0 || finished == records.count { pending.ready.signal() }
                 }
             }
@@ -135,7 +157,7 @@ struct ChainHashing {
             pending.done.wait()
             fallthrough
         default:
-            digests = Self.hash(records, appended, after: start)
+            digests = Self.hash(records, appended, after: start, format: format, recordedAt: recordedAt)
         }
         try digests.withUnsafeBytes { digests in
             for n in appended.indices { try body(n, UnsafeRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])) }
@@ -143,29 +165,36 @@ struct ChainHashing {
         return appended.isEmpty ? start.hash : Array(digests.suffix(size))
     }
 
-    /// The chain from `start` over the records at `indices`, 32 bytes per record.
-    static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head) -> [UInt8] {
+    /// The chain from `start` over the records at `indices`, 32 bytes per record, each
+    /// recorded at `recordedAt`, in `format`.
+    static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head, format: Int, recordedAt: Int64) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: indices.count * SHA256.byteCount) { buffer, count in
-            hash(records, indices, after: start, into: UnsafeMutableRawBufferPointer(buffer))
+            hash(records, indices, after: start, format: format, recordedAt: recordedAt, into: UnsafeMutableRawBufferPointer(buffer))
             count = indices.count * SHA256.byteCount
         }
     }
 
-    /// ``hash(_:_:after:)`` into `digests`, telling `progress` how many are written after each.
-    /// Each digest is written in place, and the next is chained from it there.
-    static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head,
+    /// ``hash(_:_:after:format:recordedAt:)`` into `digests`, telling `progress` how many are
+    /// written after each. Each digest is written in place, and the next is chained from it there.
+    static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head, format: Int, recordedAt: Int64,
                      into digests: UnsafeMutableRawBufferPointer, progress: (Int) -> Void = { _ in }) {
         var hasher = SHA256()
         let size = SHA256.byteCount
         for (n, i) in indices.enumerated() {
             let out = UnsafeMutableRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])
             let sequence = start.sequence + UInt64(n) + 1
-            records[i].payload.withUnsafeBytes { payload in
-                if n == 0 {
-                    start.hash.withUnsafeBytes { Layout.chainHash(previous: $0, sequence: sequence, payload: payload, into: out, with: &hasher) }
-                } else {
-                    let previous = UnsafeRawBufferPointer(rebasing: digests[((n - 1) * size)..<(n * size)])
-                    Layout.chainHash(previous: previous, sequence: sequence, payload: payload, into: out, with: &hasher)
+            EventLog.withUTF8(records[i].id) { id in
+                records[i].payload.withUnsafeBytes { payload in
+                    if n == 0 {
+                        start.hash.withUnsafeBytes {
+                            Layout.chainHash(format: format, previous: $0, sequence: sequence, recordedAt: recordedAt, id: id, payload: payload,
+                                             into: out, with: &hasher)
+                        }
+                    } else {
+                        let previous = UnsafeRawBufferPointer(rebasing: digests[((n - 1) * size)..<(n * size)])
+                        Layout.chainHash(format: format, previous: previous, sequence: sequence, recordedAt: recordedAt, id: id, payload: payload,
+                                         into: out, with: &hasher)
+                    }
                 }
             }
             progress(n + 1)

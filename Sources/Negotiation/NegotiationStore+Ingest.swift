@@ -43,6 +43,15 @@ extension NegotiationStore {
         // An empty log holds none of the events: no need to look each one up.
         let logIsEmpty: Bool
         do { logIsEmpty = try log.head().sequence == 0 } catch { throw StoreError.log(error) }
+        // A log that fails verification is not extended: entries chained onto it would seem to
+        // vouch for it, and an event whose id was renamed would be appended a second time. The
+        // walk costs about a second per million entries; an empty log has nothing to walk.
+        if !logIsEmpty {
+            let checked = try verify()
+            if let problem = checked.problems.first {
+                throw StoreError.log(.inconsistent(path: log.path, reason: "it fails verification (\(problem.message))"))
+            }
+        }
         var pending: [PendingHeader] = []
         // In a scope of its own, so that the scan (the catalog's entries) is gone before the
         // append: at the end of a large ingest, memory is tightest.
@@ -289,7 +298,7 @@ extension NegotiationStore {
     /// worked out as if the log ended at `head` and each batch followed the one before (the
     /// append works them out again if not), so that on another thread this overlaps the appends.
     private static func formBatches(header: HandedOver<[PendingHeader]>, events: EventSource, after head: Head, batchSize: Int,
-                                    into queue: BatchQueue<Batch>) {
+                                    clock: @Sendable () -> Int64, into queue: BatchQueue<Batch>) {
         var events = events
         var head = head
         // Taken out of the box: once they are all formed, nothing holds the header records.
@@ -321,7 +330,7 @@ extension NegotiationStore {
                     }
                 }
                 if !items.isEmpty {
-                    let chained = ChainedRecords(items.map(\.record), after: head)
+                    let chained = ChainedRecords(items.map(\.record), after: head, recordedAt: clock())
                     head = chained.end
                     guard queue.put(Batch(items: items, blobs: blobs, chained: chained)) else { return }
                 }
@@ -361,8 +370,9 @@ extension NegotiationStore {
         let records = HandedOver(consume header)
         let head: Head
         do { head = try log.head() } catch { throw StoreError.log(error) }
+        let clock = log.clock
         DispatchQueue.global(qos: .userInitiated).async(group: forming) {
-            Self.formBatches(header: records, events: source.value, after: head, batchSize: batchSize, into: queue)
+            Self.formBatches(header: records, events: source.value, after: head, batchSize: batchSize, clock: clock, into: queue)
         }
         // With the maintainer mark, the reports' track rows are set aside on another thread
         // once their batch is committed (the rest of the indexing stays in the transaction).

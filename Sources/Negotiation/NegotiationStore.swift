@@ -74,8 +74,13 @@ public final class NegotiationStore: Sendable {
 
     /// Opens the log in `directory` with the store's derived indexes (read-only: query
     /// commands never write).
-    public convenience init(directory: String, readOnly: Bool = false) throws(EventLogError) {
-        self.init(log: try EventLog(directory: directory, options: .init(readOnly: readOnly, indexes: ProjectionIndex.names)))
+    ///
+    /// - Parameter clock: what new entries' recorded times are read from (see
+    ///   ``EventLog/Options/clock``): the system's clock unless given.
+    public convenience init(directory: String, readOnly: Bool = false, clock: (@Sendable () -> Int64)? = nil) throws(EventLogError) {
+        var options = EventLog.Options(readOnly: readOnly, indexes: ProjectionIndex.names)
+        if let clock { options.clock = clock }
+        self.init(log: try EventLog(directory: directory, options: options))
     }
 
     /// Whether the derived indexes are there and cover the whole log.

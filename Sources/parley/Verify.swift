@@ -7,7 +7,8 @@ struct Verify: ParsableCommand {
         abstract: "Walk the hash chain and the stored articles; exit non-zero on any break.",
         discussion: """
             Checks that sequences run 1, 2, 3… with no gap, that every entry's stored hash is \
-            SHA-256(previous hash ‖ sequence ‖ payload), and that every stored article still \
+            SHA-256(previous hash ‖ sequence ‖ recorded time ‖ id length ‖ id ‖ payload) (in a log of \
+            format 1, SHA-256(previous hash ‖ sequence ‖ payload), which it says), and that every stored article still \
             hashes to its catalog SHA-256. Prints the entries checked and the head hash; on a \
             break, the first bad sequence.
             """
@@ -37,6 +38,8 @@ struct Verify: ParsableCommand {
         var firstBadSequence: UInt64?
         var problems: [String]
         var expectedHeadAt: UInt64?
+        var format: Int
+        var notCoveredByTheChain: [String]
     }
 
     func run() throws {
@@ -52,7 +55,8 @@ struct Verify: ParsableCommand {
         let result = Result(
             intact: report.isIntact, entriesChecked: report.entriesChecked, blobsChecked: report.blobsChecked,
             headSequence: report.head.sequence, headHash: report.head.hashHex,
-            firstBadSequence: report.firstBadSequence, problems: report.problems.map(\.message), expectedHeadAt: expectedAt)
+            firstBadSequence: report.firstBadSequence, problems: report.problems.map(\.message), expectedHeadAt: expectedAt,
+            format: report.format, notCoveredByTheChain: report.notCoveredByTheChain)
         if output.json {
             try printJSON(result)
         } else {
@@ -61,6 +65,10 @@ struct Verify: ParsableCommand {
             print("head: \(report.head.sequence) \(report.head.hashHex)")
             if let bad = report.firstBadSequence { print("first bad sequence: \(bad)") }
             if let expectedAt { print("expected head: at sequence \(expectedAt)" + (expectedAt == report.head.sequence ? " (the head)" : ", the log has grown since")) }
+            if !report.notCoveredByTheChain.isEmpty {
+                print("format \(report.format): the chain does not cover \(report.notCoveredByTheChain.joined(separator: " or ")); "
+                    + "a change to them goes unseen (a log begun by this build, in a new folder, covers them)")
+            }
             for problem in report.problems { print("problem: \(problem.message)") }
             print(report.isIntact ? "chain intact" : "verification FAILED")
         }

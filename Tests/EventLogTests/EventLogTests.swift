@@ -17,10 +17,22 @@ struct EventLogTests {
         return try EventLog(directory: directory.path, options: options)
     }
 
+    /// SHA-256 of the previous hash, the sequence and recorded time (8 bytes each, big-endian),
+    /// the id's length (2 bytes, big-endian), the id and the payload laid end to end: an entry's
+    /// hash as format 2 defines it.
+    static func chainHash(previous: [UInt8], sequence: UInt64, recordedAt: Int64, id: String, payload: [UInt8]) -> [UInt8] {
+        SHA256.hash(data: previous + bigEndian(sequence) + bigEndian(UInt64(bitPattern: recordedAt))
+            + bigEndian(UInt16(id.utf8.count)) + Array(id.utf8) + payload)
+    }
+
     /// SHA-256 of the previous hash, the sequence (8 bytes, big-endian) and the payload laid end
-    /// to end: an entry's hash as the log's format defines it.
-    static func chainHash(previous: [UInt8], sequence: UInt64, payload: [UInt8]) -> [UInt8] {
-        SHA256.hash(data: previous + withUnsafeBytes(of: sequence.bigEndian) { Array($0) } + payload)
+    /// to end: an entry's hash as format 1 defined it.
+    static func formatOneChainHash(previous: [UInt8], sequence: UInt64, payload: [UInt8]) -> [UInt8] {
+        SHA256.hash(data: previous + bigEndian(sequence) + payload)
+    }
+
+    static func bigEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
+        withUnsafeBytes(of: value.bigEndian) { Array($0) }
     }
 
     static func record(_ n: Int, size: Int = 64) -> Record {
@@ -65,7 +77,7 @@ struct EventLogTests {
         let receipt = try log.append([Self.record(3)])
         #expect(receipt.outcomes == [.appended(3)])
         let third = try #require(try log.entry(at: 3))
-        #expect(third.hash == Self.chainHash(previous: first.hash, sequence: 3, payload: third.payload))
+        #expect(third.hash == Self.chainHash(previous: first.hash, sequence: 3, recordedAt: third.recordedAtMicroseconds, id: third.id, payload: third.payload))
         #expect(try log.verify().isIntact)
     }
 
@@ -103,7 +115,8 @@ struct EventLogTests {
         func checkChain(through last: UInt64) throws {
             var previous = Head.empty.hash
             try log.forEachEntry { view in
-                let expected = Self.chainHash(previous: previous, sequence: view.sequence, payload: Array(view.payload))
+                let expected = Self.chainHash(previous: previous, sequence: view.sequence, recordedAt: view.recordedAtMicroseconds,
+                                              id: String(decoding: view.id, as: UTF8.self), payload: Array(view.payload))
                 #expect(Array(view.hash) == expected, "entry \(view.sequence)")
                 previous = expected
                 return true
@@ -377,8 +390,8 @@ struct EventLogTests {
         do { _ = try open() }
         try tamper { txn, _, _, meta in try txn.put(Array("99".utf8), forKey: Layout.formatKey, in: meta) }
         let error = #expect(throws: EventLogError.self) { try open() }
-        #expect(error == .unsupportedFormat(path: directory.path, found: "99", supported: 1))
-        #expect(error?.description.contains("reads format 1") == true)
+        #expect(error == .unsupportedFormat(path: directory.path, found: "99", supported: 2))
+        #expect(error?.description.contains("reads formats 1 and 2") == true)
     }
 
     @Test func readingWhereThereIsNoLogSaysSo() throws {

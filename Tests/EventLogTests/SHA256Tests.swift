@@ -49,19 +49,24 @@ struct SHA256Tests {
             Record(id: "event/e\(n)", payload: (0..<Int.random(in: 0...900, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
         }
         let start = Head(sequence: 41, hash: (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        // Over all the records, and over some only, as an append that finds the others there.
-        for places in [Array(records.indices), [0, 3, 4, 150, 299]] {
+        let ahead = ChainedRecords(records, after: start, recordedAt: EventLog.systemClock())
+        // Over all the records, and over some only, as an append that finds the others there;
+        // in format 2, and in format 1 as a log begun by an older build has it.
+        for (places, format) in [(Array(records.indices), 2), ([0, 3, 4, 150, 299], 2), (Array(records.indices), 1), ([0, 3, 4, 150, 299], 1)] {
             var previous = start.hash
             var expected: [[UInt8]] = []
             for (n, i) in places.enumerated() {
                 let sequence = start.sequence + UInt64(n) + 1
-                previous = EventLogTests.chainHash(previous: previous, sequence: sequence, payload: records[i].payload)
+                previous = format == 2
+                    ? EventLogTests.chainHash(previous: previous, sequence: sequence, recordedAt: ahead.recordedAt, id: records[i].id, payload: records[i].payload)
+                    : EventLogTests.formatOneChainHash(previous: previous, sequence: sequence, payload: records[i].payload)
                 expected.append(previous)
             }
-            let digests = places.count == records.count ? ChainedRecords(records, after: start).digests : ChainHashing.hash(records, places, after: start)
-            #expect(mismatches(digests, expected).isEmpty, "records \(mismatches(digests, expected).prefix(5)) of \(places.count)")
+            let digests = places.count == records.count && format == 2
+                ? ahead.digests : ChainHashing.hash(records, places, after: start, format: format, recordedAt: ahead.recordedAt)
+            #expect(mismatches(digests, expected).isEmpty, "format \(format): records \(mismatches(digests, expected).prefix(5)) of \(places.count)")
         }
-        let chained = ChainedRecords(records, after: start)
+        let chained = ChainedRecords(records, after: start, recordedAt: 0)
         #expect(chained.end.sequence == start.sequence + 300)
         #expect(chained.end.hash == Array(chained.digests.suffix(32)))
     }

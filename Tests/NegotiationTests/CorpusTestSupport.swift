@@ -18,10 +18,14 @@ struct CorpusCopy {
 
     func load() throws -> Corpus { try Corpus.load(seeds: seeds, events: events) }
 
-    /// Loads the corpus and ingests it into the copy's log.
+    /// A clock that always reads the same time: two logs of the same corpus, each ingested
+    /// with it, are the same bytes (their entries' recorded times are under the chain).
+    static let fixedClock: @Sendable () -> Int64 = { 1_741_651_200_000_000 }  // 2025-03-11T00:00Z
+
+    /// Loads the corpus and ingests it into the copy's log, at ``fixedClock``'s time.
     @discardableResult
     func ingest() throws -> IngestReport {
-        let store = try NegotiationStore(directory: db)
+        let store = try NegotiationStore(directory: db, clock: Self.fixedClock)
         return try store.ingest(seeds: seeds, events: events)
     }
 

@@ -172,18 +172,21 @@ struct DeferredCheckpointTests {
     @Test func chainHashesWorkedOutAheadAreThoseOfTheAppend() throws {
         let directory = try TemporaryDirectory("chained")
         let records = (1...5).map { Record(id: "r\($0)", payload: Array("payload \($0)".utf8)) }
-        let a = try EventLog(directory: directory.appending("a"))
-        let b = try EventLog(directory: directory.appending("b"))
+        var options = EventLog.Options()
+        options.clock = CorpusCopy.fixedClock
+        let now = CorpusCopy.fixedClock()
+        let a = try EventLog(directory: directory.appending("a"), options: options)
+        let b = try EventLog(directory: directory.appending("b"), options: options)
         // Worked out from the right head, from a wrong one, and with a record already there.
-        try a.append(ChainedRecords(Array(records[0..<2]), after: .empty), blobs: [])
+        try a.append(ChainedRecords(Array(records[0..<2]), after: .empty, recordedAt: now), blobs: [])
         try b.append(Array(records[0..<2]))
         let head = try a.head()
-        try a.append(ChainedRecords(Array(records[1..<4]), after: head), blobs: [])
-        try a.append(ChainedRecords(Array(records[4...]), after: .empty), blobs: [])
+        try a.append(ChainedRecords(Array(records[1..<4]), after: head, recordedAt: now), blobs: [])
+        try a.append(ChainedRecords(Array(records[4...]), after: .empty, recordedAt: now), blobs: [])
         try b.append(Array(records[1..<4]))
         try b.append(Array(records[4...]))
         let more = (6...8).map { Record(id: "r\($0)", payload: Array("more \($0)".utf8)) }
-        let chained = ChainedRecords(more, after: try a.head())
+        let chained = ChainedRecords(more, after: try a.head(), recordedAt: now)
         try a.append(chained, blobs: [])
         try b.append(more)
         #expect(chained.end == (try a.head()))

@@ -148,8 +148,8 @@ struct BatchIngestTests {
         let directory = try TemporaryDirectory("batches")
         _ = try SyntheticCorpus(events: 1_200, seed: 4).write(to: directory.path)
         let seeds = directory.path + "/seeds", events = directory.path + "/events"
-        let one = try NegotiationStore(directory: directory.appending("one"))
-        let many = try NegotiationStore(directory: directory.appending("many"))
+        let one = try NegotiationStore(directory: directory.appending("one"), clock: CorpusCopy.fixedClock)
+        let many = try NegotiationStore(directory: directory.appending("many"), clock: CorpusCopy.fixedClock)
         let a = try one.ingest(seeds: seeds, events: events)
         let b = try many.ingest(seeds: seeds, events: events, batchSize: 97)
         #expect(a.head == b.head)

@@ -98,16 +98,18 @@ struct TamperingTests {
         let noted = try #require(head)
 
         // Someone copies the old file back: on its own the log is consistent…
-        try FileManager.default.removeItem(atPath: target.data)
+        let newer = target.dir.appending("newer.mdb")
+        try FileManager.default.moveItem(atPath: target.data, toPath: newer)
         try FileManager.default.copyItem(atPath: old, toPath: target.data)
         #expect(try target.verify().succeeded)
         // …but not with the head seen before.
         let caught = try target.verify(["--expect-head", noted])
         #expect(caught.status == 1, "\(caught)")
         #expect(caught.stdout.contains("is not in this log: it was rolled back"), "\(caught)")
-        // On the log as it was, the same head is found.
+        // On the log as it was, the same head is found. (Ingesting the same corpus again would
+        // not give it: entries' recorded times are under the chain.)
         try FileManager.default.removeItem(atPath: target.data)
-        _ = try ParleyTool.run(["ingest", "--db", target.db, Repository.seeds, events], in: target.dir.path)
+        try FileManager.default.moveItem(atPath: newer, toPath: target.data)
         #expect(try target.verify(["--expect-head", noted]).succeeded)
     }
 }
