@@ -15,7 +15,7 @@ struct Export: ParsableCommand {
 
     @OptionGroup var log: LogOptions
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("One row per track on this day (default: today).", valueName: "YYYY-MM-DD"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("One row per track on this day (default: today).", valueName: "YYYY-MM-DD"), transform: dayArgument)
     var asOf: Day?
 
     @OptionGroup(title: "A series (all three together)") var range: DateRangeOptions

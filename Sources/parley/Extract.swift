@@ -20,7 +20,7 @@ struct Extract: ParsableCommand {
     var article: String
 
     @Option(help: ArgumentHelp("The article's publication date, against which « hier » or \"last week\" are resolved.",
-                               valueName: "YYYY-MM-DD"))
+                               valueName: "YYYY-MM-DD"), transform: dayArgument)
     var published: Day
 
     @Option(help: ArgumentHelp("The article's language (fr, en…); detected from the text when not given.", valueName: "code"))

@@ -6,6 +6,19 @@ extension Day: ExpressibleByArgument {
     public init?(argument: String) { self.init(iso: argument) }
 }
 
+/// Reads a day option, saying why a value is refused ("2025-02 has 28 days, not 29"), which
+/// ArgumentParser then shows beside the option's name.
+func dayArgument(_ text: String) throws -> Day {
+    if let day = Day(iso: text) { return day }
+    do {
+        _ = try ValidTime(parsing: text)
+    } catch {
+        throw ValidationError(error.problem)
+    }
+    // A month or a range: a valid time, but not one day.
+    throw ValidationError("\(text) is not one day; expected YYYY-MM-DD, from 0001-01-01 to 9999-12-31")
+}
+
 extension Day {
     /// Today in UTC.
     static var today: Day {
@@ -16,14 +29,14 @@ extension Day {
 /// `--known-on`, shared by the query commands.
 struct KnownOnOption: ParsableArguments {
     @Option(name: .customLong("known-on"), help: ArgumentHelp(
-        "Keep only events whose article was published on or before this day.", valueName: "YYYY-MM-DD"))
+        "Keep only events whose article was published on or before this day.", valueName: "YYYY-MM-DD"), transform: dayArgument)
     var knownOn: Day?
 }
 
 /// `--as-of` and `--known-on`.
 struct QueryOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp(
-        "Fold the events that happened on or before this day (default: today).", valueName: "YYYY-MM-DD"))
+        "Fold the events that happened on or before this day (default: today).", valueName: "YYYY-MM-DD"), transform: dayArgument)
     var asOf: Day?
 
     @OptionGroup var known: KnownOnOption
@@ -33,10 +46,10 @@ struct QueryOptions: ParsableArguments {
 
 /// `--from` and `--to`, checked to be in order.
 struct DateRangeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("From this day on.", valueName: "YYYY-MM-DD"))
+    @Option(help: ArgumentHelp("From this day on.", valueName: "YYYY-MM-DD"), transform: dayArgument)
     var from: Day?
 
-    @Option(help: ArgumentHelp("Up to this day (default: today).", valueName: "YYYY-MM-DD"))
+    @Option(help: ArgumentHelp("Up to this day (default: today).", valueName: "YYYY-MM-DD"), transform: dayArgument)
     var to: Day?
 
     func validate() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Negotiation
 import Testing
 import TestSupport
 
@@ -80,6 +81,44 @@ struct OutputFileTests {
         #expect(!report.succeeded && !report.killed, "\(report)")
         var isFolder: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue)
+    }
+
+    /// Random series up to the calendar's edges, some of them refused: each accepted one ends
+    /// with a row per track for each of its dates, each refused one exits 64 saying why.
+    @Test func everySeriesTheToolAcceptsEndsAndEveryOneItRefusesSaysWhy() throws {
+        var state: UInt64 = 0x5EED_2026_1207
+        func random(_ range: ClosedRange<Int>) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return range.lowerBound + Int((z ^ (z >> 31)) % UInt64(range.count))
+        }
+        let tracks = try run(["state", "--db", db, "--as-of", "2020-01-01", "--json"])
+        let trackCount = try #require(try JSONSerialization.jsonObject(with: Data(tracks.stdout.utf8)) as? [Any]).count
+        let edges = [Day.earliest.ordinal, Day.latest.ordinal - 500, 20_000]
+        for round in 0..<16 {
+            let from = Day(ordinal: edges[round % 3] + random(0...500))
+            let cadence = ["day", "week", "month", "year"][random(0...3)]
+            let to = round % 5 == 4 ? from.adding(days: -random(1...40)) : from.adding(days: random(0...(cadence == "month" ? 5_000 : 400)))
+            let export = try run(["export", "--db", db, "--from", from.description, "--to", to.description, "--every", cadence])
+            let series = "\(from)…\(to) every \(cadence)"
+            #expect(!export.killed, "\(series) did not end")
+            if to < from {
+                #expect(export.status == 64 && export.stderr.contains("--to (\(to)) is before --from (\(from))"), "\(series): \(export)")
+            } else if let cadence = Cadence(rawValue: cadence) {
+                let rows = export.stdout.split(separator: "\r\n").count - 1
+                #expect(export.succeeded && rows == cadence.days(from: from, to: to).count * trackCount, "\(series): \(rows) rows")
+            } else {
+                #expect(export.status == 64 && export.stderr.contains("--every 'year': expected day, week or month"), "\(series): \(export)")
+            }
+        }
+        for (option, value, reason) in [("--from", "9999-12-32", "9999-12 has 31 days, not 32"), ("--to", "0000-01-01", "has no year 0"),
+                                        ("--from", "10000-01-01", "is not a date"), ("--to", "2025-02", "is not one day")] {
+            let other = option == "--from" ? "--to" : "--from"
+            let export = try run(["export", "--db", db, option, value, other, "2025-01-01", "--every", "day"])
+            #expect(export.status == 64 && export.stderr.contains(reason), "\(option) \(value): \(export)")
+        }
     }
 
     @Test(arguments: [
