@@ -9,6 +9,15 @@ public enum DatePrecision: Sendable, Hashable, CustomStringConvertible {
     /// Known to the month only.
     case month
 
+    /// How many days after `published` the article may have come out.
+    func slack(publishedIn published: Day) -> Int {
+        switch self {
+        case .day: 0
+        case .withinDays(let n): n
+        case .month: Day.daysIn(month: published.month, year: published.year)
+        }
+    }
+
     /// The widest `±N days` accepted: a year either side (beyond that, the date is not known).
     public static let maximumDays = 366
 

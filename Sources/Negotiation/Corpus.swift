@@ -111,9 +111,21 @@ public struct CorpusScan: Sendable {
     public var registry: Registry
     public var articles: [CatalogArticle]
     /// Corrections and retractions whose target is not in the corpus: the log must hold it.
-    public var unresolvedTargets: [(target: String, location: SourceLocation, field: String)]
+    public var unresolvedTargets: [FixTarget]
     /// Every problem found, in file order. Empty when the corpus is valid.
     public var issues: [CorpusIssue]
+}
+
+/// A correction or retraction's target, as the fix names it.
+public struct FixTarget: Sendable {
+    /// The id of the event it fixes.
+    public var target: String
+    public var location: SourceLocation
+    /// The field that names the target (`events[3].corrects`).
+    public var field: String
+    /// The last day of the `on` a correction gives the event, if it gives one: it must be
+    /// known by the target's article's publication, as the event's own date must.
+    public var movedTo: Day?
 }
 
 /// A validated corpus: registries, articles and events, in the order they will be appended.

@@ -6,8 +6,9 @@ struct ParsedEventFile: Sendable {
     enum Step: Sendable {
         case issue(CorpusIssue)
         /// A valid event with its canonical bytes and fold record, ``EventReader/key(bytes:)`` of
-        /// its id and of its bytes, and the event it fixes when it is a correction or retraction.
-        case event(ScannedEvent, idKey: UInt64, contentHash: UInt64, fix: Fix?)
+        /// its id and of its bytes, the event it fixes when it is a correction or retraction, and
+        /// the last day its article may have been published (``EventFileParser/unknownPublication`` without one).
+        case event(ScannedEvent, idKey: UInt64, contentHash: UInt64, fix: Fix?, knownBy: Int32)
     }
 
     /// What checking a correction's or retraction's target needs.
@@ -15,6 +16,8 @@ struct ParsedEventFile: Sendable {
         var target: String
         /// A correction (`corrects`), not a retraction (`retracts`).
         var namesCorrected: Bool
+        /// The last day of the `on` a correction sets, if it sets one.
+        var movedTo: Day?
     }
 
     var file: String
@@ -42,8 +45,11 @@ struct EventReader {
     private var seen: [UInt64: UInt32] = [:]
     private var records: [Seen] = []
     private var files: [String] = []
+    /// The last day each event's article may have been published, as a day ordinal, by
+    /// ordinal (4 bytes an event): what a correction that moves the event is held to.
+    private var knownBy: [Int32] = []
     /// The corrections and retractions read, with their ordinal.
-    private var fixes: [(target: String, type: EventType, namesCorrected: Bool, location: SourceLocation, ordinal: Int)] = []
+    private var fixes: [(fix: ParsedEventFile.Fix, type: EventType, location: SourceLocation, ordinal: Int)] = []
 
     init(diagnostics: Diagnostics) {
         self.diagnostics = diagnostics
@@ -71,8 +77,8 @@ struct EventReader {
             switch step {
             case .issue(let issue):
                 diagnostics.add(issue)
-            case .event(let item, let idKey, let contentHash, let fix):
-                add(item, idKey: idKey, contentHash: contentHash, fix: fix, onEvent)
+            case .event(let item, let idKey, let contentHash, let fix, let known):
+                add(item, idKey: idKey, contentHash: contentHash, fix: fix, knownBy: known, onEvent)
             }
         }
     }
@@ -86,7 +92,7 @@ struct EventReader {
     }
 
     private mutating func add(_ item: ScannedEvent, idKey: UInt64, contentHash: UInt64, fix: ParsedEventFile.Fix?,
-                              _ onEvent: (ScannedEvent) -> Void) {
+                              knownBy known: Int32, _ onEvent: (ScannedEvent) -> Void) {
         if let ordinal = seen[idKey] {
             let first = records[Int(ordinal)]
             if first.contentHash != contentHash {
@@ -102,31 +108,46 @@ struct EventReader {
         seen[idKey] = UInt32(truncatingIfNeeded: count)
         records.append(Seen(contentHash: contentHash, file: UInt32(truncatingIfNeeded: files.count - 1),
                             lineAndFix: UInt32(truncatingIfNeeded: item.location.line ?? 0) << 1 | (isFix ? 1 : 0)))
+        knownBy.append(known)
         if let fix {
-            fixes.append((fix.target, item.type, fix.namesCorrected, item.location, count))
+            fixes.append((fix, item.type, item.location, count))
         }
         onEvent(item)
     }
 
+    /// What is said of a correction that moves `target` to end on `moved`, past `latest`.
+    static func movedPastPublication(_ target: String, to moved: Day, latest: Day) -> String {
+        "the correction moves \(quoted(target)) to end on \(moved), after its article could have been published (by \(latest))"
+    }
+
     /// Corrections and retractions must name an event before them in the corpus. Targets not in
     /// the corpus at all are returned, for the store to find in the log.
-    func checkTargets() -> [(target: String, location: SourceLocation, field: String)] {
-        var unresolved: [(target: String, location: SourceLocation, field: String)] = []
-        for fix in fixes {
+    ///
+    /// A correction that moves an event must not move it past what its article could know: the
+    /// new date's last day is held to the target's article's publication, as the event's own
+    /// date was.
+    func checkTargets() -> [FixTarget] {
+        var unresolved: [FixTarget] = []
+        for (fix, type, location, ordinal) in fixes {
             let target = fix.target
-            let field = fix.location.field(fix.namesCorrected ? "corrects" : "retracts")
-            guard let ordinal = seen[Self.key(target.utf8)] else {
-                unresolved.append((target, fix.location, field))
+            let field = location.field(fix.namesCorrected ? "corrects" : "retracts")
+            guard let found = seen[Self.key(target.utf8)] else {
+                unresolved.append(FixTarget(target: target, location: location, field: field, movedTo: fix.movedTo))
                 continue
             }
-            if Int(ordinal) >= fix.ordinal {
-                diagnostics.add(file: fix.location.file, line: fix.location.line, field: field,
-                                problem: "\(quoted(target)) comes after this \(fix.type.rawValue)",
+            if Int(found) >= ordinal {
+                diagnostics.add(file: location.file, line: location.line, field: field,
+                                problem: "\(quoted(target)) comes after this \(type.rawValue)",
                                 expected: "a fix placed after the event it fixes")
-            } else if records[Int(ordinal)].isFix {
-                diagnostics.add(file: fix.location.file, line: fix.location.line, field: field,
+            } else if records[Int(found)].isFix {
+                diagnostics.add(file: location.file, line: location.line, field: field,
                                 problem: "\(quoted(target)) is itself a correction or retraction",
                                 expected: "the id of a reported event")
+            } else if let moved = fix.movedTo, moved.ordinal > Int(knownBy[Int(found)]) {
+                let latest = Day(ordinal: Int(knownBy[Int(found)]))
+                diagnostics.add(file: location.file, line: location.line, field: location.field("set.on"),
+                                problem: Self.movedPastPublication(target, to: moved, latest: latest),
+                                expected: "a date that ends by \(latest)")
             }
         }
         return unresolved
@@ -217,12 +238,16 @@ struct EventFileParser {
                 let idKey = id.withUTF8 { EventReader.key(bytes: UnsafeRawBufferPointer($0)) }
                 let contentHash = payload.withUnsafeBytes { EventReader.key(bytes: $0) }
                 let fix = item.event.type.isRecordFix
-                    ? item.event.target.map { ParsedEventFile.Fix(target: $0, namesCorrected: item.event.corrects != nil) } : nil
+                    ? item.event.target.map { ParsedEventFile.Fix(target: $0, namesCorrected: item.event.corrects != nil, movedTo: item.event.changes?.on?.last) }
+                    : nil
+                let known = item.event.type.isRecordFix ? Self.unknownPublication
+                    : item.event.article.flatMap { articles.place(of: $0) }.map { Int32(truncatingIfNeeded: latestPublication(place: $0).ordinal) }
+                    ?? Self.unknownPublication
                 // The fold record is made here, on the worker, so that the thread taking events
                 // in neither builds nor frees whole events.
                 let scanned = ScannedEvent(id: id, type: item.event.type, location: item.location, payload: payload,
                                            fold: NegotiationStore.indexingFold(item.event), event: keepsEvents ? item.event : nil)
-                parsed.steps.append(.event(scanned, idKey: idKey, contentHash: contentHash, fix: fix))
+                parsed.steps.append(.event(scanned, idKey: idKey, contentHash: contentHash, fix: fix, knownBy: known))
             }
             return nil
         }
@@ -452,6 +477,16 @@ struct EventFileParser {
         }
     }
 
+    /// What an event with no article is known by: no bound.
+    static let unknownPublication = Int32.max
+
+    /// The last day the catalog's article at `place` may have been published (its date, and
+    /// the slack its precision allows).
+    private func latestPublication(place: Int) -> Day {
+        let published = articles.articles[place].article.published
+        return published.adding(days: articles.articles[place].article.precision.slack(publishedIn: published))
+    }
+
     /// A reported fact cannot have happened after its article was published (planned meetings
     /// are dated when they were announced, so the same holds).
     private func checkNotAfterPublication(_ event: Event, _ f: Fields, articlePlace place: Int?) {
@@ -459,12 +494,7 @@ struct EventFileParser {
         // The two fields read, not a copy of the whole entry.
         let published = articles.articles[place].article.published
         let precision = articles.articles[place].article.precision
-        let slack = switch precision {
-        case .day: 0
-        case .withinDays(let n): n
-        case .month: Day.daysIn(month: published.month, year: published.year)
-        }
-        let latest = published.adding(days: slack)
+        let latest = latestPublication(place: place)
         // A month or a range is counted from its last day: all of it must be known by then.
         if on.first > latest {
             f.report("on", "\(on) is after the article was published (\(published), \(precision))",

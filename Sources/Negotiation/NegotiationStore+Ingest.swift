@@ -102,9 +102,11 @@ extension NegotiationStore {
             }
         }
         let ids = Set(corpus.events.map(\.event.id))
-        let targets = corpus.events.compactMap { source -> (target: String, location: SourceLocation, field: String)? in
+        let targets = corpus.events.compactMap { source -> FixTarget? in
             guard let target = source.event.target, !ids.contains(target) else { return nil }
-            return (target, source.location, source.location.field(source.event.type == .correction ? "corrects" : "retracts"))
+            return FixTarget(target: target, location: source.location,
+                             field: source.location.field(source.event.type == .correction ? "corrects" : "retracts"),
+                             movedTo: source.event.changes?.on?.last)
         }
         var pending: [PendingHeader] = []
         issues = (try pendingHeader(registry: corpus.registry, articles: corpus.articles.map { ($0.article, .bytes($0.bytes), $0.location) },
@@ -145,14 +147,35 @@ extension NegotiationStore {
             expected: "a new id, or a correction of \(quoted(source.event.id)) (the log is append-only)"))
     }
 
-    /// Fixes whose target is in neither the corpus nor the log.
-    private func unresolved(_ targets: [(target: String, location: SourceLocation, field: String)]) throws -> [CorpusIssue] {
-        try targets.compactMap { target, location, field in
-            guard try sequence(of: "event/\(target)") == nil else { return nil }
-            return CorpusIssue(file: location.file, line: location.line, field: field,
-                               problem: "unknown event \(quoted(target)): it is neither in the corpus nor in the log",
-                               expected: "the id of a recorded event")
+    /// Fixes whose target is in neither the corpus nor the log, and corrections that move an
+    /// event of the log past what its article could know.
+    private func unresolved(_ targets: [FixTarget]) throws -> [CorpusIssue] {
+        try targets.compactMap { fix in
+            guard let sequence = try sequence(of: "event/\(fix.target)") else {
+                return CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.field,
+                                   problem: "unknown event \(quoted(fix.target)): it is neither in the corpus nor in the log",
+                                   expected: "the id of a recorded event")
+            }
+            guard let moved = fix.movedTo, let latest = try latestPublication(ofEventAt: sequence), moved > latest else { return nil }
+            return CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.location.field("set.on"),
+                               problem: EventReader.movedPastPublication(fix.target, to: moved, latest: latest),
+                               expected: "a date that ends by \(latest)")
         }
+    }
+
+    /// The last day the article of the event recorded at `sequence` may have been published;
+    /// `nil` for an event without an article.
+    private func latestPublication(ofEventAt sequence: UInt64) throws -> Day? {
+        func record(at sequence: UInt64) throws -> LogRecord? {
+            let entry: Entry?
+            do { entry = try log.entry(at: sequence) } catch { throw StoreError.log(error) }
+            guard let entry else { return nil }
+            do { return try LogRecord.decode(entry.payload) } catch { throw StoreError.undecodable(sequence: sequence, reason: error.reason) }
+        }
+        guard case .event(let event)? = try record(at: sequence), let id = event.article,
+              let place = try self.sequence(of: "article/\(id)"), case .article(let article)? = try record(at: place)
+        else { return nil }
+        return article.published.adding(days: article.precision.slack(publishedIn: article.published))
     }
 
     func sequence(of id: String) throws -> UInt64? {

@@ -49,7 +49,7 @@ public struct SyntheticCorpus: Sendable {
         var fileIndex = 0
         var eventIndex = 0
         var articleIndex = 0
-        var recentIDs: [String] = []  // events a later correction or retraction may fix
+        var recentIDs: [(id: String, published: Day)] = []  // events a later fix may name, with their article's day
         var openConditions: [String: [String]] = [:]  // track → labels set so far
         while eventIndex < events {
             let count = min(eventsPerArticle, events - eventIndex)
@@ -122,7 +122,7 @@ public struct SyntheticCorpus: Sendable {
     }
 
     private func event(id: String, article: String, quote: String, published: Day, rng: inout SplitMix64,
-                       recent: inout [String], open: inout [String: [String]]) -> String {
+                       recent: inout [(id: String, published: Day)], open: inout [String: [String]]) -> String {
         let trackIndex = Int(rng.next(below: UInt64(Self.tracks.count)))
         let track = Self.tracks[trackIndex]
         let required = [Self.parties[trackIndex % Self.parties.count], Self.parties[(trackIndex + 1) % Self.parties.count]]
@@ -131,11 +131,12 @@ public struct SyntheticCorpus: Sendable {
         let roll = rng.next(below: 100)
         let quoted = "\"\(quote)\""
         // Fixes name an earlier event of this seed.
-        if roll < 5, let target = recent.isEmpty ? nil : recent[Int(rng.next(below: UInt64(recent.count)))] {
+        if roll < 5, let (target, reported) = recent.isEmpty ? nil : recent[Int(rng.next(below: UInt64(recent.count)))] {
             if roll < 2 {
                 return "  - id: \(id)\n    type: retraction\n    retracts: \(target)\n    reason: \"synthetic: withdrawn\"\n    article: \(article)\n    quote: \(quoted)\n"
             }
-            let on = published.adding(days: -Int(rng.next(below: 20)))
+            // Never after what the event's own article could know.
+            let on = min(published, reported).adding(days: -Int(rng.next(below: 20)))
             return "  - id: \(id)\n    type: correction\n    corrects: \(target)\n    set: {on: \(on)}\n    reason: \"synthetic: wrong day\"\n    article: \(article)\n    quote: \(quoted)\n"
         }
         let happened = published.adding(days: -Int(rng.next(below: 30)))
@@ -179,7 +180,7 @@ public struct SyntheticCorpus: Sendable {
             lines += "    type: meeting\n    tracks: [\(track)]\n    on: \(safeOn)\n    actor: \(actor)\n    counterparts: [\(other)]\n    place: \"City \(rng.next(below: 30))\"\n" + (planned ? "    planned: true\n" : "")
         }
         lines += "    article: \(article)\n    quote: \(quoted)\n"
-        recent.append(id)
+        recent.append((id, published))
         if recent.count > 64 { recent.removeFirst() }
         return lines
     }

@@ -31,6 +31,32 @@ struct IngestTests {
         #expect(second.head == first.head)
     }
 
+    @Test func aCorrectionMovingALoggedEventPastItsArticlesPublicationIsRefused() throws {
+        let corpus = try CorpusCopy()
+        try corpus.ingest()
+        // The corpus now holds only the registries and a correction of an event of the log.
+        for file in try FileManager.default.contentsOfDirectory(atPath: corpus.events) where !["parties.yaml", "tracks.yaml"].contains(file) {
+            try FileManager.default.removeItem(atPath: corpus.events + "/" + file)
+        }
+        let fix = """
+            events:
+              - id: fix-logged-event-late
+                type: correction
+                corrects: us-proposes-temporary-truce-jeddah-000
+                set: {on: 2025-04}
+                reason: "a month the article could not know"
+            """
+        try fix.write(toFile: corpus.events + "/zz-fix.yaml", atomically: true, encoding: .utf8)
+        let error = #expect(throws: CorpusError.self) { try corpus.ingest() }
+        #expect(error.map(corpus.shown) == [
+            "events/zz-fix.yaml:2: events[0].set.on: the correction moves 'us-proposes-temporary-truce-jeddah-000' to end on 2025-04-30, "
+                + "after its article could have been published (by 2025-03-16); expected a date that ends by 2025-03-16",
+        ])
+        // Within what the article could know, the same correction is taken.
+        try fix.replacingOccurrences(of: "{on: 2025-04}", with: "{on: 2025-03-10}").write(toFile: corpus.events + "/zz-fix.yaml", atomically: true, encoding: .utf8)
+        #expect(try corpus.ingest().eventsAppended == 1)
+    }
+
     @Test func twoNewLogsOfTheSameCorpusHaveTheSameHeadHash() throws {
         let a = try CorpusCopy()
         let b = try CorpusCopy()

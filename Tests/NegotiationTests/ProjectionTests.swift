@@ -222,8 +222,8 @@ struct FixTests {
               - id: fix-ru-accepts-date
                 type: correction
                 corrects: ru-accepts-truce-with-three-demands-000
-                set: {on: 2025-03-20}
-                reason: "test: move Russia's acceptance after the 14th"
+                set: {on: 2025-03-16}
+                reason: "test: move Russia's acceptance after the 14th (to the last day its article may have known)"
               - id: withdraw-001-russian-acceptance
                 type: retraction
                 retracts: ru-backs-truce-in-principle-details-to-clarify-001
