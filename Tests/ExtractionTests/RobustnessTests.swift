@@ -53,3 +53,25 @@ struct RobustnessTests {
         #expect(result.candidates.isEmpty)
     }
 }
+
+@Suite("Dates drafted at the calendar's edges")
+struct CalendarEdgeExtractionTests {
+    /// Relative and undated mentions, resolved against a publication day at either edge of
+    /// the calendar, give dates that ingest reads back: none before 0001-01-01 or after 9999-12-31.
+    @Test(arguments: ["0001-01-01", "0001-01-05", "9999-12-31", "9999-12-28"])
+    func everyDraftedDateIsOneIngestTakes(_ published: String) throws {
+        let text = """
+            Kiev a accepté hier la trêve de 30 jours proposée par Washington. La semaine dernière, Moscou a rejeté la proposition. \
+            Les négociateurs se rencontreront la semaine prochaine à Riyad. Russia accepted the energy truce last week. \
+            Zelensky met Trump on Monday. Moscou a violé la trêve énergétique, selon Kiev.
+            """
+        let candidates = try Shared.extract(text, published: published)
+        #expect(!candidates.isEmpty)
+        for candidate in candidates {
+            let on = try #require(candidate.event.on, "\(candidate.event.id)")
+            #expect(on.first >= Day.earliest && on.last <= Day.latest, "\(on)")
+            let read = try ValidTime(parsing: on.description)
+            #expect(read.first == on.first && read.last == on.last, "\(on.description) reads back as \(read)")
+        }
+    }
+}
