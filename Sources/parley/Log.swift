@@ -71,9 +71,9 @@ struct Log: ParsableCommand {
     }
 }
 
-/// Prints rows in aligned columns.
+/// Prints rows in aligned columns, each cell on one line and safe for a terminal.
 func printTable(header: [String], rows: [[String]]) {
-    let all = [header] + rows
+    let all = ([header] + rows).map { $0.map(terminalSafe) }
     let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
     for row in all {
         let cells = row.enumerated().map { i, cell in
@@ -81,4 +81,24 @@ func printTable(header: [String], rows: [[String]]) {
         }
         print(cells.joined(separator: "  "))
     }
+}
+
+/// The text with every control character (C0, DEL, C1, line and paragraph separators) written
+/// as `\u{1B}`: a log written before such characters were refused must not move the cursor,
+/// clear the screen or break a row when printed.
+func terminalSafe(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        if isControl(scalar) {
+            out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
+private func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
 }

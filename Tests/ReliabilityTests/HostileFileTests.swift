@@ -1,4 +1,5 @@
 import Foundation
+import Negotiation
 import Testing
 import TestSupport
 
@@ -110,6 +111,22 @@ struct HostileFileTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 64)
         #expect(!FileManager.default.fileExists(atPath: dir.appending("log/data.mdb")))
+    }
+
+    @Test func aControlCharacterInAnOlderLogIsShownEscapedNotSentToTheTerminal() throws {
+        // Ingest refuses such text now; a log written before may hold it. ingest(_:) takes a
+        // corpus as given, as an older build's checks did.
+        var corpus = try Corpus.load(seeds: seeds, events: events)
+        var event = try #require(corpus.events.first { $0.event.type == .meeting }).event
+        event.id = "meeting-with-escape"
+        event.place = "Riyadh\u{1B}[2J\u{7}"
+        corpus.events = [SourceEvent(event: event, location: SourceLocation(file: "test", line: 1))]
+        let db = dir.appending("log")
+        try NegotiationStore(directory: db).ingest(corpus)
+        let log = try ParleyTool.run(["log", "--db", db], atMost: 30, in: dir.path)
+        #expect(log.succeeded, "\(log)")
+        #expect(!log.stdout.utf8.contains(0x1B) && !log.stdout.utf8.contains(0x07))
+        #expect(log.stdout.contains("Riyadh\\u{1B}[2J\\u{7}"), "\(log)")
     }
 
     /// The file of the corpus that `which` names.
