@@ -74,6 +74,45 @@ struct OutputFileTests {
         #expect(export.stderr.contains("it is a FIFO"), "\(export)")
     }
 
+    /// Mounts a tmpfs of `size` at a new folder (read-only with `readOnly`), runs `body` with
+    /// it, and unmounts it.
+    private func withTmpfs(size: String, readOnly: Bool = false, _ body: (String) throws -> Void) throws {
+        let mountPoint = dir.appending("mnt-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", (readOnly ? "ro," : "") + "size=\(size)", "tmpfs", mountPoint]
+        try mount.run()
+        mount.waitUntilExit()
+        try #require(mount.terminationStatus == 0, "mount needs root: the tests run as root here and in CI")
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [mountPoint]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        try body(mountPoint)
+    }
+
+    @Test func anExportOnAReadOnlyFileSystemSaysSo() throws {
+        try withTmpfs(size: "1m", readOnly: true) { folder in
+            let export = try run(["export", "--db", db, "--as-of", "2020-01-01", "--output", folder + "/states.csv"])
+            #expect(export.status == 74 && export.stderr.contains("Read-only file system"), "\(export)")
+        }
+    }
+
+    @Test func anExportToAFullDiskFailsWholeAndLeavesNothingBehind() throws {
+        try withTmpfs(size: "64k") { folder in
+            let output = folder + "/states.csv"
+            try "the old export".write(toFile: output, atomically: false, encoding: .utf8)
+            let export = try run(["export", "--db", db, "--from", "2015-01-01", "--to", "2024-12-31", "--every", "day", "--output", output])
+            #expect(export.status == 74 && export.stderr.contains("No space left on device"), "\(export)")
+            #expect(try String(contentsOfFile: output, encoding: .utf8) == "the old export")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["states.csv"])
+        }
+    }
+
     @Test func reportAndExtractRefuseAFolderToo() throws {
         let folder = dir.appending("page.html")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
