@@ -23,6 +23,14 @@ public final class EventLog: Sendable {
         public var relaxedDurability = false
         /// Derived indexes the layer above keeps beside the log (see ``IndexWriter``).
         public var indexes: [String] = []
+        /// How much of the file's structure is checked at open (see ``checkCounts()`` for what
+        /// the log itself checks). ``verify()`` checks it all, whatever this says.
+        public var structureCheck: StructureCheckDepth = EventLog.openingStructureCheck
+        /// A log whose data file is no larger than this is checked whole at every open.
+        public var fullCheckUpToBytes: UInt64 = EventLog.openingFullCheckUpToBytes
+        /// Whether the open holds the entry and id counts to the head (see ``checkCounts()``).
+        /// A verification opens without: its walk names the first entry at fault instead.
+        public var checksCounts = true
 
         public init(readOnly: Bool = false, indexes: [String] = []) {
             self.readOnly = readOnly
@@ -90,8 +98,16 @@ public final class EventLog: Sendable {
         var names: [String: DatabaseFlags] = ["entries": [], "ids": [], "blobs": [], "meta": []]
         for index in options.indexes { names[Self.indexPrefix + index] = [] }
         configuration.maximumDatabases = UInt32(names.count + 4)
+        configuration.structureCheck = options.structureCheck
+        configuration.fullCheckUpToBytes = options.fullCheckUpToBytes
+        // A log's own databases are made together, with the log: never one alone into a file
+        // that holds others (an index may be added to a log at any time).
+        configuration.createdOnlyInANewEnvironment = ["entries", "ids", "blobs", "meta"]
+        var opened: Environment?
         do {
-            environment = try Environment(path: directory, databases: names, configuration: configuration)
+            let environment = try Environment(path: directory, databases: names, configuration: configuration)
+            opened = environment
+            self.environment = environment
             entries = try environment.database("entries")
             ids = try environment.database("ids")
             blobs = try environment.database("blobs")
@@ -100,8 +116,8 @@ public final class EventLog: Sendable {
             // Read-only, an index the log was written without is simply absent.
             for index in options.indexes { indexes[index] = try? environment.database(Self.indexPrefix + index) }
             self.indexes = indexes
-        } catch LMDBError.notFound where options.readOnly {
-            throw .noLog(path: directory)
+        } catch LMDBError.notFound {
+            throw Self.missingDatabases(in: directory, stored: opened?.openingCheck.databases ?? [], wanted: names.keys.sorted())
         } catch let error where error.code == EACCES {
             throw .directory(path: directory, reason: options.readOnly
                 ? "permission denied: even reading needs write access to its lock.mdb, where readers register (copy the folder to read the copy)"
@@ -109,9 +125,10 @@ public final class EventLog: Sendable {
         } catch let error where error.code == EROFS {
             throw .directory(path: directory, reason: "the file system is read-only: cannot write to the log; nothing was appended")
         } catch {
-            throw .storage(error)
+            throw EventLogError(error)
         }
         try checkFormat(readOnly: options.readOnly)
+        if options.checksCounts { try checkCounts() }
     }
 
     private func checkFormat(readOnly: Bool) throws(EventLogError) {
@@ -148,7 +165,7 @@ public final class EventLog: Sendable {
     static func wrap(_ error: any Error) -> EventLogError {
         switch error {
         case let error as EventLogError: error
-        case let error as LMDBError: .storage(error)
+        case let error as LMDBError: EventLogError(error)
         default: .storage(LMDBError(code: -1, context: String(describing: error)))
         }
     }
@@ -478,7 +495,7 @@ public final class EventLog: Sendable {
         } catch let error as EventLogError {
             throw error
         } catch let error as LMDBError {
-            throw EventLogError.storage(error)
+            throw EventLogError(error)
         }
     }
 

@@ -17,7 +17,17 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case damagedEntry(sequence: UInt64, reason: String)
     /// The directory could not be created or used.
     case directory(path: String, reason: String)
-    /// LMDB failed.
+    /// The log's files are damaged where Parley cannot read them safely: a truncated data file,
+    /// meta pages or trees that do not hold together, a count that disagrees with the head, or
+    /// `data.mdb`/`lock.mdb` that is not a regular file. Nothing was read past the damage.
+    case damaged(problems: [String])
+    /// The system could not read or write the log's files (an I/O error, a full disk). When
+    /// appending, nothing was committed.
+    case inputOutput(reason: String)
+    /// `lock.mdb` was deleted or replaced while this process, or another, had the log open:
+    /// writers would no longer see each other, so the write or the open was refused.
+    case lockFileReplaced(reason: String)
+    /// LMDB failed otherwise.
     case storage(LMDBError)
 
     public var description: String {
@@ -36,8 +46,37 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
             "entry \(sequence) is damaged: \(reason)"
         case .directory(let path, let reason):
             "cannot use \(path): \(reason)"
+        case .damaged(let problems):
+            "the log is damaged: " + problems.joined(separator: "; ")
+        case .inputOutput(let reason):
+            "cannot read or write the log: \(reason)"
+        case .lockFileReplaced(let reason):
+            reason
         case .storage(let error):
             error.description
+        }
+    }
+}
+
+extension EventLogError {
+    /// Classes an LMDB failure: damage, I/O, a replaced lock file, or another storage error.
+    public init(_ error: LMDBError) {
+        if error.isDamage {
+            self = .damaged(problems: [error.isFinding ? error.context : error.description])
+        } else if error.isInputOutputFailure {
+            self = .inputOutput(reason: error.isFinding ? error.context : error.description)
+        } else if error.isLockFileReplaced {
+            self = .lockFileReplaced(reason: error.description)
+        } else {
+            self = .storage(error)
+        }
+    }
+
+    /// Whether the log's files are damaged (``damaged(problems:)``, ``damagedEntry(sequence:reason:)``).
+    public var isDamage: Bool {
+        switch self {
+        case .damaged, .damagedEntry: true
+        default: false
         }
     }
 }
