@@ -15,9 +15,10 @@ extension EventLog {
 
     /// Why an open found the log's databases missing: an environment that holds no database at
     /// all was never written to (its first writer died before creating them: a read-only open
-    /// finds no log), one that holds others but not the log's is damaged, or is not a Parley log.
+    /// finds no log in it yet), one that holds others but not the log's is damaged, or is not
+    /// a Parley log.
     static func missingDatabases(in directory: String, stored: [String], wanted: [String]) -> EventLogError {
-        guard !stored.isEmpty else { return .noLog(path: directory) }
+        guard !stored.isEmpty else { return .noLogYet(path: directory) }
         let missing = wanted.filter { !stored.contains($0) && !$0.hasPrefix(indexPrefix) }
         return .damaged(problems: [
             "\(directory)/data.mdb records the databases \(stored.joined(separator: ", ")) but not \(missing.joined(separator: ", ")): it is damaged, or is not a Parley log"

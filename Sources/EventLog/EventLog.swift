@@ -68,7 +68,9 @@ public final class EventLog: Sendable {
 
     /// Opens the log in `directory`, creating the directory and an empty log unless read-only.
     ///
-    /// - Throws: ``EventLogError/noLog(path:)`` when reading a directory with no log,
+    /// - Throws: ``EventLogError/noLog(path:)`` when reading a directory with no data file,
+    ///   ``EventLogError/noLogYet(path:)`` when reading one whose data file holds no log yet,
+    ///   ``EventLogError/damaged(problems:)`` when the files are damaged (see ``checkCounts()``),
     ///   ``EventLogError/unsupportedFormat(path:found:supported:)`` for a log of another format,
     ///   ``EventLogError/directory(path:reason:)`` or ``EventLogError/storage(_:)`` otherwise.
     public init(directory: String, options: Options = .init()) throws(EventLogError) {
@@ -149,7 +151,7 @@ public final class EventLog: Sendable {
             return
         }
         guard isEmpty else { throw .unsupportedFormat(path: path, found: "(none)", supported: supported) }
-        if readOnly { throw .noLog(path: path) }
+        if readOnly { throw .noLogYet(path: path) }
         do {
             try environment.write { txn in
                 // Another process may have written it since we looked.

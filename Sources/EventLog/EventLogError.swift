@@ -11,8 +11,12 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidID(String)
     /// The directory holds a log of a format this build does not read.
     case unsupportedFormat(path: String, found: String, supported: Int)
-    /// There is no log at the path (a read-only open does not create one).
+    /// There is no log at the path: no directory, or no `data.mdb` in it (a read-only open
+    /// does not create one).
     case noLog(path: String)
+    /// `data.mdb` is there, sound, but holds no log yet: the process that created it stopped
+    /// before writing the log's databases or its format (a read-only open does not write them).
+    case noLogYet(path: String)
     /// A stored entry could not be decoded: the file is damaged.
     case damagedEntry(sequence: UInt64, reason: String)
     /// The directory could not be created or used.
@@ -42,6 +46,8 @@ public enum EventLogError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path) holds a log of format '\(found)'; this build of Parley reads format \(supported)"
         case .noLog(let path):
             "no Parley log at \(path)"
+        case .noLogYet(let path):
+            "\(path)/data.mdb holds no Parley log yet: the process that created it stopped before writing one"
         case .damagedEntry(let sequence, let reason):
             "entry \(sequence) is damaged: \(reason)"
         case .directory(let path, let reason):

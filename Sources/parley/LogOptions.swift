@@ -79,6 +79,11 @@ struct Failure {
         case let error as StoreError:
             // An entry that no longer decodes as a Parley record.
             self.init(kind: .damaged, problems: [error.description], exitCode: Self.damaged)
+        case let error as RecordDecodingError:
+            // What a query read, from the log or a derived index, no longer decodes.
+            self.init(kind: .damaged, problems: [
+                "a stored record no longer decodes (\(error.reason)): the log or its derived indexes are damaged; `parley verify` checks the log, `parley reindex` rebuilds the indexes from it",
+            ], exitCode: Self.damaged)
         case let error as LMDBError:
             self.init(EventLogError(error))
         case let error as CocoaError where error.code == .fileWriteOutOfSpace:
@@ -92,6 +97,8 @@ struct Failure {
                 self.init(kind: .damaged, problems: [error.description], exitCode: Self.damaged)
             case .noLog(let path):
                 self.init(kind: .noLog, problems: ["no Parley log at \(path): run `parley ingest` first, or pass --db"], exitCode: Self.noLog)
+            case .noLogYet:
+                self.init(kind: .noLog, problems: [error.description + ": run `parley ingest` to write it"], exitCode: Self.noLog)
             case .inputOutput:
                 self.init(kind: .inputOutput, problems: [error.description], exitCode: Self.inputOutput)
             case .lockFileReplaced, .conflict:

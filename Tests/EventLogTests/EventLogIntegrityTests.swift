@@ -63,10 +63,14 @@ struct EventLogIntegrityTests {
         }
     }
 
-    @Test func anEnvironmentThatHoldsNoDatabaseYetHoldsNoLog() throws {
-        // Its first writer died after creating the file, before creating the databases.
-        _ = try Environment(path: directory.path)
-        #expect(throws: EventLogError.noLog(path: directory.path)) { try open(readOnly: true) }
+    @Test func aDataFileWhoseFirstWriterDiedBeforeWritingTheLogHoldsNoLogYetNotNoLog() throws {
+        // Its first writer died after creating the file, before creating the databases…
+        do { _ = try Environment(path: directory.path) }
+        #expect(throws: EventLogError.noLogYet(path: directory.path)) { try open(readOnly: true) }
+        // …or after creating them, before writing the format.
+        do { _ = try Environment(path: directory.path, databases: ["entries": [], "ids": [], "blobs": [], "meta": []]) }
+        #expect(throws: EventLogError.noLogYet(path: directory.path)) { try open(readOnly: true) }
+        #expect(EventLogError.noLogYet(path: directory.path).description.contains("holds no Parley log yet"))
     }
 
     @Test func aDamagedPageBelowTheRootsIsFoundByTheOpenOfASmallLogAndByEveryVerify() throws {

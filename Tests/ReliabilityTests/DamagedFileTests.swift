@@ -112,6 +112,25 @@ struct DamagedFileTests {
         }
     }
 
+    @Test func aDerivedIndexThatNoLongerDecodesIsReportedAsDamageWithItsRemedy() throws {
+        let log = try SynthLog("parley-index-damage")
+        // Every stored checkpoint of the state index: no longer a JSON object.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: log.data))
+        let needle = Data("{\"conditions\":[".utf8)
+        var from = bytes.startIndex
+        var copies = 0
+        while let range = bytes.range(of: needle, in: from..<bytes.endIndex) {
+            bytes[range.lowerBound] = UInt8(ascii: "[")
+            copies += 1
+            from = range.upperBound
+        }
+        try #require(copies >= 1)
+        try bytes.write(to: URL(fileURLWithPath: log.data))
+        let state = try #require(try log.runEach([["state", "--db", log.db, "--as-of", "2030-01-01"]]).first)
+        #expect(state.status == 1, "\(state)")
+        #expect(state.stderr.contains("no longer decodes") && state.stderr.contains("`parley reindex` rebuilds the indexes"), "\(state)")
+    }
+
     @Test func verifyPrintsJSONWhateverTheOutcome() throws {
         let log = try SynthLog("parley-verify-json")
         // An article entry whose payload no longer parses, its chain intact.
