@@ -115,7 +115,7 @@ let package = Package(
         // that holds its transaction. Built for the tests only; never part of `parley`.
         .executableTarget(
             name: "parley-test-harness",
-            dependencies: ["Negotiation", "EventLog", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Negotiation", "EventLog", "LMDB", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/Harness"
         ),
         // Kills, races and stalls real `parley` processes; depending on the tools builds them first.

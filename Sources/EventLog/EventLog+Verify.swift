@@ -80,7 +80,9 @@ extension EventLog {
     /// The work is shared between the machine's cores (see ``verify(collecting:_:)``); what it
     /// reports does not depend on how: the first break is always the lowest bad sequence.
     ///
-    /// - Throws: only when the log cannot be read; damage is reported, not thrown.
+    /// - Throws: when the log cannot be read: ``EventLogError/damaged(problems:)`` when the file's
+    ///   structure is damaged (see ``checkWholeStructure()``), for LMDB cannot read such a file
+    ///   safely. Damage to what the entries hold is reported, not thrown.
     public func verify() throws(EventLogError) -> VerificationReport {
         do {
             return try verify(collecting: nil) { _, _ in () }.report
@@ -101,10 +103,13 @@ extension EventLog {
     ///
     /// - Returns: the report, and what `transform` returned for each matching entry in log
     ///   order, or `nil` when the chain broke (the entries after the break were not all seen).
-    /// - Throws: when the log cannot be read, or what `transform` threw for the lowest entry.
+    /// - Throws: when the log cannot be read (``EventLogError/damaged(problems:)`` when its
+    ///   structure is damaged: nothing is read through LMDB then), or what `transform` threw for
+    ///   the lowest entry.
     public func verify<T: Sendable>(
         collecting idPrefix: String?, _ transform: @Sendable (EntryView, borrowing StoredBlobs) throws -> T
     ) throws -> (report: VerificationReport, collected: [T]?) {
+        try checkWholeStructure()
         let prefix = idPrefix.map { Array($0.utf8) }
         // Every page is read: have the kernel read the file ahead, unless it is so large that
         // it would not stay in the file cache until the walk reaches it.

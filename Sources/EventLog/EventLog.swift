@@ -29,6 +29,14 @@ public final class EventLog: Sendable {
         /// clock unless set. Two logs of the same records appended at the same times are the
         /// same bytes, which is how tests compare two ways of writing one log.
         public var clock: @Sendable () -> Int64 = EventLog.systemClock
+        /// How much of the file's structure is checked at open (see ``checkCounts()`` for what
+        /// the log itself checks). ``verify()`` checks it all, whatever this says.
+        public var structureCheck: StructureCheckDepth = EventLog.openingStructureCheck
+        /// A log whose data file is no larger than this is checked whole at every open.
+        public var fullCheckUpToBytes: UInt64 = EventLog.openingFullCheckUpToBytes
+        /// Whether the open holds the entry and id counts to the head (see ``checkCounts()``).
+        /// A verification opens without: its walk names the first entry at fault instead.
+        public var checksCounts = true
 
         public init(readOnly: Bool = false, indexes: [String] = []) {
             self.readOnly = readOnly
@@ -71,7 +79,9 @@ public final class EventLog: Sendable {
 
     /// Opens the log in `directory`, creating the directory and an empty log unless read-only.
     ///
-    /// - Throws: ``EventLogError/noLog(path:)`` when reading a directory with no log,
+    /// - Throws: ``EventLogError/noLog(path:)`` when reading a directory with no data file,
+    ///   ``EventLogError/noLogYet(path:)`` when reading one whose data file holds no log yet,
+    ///   ``EventLogError/damaged(problems:)`` when the files are damaged (see ``checkCounts()``),
     ///   ``EventLogError/unsupportedFormat(path:found:supported:)`` for a log of another format,
     ///   ``EventLogError/directory(path:reason:)`` or ``EventLogError/storage(_:)`` otherwise.
     public init(directory: String, options: Options = .init()) throws(EventLogError) {
@@ -102,8 +112,16 @@ public final class EventLog: Sendable {
         var names: [String: DatabaseFlags] = ["entries": [], "ids": [], "blobs": [], "meta": []]
         for index in options.indexes { names[Self.indexPrefix + index] = [] }
         configuration.maximumDatabases = UInt32(names.count + 4)
+        configuration.structureCheck = options.structureCheck
+        configuration.fullCheckUpToBytes = options.fullCheckUpToBytes
+        // A log's own databases are made together, with the log: never one alone into a file
+        // that holds others (an index may be added to a log at any time).
+        configuration.createdOnlyInANewEnvironment = ["entries", "ids", "blobs", "meta"]
+        var opened: Environment?
         do {
-            environment = try Environment(path: directory, databases: names, configuration: configuration)
+            let environment = try Environment(path: directory, databases: names, configuration: configuration)
+            opened = environment
+            self.environment = environment
             entries = try environment.database("entries")
             ids = try environment.database("ids")
             blobs = try environment.database("blobs")
@@ -112,8 +130,8 @@ public final class EventLog: Sendable {
             // Read-only, an index the log was written without is simply absent.
             for index in options.indexes { indexes[index] = try? environment.database(Self.indexPrefix + index) }
             self.indexes = indexes
-        } catch LMDBError.notFound where options.readOnly {
-            throw .noLog(path: directory)
+        } catch LMDBError.notFound {
+            throw Self.missingDatabases(in: directory, stored: opened?.openingCheck.databases ?? [], wanted: names.keys.sorted())
         } catch let error where error.code == EACCES {
             throw .directory(path: directory, reason: options.readOnly
                 ? "permission denied: even reading needs write access to its lock.mdb, where readers register (copy the folder to read the copy)"
@@ -121,10 +139,11 @@ public final class EventLog: Sendable {
         } catch let error where error.code == EROFS {
             throw .directory(path: directory, reason: "the file system is read-only: cannot write to the log; nothing was appended")
         } catch {
-            throw .storage(error)
+            throw EventLogError(error)
         }
         format = try Self.checkFormat(environment, meta: meta, entries: entries, path: directory, readOnly: options.readOnly,
                                       newLogFormat: options.newLogFormat)
+        if options.checksCounts { try checkCounts() }
     }
 
     /// The log's format, written first into a new log.
@@ -149,7 +168,7 @@ public final class EventLog: Sendable {
         }
         if let found { return try parse(found) }
         guard isEmpty else { throw .unsupportedFormat(path: path, found: "(none)", supported: supported) }
-        if readOnly { throw .noLog(path: path) }
+        if readOnly { throw .noLogYet(path: path) }
         let written: [UInt8]
         do {
             written = try environment.write { txn in
@@ -168,7 +187,7 @@ public final class EventLog: Sendable {
     static func wrap(_ error: any Error) -> EventLogError {
         switch error {
         case let error as EventLogError: error
-        case let error as LMDBError: .storage(error)
+        case let error as LMDBError: EventLogError(error)
         default: .storage(LMDBError(code: -1, context: String(describing: error)))
         }
     }
@@ -500,7 +519,7 @@ public final class EventLog: Sendable {
         } catch let error as EventLogError {
             throw error
         } catch let error as LMDBError {
-            throw EventLogError.storage(error)
+            throw EventLogError(error)
         }
     }
 
@@ -511,12 +530,8 @@ public final class EventLog: Sendable {
     /// The entries run 1…head (as many as the head's sequence), each has its id indexed (as
     /// many ids as entries), and the last entry is the stored head, sequence and hash.
     private func checkBeforeAppending(_ txn: borrowing WriteTransaction, after head: Head) throws {
-        let entryCount = try txn.count(entries), idCount = try txn.count(ids)
-        guard UInt64(entryCount) == head.sequence else {
-            throw EventLogError.inconsistent(path: path, reason: "it holds \(entryCount) entries but its stored head is sequence \(head.sequence)")
-        }
-        guard idCount == entryCount else {
-            throw EventLogError.inconsistent(path: path, reason: "its id index holds \(idCount) ids for \(entryCount) entries")
+        if let problem = countProblem(entries: try txn.count(entries), ids: try txn.count(ids), head: head) {
+            throw EventLogError.damaged(problems: [problem, "nothing was appended"])
         }
         guard head.sequence > 0 else { return }
         let last = try txn.withCursor(on: entries) { cursor in
@@ -525,7 +540,8 @@ public final class EventLog: Sendable {
             }
         }
         guard let (sequence, hash) = last, sequence == head.sequence, hash == head.hash else {
-            throw EventLogError.inconsistent(path: path, reason: "its stored head (sequence \(head.sequence), \(hex(head.hash).prefix(16))…) is not its last entry")
+            throw EventLogError.damaged(problems: ["\(path): its stored head (sequence \(head.sequence), \(hex(head.hash).prefix(16))…) is not its last entry",
+                                                   "nothing was appended"])
         }
     }
 

@@ -1,5 +1,11 @@
 import CLMDB
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An error returned by an LMDB call: the C return code, LMDB's own message for it,
 /// and what Parley was doing when it happened.
 ///
@@ -11,12 +17,25 @@ import CLMDB
 public struct LMDBError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The C return code: one of LMDB's `MDB_*` codes or a POSIX `errno` value.
     public let code: Int32
-    /// What was being done, e.g. `mdb_env_open(/tmp/log)`.
+    /// What was being done, e.g. `mdb_env_open(/tmp/log)`; or, for what this wrapper's own
+    /// checks found (``isFinding``), what they found.
     public let context: String
+    /// Whether this wrapper's checks of the files found this, not LMDB: the context then says
+    /// all there is to say, and LMDB's message for the code (written for its own cases) is left out.
+    public let isFinding: Bool
 
     public init(code: Int32, context: String = "") {
         self.code = code
         self.context = context
+        self.isFinding = false
+    }
+
+    /// What a check of the files found, under the code that classes it (`MDB_CORRUPTED`,
+    /// `MDB_INVALID`, `ESTALE`, `ENOSPC`).
+    init(found code: Int32, _ finding: String) {
+        self.code = code
+        self.context = finding
+        self.isFinding = true
     }
 
     /// LMDB's message for the code (`mdb_strerror`), which also covers `errno` values.
@@ -26,7 +45,8 @@ public struct LMDBError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        context.isEmpty ? "\(message) (LMDB code \(code))" : "\(context): \(message) (LMDB code \(code))"
+        if isFinding { return context }
+        return context.isEmpty ? "\(message) (LMDB code \(code))" : "\(context): \(message) (LMDB code \(code))"
     }
 
     public static func == (lhs: LMDBError, rhs: LMDBError) -> Bool { lhs.code == rhs.code }
@@ -75,6 +95,27 @@ public struct LMDBError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let badValueSize = LMDBError(code: MDB_BAD_VALSIZE)
     /// `MDB_BAD_DBI`: the database handle was changed unexpectedly.
     public static let badDatabase = LMDBError(code: MDB_BAD_DBI)
+
+    /// `ESTALE`, raised by this wrapper, not by LMDB: `lock.mdb` was deleted or replaced while
+    /// this process had the environment open, or another process uses the environment through
+    /// a lock file since replaced. Writers would no longer see each other: the write or the
+    /// open is refused.
+    public static let lockFileReplaced = LMDBError(code: ESTALE)
+
+    /// Whether the environment's files are damaged, or are not an LMDB environment's: the
+    /// checks of ``Environment`` report what they find as `MDB_CORRUPTED` or `MDB_INVALID`.
+    public var isDamage: Bool {
+        [MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_INVALID, MDB_VERSION_MISMATCH].contains(code)
+    }
+
+    /// Whether the system failed to read or write the files: an I/O error, a full disk or
+    /// quota, or LMDB's panic after a failed write of a meta page.
+    public var isInputOutputFailure: Bool {
+        [EIO, ENOSPC, EDQUOT, EFBIG, MDB_PANIC].contains(code)
+    }
+
+    /// Whether the lock file was replaced under the environment (see ``lockFileReplaced``).
+    public var isLockFileReplaced: Bool { code == ESTALE }
 }
 
 /// The one place every `mdb_*` return code goes through.

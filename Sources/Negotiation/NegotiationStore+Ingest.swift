@@ -49,7 +49,8 @@ extension NegotiationStore {
         if !logIsEmpty {
             let checked = try verify()
             if let problem = checked.problems.first {
-                throw StoreError.log(.inconsistent(path: log.path, reason: "it fails verification (\(problem.message))"))
+                throw StoreError.log(.damaged(problems: ["\(log.path) fails verification: \(problem.message)",
+                                                         "nothing was appended (run `parley verify` to see more)"]))
             }
         }
         var pending: [PendingHeader] = []

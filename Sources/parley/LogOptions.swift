@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LMDB
 import Negotiation
 
 /// Where the log lives; every command takes it.
@@ -28,7 +29,7 @@ struct LogOptions: ParsableArguments {
         do {
             return try NegotiationStore(directory: path, readOnly: true)
         } catch .noLog(let path) {
-            throw CommandError("no Parley log at \(path): run `parley ingest` first, or pass --db")
+            throw CommandError("no Parley log at \(path): run `parley ingest` first, or pass --db", exitCode: Failure.noLog)
         }
     }
 }
@@ -36,7 +37,97 @@ struct LogOptions: ParsableArguments {
 /// An error the tool reports in a sentence, without the usage text.
 struct CommandError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The exit status it ends the tool with.
+    let exitCode: Int32
+    init(_ description: String, exitCode: Int32 = 1) {
+        self.description = description
+        self.exitCode = exitCode
+    }
+}
+
+/// What kind of failure stopped a command, and the exit status that says so (sysexits.h):
+/// damage 1 (as a failed verification), no log 66, I/O 74, conflict 75 (bad input, 65, is
+/// the corpus's: `ingest` says so itself).
+struct Failure {
+    static let damaged: Int32 = 1
+    static let noLog: Int32 = 66
+    static let inputOutput: Int32 = 74
+    static let conflict: Int32 = 75
+
+    enum Kind: String, Encodable {
+        case damaged, noLog = "no log", inputOutput = "input/output", conflict, other
+    }
+
+    let kind: Kind
+    /// What went wrong, one finding a line (damage may have several).
+    let problems: [String]
+    let exitCode: Int32
+
+    init(kind: Kind, problems: [String], exitCode: Int32) {
+        self.kind = kind
+        self.problems = problems
+        self.exitCode = exitCode
+    }
+
+    /// Classes `error`; `nil` for errors that are not the log's (usage, validation, exits).
+    init?(_ error: any Error) {
+        switch error {
+        case let error as CommandError:
+            self.init(kind: error.exitCode == Self.noLog ? .noLog : .other, problems: [error.description], exitCode: error.exitCode)
+        case StoreError.log(let error):
+            self.init(error)
+        case let error as StoreError where error.isConflict:
+            // Another writer came first, between two batches of an ingest.
+            self.init(kind: .conflict, problems: [error.description], exitCode: Self.conflict)
+        case let error as StoreError:
+            // An entry that no longer decodes as a Parley record.
+            self.init(kind: .damaged, problems: [error.description], exitCode: Self.damaged)
+        case let error as RecordDecodingError:
+            // What a query read, from the log or a derived index, no longer decodes.
+            self.init(kind: .damaged, problems: [
+                "a stored record no longer decodes (\(error.reason)): the log or its derived indexes are damaged; `parley verify` checks the log, `parley reindex` rebuilds the indexes from it",
+            ], exitCode: Self.damaged)
+        case let error as LMDBError:
+            self.init(EventLogError(error))
+        case let error as CocoaError where error.code == .fileWriteOutOfSpace:
+            // A temporary file of an ingest, on a full disk.
+            self.init(kind: .inputOutput, problems: ["no space left on device: \(error.localizedDescription)"], exitCode: Self.inputOutput)
+        case let error as EventLogError:
+            switch error {
+            case .damaged(let found):
+                self.init(kind: .damaged, problems: found, exitCode: Self.damaged)
+            case .damagedEntry:
+                self.init(kind: .damaged, problems: [error.description], exitCode: Self.damaged)
+            case .noLog(let path):
+                self.init(kind: .noLog, problems: ["no Parley log at \(path): run `parley ingest` first, or pass --db"], exitCode: Self.noLog)
+            case .noLogYet:
+                self.init(kind: .noLog, problems: [error.description + ": run `parley ingest` to write it"], exitCode: Self.noLog)
+            case .inputOutput:
+                self.init(kind: .inputOutput, problems: [error.description], exitCode: Self.inputOutput)
+            case .lockFileReplaced, .conflict:
+                self.init(kind: .conflict, problems: [error.description], exitCode: Self.conflict)
+            default:
+                self.init(kind: .other, problems: [error.description], exitCode: 1)
+            }
+        default:
+            return nil
+        }
+    }
+}
+
+extension Parley {
+    /// Runs the command, and ends a failure of the log with the exit status of its kind
+    /// (``Failure``): ArgumentParser would end them all with 1.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            guard let failure = Failure(error) else { exit(withError: error) }
+            printError("Error: " + failure.problems.joined(separator: "\n"))
+            exit(withError: ExitCode(failure.exitCode))
+        }
+    }
 }
 
 /// The `--json` flag of query commands.

@@ -38,12 +38,62 @@ struct Verify: ParsableCommand {
         var firstBadSequence: UInt64?
         var problems: [String]
         var expectedHeadAt: UInt64?
-        var format: Int
-        var notCoveredByTheChain: [String]
+        /// Why the log could not be walked, when it could not: "damaged", "no log",
+        /// "input/output", "conflict" or "other".
+        var failure: Failure.Kind?
+        /// The log's format, and what its hash chain leaves out (nothing for format 2).
+        var format: Int?
+        var notCoveredByTheChain: [String] = []
     }
 
     func run() throws {
-        let store = try log.openForReading()
+        let result: Result
+        let exitCode: Int32
+        do {
+            (result, exitCode) = try check()
+        } catch {
+            // The log could not be walked: damage is a failed verification like any other,
+            // and every outcome is reported in the form asked for.
+            guard let failure = Failure(error) else { throw error }
+            result = Result(intact: false, entriesChecked: 0, blobsChecked: 0, headSequence: 0, headHash: "",
+                            problems: failure.problems, failure: failure.kind)
+            exitCode = failure.exitCode
+            if output.json {
+                try printJSON(result)
+            } else if failure.kind == .damaged {
+                for problem in failure.problems { print("problem: \(problem)") }
+                print("verification FAILED: the log is damaged where it cannot be read")
+            } else {
+                printError("Error: " + failure.problems.joined(separator: "\n"))
+            }
+            throw ExitCode(exitCode)
+        }
+        if output.json {
+            try printJSON(result)
+        } else {
+            print("entries checked: \(result.entriesChecked)")
+            print("articles checked: \(result.blobsChecked)")
+            print("head: \(result.headSequence) \(result.headHash)")
+            if let bad = result.firstBadSequence { print("first bad sequence: \(bad)") }
+            if let expectedAt = result.expectedHeadAt {
+                print("expected head: at sequence \(expectedAt)" + (expectedAt == result.headSequence ? " (the head)" : ", the log has grown since"))
+            }
+            if let format = result.format, !result.notCoveredByTheChain.isEmpty {
+                print("format \(format): the chain does not cover \(result.notCoveredByTheChain.joined(separator: " or ")); "
+                    + "a change to them goes unseen (a log begun by this build, in a new folder, covers them)")
+            }
+            for problem in result.problems { print("problem: \(problem)") }
+            print(result.intact ? "chain intact" : "verification FAILED")
+        }
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+
+    /// Verifies the log; the exit status is 1 when anything was found wrong.
+    private func check() throws -> (Result, Int32) {
+        // Without the counts checked at open: the walk names the first entry at fault instead.
+        var options = EventLog.Options(readOnly: true)
+        options.checksCounts = false
+        let store = NegotiationStore(log: try EventLog(directory: log.path, options: options))
         var report = try store.verify()
         var expectedAt: UInt64?
         if let expectHead {
@@ -57,21 +107,6 @@ struct Verify: ParsableCommand {
             headSequence: report.head.sequence, headHash: report.head.hashHex,
             firstBadSequence: report.firstBadSequence, problems: report.problems.map(\.message), expectedHeadAt: expectedAt,
             format: report.format, notCoveredByTheChain: report.notCoveredByTheChain)
-        if output.json {
-            try printJSON(result)
-        } else {
-            print("entries checked: \(report.entriesChecked)")
-            print("articles checked: \(report.blobsChecked)")
-            print("head: \(report.head.sequence) \(report.head.hashHex)")
-            if let bad = report.firstBadSequence { print("first bad sequence: \(bad)") }
-            if let expectedAt { print("expected head: at sequence \(expectedAt)" + (expectedAt == report.head.sequence ? " (the head)" : ", the log has grown since")) }
-            if !report.notCoveredByTheChain.isEmpty {
-                print("format \(report.format): the chain does not cover \(report.notCoveredByTheChain.joined(separator: " or ")); "
-                    + "a change to them goes unseen (a log begun by this build, in a new folder, covers them)")
-            }
-            for problem in report.problems { print("problem: \(problem.message)") }
-            print(report.isIntact ? "chain intact" : "verification FAILED")
-        }
-        if !report.isIntact { throw ExitCode(1) }
+        return (result, report.isIntact ? 0 : 1)
     }
 }

@@ -44,7 +44,7 @@ struct DamagedLogTests {
             let entry = try #require(try txn.get(Layout.key(19), in: log.entries))
             try txn.put(Layout.key(19) + Array(entry[8..<40]), forKey: Layout.headKey, in: log.meta)
         }
-        try expectRefusal(mentioning: "holds 20 entries but its stored head is sequence 19")
+        try expectRefusal(mentioning: "the log holds 20 entries, but its head says 19")
     }
 
     @Test func aDeletedIdKeyIsRefusedInsteadOfAppendingTheIdAgain() throws {
@@ -52,7 +52,7 @@ struct DamagedLogTests {
             let deleted = try txn.delete(Array("r-3".utf8), in: log.ids)
             #expect(deleted)
         }
-        try expectRefusal(mentioning: "its id index holds 19 ids for 20 entries")
+        try expectRefusal(mentioning: "the id index holds 19 ids for 20 entries")
     }
 
     @Test func anUndamagedLogTakesTheSameAppend() throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Foundation
+import LMDB
 import Negotiation
 
 /// Drivers for the reliability tests, which kill, race and stall real processes on a log.
@@ -14,6 +15,31 @@ struct TestHarness: ParsableCommand {
         abstract: "Drivers for Parley's own reliability tests.",
         subcommands: [Write.self, Ingest.self, HoldReader.self]
     )
+
+    /// Ends as `parley` does where the tests look: 75 when another writer came first or the
+    /// lock file was replaced, 1 for anything else.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as EventLogError {
+            end(error)
+        } catch StoreError.log(let error) {
+            end(error)
+        } catch let error as LMDBError {
+            end(EventLogError(error))
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    private static func end(_ error: EventLogError) -> Never {
+        printError("Error: \(error)")
+        switch error {
+        case .conflict, .lockFileReplaced: exit(withError: ExitCode(75))
+        default: exit(withError: ExitCode(1))
+        }
+    }
 
     /// Appends batches of meetings, one ingest per batch, and reports each batch once committed.
     struct Write: ParsableCommand {

@@ -27,6 +27,11 @@ enum ParleyTool {
         try start(arguments, user: user, in: directory).wait()
     }
 
+    /// Runs `parley`, killing it if it has not ended after `seconds`: `nil` then (it hung).
+    static func run(_ arguments: [String], in directory: String, timeout seconds: Double) throws -> Finished? {
+        try start(arguments, in: directory).wait(timeout: seconds)
+    }
+
     /// Starts `parley`, its output going to files in `directory`.
     static func start(_ arguments: [String], user: UInt32? = nil, in directory: String) throws -> Running {
         try Running(arguments, user: user, in: directory)
@@ -115,9 +120,17 @@ final class Running {
 
     /// Waits at most `seconds`, then kills the process: `Finished.killed` then tells a hang.
     func wait(atMost seconds: Double) -> Finished {
+        wait(timeout: seconds) ?? wait()
+    }
+
+    /// Waits up to `seconds` for the process to end; past that, kills it and returns `nil`.
+    func wait(timeout seconds: Double) -> Finished? {
         let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill() }
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            kill()
+            return nil
+        }
         return wait()
     }
 
