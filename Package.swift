@@ -83,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "Negotiation", "EventLog", "CBench", "CSystem",
+                "Negotiation", "EventLog", "Extraction", "CBench", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/parley-bench"
