@@ -22,13 +22,29 @@ public struct Sentence: Sendable, Hashable {
 /// starts in lowercase); headings and titles are sentences. List bullets (•, -, *, 1.) start a
 /// sentence and are not part of it. Unbalanced quotes cannot swallow the article: quote depth
 /// starts again at each paragraph.
+///
+/// No sentence is longer than ``maximumLength`` characters. A longer run with no sentence end
+/// (a text without punctuation, a transcript, a quotation never closed in a long paragraph)
+/// is cut into pieces of at most that many characters, each then read as a sentence: at the
+/// last white space after a comma, semicolon or colon in the second half of the piece, else at
+/// the last white space of that half, else (a word of half the bound) at the bound itself.
+/// Real sentences are far shorter (the seed articles' longest paragraph has 639 characters),
+/// and an event's quote is its sentence: without a bound, a sentence of a megabyte would be
+/// quoted whole in every event it gives.
 public struct SentenceSplitter: Sendable {
     /// Words that a dot does not end, compared case-sensitively (`M` but not `m`).
     public var abbreviations: Set<String>
+    /// The most characters a sentence may have; longer runs are cut into pieces.
+    public var maximumLength: Int
 
-    /// A splitter that knows these abbreviations.
-    public init(abbreviations: Set<String>) {
+    /// The default ``maximumLength``: three times the longest paragraph of the seed articles.
+    public static let defaultMaximumLength = 2_000
+
+    /// A splitter that knows these abbreviations and cuts sentences longer than `maximumLength`
+    /// characters (at least 2).
+    public init(abbreviations: Set<String>, maximumLength: Int = SentenceSplitter.defaultMaximumLength) {
         self.abbreviations = abbreviations
+        self.maximumLength = max(2, maximumLength)
     }
 
     /// The sentences of `text`, in order.
@@ -36,15 +52,58 @@ public struct SentenceSplitter: Sendable {
         var result: [Sentence] = []
         for (paragraph, unit) in paragraphs(text).enumerated() {
             for range in split(text, unit) {
-                let trimmed = trim(text, range)
-                guard !trimmed.isEmpty else { continue }
-                let body = collapseSpaces(String(text[trimmed]))
-                let tokens = Tokenizer.tokens(body)
-                guard tokens.contains(where: \.isWord) else { continue }
-                result.append(Sentence(index: result.count, paragraph: paragraph, range: trimmed, text: body, tokens: tokens))
+                for piece in pieces(text, trim(text, range)) {
+                    let trimmed = trim(text, piece)
+                    guard !trimmed.isEmpty else { continue }
+                    let body = collapseSpaces(String(text[trimmed]))
+                    let tokens = Tokenizer.tokens(body)
+                    guard tokens.contains(where: \.isWord) else { continue }
+                    result.append(Sentence(index: result.count, paragraph: paragraph, range: trimmed, text: body, tokens: tokens))
+                }
             }
         }
         return result
+    }
+
+    // MARK: Long runs
+
+    /// `range` cut into pieces of at most ``maximumLength`` characters (see the type's notes).
+    func pieces(_ text: String, _ range: Range<String.Index>) -> [Range<String.Index>] {
+        var result: [Range<String.Index>] = []
+        var start = range.lowerBound
+        // A range with no more bytes than the bound has no more characters either.
+        if text.utf8.distance(from: range.lowerBound, to: range.upperBound) <= maximumLength { return [range] }
+        while true {
+            // The bound: `maximumLength` characters on, or the end.
+            guard let bound = text.index(start, offsetBy: maximumLength, limitedBy: range.upperBound), bound < range.upperBound else {
+                result.append(start..<range.upperBound)
+                return result
+            }
+            let cut = cutPoint(text, start..<bound)
+            result.append(start..<cut)
+            start = cut
+            while start < range.upperBound, text[start].isWhitespace { start = text.index(after: start) }
+            guard start < range.upperBound else { return result }
+        }
+    }
+
+    /// Where to end a piece that starts at `window.lowerBound` and has at most the window's
+    /// characters: before the last white space of the window's second half that follows `,`,
+    /// `;` or `:`, else before its last white space, else at the bound. Every piece but the last
+    /// thus has more than half the bound, and no character is looked at more than a few times.
+    private func cutPoint(_ text: String, _ window: Range<String.Index>) -> String.Index {
+        let half = text.index(window.lowerBound, offsetBy: maximumLength / 2)
+        var lastSpace: String.Index?
+        // `window.upperBound` is a character of the text: a white space there ends a full piece.
+        var i = window.upperBound
+        while i > half {
+            if text[i].isWhitespace {
+                if ",;:".contains(text[text.index(before: i)]) { return i }
+                if lastSpace == nil { lastSpace = i }
+            }
+            i = text.index(before: i)
+        }
+        return lastSpace ?? window.upperBound
     }
 
     // MARK: Paragraphs
@@ -122,25 +181,37 @@ public struct SentenceSplitter: Sendable {
     private func split(_ text: String, _ unit: Range<String.Index>) -> [Range<String.Index>] {
         var ranges: [Range<String.Index>] = []
         var stack: [Character] = []
+        // How many of each closer the stack holds: a closer that closes nothing is known as
+        // such without a pass over the stack.
+        var open: [Character: Int] = [:]
         var start = unit.lowerBound
         var index = unit.lowerBound
         var lastNonSpace: Character?
+        // The end of the last run of sentence marks and closers looked at, and whether a
+        // sentence may start after it: every mark of a run (« !!! », « ... ») has the same.
+        var run: (end: String.Index, startsSentence: Bool)?
         while index < unit.upperBound {
             let c = text[index]
             let next = text.index(after: index)
             var closed = false
             if let close = Self.openers[c] {
                 stack.append(close)
+                open[close, default: 0] += 1
             } else if c == "\"" {
                 if stack.last == "\"" {
                     stack.removeLast()
+                    open["\"", default: 0] -= 1
                     closed = true
                 } else {
                     stack.append("\"")
+                    open["\"", default: 0] += 1
                 }
             } else if Self.closers.contains(c) {
                 // A closer that closes nothing (« qu' »on ») is ignored.
-                if let i = stack.lastIndex(of: c) { stack.removeSubrange(i...) }
+                if open[c, default: 0] > 0, let i = stack.lastIndex(of: c) {
+                    for removed in stack[i...] { open[removed, default: 0] -= 1 }
+                    stack.removeSubrange(i...)
+                }
                 closed = true
             }
             if closed {
@@ -150,16 +221,18 @@ public struct SentenceSplitter: Sendable {
                     start = next
                 }
             } else if stack.isEmpty, Self.terminals.contains(c) {
-                var end = next
-                while end < unit.upperBound, Self.terminals.contains(text[end]) || Self.closers.contains(text[end]) {
-                    end = text.index(after: end)
+                if run.map({ index >= $0.end }) ?? true {
+                    var end = next
+                    while end < unit.upperBound, Self.terminals.contains(text[end]) || Self.closers.contains(text[end]) {
+                        end = text.index(after: end)
+                    }
+                    run = (end, end == unit.upperBound || (text[end].isWhitespace && startsSentence(text, from: end, in: unit)))
                 }
-                if end == unit.upperBound || (text[end].isWhitespace && startsSentence(text, from: end, in: unit)),
-                   c != "." || !isAbbreviation(text, before: index, from: start) {
-                    ranges.append(start..<end)
-                    start = end
-                    lastNonSpace = text[text.index(before: end)]
-                    index = end
+                if let run, run.startsSentence, c != "." || !isAbbreviation(text, before: index, from: start) {
+                    ranges.append(start..<run.end)
+                    start = run.end
+                    lastNonSpace = text[text.index(before: run.end)]
+                    index = run.end
                     continue
                 }
             }
