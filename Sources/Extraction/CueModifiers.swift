@@ -85,6 +85,9 @@ public struct PhraseList: Sendable {
         set.longestMatch(in: tokens, at: start)?.range.upperBound
     }
 
+    /// The folded words a phrase of the list can start with; `nil` when one can start with any.
+    var firstWords: Set<String>? { self.set.firstWords }
+
     /// Whether a phrase of the list begins at token `index`.
     func startsAt(_ tokens: [Token], _ index: Int) -> Bool { match(in: tokens, at: index) != nil }
 }

@@ -51,9 +51,24 @@ public struct DateResolver: Sendable {
     /// The language's date words.
     public let lexicon: DateLexicon
 
+    /// The folded words an expression can start with, besides numbers; `nil` when some list
+    /// has a phrase that can start with any word. Every other word is passed over at once.
+    private let starters: Set<String>?
+
     /// A resolver for the language of `lexicon`.
     public init(lexicon: DateLexicon) {
         self.lexicon = lexicon
+        // What `Scan.match` looks up at its first token (a number aside): the first words of
+        // these lists, and month, weekday and number words.
+        let lists = [lexicon.future, lexicon.since, lexicon.rangeFrom, lexicon.between, lexicon.last, lexicon.next, lexicon.this,
+                     lexicon.agoBefore, lexicon.in, lexicon.monthLead].map(\.firstWords)
+        let sets = [lexicon.days, lexicon.fromReference, lexicon.weeks, lexicon.monthsRelative, lexicon.years].map(\.firstWords)
+        var starters: Set<String>? = Set(lexicon.months.keys).union(lexicon.weekdays.keys).union(lexicon.numbers.keys)
+        for words in lists + sets {
+            guard let words else { starters = nil; break }
+            starters?.formUnion(words)
+        }
+        self.starters = starters
     }
 
     /// The date expressions of a text, in order.
@@ -67,7 +82,8 @@ public struct DateResolver: Sendable {
         var found: [DateMention] = []
         var i = 0
         while i < tokens.count {
-            guard tokens[i].isWord, let (time, kind, end) = scan.match(at: i) else {
+            guard tokens[i].isWord, tokens[i].kind == .number || starters.map({ $0.contains(tokens[i].folded) }) ?? true,
+                  let (time, kind, end) = scan.match(at: i) else {
                 i += 1
                 continue
             }

@@ -46,6 +46,8 @@ public enum EventFileWriter {
     /// A YAML double-quoted scalar: backslash, double quote and control or line-breaking
     /// characters escaped; everything else, accents and « » included, as it is.
     public static func quoted(_ text: String) -> String {
+        // Most text has nothing to escape: it is written as it is.
+        if !text.unicodeScalars.contains(where: needsEscape) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -64,6 +66,14 @@ public enum EventFileWriter {
             }
         }
         return out + "\""
+    }
+
+    /// Whether `quoted` writes the scalar otherwise than as it is.
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "\\", "\"", "\u{85}", "\u{2028}", "\u{2029}", "\u{FEFF}": true
+        default: scalar.value < 0x20 || scalar.value == 0x7F
+        }
     }
 
     private static func format(_ value: Double) -> String {

@@ -19,6 +19,10 @@ public struct Extractor: Sendable {
     private let partyPhrases: PhraseSet<String>
     private let cuePhrases: [String: PhraseSet<Int>]
     private let resolvers: [String: DateResolver]
+    /// `lexicon`, its phrase lists numbered (`PhraseSet.bit`): what sentences are read with.
+    private let numbered: Lexicon
+    /// By language, the lists read in that language's articles, to work out each word's bits.
+    private let lists: [String: ListBits]
 
     /// Compiles the lexicon's phrases once, for many articles.
     public init(lexicon: Lexicon, options: ExtractionOptions = ExtractionOptions()) {
@@ -31,11 +35,61 @@ public struct Extractor: Sendable {
                 if let phrase = Phrase(alias) { parties.add(phrase, code) }
             }
         }
-        partyPhrases = parties
         var cues: [String: PhraseSet<Int>] = [:]
         for (i, cue) in lexicon.cues.enumerated() { cues[cue.language, default: PhraseSet()].add(cue.phrase, i) }
+
+        // Every list read in one language gets a bit of a token's `lists` (the parties' and the
+        // cues' first, then the tracks', the modifiers' and the date words'), at most 64.
+        var numbered = lexicon
+        var lists: [String: ListBits] = [:]
+        parties.bit = 0
+        for language in lexicon.languages {
+            var bits = ListBits()
+            bits.add(0, parties)
+            if var set = cues[language] {
+                set.bit = 1
+                cues[language] = set
+                bits.add(1, set)
+            }
+            if var set = numbered.tracks.specific[language] {
+                set.bit = 2
+                numbered.tracks.specific[language] = set
+                bits.add(2, set)
+            }
+            if var list = numbered.tracks.general[language] {
+                list.set.bit = 3
+                numbered.tracks.general[language] = list
+                bits.add(3, list.set)
+            }
+            var next = 4
+            if var modifiers = numbered.modifiers[language] {
+                for field in CueModifiers.fields where next < 64 {
+                    modifiers[keyPath: field.path].set.bit = next
+                    bits.add(next, modifiers[keyPath: field.path].set)
+                    next += 1
+                }
+                numbered.modifiers[language] = modifiers
+            }
+            if var dates = numbered.dates[language] {
+                for field in DateLexicon.listFields where next < 64 {
+                    dates[keyPath: field.path].set.bit = next
+                    bits.add(next, dates[keyPath: field.path].set)
+                    next += 1
+                }
+                for field in DateLexicon.offsetFields where next < 64 {
+                    dates[keyPath: field.path].bit = next
+                    bits.add(next, dates[keyPath: field.path])
+                    next += 1
+                }
+                numbered.dates[language] = dates
+            }
+            lists[language] = bits
+        }
+        partyPhrases = parties
         cuePhrases = cues
-        resolvers = lexicon.dates.mapValues(DateResolver.init)
+        self.numbered = numbered
+        self.lists = lists
+        resolvers = numbered.dates.mapValues(DateResolver.init)
     }
 
     /// The sentences of a text, as extraction cuts them.
@@ -71,14 +125,33 @@ public struct Extractor: Sendable {
             throw ExtractionError(problem: "no cues or date words for the language '\(language)'",
                                   expected: "one of \(supported.joined(separator: ", ")), or lexicons for it under events/lexicons/")
         }
-        let sentences = splitter.sentences(text)
-        let analyses = sentences.map {
-            SentenceAnalysis(sentence: $0, language: language, lexicon: lexicon, partyPhrases: partyPhrases,
-                             cuePhrases: cuePhrases[language], dates: resolvers[language], published: published)
+        var sentences = splitter.sentences(text)
+        if let lists = lists[language] {
+            // Each word's bits, worked out once for each different word of the article.
+            var known: [String: UInt64] = [:]
+            for s in sentences.indices {
+                for t in sentences[s].tokens.indices where sentences[s].tokens[t].isWord {
+                    let token = sentences[s].tokens[t]
+                    if let bits = known[token.text] {
+                        sentences[s].tokens[t].lists = bits
+                    } else {
+                        let bits = lists.bits(token)
+                        known[token.text] = bits
+                        sentences[s].tokens[t].lists = bits
+                    }
+                }
+            }
         }
+        let context = AnalysisContext(language: language, lexicon: numbered, partyPhrases: partyPhrases, cuePhrases: cuePhrases[language],
+                                      dates: resolvers[language], published: published)
         var drafts: [Draft] = []
-        for (i, analysis) in analyses.enumerated() {
-            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: i, analyses))
+        // The last track each sentence names, for the sentences after it.
+        var lastTracks: [String?] = []
+        lastTracks.reserveCapacity(sentences.count)
+        for (i, sentence) in sentences.enumerated() {
+            let analysis = SentenceAnalysis(sentence: sentence, context: context)
+            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: i, lastTracks))
+            lastTracks.append(analysis.tracks.last?.track)
         }
         drafts = DraftMerger.attachConditions(drafts)
         drafts = DraftMerger.mergeWithinSentences(drafts)
@@ -96,11 +169,12 @@ public struct Extractor: Sendable {
                                 candidates: candidates)
     }
 
-    /// The track named nearest before sentence `i`, within the context window.
-    private func contextTracks(before i: Int, _ analyses: [SentenceAnalysis]) -> [String] {
+    /// The track named nearest before sentence `i`, within the context window, given the last
+    /// track each sentence before it names.
+    private func contextTracks(before i: Int, _ lastTracks: [String?]) -> [String] {
         guard options.contextSentences > 0 else { return [] }
         for j in stride(from: i - 1, through: max(0, i - options.contextSentences), by: -1) {
-            if let last = analyses[j].tracks.last { return [last.track] }
+            if let last = lastTracks[j] { return [last] }
         }
         return []
     }
@@ -153,5 +227,21 @@ public struct Extractor: Sendable {
     private static func pad(_ n: Int, _ width: Int) -> String {
         let digits = String(n)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+/// The phrase lists an extractor reads in one language, by their bit in a token's `lists`.
+struct ListBits: Sendable {
+    private var tests: [(bit: Int, mayStart: @Sendable (Token) -> Bool)] = []
+
+    mutating func add<Payload>(_ bit: Int, _ set: PhraseSet<Payload>) {
+        tests.append((bit, { set.mayStart(with: $0) }))
+    }
+
+    /// The bits of the lists a phrase of which may start at `token`.
+    func bits(_ token: Token) -> UInt64 {
+        var bits: UInt64 = 0
+        for test in tests where test.mayStart(token) { bits |= 1 << UInt64(test.bit) }
+        return bits
     }
 }

@@ -89,6 +89,20 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
         return zip(words, lowers).filter { $0 == $1 }.count
     }
 
+    /// Whether the phrase's first element can be `token`, a word: `false` when it surely
+    /// cannot, so that `match` at the token would fail; `true` when it can or it cannot be
+    /// told from the token alone (a phrase starting with `…`).
+    func mayStart(with token: Token) -> Bool {
+        guard token.isWord, let first = elements.first else { return false }
+        switch first {
+        case .word(let lower, let folded): return token.matches(lower: lower, folded: folded)
+        case .prefix(let lower, let folded): return token.begins(lower: lower, folded: folded)
+        case .exact(let w): return token.text == w
+        case .punctuation: return false
+        case .gap: return true
+        }
+    }
+
     /// The end (exclusive) of the match starting at token `start`, or `nil`.
     func match(_ tokens: [Token], at start: Int) -> Int? {
         guard start < tokens.count, tokens[start].isWord else { return nil }
@@ -145,6 +159,9 @@ struct PhraseMatch<Payload: Sendable>: Sendable {
 struct PhraseSet<Payload: Sendable>: Sendable {
     private var byFirstWord: [String: [(Phrase, Payload)]] = [:]
     private var others: [(Phrase, Payload)] = []
+    /// The set's bit in a token's `lists`, given by an extractor: at a token whose bit is
+    /// clear, no phrase of the set starts, and it is not searched. `nil`: always searched.
+    var bit: Int?
 
     init(_ entries: [(Phrase, Payload)] = []) {
         for (phrase, payload) in entries { add(phrase, payload) }
@@ -160,30 +177,58 @@ struct PhraseSet<Payload: Sendable>: Sendable {
 
     var isEmpty: Bool { byFirstWord.isEmpty && others.isEmpty }
 
+    /// The folded words a match can start with, or `nil` when some phrase can start with any
+    /// word (it starts with a prefix or an exact-case word).
+    var firstWords: Set<String>? {
+        others.isEmpty ? Set(byFirstWord.keys) : nil
+    }
+
     /// Every match at every position, overlapping ones included.
     func allMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
         var found: [PhraseMatch<Payload>] = []
         for start in tokens.indices where tokens[start].isWord {
-            found += matches(in: tokens, at: start)
+            forEachMatch(in: tokens, at: start) { found.append($0) }
         }
         return found
     }
 
     /// The matches starting at `start`.
     func matches(in tokens: [Token], at start: Int) -> [PhraseMatch<Payload>] {
-        guard start < tokens.count, tokens[start].isWord else { return [] }
         var found: [PhraseMatch<Payload>] = []
-        for (phrase, payload) in (byFirstWord[tokens[start].folded] ?? []) + others {
-            if let end = phrase.match(tokens, at: start) {
-                found.append(PhraseMatch(range: start..<end, phrase: phrase, payload: payload))
-            }
-        }
+        forEachMatch(in: tokens, at: start) { found.append($0) }
         return found
     }
 
-    /// The longest match starting at `start`, if any.
+    /// Whether a phrase of the set may start at `token`: the phrases searched there are those
+    /// of its folded word and the others, and no other can match (see `Phrase.mayStart`).
+    /// What sets a token's bit for the set.
+    func mayStart(with token: Token) -> Bool {
+        guard token.isWord else { return false }
+        return byFirstWord[token.folded] != nil || others.contains { $0.0.mayStart(with: token) }
+    }
+
+    /// Each match starting at `start`: the phrases of its first word in the order added, then
+    /// the others in the order added.
+    private func forEachMatch(in tokens: [Token], at start: Int, _ body: (PhraseMatch<Payload>) -> Void) {
+        guard start < tokens.count, tokens[start].isWord else { return }
+        if let bit, tokens[start].lists & (1 << UInt64(bit)) == 0 { return }
+        if let indexed = byFirstWord[tokens[start].folded] {
+            for (phrase, payload) in indexed {
+                if let end = phrase.match(tokens, at: start) { body(PhraseMatch(range: start..<end, phrase: phrase, payload: payload)) }
+            }
+        }
+        for (phrase, payload) in others {
+            if let end = phrase.match(tokens, at: start) { body(PhraseMatch(range: start..<end, phrase: phrase, payload: payload)) }
+        }
+    }
+
+    /// The longest match starting at `start`, if any (of two as long, the first found).
     func longestMatch(in tokens: [Token], at start: Int) -> PhraseMatch<Payload>? {
-        matches(in: tokens, at: start).max { $0.range.count < $1.range.count }
+        var best: PhraseMatch<Payload>?
+        forEachMatch(in: tokens, at: start) { m in
+            if best.map({ m.range.count > $0.range.count }) ?? true { best = m }
+        }
+        return best
     }
 
     /// Matches that do not overlap, longest first, then leftmost.

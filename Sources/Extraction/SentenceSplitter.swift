@@ -50,13 +50,14 @@ public struct SentenceSplitter: Sendable {
     /// The sentences of `text`, in order.
     public func sentences(_ text: String) -> [Sentence] {
         var result: [Sentence] = []
+        var folds = FoldCache()
         for (paragraph, unit) in paragraphs(text).enumerated() {
             for range in split(text, unit) {
                 for piece in pieces(text, trim(text, range)) {
                     let trimmed = trim(text, piece)
                     guard !trimmed.isEmpty else { continue }
                     let body = collapseSpaces(String(text[trimmed]))
-                    let tokens = Tokenizer.tokens(body)
+                    let tokens = Tokenizer.tokens(body, in: body.startIndex..<body.endIndex, folds: &folds)
                     guard tokens.contains(where: \.isWord) else { continue }
                     result.append(Sentence(index: result.count, paragraph: paragraph, range: trimmed, text: body, tokens: tokens))
                 }
@@ -112,13 +113,17 @@ public struct SentenceSplitter: Sendable {
     func paragraphs(_ text: String) -> [Range<String.Index>] {
         var lines: [Range<String.Index>] = []
         var start = text.startIndex
-        var index = text.startIndex
-        while index < text.endIndex {
-            if text[index] == "\n" || text[index] == "\r\n" || text[index] == "\r" {
-                lines.append(start..<index)
-                start = text.index(after: index)
-            }
-            index = text.index(after: index)
+        // Line ends are looked for among the bytes: a line feed or a carriage return is always a
+        // character of its own (or, CR-LF, one together), never part of another.
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            index = utf8.index(after: index)
+            guard byte == 0x0A || byte == 0x0D else { continue }
+            lines.append(start..<utf8.index(before: index))
+            if byte == 0x0D, index < utf8.endIndex, utf8[index] == 0x0A { index = utf8.index(after: index) }
+            start = index
         }
         lines.append(start..<text.endIndex)
 
@@ -177,6 +182,15 @@ public struct SentenceSplitter: Sendable {
     private static let closers: Set<Character> = ["»", "”", ")", "]"]
     private static let terminals: Set<Character> = [".", "!", "?", "…"]
 
+    /// Whether an ASCII character is one of the openers, closers, quotes or terminals: `(`,
+    /// `[`, `)`, `]`, `"`, `.`, `!`, `?`.
+    @inline(__always) private static func isMark(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x21, 0x22, 0x28, 0x29, 0x2E, 0x3F, 0x5B, 0x5D: true
+        default: false
+        }
+    }
+
     /// Sentence ranges within one paragraph.
     private func split(_ text: String, _ unit: Range<String.Index>) -> [Range<String.Index>] {
         var ranges: [Range<String.Index>] = []
@@ -186,13 +200,32 @@ public struct SentenceSplitter: Sendable {
         var open: [Character: Int] = [:]
         var start = unit.lowerBound
         var index = unit.lowerBound
-        var lastNonSpace: Character?
+        // Whether the last character that is not white space is a sentence mark.
+        var afterMark = false
+        let utf8 = text.utf8
         // The end of the last run of sentence marks and closers looked at, and whether a
         // sentence may start after it: every mark of a run (« !!! », « ... ») has the same.
         var run: (end: String.Index, startsSentence: Bool)?
         while index < unit.upperBound {
+            // Most characters are ASCII letters, digits, spaces or commas, which open, close or
+            // end nothing. One followed by ASCII (or nothing) is a character of its own, its
+            // byte: no need to find where the character ends.
+            let byte = utf8[index]
+            if byte < 0x80, byte != 0x0D, !Self.isMark(byte) {
+                let after = utf8.index(after: index)
+                if after == unit.upperBound || utf8[after] < 0x80 {
+                    if byte != 0x20, byte < 0x09 || byte > 0x0D { afterMark = false }
+                    index = after
+                    continue
+                }
+            }
             let c = text[index]
             let next = text.index(after: index)
+            if let a = c.asciiValue, !Self.isMark(a) {
+                if !Tokenizer.isWhitespace(c) { afterMark = false }
+                index = next
+                continue
+            }
             var closed = false
             if let close = Self.openers[c] {
                 stack.append(close)
@@ -216,7 +249,7 @@ public struct SentenceSplitter: Sendable {
             }
             if closed {
                 // « … fini. » Puis … : a quotation that ends with its sentence ends the sentence.
-                if stack.isEmpty, let before = lastNonSpace, Self.terminals.contains(before), startsSentence(text, from: next, in: unit) {
+                if stack.isEmpty, afterMark, startsSentence(text, from: next, in: unit) {
                     ranges.append(start..<next)
                     start = next
                 }
@@ -231,12 +264,12 @@ public struct SentenceSplitter: Sendable {
                 if let run, run.startsSentence, c != "." || !isAbbreviation(text, before: index, from: start) {
                     ranges.append(start..<run.end)
                     start = run.end
-                    lastNonSpace = text[text.index(before: run.end)]
+                    afterMark = Self.terminals.contains(text[text.index(before: run.end)])
                     index = run.end
                     continue
                 }
             }
-            if !c.isWhitespace { lastNonSpace = c }
+            if !c.isWhitespace { afterMark = Self.terminals.contains(c) }
             index = next
         }
         if start < unit.upperBound { ranges.append(start..<unit.upperBound) }
@@ -271,10 +304,22 @@ public struct SentenceSplitter: Sendable {
     }
 
     private func collapseSpaces(_ s: String) -> String {
+        // Most sentences have single spaces only: nothing to do.
+        var previous: UInt8 = 0
+        var plain = true
+        for byte in s.utf8 {
+            if byte == 0x0A || byte == 0x0D || byte == 0x09 || (byte == 0x20 && previous == 0x20) {
+                plain = false
+                break
+            }
+            previous = byte
+        }
+        if plain, s.utf8.first != 0x20, s.utf8.last != 0x20 { return s }
         var out = ""
         var pendingSpace = false
         for c in s {
-            if c == "\n" || c == "\r\n" || c == "\r" || c == "\t" || c == " " {
+            // `asciiValue` is the line feed's for CR-LF too.
+            if let a = c.asciiValue, a == 0x0A || a == 0x0D || a == 0x09 || a == 0x20 {
                 pendingSpace = true
             } else {
                 if pendingSpace, !out.isEmpty { out.append(" ") }
