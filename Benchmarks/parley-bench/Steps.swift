@@ -223,9 +223,11 @@ struct Steps {
         var figures: [String: Double] = [:]
         for (name, language, text) in texts {
             let start = now()
+            let startProcessor = processorTime()
             let result = try extractor.extract(text: text, article: "bench-\(name)", published: published)
             let yaml = EventFileWriter.yaml(result)
             let seconds = now() - start
+            figures[name + "ProcessorSeconds"] = processorTime() - startProcessor
             guard result.language == language else { throw BenchError("the \(name) was read as '\(result.language)', not '\(language)'") }
             let bytes = Double(text.utf8.count)
             figures[name + "Seconds"] = seconds

@@ -82,7 +82,7 @@ public struct PhraseList: Sendable {
 
     /// The end of the longest phrase starting at `start`.
     func match(in tokens: [Token], at start: Int) -> Int? {
-        set.longestMatch(in: tokens, at: start)?.range.upperBound
+        self.set.longestEnd(in: tokens, at: start)
     }
 
     /// The folded words a phrase of the list can start with; `nil` when one can start with any.

@@ -23,6 +23,8 @@ public struct Extractor: Sendable {
     private let numbered: Lexicon
     /// By language, the lists read in that language's articles, to work out each word's bits.
     private let lists: [String: ListBits]
+    /// The words of those lists, numbered (see `Token.lowerID`).
+    private let vocabulary: [String: Int32]
 
     /// Compiles the lexicon's phrases once, for many articles.
     public init(lexicon: Lexicon, options: ExtractionOptions = ExtractionOptions()) {
@@ -40,31 +42,57 @@ public struct Extractor: Sendable {
 
         // Every list read in one language gets a bit of a token's `lists` (the parties' and the
         // cues' first, then the tracks', the modifiers' and the date words'), at most 64.
+        // The words of these lists are numbered too (`Phrase.numbered`), in one vocabulary.
         var numbered = lexicon
         var lists: [String: ListBits] = [:]
+        var resolvers: [String: DateResolver] = [:]
+        var vocabulary: [String: Int32] = [:]
+        parties = parties.numbered(&vocabulary)
         parties.bit = 0
+        // The sets with phrases not indexed by a first word get a second bit for those, after
+        // the others' bits while there are any (the parties' first, shared by every language).
+        let firstOthersBit = 4 + CueModifiers.fields.count + DateLexicon.listFields.count + DateLexicon.offsetFields.count + 3
+        if parties.hasOthers, firstOthersBit < 64 { parties.othersBit = firstOthersBit }
         for language in lexicon.languages {
             var bits = ListBits()
             bits.add(0, parties)
-            if var set = cues[language] {
+            var nextOthers = firstOthersBit + 1
+            func numberOthers<Payload>(_ set: inout PhraseSet<Payload>) {
+                guard set.hasOthers, nextOthers < 64 else { return }
+                set.othersBit = nextOthers
+                let copy = set
+                bits.add(nextOthers) { copy.othersMayStart(with: $0) }
+                nextOthers += 1
+            }
+            if parties.othersBit != nil {
+                let copy = parties
+                bits.add(firstOthersBit) { copy.othersMayStart(with: $0) }
+            }
+            if var set = cues[language]?.numbered(&vocabulary) {
                 set.bit = 1
+                numberOthers(&set)
                 cues[language] = set
                 bits.add(1, set)
             }
-            if var set = numbered.tracks.specific[language] {
+            if var set = numbered.tracks.specific[language]?.numbered(&vocabulary) {
                 set.bit = 2
+                numberOthers(&set)
                 numbered.tracks.specific[language] = set
                 bits.add(2, set)
             }
             if var list = numbered.tracks.general[language] {
+                list.set = list.set.numbered(&vocabulary)
                 list.set.bit = 3
+                numberOthers(&list.set)
                 numbered.tracks.general[language] = list
                 bits.add(3, list.set)
             }
             var next = 4
             if var modifiers = numbered.modifiers[language] {
                 for field in CueModifiers.fields where next < 64 {
+                    modifiers[keyPath: field.path].set = modifiers[keyPath: field.path].set.numbered(&vocabulary)
                     modifiers[keyPath: field.path].set.bit = next
+                    numberOthers(&modifiers[keyPath: field.path].set)
                     bits.add(next, modifiers[keyPath: field.path].set)
                     next += 1
                 }
@@ -72,16 +100,31 @@ public struct Extractor: Sendable {
             }
             if var dates = numbered.dates[language] {
                 for field in DateLexicon.listFields where next < 64 {
+                    dates[keyPath: field.path].set = dates[keyPath: field.path].set.numbered(&vocabulary)
                     dates[keyPath: field.path].set.bit = next
+                    numberOthers(&dates[keyPath: field.path].set)
                     bits.add(next, dates[keyPath: field.path].set)
                     next += 1
                 }
                 for field in DateLexicon.offsetFields where next < 64 {
+                    dates[keyPath: field.path] = dates[keyPath: field.path].numbered(&vocabulary)
                     dates[keyPath: field.path].bit = next
+                    numberOthers(&dates[keyPath: field.path])
                     bits.add(next, dates[keyPath: field.path])
                     next += 1
                 }
                 numbered.dates[language] = dates
+                // And the date resolver's word tables, if bits are left.
+                if next + 3 <= 64 {
+                    let (months, weekdays, numbers) = (dates.months, dates.weekdays, dates.numbers)
+                    bits.add(next) { months[$0.folded] != nil }
+                    bits.add(next + 1) { weekdays[$0.folded] != nil }
+                    bits.add(next + 2) { numbers[$0.folded] != nil }
+                    var resolver = DateResolver(lexicon: dates)
+                    resolver.wordBits = (1 << UInt64(next), 1 << UInt64(next + 1), 1 << UInt64(next + 2))
+                    resolvers[language] = resolver
+                    next += 3
+                }
             }
             lists[language] = bits
         }
@@ -89,7 +132,10 @@ public struct Extractor: Sendable {
         cuePhrases = cues
         self.numbered = numbered
         self.lists = lists
-        resolvers = numbered.dates.mapValues(DateResolver.init)
+        self.vocabulary = vocabulary
+        // Languages with date words and no cues are not read, but their resolvers are kept.
+        for (language, dates) in numbered.dates where resolvers[language] == nil { resolvers[language] = DateResolver(lexicon: dates) }
+        self.resolvers = resolvers
     }
 
     /// The sentences of a text, as extraction cuts them.
@@ -127,18 +173,21 @@ public struct Extractor: Sendable {
         }
         var sentences = splitter.sentences(text)
         if let lists = lists[language] {
-            // Each word's bits, worked out once for each different word of the article.
-            var known: [String: UInt64] = [:]
+            // Each word's bits and numbers, worked out once for each different word of the article.
+            var known: [String: (bits: UInt64, lower: Int32, folded: Int32)] = [:]
             for s in sentences.indices {
                 for t in sentences[s].tokens.indices where sentences[s].tokens[t].isWord {
-                    let token = sentences[s].tokens[t]
-                    if let bits = known[token.text] {
-                        sentences[s].tokens[t].lists = bits
+                    let word: (bits: UInt64, lower: Int32, folded: Int32)
+                    if let seen = known[sentences[s].tokens[t].text] {
+                        word = seen
                     } else {
-                        let bits = lists.bits(token)
-                        known[token.text] = bits
-                        sentences[s].tokens[t].lists = bits
+                        let token = sentences[s].tokens[t]
+                        word = (lists.bits(token), vocabulary[token.lower] ?? Token.notInVocabulary, vocabulary[token.folded] ?? Token.notInVocabulary)
+                        known[token.text] = word
                     }
+                    sentences[s].tokens[t].lists = word.bits
+                    sentences[s].tokens[t].lowerID = word.lower
+                    sentences[s].tokens[t].foldedID = word.folded
                 }
             }
         }
@@ -236,6 +285,10 @@ struct ListBits: Sendable {
 
     mutating func add<Payload>(_ bit: Int, _ set: PhraseSet<Payload>) {
         tests.append((bit, { set.mayStart(with: $0) }))
+    }
+
+    mutating func add(_ bit: Int, _ test: @escaping @Sendable (Token) -> Bool) {
+        tests.append((bit, test))
     }
 
     /// The bits of the lists a phrase of which may start at `token`.

@@ -86,6 +86,16 @@ struct SentenceAnalysis: Sendable {
         self.sentence = sentence
         tokens = sentence.tokens
         self.context = context
+        let tokens = sentence.tokens
+        tracks = context.lexicon.tracks.mentions(in: tokens, language: context.language).map { TrackMention(track: $0.track, range: $0.range) }
+
+        // A sentence without a cue proposes nothing: only its tracks are needed, by the sentences after it.
+        let cueMatches = context.cuePhrases?.longestMatches(in: tokens) ?? []
+        guard !cueMatches.isEmpty else {
+            (clause, segment, clauseFirst, clauseEnd, parties, groups, groupOf) = ([], [], [], [], [], [], [])
+            (dates, reporting, cues, isStatement, nearestCues, cueSegments, enumerationStarts) = ([], [], [], [], [], [], [])
+            return
+        }
 
         var clause = [Int](repeating: 0, count: tokens.count)
         var segment = [Int](repeating: 0, count: tokens.count)
@@ -94,10 +104,15 @@ struct SentenceAnalysis: Sendable {
         for i in tokens.indices {
             if clauseStarts.contains(i) { c += 1; s += 1 }
             if tokens[i].kind == .punctuation {
-                switch tokens[i].text {
-                case ";", ":", "«", "»", "\"", "“", "”", "—", "–", "|": c += 1; s += 1
-                case ",": s += 1
-                default: break
+                // A mark of one scalar, none of which composes with another: equal to one of
+                // these exactly when its scalar is.
+                var scalars = tokens[i].text.unicodeScalars.makeIterator()
+                if let mark = scalars.next(), scalars.next() == nil {
+                    switch mark {
+                    case ";", ":", "«", "»", "\"", "“", "”", "—", "–", "|": c += 1; s += 1
+                    case ",": s += 1
+                    default: break
+                    }
                 }
             }
             clause[i] = c
@@ -114,21 +129,19 @@ struct SentenceAnalysis: Sendable {
         }
         self.clauseEnd = clauseEnd
 
-        let tokens = sentence.tokens
         let parties = Self.merged(context.partyPhrases.longestMatches(in: tokens).map { PartyMention(code: $0.payload, range: $0.range) },
                                   tokens: tokens, modifiers: context.modifiers)
         self.parties = parties
         let (groups, groupOf) = Self.coordinate(parties, tokens: tokens, modifiers: context.modifiers)
         self.groups = groups
         self.groupOf = groupOf
-        tracks = context.lexicon.tracks.mentions(in: tokens, language: context.language).map { TrackMention(track: $0.track, range: $0.range) }
         dates = context.resolver?.mentions(in: tokens, text: sentence.text, published: context.published) ?? []
         reporting = context.modifiers.reporting.matches(in: tokens)
 
         let starts = Set(parties.map(\.range.lowerBound))
         let dateTokens = Set(dates.flatMap { Array($0.tokens) })
         var hits: [CueHit] = []
-        for m in context.cuePhrases?.longestMatches(in: tokens) ?? [] {
+        for m in cueMatches {
             let cue = context.lexicon.cues[m.payload]
             if m.range.contains(where: { cue.exceptions.contains(tokens[$0].folded) }) { continue }
             let place = Self.place(after: m.range.upperBound, within: cue.needsPlace ? 2 : 12, tokens: tokens, modifiers: context.modifiers,

@@ -111,21 +111,26 @@ public struct SentenceSplitter: Sendable {
 
     /// Ranges of paragraphs: lines, soft-wrapped lines joined, bullets removed.
     func paragraphs(_ text: String) -> [Range<String.Index>] {
-        var lines: [Range<String.Index>] = []
-        var start = text.startIndex
         // Line ends are looked for among the bytes: a line feed or a carriage return is always a
         // character of its own (or, CR-LF, one together), never part of another.
         let utf8 = text.utf8
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
-            index = utf8.index(after: index)
-            guard byte == 0x0A || byte == 0x0D else { continue }
-            lines.append(start..<utf8.index(before: index))
-            if byte == 0x0D, index < utf8.endIndex, utf8[index] == 0x0A { index = utf8.index(after: index) }
-            start = index
+        func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<String.Index>] {
+            func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+            var lines: [Range<String.Index>] = []
+            var start = 0
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                i += 1
+                guard byte == 0x0A || byte == 0x0D else { continue }
+                lines.append(index(start)..<index(i - 1))
+                if byte == 0x0D, i < bytes.count, bytes[i] == 0x0A { i += 1 }
+                start = i
+            }
+            lines.append(index(start)..<text.endIndex)
+            return lines
         }
-        lines.append(start..<text.endIndex)
+        let lines = utf8.withContiguousStorageIfAvailable(lineRanges) ?? Array(utf8).withUnsafeBufferPointer(lineRanges)
 
         var units: [Range<String.Index>] = []
         var current: Range<String.Index>?
@@ -191,39 +196,65 @@ public struct SentenceSplitter: Sendable {
         }
     }
 
+    /// Whether a scalar is one of the openers, closers, quotes or terminals (of one scalar
+    /// each, and none the start of a longer character: see `UTF8Reading`).
+    @inline(__always) private static func isMark(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x21, 0x22, 0x28, 0x29, 0x2E, 0x3F, 0x5B, 0x5D, 0xAB, 0xBB, 0x201C, 0x201D, 0x201E, 0x2026: true
+        default: false
+        }
+    }
+
     /// Sentence ranges within one paragraph.
     private func split(_ text: String, _ unit: Range<String.Index>) -> [Range<String.Index>] {
+        text.utf8.withContiguousStorageIfAvailable { split(text, $0, unit) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { split(text, $0, unit) }
+    }
+
+    /// Sentence ranges within one paragraph of `text`, whose UTF-8 bytes are `bytes`.
+    private func split(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>, _ unit: Range<String.Index>) -> [Range<String.Index>] {
+        let utf8 = text.utf8
+        func offset(_ index: String.Index) -> Int { utf8.distance(from: utf8.startIndex, to: index) }
+        let end = offset(unit.upperBound)
         var ranges: [Range<String.Index>] = []
         var stack: [Character] = []
         // How many of each closer the stack holds: a closer that closes nothing is known as
         // such without a pass over the stack.
         var open: [Character: Int] = [:]
         var start = unit.lowerBound
-        var index = unit.lowerBound
+        // Where the reading is, as a byte offset.
+        var o = offset(unit.lowerBound)
         // Whether the last character that is not white space is a sentence mark.
         var afterMark = false
-        let utf8 = text.utf8
         // The end of the last run of sentence marks and closers looked at, and whether a
         // sentence may start after it: every mark of a run (« !!! », « ... ») has the same.
         var run: (end: String.Index, startsSentence: Bool)?
-        while index < unit.upperBound {
-            // Most characters are ASCII letters, digits, spaces or commas, which open, close or
-            // end nothing. One followed by ASCII (or nothing) is a character of its own, its
-            // byte: no need to find where the character ends.
-            let byte = utf8[index]
-            if byte < 0x80, byte != 0x0D, !Self.isMark(byte) {
-                let after = utf8.index(after: index)
-                if after == unit.upperBound || utf8[after] < 0x80 {
+        let reading = UTF8Reading(bytes: bytes, end: end)
+        while o < end {
+            // Most characters are letters, digits, spaces or commas, which open, close or end
+            // nothing; those `UTF8Reading` knows to be characters by themselves are read from
+            // the bytes (ASCII but a carriage return, Latin letters, known marks and spaces).
+            let byte = bytes[o]
+            if byte < 0x80 {
+                if byte != 0x0D, !Self.isMark(byte), reading.breaks(before: o + 1) {
                     if byte != 0x20, byte < 0x09 || byte > 0x0D { afterMark = false }
-                    index = after
+                    o += 1
+                    continue
+                }
+            } else {
+                let (value, length) = reading.scalar(at: o)
+                if UTF8Reading.isLatinLetter(value) || (UTF8Reading.isKnownMark(value) && !Self.isMark(value)), reading.breaks(before: o + length) {
+                    if !UTF8Reading.isWhitespace(value) { afterMark = false }
+                    o += length
                     continue
                 }
             }
+            let index = utf8.index(utf8.startIndex, offsetBy: o)
             let c = text[index]
             let next = text.index(after: index)
             if let a = c.asciiValue, !Self.isMark(a) {
                 if !Tokenizer.isWhitespace(c) { afterMark = false }
-                index = next
+                o = offset(next)
                 continue
             }
             var closed = false
@@ -261,16 +292,16 @@ public struct SentenceSplitter: Sendable {
                     }
                     run = (end, end == unit.upperBound || (text[end].isWhitespace && startsSentence(text, from: end, in: unit)))
                 }
-                if let run, run.startsSentence, c != "." || !isAbbreviation(text, before: index, from: start) {
+                if let run, run.startsSentence, c != "." || !isAbbreviation(text, bytes, before: index, from: start) {
                     ranges.append(start..<run.end)
                     start = run.end
                     afterMark = Self.terminals.contains(text[text.index(before: run.end)])
-                    index = run.end
+                    o = offset(run.end)
                     continue
                 }
             }
             if !c.isWhitespace { afterMark = Self.terminals.contains(c) }
-            index = next
+            o = offset(next)
         }
         if start < unit.upperBound { ranges.append(start..<unit.upperBound) }
         return ranges
@@ -286,6 +317,25 @@ public struct SentenceSplitter: Sendable {
     }
 
     /// Whether the word ending just before the dot at `dot` is an abbreviation or an initial.
+    ///
+    /// A word of ASCII letters after ASCII (or the start) is read from the bytes: each of its
+    /// letters is a character by itself, and so is what comes before it.
+    private func isAbbreviation(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>, before dot: String.Index, from start: String.Index) -> Bool {
+        let utf8 = text.utf8
+        let first = utf8.distance(from: utf8.startIndex, to: start)
+        let end = utf8.distance(from: utf8.startIndex, to: dot)
+        var k = end
+        while k > first, bytes[k - 1] < 0x80, Tokenizer.isASCIILetterOrDigit(bytes[k - 1]), bytes[k - 1] > 0x39 { k -= 1 }
+        guard k == first || (bytes[k - 1] < 0x80 && (k - 1 == first || bytes[k - 2] < 0x80)) else {
+            return isAbbreviation(text, before: dot, from: start)
+        }
+        guard k < end else { return false }
+        if k + 1 == end, bytes[k] >= 0x41, bytes[k] <= 0x5A { return true }
+        return abbreviations.contains(String(decoding: UnsafeBufferPointer(rebasing: bytes[k..<end]), as: UTF8.self))
+    }
+
+    /// Whether the word ending just before the dot at `dot` is an abbreviation or an initial,
+    /// read a character at a time.
     private func isAbbreviation(_ text: String, before dot: String.Index, from start: String.Index) -> Bool {
         var i = dot
         while i > start, text[text.index(before: i)].isLetter { i = text.index(before: i) }
@@ -305,16 +355,15 @@ public struct SentenceSplitter: Sendable {
 
     private func collapseSpaces(_ s: String) -> String {
         // Most sentences have single spaces only: nothing to do.
-        var previous: UInt8 = 0
-        var plain = true
-        for byte in s.utf8 {
-            if byte == 0x0A || byte == 0x0D || byte == 0x09 || (byte == 0x20 && previous == 0x20) {
-                plain = false
-                break
+        func plain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var previous: UInt8 = 0x20  // a space first is not plain
+            for byte in bytes {
+                if byte == 0x0A || byte == 0x0D || byte == 0x09 || (byte == 0x20 && previous == 0x20) { return false }
+                previous = byte
             }
-            previous = byte
+            return previous != 0x20  // nor a space last (or nothing at all)
         }
-        if plain, s.utf8.first != 0x20, s.utf8.last != 0x20 { return s }
+        if s.utf8.withContiguousStorageIfAvailable(plain) ?? Array(s.utf8).withUnsafeBufferPointer(plain) { return s }
         var out = ""
         var pendingSpace = false
         for c in s {
