@@ -171,36 +171,37 @@ public struct Extractor: Sendable {
             throw ExtractionError(problem: "no cues or date words for the language '\(language)'",
                                   expected: "one of \(supported.joined(separator: ", ")), or lexicons for it under events/lexicons/")
         }
-        var sentences = splitter.sentences(text)
-        if let lists = lists[language] {
-            // Each word's bits and numbers, worked out once for each different word of the article.
-            var known: [String: (bits: UInt64, lower: Int32, folded: Int32)] = [:]
-            for s in sentences.indices {
-                for t in sentences[s].tokens.indices where sentences[s].tokens[t].isWord {
+        let context = AnalysisContext(language: language, lexicon: numbered, partyPhrases: partyPhrases, cuePhrases: cuePhrases[language],
+                                      dates: resolvers[language], published: published)
+        let lists = lists[language]
+        // Each word's bits and numbers, worked out once for each different word of the article.
+        var known: [String: (bits: UInt64, lower: Int32, folded: Int32)] = [:]
+        var drafts: [Draft] = []
+        // The last track each sentence names, for the sentences after it; and each sentence's
+        // text, for the quotes. A sentence's tokens are let go once it is read.
+        var lastTracks: [String?] = []
+        var quotes: [String] = []
+        splitter.forEachSentence(text) { sentence in
+            var sentence = sentence
+            if let lists {
+                for t in sentence.tokens.indices where sentence.tokens[t].isWord {
                     let word: (bits: UInt64, lower: Int32, folded: Int32)
-                    if let seen = known[sentences[s].tokens[t].text] {
+                    if let seen = known[sentence.tokens[t].text] {
                         word = seen
                     } else {
-                        let token = sentences[s].tokens[t]
+                        let token = sentence.tokens[t]
                         word = (lists.bits(token), vocabulary[token.lower] ?? Token.notInVocabulary, vocabulary[token.folded] ?? Token.notInVocabulary)
                         known[token.text] = word
                     }
-                    sentences[s].tokens[t].lists = word.bits
-                    sentences[s].tokens[t].lowerID = word.lower
-                    sentences[s].tokens[t].foldedID = word.folded
+                    sentence.tokens[t].lists = word.bits
+                    sentence.tokens[t].lowerID = word.lower
+                    sentence.tokens[t].foldedID = word.folded
                 }
             }
-        }
-        let context = AnalysisContext(language: language, lexicon: numbered, partyPhrases: partyPhrases, cuePhrases: cuePhrases[language],
-                                      dates: resolvers[language], published: published)
-        var drafts: [Draft] = []
-        // The last track each sentence names, for the sentences after it.
-        var lastTracks: [String?] = []
-        lastTracks.reserveCapacity(sentences.count)
-        for (i, sentence) in sentences.enumerated() {
             let analysis = SentenceAnalysis(sentence: sentence, context: context)
-            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: i, lastTracks))
+            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: sentence.index, lastTracks))
             lastTracks.append(analysis.tracks.last?.track)
+            quotes.append(sentence.text)
         }
         drafts = DraftMerger.attachConditions(drafts)
         drafts = DraftMerger.mergeWithinSentences(drafts)
@@ -212,9 +213,9 @@ public struct Extractor: Sendable {
         let width = drafts.count >= 100 ? 3 : 2
         let candidates = drafts.enumerated().map { n, d in
             candidate(d, id: "\(stem)-\(Self.pad(n + 1, width))-\(d.type.rawValue)-\(d.actor.lowercased())",
-                      article: article, sentence: sentences[d.sentence], language: language)
+                      article: article, quote: quotes[d.sentence], language: language)
         }
-        return ExtractionResult(article: article, published: published, language: language, sentenceCount: sentences.count,
+        return ExtractionResult(article: article, published: published, language: language, sentenceCount: quotes.count,
                                 candidates: candidates)
     }
 
@@ -228,14 +229,14 @@ public struct Extractor: Sendable {
         return []
     }
 
-    private func candidate(_ d: Draft, id: String, article: String, sentence: Sentence, language: String) -> Candidate {
+    private func candidate(_ d: Draft, id: String, article: String, quote: String, language: String) -> Candidate {
         var event = Event(id: id, type: d.type)
         event.tracks = d.tracks
         event.on = d.time
         event.actor = d.actor
         event.counterparts = d.counterparts
         event.article = article
-        event.quote = sentence.text
+        event.quote = quote
         event.place = d.type == .meeting ? d.place : nil
         event.planned = d.type == .meeting && d.planned
         if d.type == .proposal, let track = d.tracks.first { event.proposal = "\(track)/\(d.actor.lowercased())" }

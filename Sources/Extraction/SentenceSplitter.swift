@@ -50,20 +50,28 @@ public struct SentenceSplitter: Sendable {
     /// The sentences of `text`, in order.
     public func sentences(_ text: String) -> [Sentence] {
         var result: [Sentence] = []
+        forEachSentence(text) { result.append($0) }
+        return result
+    }
+
+    /// Each sentence of `text`, in order, as it is cut: a caller that reads them one by one
+    /// need not hold every sentence's tokens at once.
+    func forEachSentence(_ text: String, _ body: (Sentence) -> Void) {
+        var count = 0
         var folds = FoldCache()
         for (paragraph, unit) in paragraphs(text).enumerated() {
             for range in split(text, unit) {
                 for piece in pieces(text, trim(text, range)) {
                     let trimmed = trim(text, piece)
                     guard !trimmed.isEmpty else { continue }
-                    let body = collapseSpaces(String(text[trimmed]))
-                    let tokens = Tokenizer.tokens(body, in: body.startIndex..<body.endIndex, folds: &folds)
+                    let words = collapseSpaces(String(text[trimmed]))
+                    let tokens = Tokenizer.tokens(words, in: words.startIndex..<words.endIndex, folds: &folds)
                     guard tokens.contains(where: \.isWord) else { continue }
-                    result.append(Sentence(index: result.count, paragraph: paragraph, range: trimmed, text: body, tokens: tokens))
+                    body(Sentence(index: count, paragraph: paragraph, range: trimmed, text: words, tokens: tokens))
+                    count += 1
                 }
             }
         }
-        return result
     }
 
     // MARK: Long runs
