@@ -20,9 +20,6 @@ struct TrackMention: Sendable {
     var range: Range<Int>
 }
 
-/// What one sentence says, token by token: the parties, tracks, dates and cues it names, and
-/// how it divides into clauses (cut at « que », "that", quotes, semicolons) and segments
-/// (clauses cut again at commas), which is where extraction looks for an event's actor.
 /// What every sentence of one article is read with: the lexicon, and its lists for the
 /// article's language. A class, so that each sentence's analysis holds it by one reference
 /// instead of copying its many lists.
@@ -47,6 +44,14 @@ final class AnalysisContext: Sendable {
     }
 }
 
+/// What one sentence says, token by token: the parties, tracks, dates and cues it names, and
+/// how it divides into clauses (cut at « que », "that", quotes, semicolons) and segments
+/// (clauses cut again at commas), which is where extraction looks for an event's actor.
+///
+/// What its cues ask of the sentence again and again is worked out once, here: each token's
+/// clause, each date's nearest cue of each type and whether it dates a statement, the
+/// speaker. Party mentions and cues are in order and do not overlap, so those near a token are
+/// found by binary search. A sentence without a cue is read for its tracks only.
 struct SentenceAnalysis: Sendable {
     let sentence: Sentence
     let tokens: [Token]
