@@ -16,7 +16,7 @@ import Glibc
 struct ParleyBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley-bench",
-        abstract: "Measure append, ingest, state, verify and export on a synthetic corpus, beside raw LMDB and SQLite."
+        abstract: "Measure append, ingest, state, verify, export and extract on synthetic data, beside raw LMDB and SQLite."
     )
 
     @Option(help: "Events in the synthetic corpus.")
@@ -27,6 +27,9 @@ struct ParleyBench: ParsableCommand {
 
     @Option(help: "A folder for corpora and logs (default: a new temporary folder, removed at the end).")
     var work: String?
+
+    @Option(help: "The folder of registries and lexicons the extract step reads (parley's events folder).")
+    var lexicons = "events"
 
     @Flag(help: "Print the figures as JSON.")
     var json = false
@@ -39,14 +42,17 @@ struct ParleyBench: ParsableCommand {
 
     func run() throws {
         if let step, let work {
-            let figures = try Steps(work: work, events: events, seed: seed).run(step)
+            var steps = Steps(work: work, events: events, seed: seed)
+            steps.lexicons = lexicons
+            let figures = try steps.run(step)
             var all = figures
             all["peakRSSMB"] = Double(peakRSSKilobytes()) / 1024
             let data = try JSONSerialization.data(withJSONObject: all, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        try Orchestra(events: events, seed: seed, work: work, json: json).run()
+        let folder = URL(fileURLWithPath: lexicons).path
+        try Orchestra(events: events, seed: seed, work: work, lexicons: folder, json: json).run()
     }
 }
 
@@ -74,6 +80,7 @@ struct Orchestra {
     let events: Int
     let seed: UInt64
     let work: String?
+    let lexicons: String
     let json: Bool
 
     func run() throws {
@@ -88,7 +95,7 @@ struct Orchestra {
             (nil, "synth", events), (nil, "synth", small), (nil, "prepare", events), (nil, "append", events),
             (nil, "raw-lmdb", events), (nil, "sqlite", events), (nil, "ingest", small), ("probe-before", "probe", events),
             (nil, "ingest", events), ("probe-after", "probe", events), (nil, "state", events), (nil, "replay", events),
-            (nil, "verify", events), (nil, "export", events),
+            (nil, "verify", events), (nil, "export", events), (nil, "extract", events),
         ]
         for (given, name, count) in steps {
             let key = given ?? (count == events ? name : "\(name)@\(count)")
@@ -108,7 +115,7 @@ struct Orchestra {
     private func child(_ step: String, count: Int, directory: String) throws -> [String: Double] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["--step", step, "--work", directory, "--events", String(count), "--seed", String(seed)]
+        process.arguments = ["--step", step, "--work", directory, "--events", String(count), "--seed", String(seed), "--lexicons", lexicons]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

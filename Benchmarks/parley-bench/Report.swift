@@ -48,11 +48,23 @@ struct Report {
                  rss: value("verify", "peakRSSMB")),
             Line(name: "weekly export, all tracks, 10 years", figure: String(format: "%.2f s", export), target: "≤ 2 s", met: export <= 2,
                  rss: value("export", "peakRSSMB")),
+            extractLine("article", "extract, 2 MB French article"),
+            extractLine("unpunctuated", "extract, 1 MB English, no . ! ? or line break"),
             Line(name: "bytes on disk per event", figure: String(format: "%.0f B", bytes), target: "log, indexes and checkpoints",
                  met: nil, rss: .nan),
             Line(name: "peak RSS, worst step", figure: String(format: "%.0f MB", worstRSS), target: "≤ 150 MB in every step",
                  met: worstRSS <= 150, rss: .nan),
         ]
+    }
+
+    /// One of the `extract` step's texts: seconds and MB/s, held to 2 s.
+    func extractLine(_ text: String, _ name: String) -> Line {
+        let seconds = value("extract", text + "Seconds"), rate = value("extract", text + "MBPerSecond")
+        let sentences = value("extract", text + "Sentences"), candidates = value("extract", text + "Candidates")
+        let figure = seconds.isNaN || sentences.isNaN || candidates.isNaN ? "—"
+            : String(format: "%.2f s, %.2f MB/s", seconds, rate) + processor("extract", text + "ProcessorSeconds")
+                + " (\(count(Int(sentences))) sentences, \(count(Int(candidates))) candidates)"
+        return Line(name: name, figure: figure, target: "≤ 2 s, extraction and event file", met: seconds <= 2, rss: value("extract", "peakRSSMB"))
     }
 
     var text: String {
@@ -76,8 +88,8 @@ struct Report {
     }
 
     /// The processor time of a step's timed part, all its threads: what its rate cost.
-    func processor(_ step: String) -> String {
-        let seconds = value(step, "processorSeconds")
+    func processor(_ step: String, _ key: String = "processorSeconds") -> String {
+        let seconds = value(step, key)
         return seconds.isNaN ? "" : String(format: ", %.2f processor-s", seconds)
     }
 

@@ -1,5 +1,6 @@
 import CBench
 import EventLog
+import Extraction
 import Foundation
 import Negotiation
 
@@ -12,6 +13,8 @@ struct Steps {
     let work: String
     let events: Int
     let seed: UInt64
+    /// The folder of registries and lexicons the `extract` step reads (parley's `events`).
+    var lexicons = "events"
 
     var corpus: String { "\(work)/corpus-\(events)" }
     var log: String { "\(work)/log-\(events)" }
@@ -32,6 +35,8 @@ struct Steps {
         case "verify": return try verify()
         case "export": return try export()
         case "probe": return try probe()
+        case "extract": return try extract()
+        case "news-texts": return try newsTexts()
         default: throw BenchError("unknown step \(step)")
         }
     }
@@ -192,6 +197,55 @@ struct Steps {
             parsed += bytes.count
         } while now() - start < 1.5
         return ["yamlMBPerSecond": Double(parsed) / (now() - start) / 1e6]
+    }
+
+    /// Sizes of the `extract` step's two texts.
+    static let articleBytes = 2_000_000
+    static let unpunctuatedBytes = 1_000_000
+
+    /// `parley extract` on two texts it builds itself: a 2 MB French article (news sentences
+    /// in paragraphs) and 1 MB of English words with no `.`, `!`, `?` or line break. Each
+    /// time is the extraction and the event file's text, as the command prints it; the
+    /// lexicons are read once, before.
+    private func extract() throws -> [String: Double] {
+        let lexicon: Lexicon
+        do {
+            lexicon = try Lexicon.load(events: lexicons)
+        } catch {
+            throw BenchError("cannot read the lexicons in \(lexicons) (--lexicons): \(error.issues.prefix(3))")
+        }
+        let extractor = Extractor(lexicon: lexicon)
+        guard let published = Day(year: 2025, month: 3, day: 31) else { return [:] }
+        let texts = [
+            ("article", "fr", NewsText.article(bytes: Self.articleBytes, seed: seed)),
+            ("unpunctuated", "en", NewsText.unpunctuated(bytes: Self.unpunctuatedBytes, seed: seed)),
+        ]
+        var figures: [String: Double] = [:]
+        for (name, language, text) in texts {
+            let start = now()
+            let startProcessor = processorTime()
+            let result = try extractor.extract(text: text, article: "bench-\(name)", published: published)
+            let yaml = EventFileWriter.yaml(result)
+            let seconds = now() - start
+            figures[name + "ProcessorSeconds"] = processorTime() - startProcessor
+            guard result.language == language else { throw BenchError("the \(name) was read as '\(result.language)', not '\(language)'") }
+            let bytes = Double(text.utf8.count)
+            figures[name + "Seconds"] = seconds
+            figures[name + "MBPerSecond"] = bytes / seconds / 1e6
+            figures[name + "Bytes"] = bytes
+            figures[name + "Sentences"] = Double(result.sentenceCount)
+            figures[name + "Candidates"] = Double(result.candidates.count)
+            figures[name + "OutputBytes"] = Double(yaml.utf8.count)
+        }
+        return figures
+    }
+
+    /// Not run by the orchestra: writes the `extract` step's two texts into the work folder,
+    /// to run `parley extract` on them (`article-fr.txt`, `unpunctuated-en.txt`).
+    private func newsTexts() throws -> [String: Double] {
+        try NewsText.article(bytes: Self.articleBytes, seed: seed).write(toFile: "\(work)/article-fr.txt", atomically: true, encoding: .utf8)
+        try NewsText.unpunctuated(bytes: Self.unpunctuatedBytes, seed: seed).write(toFile: "\(work)/unpunctuated-en.txt", atomically: true, encoding: .utf8)
+        return [:]
     }
 
     private func randomDays(_ count: Int, seed: UInt64) -> [Day] {

@@ -82,8 +82,11 @@ public struct PhraseList: Sendable {
 
     /// The end of the longest phrase starting at `start`.
     func match(in tokens: [Token], at start: Int) -> Int? {
-        set.longestMatch(in: tokens, at: start)?.range.upperBound
+        self.set.longestEnd(in: tokens, at: start)
     }
+
+    /// The folded words a phrase of the list can start with; `nil` when one can start with any.
+    var firstWords: Set<String>? { self.set.firstWords }
 
     /// Whether a phrase of the list begins at token `index`.
     func startsAt(_ tokens: [Token], _ index: Int) -> Bool { match(in: tokens, at: index) != nil }

@@ -51,9 +51,27 @@ public struct DateResolver: Sendable {
     /// The language's date words.
     public let lexicon: DateLexicon
 
+    /// The folded words an expression can start with, besides numbers; `nil` when some list
+    /// has a phrase that can start with any word. Every other word is passed over at once.
+    private let starters: Set<String>?
+    /// The bits of a token's `lists` an extractor gives month, weekday and number words
+    /// (`DateLexicon.months`, `weekdays`, `numbers`); 0: none, the words are looked up.
+    var wordBits: (month: UInt64, weekday: UInt64, number: UInt64) = (0, 0, 0)
+
     /// A resolver for the language of `lexicon`.
     public init(lexicon: DateLexicon) {
         self.lexicon = lexicon
+        // What `Scan.match` looks up at its first token (a number aside): the first words of
+        // these lists, and month, weekday and number words.
+        let lists = [lexicon.future, lexicon.since, lexicon.rangeFrom, lexicon.between, lexicon.last, lexicon.next, lexicon.this,
+                     lexicon.agoBefore, lexicon.in, lexicon.monthLead].map(\.firstWords)
+        let sets = [lexicon.days, lexicon.fromReference, lexicon.weeks, lexicon.monthsRelative, lexicon.years].map(\.firstWords)
+        var starters: Set<String>? = Set(lexicon.months.keys).union(lexicon.weekdays.keys).union(lexicon.numbers.keys)
+        for words in lists + sets {
+            guard let words else { starters = nil; break }
+            starters?.formUnion(words)
+        }
+        self.starters = starters
     }
 
     /// The date expressions of a text, in order.
@@ -63,11 +81,12 @@ public struct DateResolver: Sendable {
 
     /// The date expressions of a tokenised text, in order; `text` is what the tokens' ranges refer to.
     public func mentions(in tokens: [Token], text: String, published: Day) -> [DateMention] {
-        var scan = Scan(lexicon: lexicon, tokens: tokens, published: published)
+        var scan = Scan(lexicon: lexicon, tokens: tokens, published: published, wordBits: wordBits)
         var found: [DateMention] = []
         var i = 0
         while i < tokens.count {
-            guard tokens[i].isWord, let (time, kind, end) = scan.match(at: i) else {
+            guard tokens[i].isWord, tokens[i].kind == .number || starters.map({ $0.contains(tokens[i].folded) }) ?? true,
+                  let (time, kind, end) = scan.match(at: i) else {
                 i += 1
                 continue
             }
@@ -93,11 +112,18 @@ private struct Scan {
     let published: Day
     /// The last day named, for « la veille ».
     var reference: Day?
+    let wordBits: (month: UInt64, weekday: UInt64, number: UInt64)
 
-    init(lexicon: DateLexicon, tokens: [Token], published: Day) {
+    init(lexicon: DateLexicon, tokens: [Token], published: Day, wordBits: (month: UInt64, weekday: UInt64, number: UInt64)) {
         self.lexicon = lexicon
         self.tokens = tokens
         self.published = published
+        self.wordBits = wordBits
+    }
+
+    /// Whether token `i` may be in a word table whose bit is `bit` (see `DateResolver.wordBits`).
+    @inline(__always) func may(_ i: Int, _ bit: UInt64) -> Bool {
+        bit == 0 || tokens[i].lists & bit != 0
     }
 
     /// The expression starting at `i`: its time (nil for a dateless future), kind and end.
@@ -138,7 +164,7 @@ private struct Scan {
 
     /// A month name, and the index after it (and after an abbreviation's dot).
     func month(at i: Int) -> (Int, Int)? {
-        guard i < tokens.count, tokens[i].kind == .word, let m = lexicon.months[tokens[i].folded] else { return nil }
+        guard i < tokens.count, tokens[i].kind == .word, may(i, wordBits.month), let m = lexicon.months[tokens[i].folded] else { return nil }
         if lexicon.monthsCapitalized, !tokens[i].isCapitalized { return nil }
         var end = i + 1
         if end < tokens.count, tokens[end].text == ".", tokens[i].text.count <= 4 { end += 1 }
@@ -158,7 +184,7 @@ private struct Scan {
     func count(at i: Int) -> (Int, Int)? {
         guard i < tokens.count else { return nil }
         if tokens[i].kind == .number, let n = Int(tokens[i].text) { return (n, i + 1) }
-        if let n = lexicon.numbers[tokens[i].folded] { return (n, i + 1) }
+        if may(i, wordBits.number), let n = lexicon.numbers[tokens[i].folded] { return (n, i + 1) }
         return nil
     }
 
@@ -244,7 +270,7 @@ private struct Scan {
     /// "11 March 2025", "Thursday, March 13".
     func dayMonth(at i: Int) -> (ValidTime?, DateKind, Int)? {
         var j = i
-        if j < tokens.count, lexicon.weekdays[tokens[j].folded] != nil {
+        if j < tokens.count, may(j, wordBits.weekday), lexicon.weekdays[tokens[j].folded] != nil {
             j += 1
             if j < tokens.count, tokens[j].text == "," { j += 1 }
         }
@@ -277,7 +303,7 @@ private struct Scan {
         if let end = lexicon.last.match(in: tokens, at: j) { direction = -1; j = end }
         else if let end = lexicon.next.match(in: tokens, at: j) { direction = 1; j = end }
         else if let end = lexicon.this.match(in: tokens, at: j) { j = end }
-        guard j < tokens.count, let target = lexicon.weekdays[tokens[j].folded] else { return nil }
+        guard j < tokens.count, may(j, wordBits.weekday), let target = lexicon.weekdays[tokens[j].folded] else { return nil }
         if lexicon.monthsCapitalized, !tokens[j].isCapitalized { return nil }
         var end = j + 1
         if let after = lexicon.partsOfDay.match(in: tokens, at: skipJoiners(end)) { end = after }
@@ -304,7 +330,7 @@ private struct Scan {
     /// The weekday (0 = Monday) of an expression that is a weekday with no « dernier » or
     /// « prochain » (a time of day allowed), else `nil`.
     func bareWeekday(at i: Int, end: Int) -> Int? {
-        guard let target = lexicon.weekdays[tokens[i].folded] else { return nil }
+        guard may(i, wordBits.weekday), let target = lexicon.weekdays[tokens[i].folded] else { return nil }
         let rest = (i + 1)..<end
         if rest.contains(where: { tokens[$0].isWord && lexicon.weekdays[tokens[$0].folded] == nil && !lexicon.partsOfDay.startsAt(tokens, $0) }) {
             return nil

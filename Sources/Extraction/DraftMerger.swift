@@ -8,19 +8,31 @@ enum DraftMerger {
     /// A hypothetical acceptance with a condition ("Russia would agree only if …") is no
     /// acceptance: the condition is what was reported.
     static func attachConditions(_ drafts: [Draft]) -> [Draft] {
+        // The acceptances of each sentence and actor, in order: each condition looks up its own
+        // instead of going through every draft of the article.
+        var acceptancesOf: [SentenceActor: [Int]] = [:]
+        for (i, d) in drafts.enumerated() where d.type == .acceptance {
+            acceptancesOf[SentenceActor(sentence: d.sentence, actor: d.actor), default: []].append(i)
+        }
         var result = drafts
         var dropped = Set<Int>()
+        // The conditions an acceptance already has, so that adding one is not a pass over all.
+        var held: [Int: Set<String>] = [:]
         for (i, condition) in drafts.enumerated() where condition.type == .condition {
-            let acceptances = drafts.indices.filter {
-                drafts[$0].type == .acceptance && drafts[$0].sentence == condition.sentence && drafts[$0].actor == condition.actor
-            }
-            guard !acceptances.isEmpty else { continue }
+            guard let acceptances = acceptancesOf[SentenceActor(sentence: condition.sentence, actor: condition.actor)] else { continue }
             if acceptances.allSatisfy({ drafts[$0].hypothetical }) {
                 dropped.formUnion(acceptances)
                 continue
             }
             for a in acceptances where !drafts[a].hypothetical {
-                result[a].conditions = unique(result[a].conditions + condition.conditions)
+                if held[a] == nil {
+                    result[a].conditions = unique(result[a].conditions)
+                    held[a] = Set(result[a].conditions)
+                }
+                for text in condition.conditions where held[a]?.contains(text) == false {
+                    held[a]?.insert(text)
+                    result[a].conditions.append(text)
+                }
                 result[a].reasons.append("conditions from « \(condition.cueText) »")
             }
             dropped.insert(i)
@@ -28,11 +40,16 @@ enum DraftMerger {
         return result.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
     }
 
+    private struct SentenceActor: Hashable {
+        var sentence: Int
+        var actor: String
+    }
+
     /// Duplicates in one sentence: the same type, actor and tracks (a meeting: the same
     /// parties, and either named together, « rencontre au sommet », or with the same date and
     /// place). Conditions are kept apart unless their words are the same.
     static func mergeWithinSentences(_ drafts: [Draft]) -> [Draft] {
-        merge(drafts) { a, b in
+        merge(drafts, bucket: { $0.sentence }) { a, b in
             guard a.sentence == b.sentence, same(a, b) else { return false }
             if a.type == .condition { return a.conditions == b.conditions }
             if a.type == .meeting {
@@ -47,11 +64,24 @@ enum DraftMerger {
     /// and compatible tracks and places), and dates that overlap. Conditions are never merged
     /// across sentences: two sentences rarely restate one demand in the same words.
     static func mergeAcrossSentences(_ drafts: [Draft]) -> [Draft] {
-        merge(drafts) { a, b in
+        merge(drafts, bucket: { (d: Draft) -> AcrossKey? in
+            // What `same` requires to be equal; conditions never merge, each is its own.
+            guard d.type != .condition else { return nil }
+            return AcrossKey(type: d.type, actor: d.actor, planned: d.planned, tracks: d.type == .meeting ? [] : d.tracks)
+        }) { a, b in
             guard a.sentence != b.sentence, a.type != .condition, same(a, b) else { return false }
             if a.type == .meeting, let p = a.place, let q = b.place, p != q { return false }
             return true
         }
+    }
+
+    /// The fields two drafts told in different sentences must share to be one event (a
+    /// meeting's tracks need only overlap, so they are not part of it).
+    private struct AcrossKey: Hashable {
+        var type: EventType
+        var actor: String
+        var planned: Bool
+        var tracks: [String]
     }
 
     /// Type, actor, plan, tracks, parties of a meeting, and overlapping dates.
@@ -69,12 +99,23 @@ enum DraftMerger {
     }
 
     /// Folds each draft into the first kept one it matches.
-    private static func merge(_ drafts: [Draft], when matches: (Draft, Draft) -> Bool) -> [Draft] {
+    ///
+    /// Only drafts in the same bucket can match (`matches` is false across buckets, and
+    /// combining keeps a draft's bucket), so each draft is compared with its bucket's kept
+    /// drafts, in order, rather than with every kept draft of the article; a `nil` bucket
+    /// matches nothing. The result is the same as comparing with all of them.
+    private static func merge<Key: Hashable>(_ drafts: [Draft], bucket: (Draft) -> Key?, when matches: (Draft, Draft) -> Bool) -> [Draft] {
         var kept: [Draft] = []
+        var buckets: [Key: [Int]] = [:]
         for d in drafts {
-            if let i = kept.firstIndex(where: { matches($0, d) }) {
-                kept[i] = combine(kept[i], d)
+            guard let key = bucket(d) else {
+                kept.append(d)
+                continue
+            }
+            if let i = buckets[key]?.first(where: { matches(kept[$0], d) }) {
+                combine(into: &kept[i], d)
             } else {
+                buckets[key, default: []].append(kept.count)
                 kept.append(d)
             }
         }
@@ -82,31 +123,42 @@ enum DraftMerger {
     }
 
     /// The more confident draft, with the most precise date of the two, and the union of
-    /// what either knew.
-    private static func combine(_ a: Draft, _ b: Draft) -> Draft {
-        var base = b.confidence > a.confidence ? b : a
-        let other = b.confidence > a.confidence ? a : b
-        if other.precisionRank > base.precisionRank {
-            base.time = other.time
-            base.kind = other.kind
-            base.dateText = other.dateText
+    /// what either knew; `a` is changed in place, so that a draft told many times does not
+    /// copy its list of sentences at each telling.
+    private static func combine(into a: inout Draft, _ b: Draft) {
+        var other = b
+        if b.confidence > a.confidence { swap(&a, &other) }
+        if other.precisionRank > a.precisionRank {
+            a.time = other.time
+            a.kind = other.kind
+            a.dateText = other.dateText
         }
-        if base.type == .meeting { base.tracks = unique(base.tracks + other.tracks) }
-        base.counterparts = unique(base.counterparts + other.counterparts)
-        base.conditions = unique(base.conditions + other.conditions)
-        base.place = base.place ?? other.place
-        base.plannedFor = base.plannedFor ?? other.plannedFor
+        if a.type == .meeting { a.tracks = unique(a.tracks + other.tracks) }
+        a.counterparts = unique(a.counterparts + other.counterparts)
+        a.conditions = unique(a.conditions + other.conditions)
+        a.place = a.place ?? other.place
+        a.plannedFor = a.plannedFor ?? other.plannedFor
         // The quote stays the first sentence's: the first telling is usually the fullest.
-        if other.sentence < base.sentence {
-            base.alsoIn.append(base.sentence)
-            base.sentence = other.sentence
-            base.cueText = other.cueText
-            base.cuePhrase = other.cuePhrase
-            base.cueRange = other.cueRange
-        } else if other.sentence != base.sentence {
-            base.alsoIn.append(other.sentence)
+        var told: Int?
+        if other.sentence < a.sentence {
+            told = a.sentence
+            a.sentence = other.sentence
+            a.cueText = other.cueText
+            a.cuePhrase = other.cuePhrase
+            a.cueRange = other.cueRange
+        } else if other.sentence != a.sentence {
+            told = other.sentence
         }
-        base.alsoIn = unique(base.alsoIn + other.alsoIn).sorted()
-        return base
+        // `alsoIn` is kept sorted, each sentence once. A later telling, the usual case, goes
+        // at the end; anything else is merged and sorted again.
+        if other.alsoIn.isEmpty {
+            guard let told else { return }
+            if a.alsoIn.last.map({ $0 < told }) ?? true {
+                a.alsoIn.append(told)
+                return
+            }
+        }
+        if let told { a.alsoIn.append(told) }
+        a.alsoIn = unique(a.alsoIn + other.alsoIn).sorted()
     }
 }

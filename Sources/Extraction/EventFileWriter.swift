@@ -46,24 +46,66 @@ public enum EventFileWriter {
     /// A YAML double-quoted scalar: backslash, double quote and control or line-breaking
     /// characters escaped; everything else, accents and « » included, as it is.
     public static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\u{85}": out += "\\N"
-            case "\u{2028}": out += "\\L"
-            case "\u{2029}": out += "\\P"
-            case "\u{FEFF}": out += "\\uFEFF"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16, uppercase: true)
-            default: out.unicodeScalars.append(scalar)
+        // Most text has nothing to escape: it is written as it is.
+        if !needsEscape(text) { return "\"" + text + "\"" }
+        func escaped(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            var out: [UInt8] = [0x22]
+            out.reserveCapacity(bytes.count + 16)
+            func append(_ s: String) { out.append(contentsOf: s.utf8) }
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    switch byte {
+                    case 0x5C: append("\\\\")
+                    case 0x22: append("\\\"")
+                    case 0x0A: append("\\n")
+                    case 0x09: append("\\t")
+                    case 0x0D: append("\\r")
+                    case 0..<0x20, 0x7F: append("\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true))
+                    default: out.append(byte)
+                    }
+                    i += 1
+                    continue
+                }
+                // A scalar of two to four bytes: four of them are escaped, the others copied.
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var value = UInt32(byte & (0x7F >> length))
+                for k in 1..<length where i + k < bytes.count { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+                switch value {
+                case 0x85: append("\\N")
+                case 0x2028: append("\\L")
+                case 0x2029: append("\\P")
+                case 0xFEFF: append("\\uFEFF")
+                default: out.append(contentsOf: bytes[i..<min(i + length, bytes.count)])
+                }
+                i += length
             }
+            out.append(0x22)
+            return String(decoding: out, as: UTF8.self)
         }
-        return out + "\""
+        return text.utf8.withContiguousStorageIfAvailable(escaped) ?? Array(text.utf8).withUnsafeBufferPointer(escaped)
+    }
+
+    /// Whether `quoted` writes some scalar of `text` otherwise than as it is: a control
+    /// character, `"`, `\\`, U+0085, U+2028, U+2029 or U+FEFF, looked for among the UTF-8 bytes
+    /// (C2 85, E2 80 A8, E2 80 A9, EF BB BF for the last four).
+    private static func needsEscape(_ text: String) -> Bool {
+        func scan(_ bytes: some Sequence<UInt8>) -> Bool {
+            var previous: (UInt8, UInt8) = (0, 0)
+            for byte in bytes {
+                switch byte {
+                case 0..<0x20, 0x22, 0x5C, 0x7F: return true
+                case 0x85 where previous.1 == 0xC2: return true
+                case 0xA8, 0xA9: if previous == (0xE2, 0x80) { return true }
+                case 0xBF: if previous == (0xEF, 0xBB) { return true }
+                default: break
+                }
+                previous = (previous.1, byte)
+            }
+            return false
+        }
+        return text.utf8.withContiguousStorageIfAvailable(scan) ?? scan(text.utf8)
     }
 
     private static func format(_ value: Double) -> String {

@@ -19,6 +19,12 @@ public struct Extractor: Sendable {
     private let partyPhrases: PhraseSet<String>
     private let cuePhrases: [String: PhraseSet<Int>]
     private let resolvers: [String: DateResolver]
+    /// `lexicon`, its phrase lists numbered (`PhraseSet.bit`): what sentences are read with.
+    private let numbered: Lexicon
+    /// By language, the lists read in that language's articles, to work out each word's bits.
+    private let lists: [String: ListBits]
+    /// The words of those lists, numbered (see `Token.lowerID`).
+    private let vocabulary: [String: Int32]
 
     /// Compiles the lexicon's phrases once, for many articles.
     public init(lexicon: Lexicon, options: ExtractionOptions = ExtractionOptions()) {
@@ -31,11 +37,105 @@ public struct Extractor: Sendable {
                 if let phrase = Phrase(alias) { parties.add(phrase, code) }
             }
         }
-        partyPhrases = parties
         var cues: [String: PhraseSet<Int>] = [:]
         for (i, cue) in lexicon.cues.enumerated() { cues[cue.language, default: PhraseSet()].add(cue.phrase, i) }
+
+        // Every list read in one language gets a bit of a token's `lists` (the parties' and the
+        // cues' first, then the tracks', the modifiers' and the date words'), at most 64.
+        // The words of these lists are numbered too (`Phrase.numbered`), in one vocabulary.
+        var numbered = lexicon
+        var lists: [String: ListBits] = [:]
+        var resolvers: [String: DateResolver] = [:]
+        var vocabulary: [String: Int32] = [:]
+        parties = parties.numbered(&vocabulary)
+        parties.bit = 0
+        // The sets with phrases not indexed by a first word get a second bit for those, after
+        // the others' bits while there are any (the parties' first, shared by every language).
+        let firstOthersBit = 4 + CueModifiers.fields.count + DateLexicon.listFields.count + DateLexicon.offsetFields.count + 3
+        if parties.hasOthers, firstOthersBit < 64 { parties.othersBit = firstOthersBit }
+        for language in lexicon.languages {
+            var bits = ListBits()
+            bits.add(0, parties)
+            var nextOthers = firstOthersBit + 1
+            func numberOthers<Payload>(_ set: inout PhraseSet<Payload>) {
+                guard set.hasOthers, nextOthers < 64 else { return }
+                set.othersBit = nextOthers
+                let copy = set
+                bits.add(nextOthers) { copy.othersMayStart(with: $0) }
+                nextOthers += 1
+            }
+            if parties.othersBit != nil {
+                let copy = parties
+                bits.add(firstOthersBit) { copy.othersMayStart(with: $0) }
+            }
+            if var set = cues[language]?.numbered(&vocabulary) {
+                set.bit = 1
+                numberOthers(&set)
+                cues[language] = set
+                bits.add(1, set)
+            }
+            if var set = numbered.tracks.specific[language]?.numbered(&vocabulary) {
+                set.bit = 2
+                numberOthers(&set)
+                numbered.tracks.specific[language] = set
+                bits.add(2, set)
+            }
+            if var list = numbered.tracks.general[language] {
+                list.set = list.set.numbered(&vocabulary)
+                list.set.bit = 3
+                numberOthers(&list.set)
+                numbered.tracks.general[language] = list
+                bits.add(3, list.set)
+            }
+            var next = 4
+            if var modifiers = numbered.modifiers[language] {
+                for field in CueModifiers.fields where next < 64 {
+                    modifiers[keyPath: field.path].set = modifiers[keyPath: field.path].set.numbered(&vocabulary)
+                    modifiers[keyPath: field.path].set.bit = next
+                    numberOthers(&modifiers[keyPath: field.path].set)
+                    bits.add(next, modifiers[keyPath: field.path].set)
+                    next += 1
+                }
+                numbered.modifiers[language] = modifiers
+            }
+            if var dates = numbered.dates[language] {
+                for field in DateLexicon.listFields where next < 64 {
+                    dates[keyPath: field.path].set = dates[keyPath: field.path].set.numbered(&vocabulary)
+                    dates[keyPath: field.path].set.bit = next
+                    numberOthers(&dates[keyPath: field.path].set)
+                    bits.add(next, dates[keyPath: field.path].set)
+                    next += 1
+                }
+                for field in DateLexicon.offsetFields where next < 64 {
+                    dates[keyPath: field.path] = dates[keyPath: field.path].numbered(&vocabulary)
+                    dates[keyPath: field.path].bit = next
+                    numberOthers(&dates[keyPath: field.path])
+                    bits.add(next, dates[keyPath: field.path])
+                    next += 1
+                }
+                numbered.dates[language] = dates
+                // And the date resolver's word tables, if bits are left.
+                if next + 3 <= 64 {
+                    let (months, weekdays, numbers) = (dates.months, dates.weekdays, dates.numbers)
+                    bits.add(next) { months[$0.folded] != nil }
+                    bits.add(next + 1) { weekdays[$0.folded] != nil }
+                    bits.add(next + 2) { numbers[$0.folded] != nil }
+                    var resolver = DateResolver(lexicon: dates)
+                    resolver.wordBits = (1 << UInt64(next), 1 << UInt64(next + 1), 1 << UInt64(next + 2))
+                    resolvers[language] = resolver
+                    next += 3
+                }
+            }
+            lists[language] = bits
+        }
+        partyPhrases = parties
         cuePhrases = cues
-        resolvers = lexicon.dates.mapValues(DateResolver.init)
+        self.numbered = numbered
+        self.lists = lists
+        self.vocabulary = vocabulary
+        // Languages with date words and no cues are not read, but their resolvers are kept.
+        for (language, dates) in numbered.dates where resolvers[language] == nil { resolvers[language] = DateResolver(lexicon: dates) }
+        self.resolvers = resolvers
     }
 
     /// The sentences of a text, as extraction cuts them.
@@ -71,14 +171,37 @@ public struct Extractor: Sendable {
             throw ExtractionError(problem: "no cues or date words for the language '\(language)'",
                                   expected: "one of \(supported.joined(separator: ", ")), or lexicons for it under events/lexicons/")
         }
-        let sentences = splitter.sentences(text)
-        let analyses = sentences.map {
-            SentenceAnalysis(sentence: $0, language: language, lexicon: lexicon, partyPhrases: partyPhrases,
-                             cuePhrases: cuePhrases[language], dates: resolvers[language], published: published)
-        }
+        let context = AnalysisContext(language: language, lexicon: numbered, partyPhrases: partyPhrases, cuePhrases: cuePhrases[language],
+                                      dates: resolvers[language], published: published)
+        let lists = lists[language]
+        // Each word's bits and numbers, worked out once for each different word of the article.
+        var known: [String: (bits: UInt64, lower: Int32, folded: Int32)] = [:]
         var drafts: [Draft] = []
-        for (i, analysis) in analyses.enumerated() {
-            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: i, analyses))
+        // The last track each sentence names, for the sentences after it; and each sentence's
+        // text, for the quotes. A sentence's tokens are let go once it is read.
+        var lastTracks: [String?] = []
+        var quotes: [String] = []
+        splitter.forEachSentence(text) { sentence in
+            var sentence = sentence
+            if let lists {
+                for t in sentence.tokens.indices where sentence.tokens[t].isWord {
+                    let word: (bits: UInt64, lower: Int32, folded: Int32)
+                    if let seen = known[sentence.tokens[t].text] {
+                        word = seen
+                    } else {
+                        let token = sentence.tokens[t]
+                        word = (lists.bits(token), vocabulary[token.lower] ?? Token.notInVocabulary, vocabulary[token.folded] ?? Token.notInVocabulary)
+                        known[token.text] = word
+                    }
+                    sentence.tokens[t].lists = word.bits
+                    sentence.tokens[t].lowerID = word.lower
+                    sentence.tokens[t].foldedID = word.folded
+                }
+            }
+            let analysis = SentenceAnalysis(sentence: sentence, context: context)
+            drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: sentence.index, lastTracks))
+            lastTracks.append(analysis.tracks.last?.track)
+            quotes.append(sentence.text)
         }
         drafts = DraftMerger.attachConditions(drafts)
         drafts = DraftMerger.mergeWithinSentences(drafts)
@@ -90,29 +213,30 @@ public struct Extractor: Sendable {
         let width = drafts.count >= 100 ? 3 : 2
         let candidates = drafts.enumerated().map { n, d in
             candidate(d, id: "\(stem)-\(Self.pad(n + 1, width))-\(d.type.rawValue)-\(d.actor.lowercased())",
-                      article: article, sentence: sentences[d.sentence], language: language)
+                      article: article, quote: quotes[d.sentence], language: language)
         }
-        return ExtractionResult(article: article, published: published, language: language, sentenceCount: sentences.count,
+        return ExtractionResult(article: article, published: published, language: language, sentenceCount: quotes.count,
                                 candidates: candidates)
     }
 
-    /// The track named nearest before sentence `i`, within the context window.
-    private func contextTracks(before i: Int, _ analyses: [SentenceAnalysis]) -> [String] {
+    /// The track named nearest before sentence `i`, within the context window, given the last
+    /// track each sentence before it names.
+    private func contextTracks(before i: Int, _ lastTracks: [String?]) -> [String] {
         guard options.contextSentences > 0 else { return [] }
         for j in stride(from: i - 1, through: max(0, i - options.contextSentences), by: -1) {
-            if let last = analyses[j].tracks.last { return [last.track] }
+            if let last = lastTracks[j] { return [last] }
         }
         return []
     }
 
-    private func candidate(_ d: Draft, id: String, article: String, sentence: Sentence, language: String) -> Candidate {
+    private func candidate(_ d: Draft, id: String, article: String, quote: String, language: String) -> Candidate {
         var event = Event(id: id, type: d.type)
         event.tracks = d.tracks
         event.on = d.time
         event.actor = d.actor
         event.counterparts = d.counterparts
         event.article = article
-        event.quote = sentence.text
+        event.quote = quote
         event.place = d.type == .meeting ? d.place : nil
         event.planned = d.type == .meeting && d.planned
         if d.type == .proposal, let track = d.tracks.first { event.proposal = "\(track)/\(d.actor.lowercased())" }
@@ -153,5 +277,25 @@ public struct Extractor: Sendable {
     private static func pad(_ n: Int, _ width: Int) -> String {
         let digits = String(n)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}
+
+/// The phrase lists an extractor reads in one language, by their bit in a token's `lists`.
+struct ListBits: Sendable {
+    private var tests: [(bit: Int, mayStart: @Sendable (Token) -> Bool)] = []
+
+    mutating func add<Payload>(_ bit: Int, _ set: PhraseSet<Payload>) {
+        tests.append((bit, { set.mayStart(with: $0) }))
+    }
+
+    mutating func add(_ bit: Int, _ test: @escaping @Sendable (Token) -> Bool) {
+        tests.append((bit, test))
+    }
+
+    /// The bits of the lists a phrase of which may start at `token`.
+    func bits(_ token: Token) -> UInt64 {
+        var bits: UInt64 = 0
+        for test in tests where test.mayStart(token) { bits |= 1 << UInt64(test.bit) }
+        return bits
     }
 }

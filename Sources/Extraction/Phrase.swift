@@ -15,11 +15,19 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
         case exact(String)
         case punctuation(String)
         case gap
+
+        /// A `.word` element: what `exactness` compares.
+        var isWord: Bool {
+            if case .word = self { true } else { false }
+        }
     }
 
     let elements: [Element]
     /// As written in the lexicon.
     public let text: String
+    /// For each element, the numbers of its lower and folded word in an extractor's
+    /// vocabulary (a `.word`'s; -1 for the others), two by two; empty until numbered.
+    private(set) var wordIDs: [Int32] = []
 
     /// `nil` when the text holds no word.
     public init?(_ text: String) {
@@ -62,6 +70,14 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
     /// As written in the lexicon.
     public var description: String { text }
 
+    /// Phrases are equal when written alike; an extractor's numbering does not count.
+    public static func == (a: Phrase, b: Phrase) -> Bool { a.elements == b.elements && a.text == b.text }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(elements)
+        hasher.combine(text)
+    }
+
     /// The number of words, a measure of how specific the phrase is.
     var wordCount: Int {
         elements.reduce(0) { count, element in
@@ -79,14 +95,61 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// The phrase with its words numbered in `vocabulary`, which gets the words it lacks.
+    func numbered(_ vocabulary: inout [String: Int32]) -> Phrase {
+        func id(_ word: String) -> Int32 {
+            if let known = vocabulary[word] { return known }
+            let next = Int32(vocabulary.count)
+            vocabulary[word] = next
+            return next
+        }
+        var copy = self
+        copy.wordIDs = elements.flatMap { element -> [Int32] in
+            if case .word(let lower, let folded) = element { return [id(lower), id(folded)] }
+            return [-1, -1]
+        }
+        return copy
+    }
+
+    /// Whether token `t`, a word, is `.word` element `e`: its lower word is the element's, or,
+    /// having no accents, its folded word is (`Token.matches`), by number when both are numbered.
+    @inline(__always) private func word(_ tokens: [Token], _ t: Int, isElement e: Int, lower: String, folded: String) -> Bool {
+        if !wordIDs.isEmpty, tokens[t].lowerID != Token.unnumbered {
+            return tokens[t].lowerID == wordIDs[2 * e] || (!tokens[t].hasDiacritics && tokens[t].foldedID == wordIDs[2 * e + 1])
+        }
+        return tokens[t].matches(lower: lower, folded: folded)
+    }
+
     /// How many of the matched words are written exactly as in the phrase, accents included.
     func exactness(_ tokens: [Token], _ range: Range<Int>) -> Int {
-        let lowers = elements.compactMap { element -> String? in
-            if case .word(let lower, _) = element { return lower }
-            return nil
+        // The n-th word of the match against the n-th `.word` element, as far as both go.
+        var count = 0
+        var e = elements.startIndex
+        for i in range where tokens[i].isWord {
+            while e < elements.endIndex, !elements[e].isWord { e += 1 }
+            guard e < elements.endIndex, case .word(let lower, _) = elements[e] else { break }
+            if !wordIDs.isEmpty, tokens[i].lowerID != Token.unnumbered {
+                if tokens[i].lowerID == wordIDs[2 * e] { count += 1 }
+            } else if tokens[i].lower == lower {
+                count += 1
+            }
+            e += 1
         }
-        let words = range.filter { tokens[$0].isWord }.map { tokens[$0].lower }
-        return zip(words, lowers).filter { $0 == $1 }.count
+        return count
+    }
+
+    /// Whether the phrase's first element can be `token`, a word: `false` when it surely
+    /// cannot, so that `match` at the token would fail; `true` when it can or it cannot be
+    /// told from the token alone (a phrase starting with `…`).
+    func mayStart(with token: Token) -> Bool {
+        guard token.isWord, let first = elements.first else { return false }
+        switch first {
+        case .word(let lower, let folded): return token.matches(lower: lower, folded: folded)
+        case .prefix(let lower, let folded): return token.begins(lower: lower, folded: folded)
+        case .exact(let w): return token.text == w
+        case .punctuation: return false
+        case .gap: return true
+        }
     }
 
     /// The end (exclusive) of the match starting at token `start`, or `nil`.
@@ -119,7 +182,7 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
                 }
                 return nil
             case .word(let lower, let folded):
-                guard i < tokens.count, tokens[i].isWord, tokens[i].matches(lower: lower, folded: folded) else { return nil }
+                guard i < tokens.count, tokens[i].isWord, word(tokens, i, isElement: e, lower: lower, folded: folded) else { return nil }
             case .prefix(let lower, let folded):
                 guard i < tokens.count, tokens[i].isWord, tokens[i].begins(lower: lower, folded: folded) else { return nil }
             case .exact(let w):
@@ -145,6 +208,15 @@ struct PhraseMatch<Payload: Sendable>: Sendable {
 struct PhraseSet<Payload: Sendable>: Sendable {
     private var byFirstWord: [String: [(Phrase, Payload)]] = [:]
     private var others: [(Phrase, Payload)] = []
+    /// The set's bit in a token's `lists`, given by an extractor: at a token whose bit is
+    /// clear, no phrase of the set starts, and it is not searched. `nil`: always searched.
+    var bit: Int?
+    /// The bit of the phrases not indexed by a first word (a prefix or an exact-case word
+    /// first), likewise: where it is clear, none of them is tried.
+    var othersBit: Int?
+
+    /// Whether some phrase is not indexed by its first word.
+    var hasOthers: Bool { !others.isEmpty }
 
     init(_ entries: [(Phrase, Payload)] = []) {
         for (phrase, payload) in entries { add(phrase, payload) }
@@ -160,37 +232,100 @@ struct PhraseSet<Payload: Sendable>: Sendable {
 
     var isEmpty: Bool { byFirstWord.isEmpty && others.isEmpty }
 
+    /// The folded words a match can start with, or `nil` when some phrase can start with any
+    /// word (it starts with a prefix or an exact-case word).
+    var firstWords: Set<String>? {
+        others.isEmpty ? Set(byFirstWord.keys) : nil
+    }
+
     /// Every match at every position, overlapping ones included.
     func allMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
         var found: [PhraseMatch<Payload>] = []
         for start in tokens.indices where tokens[start].isWord {
-            found += matches(in: tokens, at: start)
+            forEachMatch(in: tokens, at: start) { found.append($0) }
         }
         return found
     }
 
     /// The matches starting at `start`.
     func matches(in tokens: [Token], at start: Int) -> [PhraseMatch<Payload>] {
-        guard start < tokens.count, tokens[start].isWord else { return [] }
         var found: [PhraseMatch<Payload>] = []
-        for (phrase, payload) in (byFirstWord[tokens[start].folded] ?? []) + others {
-            if let end = phrase.match(tokens, at: start) {
-                found.append(PhraseMatch(range: start..<end, phrase: phrase, payload: payload))
-            }
-        }
+        forEachMatch(in: tokens, at: start) { found.append($0) }
         return found
     }
 
-    /// The longest match starting at `start`, if any.
+    /// The set with its phrases' words numbered in `vocabulary` (see `Phrase.numbered`).
+    func numbered(_ vocabulary: inout [String: Int32]) -> PhraseSet {
+        var copy = self
+        copy.byFirstWord = byFirstWord.mapValues { entries in entries.map { ($0.0.numbered(&vocabulary), $0.1) } }
+        copy.others = others.map { ($0.0.numbered(&vocabulary), $0.1) }
+        return copy
+    }
+
+    /// Whether a phrase of the set may start at `token`: the phrases searched there are those
+    /// of its folded word and the others, and no other can match (see `Phrase.mayStart`).
+    /// What sets a token's bit for the set.
+    func mayStart(with token: Token) -> Bool {
+        guard token.isWord else { return false }
+        return byFirstWord[token.folded] != nil || othersMayStart(with: token)
+    }
+
+    /// Whether a phrase not indexed by its first word may start at `token`.
+    func othersMayStart(with token: Token) -> Bool {
+        token.isWord && others.contains { $0.0.mayStart(with: token) }
+    }
+
+    /// Each match starting at `start`: the phrases of its first word in the order added, then
+    /// the others in the order added.
+    private func forEachMatch(in tokens: [Token], at start: Int, _ body: (PhraseMatch<Payload>) -> Void) {
+        guard start < tokens.count, tokens[start].isWord else { return }
+        if let bit, tokens[start].lists & (1 << UInt64(bit)) == 0 { return }
+        if let indexed = byFirstWord[tokens[start].folded] {
+            for k in indexed.indices {
+                if let end = indexed[k].0.match(tokens, at: start) { body(PhraseMatch(range: start..<end, phrase: indexed[k].0, payload: indexed[k].1)) }
+            }
+        }
+        if let othersBit, tokens[start].lists & (1 << UInt64(othersBit)) == 0 { return }
+        for k in others.indices {
+            if let end = others[k].0.match(tokens, at: start) { body(PhraseMatch(range: start..<end, phrase: others[k].0, payload: others[k].1)) }
+        }
+    }
+
+    /// The end of the longest match starting at `start`, if any: `longestMatch`'s, without
+    /// making a match of each phrase that fits.
+    func longestEnd(in tokens: [Token], at start: Int) -> Int? {
+        guard start < tokens.count, tokens[start].isWord else { return nil }
+        if let bit, tokens[start].lists & (1 << UInt64(bit)) == 0 { return nil }
+        var best: Int?
+        if let indexed = byFirstWord[tokens[start].folded] {
+            for k in indexed.indices {
+                if let end = indexed[k].0.match(tokens, at: start), best.map({ end > $0 }) ?? true { best = end }
+            }
+        }
+        if let othersBit, tokens[start].lists & (1 << UInt64(othersBit)) == 0 { return best }
+        for k in others.indices {
+            if let end = others[k].0.match(tokens, at: start), best.map({ end > $0 }) ?? true { best = end }
+        }
+        return best
+    }
+
+    /// The longest match starting at `start`, if any (of two as long, the first found).
     func longestMatch(in tokens: [Token], at start: Int) -> PhraseMatch<Payload>? {
-        matches(in: tokens, at: start).max { $0.range.count < $1.range.count }
+        var best: PhraseMatch<Payload>?
+        forEachMatch(in: tokens, at: start) { m in
+            if best.map({ m.range.count > $0.range.count }) ?? true { best = m }
+        }
+        return best
     }
 
     /// Matches that do not overlap, longest first, then leftmost.
     func longestMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
+        let found = allMatches(in: tokens)
+        // Most sentences hold none of a set's phrases, or one.
+        if found.count <= 1 { return found }
         // Longest first; of two as long, the one that matched accents exactly (« rencontre »
         // is the noun, not the participle « rencontré »); then the leftmost.
-        let all = allMatches(in: tokens).map { ($0, $0.phrase.exactness(tokens, $0.range)) }.sorted {
+        let all = found.map { ($0, $0.phrase.exactness(tokens, $0.range)) }.sorted {
             if $0.0.range.count != $1.0.range.count { return $0.0.range.count > $1.0.range.count }
             if $0.1 != $1.1 { return $0.1 > $1.1 }
             return $0.0.range.lowerBound < $1.0.range.lowerBound

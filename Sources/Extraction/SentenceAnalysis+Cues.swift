@@ -117,7 +117,9 @@ extension SentenceAnalysis {
     func isNegated(_ hit: CueHit) -> Bool {
         let start = hit.range.lowerBound
         // A cue that is itself a refusal (« a refusé d'accepter ») negates the next one.
-        let previous = cues.last { $0.range.upperBound <= start }
+        // Cues are in order and do not overlap: the previous one is the last ending by `start`.
+        let previousCount = cues.partitionPoint { $0.range.upperBound > start }
+        let previous = previousCount > 0 ? cues[previousCount - 1] : nil
         let previousCue = previous.map { modifiers.negation.startsAt(tokens, $0.range.lowerBound) ? $0.range.lowerBound : $0.range.upperBound } ?? 0
         var window: [Int] = []
         var i = start - 1
@@ -160,23 +162,11 @@ extension SentenceAnalysis {
     }
 
     /// The token distance between two ranges.
-    private func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {
-        if a.upperBound <= b.lowerBound { return b.lowerBound - a.upperBound }
-        if b.upperBound <= a.lowerBound { return a.lowerBound - b.upperBound }
-        return 0
-    }
+    private func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int { Self.distance(a, b) }
 
-    /// Whether a date dates a statement (« a déclaré vendredi que … ») rather than an event: it
-    /// is next to a speech verb, nearer to it than to any cue.
-    private func isStatementDate(_ date: DateMention) -> Bool {
-        let nearestCue = cues.map { distance($0.range, date.tokens) }.min() ?? Int.max
-        for verb in reporting {
-            let after = date.tokens.lowerBound >= verb.upperBound && date.tokens.lowerBound - verb.upperBound <= 8
-                && clause[date.tokens.lowerBound] == clause[verb.upperBound - 1]
-            let before = date.tokens.upperBound <= verb.lowerBound && verb.lowerBound - date.tokens.upperBound <= 1
-            if (after || before) && distance(verb, date.tokens) < nearestCue { return true }
-        }
-        return false
+    /// The dates that date a statement, in order.
+    private var statementDates: [DateMention] {
+        dates.indices.filter { isStatement[$0] }.map { dates[$0] }
     }
 
     /// The date of the cue at `index`: a date in its clause, else in its sentence (among cues of
@@ -185,8 +175,7 @@ extension SentenceAnalysis {
     /// When a plan or a report was announced: a statement's date as an upper bound, else the
     /// range of days before publication.
     func announcement(for hit: CueHit, published: Day, options: ExtractionOptions) -> ChosenDate {
-        let statements = dates.filter(isStatementDate)
-        if let d = statements.filter({ !$0.isFuture }).min(by: { distance($0.tokens, hit.range) < distance($1.tokens, hit.range) }),
+        if let d = statementDates.filter({ !$0.isFuture }).min(by: { distance($0.tokens, hit.range) < distance($1.tokens, hit.range) }),
            let time = d.time {
             return ChosenDate(time: .range(time.last.adding(days: -options.undatedDays), time.last), kind: .onOrBefore, text: d.text, future: false)
         }
@@ -194,18 +183,15 @@ extension SentenceAnalysis {
     }
 
     func date(for hit: CueHit, index: Int, published: Day, options: ExtractionOptions) -> ChosenDate {
-        let statements = dates.filter(isStatementDate)
         let announced = announcement(for: hit, published: published, options: options)
         // A date belongs, among cues of one type, to the nearest of them; and a date in a segment
         // with cues of its own (« ont échangé samedi des accusations ») is theirs.
-        let takeable = dates.filter { d in
-            guard !statements.contains(d) else { return false }
-            let own = segment[d.tokens.lowerBound]
-            if own != segment[hit.range.lowerBound], cues.contains(where: { segment[$0.range.lowerBound] == own }) { return false }
-            let sameType = cues.enumerated().filter { $0.element.cue.type == hit.cue.type }
-            let nearest = sameType.min { distance($0.element.range, d.tokens) < distance($1.element.range, d.tokens) }
-            return nearest?.offset == index
-        }
+        let takeable = dates.indices.filter { k in
+            guard !isStatement[k] else { return false }
+            let own = segment[dates[k].tokens.lowerBound]
+            if own != segment[hit.range.lowerBound], cueSegments.contains(own) { return false }
+            return nearestCues[k][hit.cue.type] == index
+        }.map { dates[$0] }
         let at = hit.range.lowerBound
         let inClause = takeable.filter { clause[$0.tokens.lowerBound] == clause[at] }
         guard let d = (inClause.isEmpty ? takeable : inClause).min(by: { distance($0.tokens, hit.range) < distance($1.tokens, hit.range) })
@@ -289,7 +275,8 @@ extension SentenceAnalysis {
     /// its own reports a meeting already told.
     func meetingParties(_ hit: CueHit) -> (actor: String, counterparts: [String])? {
         let end = hit.range.upperBound
-        let clauseEnd = (end..<tokens.count).first { clause[$0] != clause[hit.range.lowerBound] } ?? tokens.count
+        // The first token from `end` on that is not in the cue's clause.
+        let clauseEnd = max(end, self.clauseEnd[hit.range.lowerBound])
         var members: [String] = []
         var named = false
         if let marker = (hit.range.lowerBound..<min(tokens.count, end + 2)).first(where: { modifiers.between.startsAt(tokens, $0) }),
@@ -340,7 +327,7 @@ extension SentenceAnalysis {
         var accused: [String] = []
         if let accusation {
             accused = unique(parties.filter { $0.range.lowerBound >= accusation.upperBound && $0.range.upperBound <= hit.range.lowerBound }.map(\.code))
-        } else if let speaker = speaker(), !accusers.contains(speaker) {
+        } else if let speaker = speakerCode, !accusers.contains(speaker) {
             // « Selon Kiev, la Russie a violé … », "Russia violated …, Kyiv said": who says so alleges it.
             return [(speaker, accusers)]
         }
@@ -349,6 +336,7 @@ extension SentenceAnalysis {
 
     /// The party a speech verb names as speaker: after « selon », "according to", or an
     /// inverted verb (« …, a affirmé Dmitri Peskov »); else the verb's subject ("Kyiv said that").
+    /// Worked out once, as `speakerCode`, for a sentence with a violation cue.
     func speaker() -> String? {
         for verb in reporting {
             let opensClause = verb.upperBound < tokens.count && modifiers.clause.startsAt(tokens, verb.upperBound)
@@ -367,7 +355,8 @@ extension SentenceAnalysis {
         while end < tokens.count, tokens[end].text != ";" { end += 1 }
         guard hit.range.upperBound < end else { return [] }
         var cuts: [Int] = []
-        for i in hit.range.upperBound..<end where modifiers.enumeration.startsAt(tokens, i) {
+        let firstStart = enumerationStarts.partitionPoint { $0 >= hit.range.upperBound }
+        for i in enumerationStarts[firstStart...].prefix(while: { $0 < end }) {
             var j = i - 1
             while j > hit.range.upperBound, tokens[j].isJoiner { j -= 1 }
             if j > hit.range.upperBound, tokens[j].text == "," || modifiers.coordination.startsAt(tokens, j) { cuts.append(i) }

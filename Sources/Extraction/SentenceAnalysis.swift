@@ -20,13 +20,43 @@ struct TrackMention: Sendable {
     var range: Range<Int>
 }
 
+/// What every sentence of one article is read with: the lexicon, and its lists for the
+/// article's language. A class, so that each sentence's analysis holds it by one reference
+/// instead of copying its many lists.
+final class AnalysisContext: Sendable {
+    let language: String
+    let lexicon: Lexicon
+    let modifiers: CueModifiers
+    let partyPhrases: PhraseSet<String>
+    let cuePhrases: PhraseSet<Int>?
+    let resolver: DateResolver?
+    let published: Day
+
+    init(language: String, lexicon: Lexicon, partyPhrases: PhraseSet<String>, cuePhrases: PhraseSet<Int>?, dates resolver: DateResolver?,
+         published: Day) {
+        self.language = language
+        self.lexicon = lexicon
+        modifiers = lexicon.modifiers[language] ?? CueModifiers()
+        self.partyPhrases = partyPhrases
+        self.cuePhrases = cuePhrases
+        self.resolver = resolver
+        self.published = published
+    }
+}
+
 /// What one sentence says, token by token: the parties, tracks, dates and cues it names, and
 /// how it divides into clauses (cut at « que », "that", quotes, semicolons) and segments
 /// (clauses cut again at commas), which is where extraction looks for an event's actor.
+///
+/// What its cues ask of the sentence again and again is worked out once, here: each token's
+/// clause, each date's nearest cue of each type and whether it dates a statement, the
+/// speaker. Party mentions and cues are in order and do not overlap, so those near a token are
+/// found by binary search. A sentence without a cue is read for its tracks only.
 struct SentenceAnalysis: Sendable {
     let sentence: Sentence
     let tokens: [Token]
-    let modifiers: CueModifiers
+    let context: AnalysisContext
+    var modifiers: CueModifiers { context.modifiers }
     let parties: [PartyMention]
     /// Groups of coordinated parties (« Kiev et Moscou »), as indices into `parties`.
     let groups: [[Int]]
@@ -37,27 +67,57 @@ struct SentenceAnalysis: Sendable {
     let cues: [CueHit]
     let clause: [Int]
     let segment: [Int]
+    /// For each token, the first token of its clause.
+    let clauseFirst: [Int]
+    /// For each token, the first token after its clause (`tokens.count` for the last clause).
+    let clauseEnd: [Int]
     /// Speech verbs: « a déclaré », "said".
     let reporting: [Range<Int>]
+    /// For each date, whether it dates a statement rather than an event (see `isStatementDate`).
+    let isStatement: [Bool]
+    /// For each date, the index in `cues` of the nearest cue of each type (of two as near, the
+    /// first): a date goes to the nearest cue of a type.
+    let nearestCues: [[EventType: Int]]
+    /// The segments in which a cue starts.
+    let cueSegments: Set<Int>
+    /// Where a phrase of the enumeration list starts, in order; only with a cue that introduces
+    /// conditions, which is all it is for.
+    let enumerationStarts: [Int]
+    /// The speaker that the speech verbs name (see `speaker()`), worked out once; only with a
+    /// violation cue, which is all it is for.
+    private(set) var speakerCode: String?
 
-    init(sentence: Sentence, language: String, lexicon: Lexicon, partyPhrases: PhraseSet<String>, cuePhrases: PhraseSet<Int>?,
-         dates resolver: DateResolver?, published: Day) {
+    init(sentence: Sentence, context: AnalysisContext) {
         self.sentence = sentence
         tokens = sentence.tokens
-        let modifiers = lexicon.modifiers[language] ?? CueModifiers()
-        self.modifiers = modifiers
+        self.context = context
+        let tokens = sentence.tokens
+        tracks = context.lexicon.tracks.mentions(in: tokens, language: context.language).map { TrackMention(track: $0.track, range: $0.range) }
+
+        // A sentence without a cue proposes nothing: only its tracks are needed, by the sentences after it.
+        let cueMatches = context.cuePhrases?.longestMatches(in: tokens) ?? []
+        guard !cueMatches.isEmpty else {
+            (clause, segment, clauseFirst, clauseEnd, parties, groups, groupOf) = ([], [], [], [], [], [], [])
+            (dates, reporting, cues, isStatement, nearestCues, cueSegments, enumerationStarts) = ([], [], [], [], [], [], [])
+            return
+        }
 
         var clause = [Int](repeating: 0, count: tokens.count)
         var segment = [Int](repeating: 0, count: tokens.count)
-        let clauseStarts = Set(modifiers.clause.matches(in: tokens).map(\.lowerBound))
+        let clauseStarts = Set(context.modifiers.clause.matches(in: tokens).map(\.lowerBound))
         var c = 0, s = 0
         for i in tokens.indices {
             if clauseStarts.contains(i) { c += 1; s += 1 }
             if tokens[i].kind == .punctuation {
-                switch tokens[i].text {
-                case ";", ":", "«", "»", "\"", "“", "”", "—", "–", "|": c += 1; s += 1
-                case ",": s += 1
-                default: break
+                // A mark of one scalar, none of which composes with another: equal to one of
+                // these exactly when its scalar is.
+                var scalars = tokens[i].text.unicodeScalars.makeIterator()
+                if let mark = scalars.next(), scalars.next() == nil {
+                    switch mark {
+                    case ";", ":", "«", "»", "\"", "“", "”", "—", "–", "|": c += 1; s += 1
+                    case ",": s += 1
+                    default: break
+                    }
                 }
             }
             clause[i] = c
@@ -65,35 +125,88 @@ struct SentenceAnalysis: Sendable {
         }
         self.clause = clause
         self.segment = segment
+        var clauseFirst = [Int](repeating: 0, count: tokens.count)
+        for i in tokens.indices { clauseFirst[i] = i > 0 && clause[i - 1] == clause[i] ? clauseFirst[i - 1] : i }
+        self.clauseFirst = clauseFirst
+        var clauseEnd = [Int](repeating: tokens.count, count: tokens.count)
+        for i in tokens.indices.reversed() where i + 1 < tokens.count {
+            clauseEnd[i] = clause[i + 1] == clause[i] ? clauseEnd[i + 1] : i + 1
+        }
+        self.clauseEnd = clauseEnd
 
-        let tokens = sentence.tokens
-        let parties = Self.merged(partyPhrases.longestMatches(in: tokens).map { PartyMention(code: $0.payload, range: $0.range) },
-                                  tokens: tokens, modifiers: modifiers)
+        let parties = Self.merged(context.partyPhrases.longestMatches(in: tokens).map { PartyMention(code: $0.payload, range: $0.range) },
+                                  tokens: tokens, modifiers: context.modifiers)
         self.parties = parties
-        let (groups, groupOf) = Self.coordinate(parties, tokens: tokens, modifiers: modifiers)
+        let (groups, groupOf) = Self.coordinate(parties, tokens: tokens, modifiers: context.modifiers)
         self.groups = groups
         self.groupOf = groupOf
-        tracks = lexicon.tracks.mentions(in: tokens, language: language).map { TrackMention(track: $0.track, range: $0.range) }
-        dates = resolver?.mentions(in: tokens, text: sentence.text, published: published) ?? []
-        reporting = modifiers.reporting.matches(in: tokens)
+        dates = context.resolver?.mentions(in: tokens, text: sentence.text, published: context.published) ?? []
+        reporting = context.modifiers.reporting.matches(in: tokens)
 
         let starts = Set(parties.map(\.range.lowerBound))
         let dateTokens = Set(dates.flatMap { Array($0.tokens) })
         var hits: [CueHit] = []
-        for m in cuePhrases?.longestMatches(in: tokens) ?? [] {
-            let cue = lexicon.cues[m.payload]
+        for m in cueMatches {
+            let cue = context.lexicon.cues[m.payload]
             if m.range.contains(where: { cue.exceptions.contains(tokens[$0].folded) }) { continue }
-            let place = Self.place(after: m.range.upperBound, within: cue.needsPlace ? 2 : 12, tokens: tokens, modifiers: modifiers,
+            let place = Self.place(after: m.range.upperBound, within: cue.needsPlace ? 2 : 12, tokens: tokens, modifiers: context.modifiers,
                                    clause: clause, dates: dateTokens)
             if cue.needsPlace, place == nil { continue }
             if cue.needsObject, !Self.words(after: m.range.upperBound, count: 5, in: tokens).contains(where: starts.contains) {
                 // « Washington et Moscou se sont rencontrés », "X and Y met": both sides are the subject.
-                let subject = parties.indices.last { parties[$0].range.upperBound <= m.range.lowerBound && segment[parties[$0].range.lowerBound] == segment[m.range.lowerBound] }
+                let subject = Self.lastParty(parties, endingBy: m.range.lowerBound, inSegmentOf: m.range.lowerBound, segment: segment)
                 guard let subject, Set(groups[groupOf[subject]].map { parties[$0].code }).count >= 2 else { continue }
             }
             hits.append(CueHit(cue: cue, range: m.range, place: cue.type == .meeting ? place : nil))
         }
         cues = hits
+
+        // What every cue of the sentence asks about its dates, worked out once for all of them.
+        let dates = self.dates
+        let reporting = self.reporting
+        isStatement = dates.map { Self.isStatementDate($0, cues: hits, reporting: reporting, clause: clause) }
+        nearestCues = dates.map { d in
+            var nearest: [EventType: (index: Int, distance: Int)] = [:]
+            for (k, hit) in hits.enumerated() {
+                let dist = Self.distance(hit.range, d.tokens)
+                if let n = nearest[hit.cue.type], n.distance <= dist { continue }
+                nearest[hit.cue.type] = (k, dist)
+            }
+            return nearest.mapValues(\.index)
+        }
+        cueSegments = Set(hits.map { segment[$0.range.lowerBound] })
+        let enumeration = context.modifiers.enumeration
+        enumerationStarts = hits.contains(where: \.cue.introducesConditions) ? tokens.indices.filter { enumeration.startsAt(tokens, $0) } : []
+        if hits.contains(where: { $0.cue.type == .violation }) { speakerCode = speaker() }
+    }
+
+    /// The token distance between two ranges.
+    static func distance(_ a: Range<Int>, _ b: Range<Int>) -> Int {
+        if a.upperBound <= b.lowerBound { return b.lowerBound - a.upperBound }
+        if b.upperBound <= a.lowerBound { return a.lowerBound - b.upperBound }
+        return 0
+    }
+
+    /// Whether a date dates a statement (« a déclaré vendredi que … ») rather than an event: it
+    /// is next to a speech verb, nearer to it than to any cue.
+    private static func isStatementDate(_ date: DateMention, cues: [CueHit], reporting: [Range<Int>], clause: [Int]) -> Bool {
+        let nearestCue = cues.map { distance($0.range, date.tokens) }.min() ?? Int.max
+        for verb in reporting {
+            let after = date.tokens.lowerBound >= verb.upperBound && date.tokens.lowerBound - verb.upperBound <= 8
+                && clause[date.tokens.lowerBound] == clause[verb.upperBound - 1]
+            let before = date.tokens.upperBound <= verb.lowerBound && verb.lowerBound - date.tokens.upperBound <= 1
+            if (after || before) && distance(verb, date.tokens) < nearestCue { return true }
+        }
+        return false
+    }
+
+    /// The last party mention that ends by token `end`, if it starts in the segment of token
+    /// `at` (mentions are in order and do not overlap, and segments only grow, so no earlier
+    /// one can be in it either).
+    static func lastParty(_ parties: [PartyMention], endingBy end: Int, inSegmentOf at: Int, segment: [Int]) -> Int? {
+        let n = parties.partitionPoint { $0.range.upperBound > end }
+        guard n > 0, segment[parties[n - 1].range.lowerBound] == segment[at] else { return nil }
+        return n - 1
     }
 
     // MARK: Building
@@ -140,6 +253,9 @@ struct SentenceAnalysis: Sendable {
         }
         var links = [Link]()
         for i in parties.indices.dropLast() { links.append(link(parties[i], parties[i + 1])) }
+        // For each link, the first at or after it that is not a comma: where its list ends.
+        var listEnd = [Int](repeating: links.count, count: links.count)
+        for k in links.indices.reversed() { listEnd[k] = links[k] == .comma ? (k + 1 < links.count ? listEnd[k + 1] : links.count) : k }
         var groups: [[Int]] = []
         var groupOf = [Int](repeating: 0, count: parties.count)
         var i = 0
@@ -152,8 +268,7 @@ struct SentenceAnalysis: Sendable {
                     j += 1
                 } else if links[j] == .comma {
                     // A list, « X, Y et Z »: commas link when a coordination ends the list.
-                    var k = j
-                    while k < links.count, links[k] == .comma { k += 1 }
+                    let k = listEnd[j]
                     guard k < links.count, links[k] == .coordination else { break }
                     group.append(j + 1)
                     j += 1
@@ -237,9 +352,7 @@ struct SentenceAnalysis: Sendable {
     func clauseStart(_ i: Int) -> Int {
         guard !tokens.isEmpty else { return 0 }
         let k = min(i, tokens.count - 1)
-        var j = k
-        while j > 0, clause[j - 1] == clause[k] { j -= 1 }
-        return j
+        return k < 0 ? k : clauseFirst[k]
     }
 
     /// Whether a phrase of `list` starts within `range`.
@@ -258,8 +371,16 @@ struct SentenceAnalysis: Sendable {
 
     /// Party mentions starting within the next `count` words after `end`.
     func parties(within count: Int, after end: Int) -> [Int] {
-        let window = Set(Self.words(after: end, count: count, in: tokens))
-        return parties.indices.filter { window.contains(parties[$0].range.lowerBound) }
+        let window = Self.words(after: end, count: count, in: tokens)
+        guard let last = window.last else { return [] }
+        // Mentions are in order: only those starting from `end` to the window's last word.
+        var result: [Int] = []
+        var p = parties.partitionPoint { $0.range.lowerBound >= end }
+        while p < parties.count, parties[p].range.lowerBound <= last {
+            if window.contains(parties[p].range.lowerBound) { result.append(p) }
+            p += 1
+        }
+        return result
     }
 
     /// Party mentions ending within the `count` words before `start`.
@@ -270,8 +391,16 @@ struct SentenceAnalysis: Sendable {
             if tokens[i].isWord { words.append(i) }
             i -= 1
         }
-        let window = Set(words)
-        return parties.indices.filter { window.contains(parties[$0].range.upperBound - 1) }
+        guard let first = words.last else { return [] }
+        // Mentions are in order and do not overlap: only those ending from the window's first
+        // word to `start`.
+        var result: [Int] = []
+        var p = parties.partitionPoint { $0.range.upperBound - 1 >= first }
+        while p < parties.count, parties[p].range.upperBound - 1 < start {
+            if words.contains(parties[p].range.upperBound - 1) { result.append(p) }
+            p += 1
+        }
+        return result
     }
 
     /// Who acts at token `c`, as a group of codes, and how that was decided.
@@ -280,21 +409,38 @@ struct SentenceAnalysis: Sendable {
     /// pronoun (« qu'ils acceptent »), the coordinated parties just before; else the clause's
     /// first party before it; else the sentence's first (« il », or no subject at all).
     func subject(before c: Int) -> [String]? {
-        let before = parties.indices.filter { parties[$0].range.upperBound <= c }
-        guard c < tokens.count || !before.isEmpty else { return nil }
+        // The mentions ending by `c`: the first `before` of them, as they are in order.
+        let before = parties.partitionPoint { $0.range.upperBound > c }
+        guard c < tokens.count || before > 0 else { return nil }
         let at = min(c, tokens.count - 1)
-        if let last = before.last(where: { segment[parties[$0].range.lowerBound] == segment[at] }) {
+        if let last = Self.lastParty(parties, endingBy: c, inSegmentOf: at, segment: segment) {
             return groupCodes(last)
         }
         let start = clauseStart(at)
         if has(modifiers.plural, in: start..<c),
-           let group = before.last(where: { parties[$0].range.upperBound <= start && groupCodes($0).count >= 2 }) {
+           let group = (0..<before).last(where: { parties[$0].range.upperBound <= start && groupCodes($0).count >= 2 }) {
             return groupCodes(group)
         }
-        if let first = before.first(where: { clause[parties[$0].range.lowerBound] == clause[at] }) {
+        // The first in the clause of `at`: clauses only grow along the mentions.
+        let first = parties[..<before].partitionPoint { clause[$0.range.lowerBound] >= clause[at] }
+        if first < before, clause[parties[first].range.lowerBound] == clause[at] {
             return groupCodes(first)
         }
-        if let first = before.first { return groupCodes(first) }
+        if before > 0 { return groupCodes(0) }
         return nil
+    }
+}
+
+extension RandomAccessCollection where Index == Int {
+    /// The index of the first element for which `isAfter` holds, given that it holds for every
+    /// element after that one too (the collection is partitioned by it); `endIndex` if none.
+    func partitionPoint(_ isAfter: (Element) -> Bool) -> Int {
+        var low = startIndex
+        var high = endIndex
+        while low < high {
+            let mid = low + (high - low) / 2
+            if isAfter(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }
