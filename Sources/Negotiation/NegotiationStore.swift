@@ -72,6 +72,10 @@ public final class NegotiationStore: Sendable {
 
     public init(log: EventLog) { self.log = log }
 
+    /// The derived indexes the store keeps beside the log: what an ``EventLog`` opened for it
+    /// names in ``EventLog/Options/indexes``.
+    public static let indexNames = ProjectionIndex.names
+
     /// Opens the log in `directory` with the store's derived indexes (read-only: query
     /// commands never write).
     ///

@@ -23,6 +23,11 @@ struct Verify: ParsableCommand {
         valueName: "hash"))
     var expectHead: String?
 
+    @Flag(help: ArgumentHelp(
+        "Also check the derived indexes against a replay of the log.",
+        discussion: "The indexes only make queries fast and carry no checksum: this replays the whole log (seconds for a million events) and compares their answers on every event day. `parley reindex` rebuilds them."))
+    var indexes = false
+
     func validate() throws {
         if let expectHead, expectHead.count < 16 || !expectHead.allSatisfy(\.isHexDigit) {
             throw ValidationError("--expect-head '\(expectHead)': expected at least 16 hexadecimal digits of a head hash")
@@ -91,7 +96,7 @@ struct Verify: ParsableCommand {
     /// Verifies the log; the exit status is 1 when anything was found wrong.
     private func check() throws -> (Result, Int32) {
         // Without the counts checked at open: the walk names the first entry at fault instead.
-        var options = EventLog.Options(readOnly: true)
+        var options = EventLog.Options(readOnly: true, indexes: NegotiationStore.indexNames)
         options.checksCounts = false
         let store = NegotiationStore(log: try EventLog(directory: log.path, options: options))
         var report = try store.verify()
@@ -101,6 +106,9 @@ struct Verify: ParsableCommand {
             if expectedAt == nil {
                 report.problems.append(.init(message: "the head you expected (\(expectHead.prefix(16))…) is not in this log: it was rolled back, or it is another log"))
             }
+        }
+        if indexes, report.isIntact, let disagreement = try store.indexDisagreement() {
+            report.problems.append(.init(message: "\(disagreement): they are damaged; `parley reindex` rebuilds them from the log"))
         }
         let result = Result(
             intact: report.isIntact, entriesChecked: report.entriesChecked, blobsChecked: report.blobsChecked,

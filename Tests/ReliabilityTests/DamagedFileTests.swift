@@ -131,6 +131,36 @@ struct DamagedFileTests {
         #expect(state.stderr.contains("no longer decodes") && state.stderr.contains("`parley reindex` rebuilds the indexes"), "\(state)")
     }
 
+    @Test func aDerivedIndexChangedButStillReadableIsFoundByVerifyIndexesAndRebuilt() throws {
+        let log = try SynthLog("parley-index-changed")
+        let query = ["state", "--db", log.db, "--as-of", "2030-01-01", "--json"]
+        let before = try #require(try log.runEach([query]).first)
+        // Every checkpoint's last event now names another id: it still decodes.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: log.data))
+        let needle = Data("\"lastEvent\":{\"id\":\"s".utf8)
+        var from = bytes.startIndex
+        var copies = 0
+        while let range = bytes.range(of: needle, in: from..<bytes.endIndex) {
+            bytes[range.upperBound - 1] = UInt8(ascii: "t")
+            copies += 1
+            from = range.upperBound
+        }
+        try #require(copies >= 1)
+        try bytes.write(to: URL(fileURLWithPath: log.data))
+        let changed = try #require(try log.runEach([query]).first)
+        #expect(changed.succeeded && changed.stdout != before.stdout, "the change must reach an answer: \(changed)")
+        // The log itself is intact; its indexes are not what it says.
+        let plain = try #require(try log.runEach([["verify", "--db", log.db]]).first)
+        #expect(plain.succeeded, "\(plain)")
+        let checked = try #require(try log.runEach([["verify", "--db", log.db, "--indexes"]]).first)
+        #expect(checked.status == 1 && checked.stdout.contains("the derived indexes answer otherwise than the log"), "\(checked)")
+        #expect(checked.stdout.contains("`parley reindex` rebuilds them"), "\(checked)")
+        let rebuilt = try log.runEach([["reindex", "--db", log.db], ["verify", "--db", log.db, "--indexes"], query])
+        let allSucceeded = rebuilt.count == 3 && rebuilt.allSatisfy(\.succeeded)
+        #expect(allSucceeded, "\(rebuilt)")
+        #expect(rebuilt.last?.stdout == before.stdout)
+    }
+
     @Test func verifyPrintsJSONWhateverTheOutcome() throws {
         let log = try SynthLog("parley-verify-json")
         // An article entry whose payload no longer parses, its chain intact.

@@ -58,3 +58,43 @@ extension NegotiationStore {
         return (replay.registry, replay.head)
     }
 }
+
+extension NegotiationStore {
+    /// Where the derived indexes answer otherwise than a replay of the log, or `nil` when they
+    /// agree (or are stale, and so not used): the states as of every day an event may have
+    /// happened and the day after the last, then as known on up to `knownOnSamples` publication
+    /// days spread over the log. The indexes are only a faster way to the log's answers, and
+    /// carry no checksum of their own: this is how damage to them is found (`parley reindex`
+    /// rebuilds them). It replays the whole log: seconds for a million events.
+    public func indexDisagreement(knownOnSamples: Int = 64) throws -> String? {
+        guard try indexIsFresh() else { return nil }
+        let history = try history()
+        var eventDays = Set<Day>()
+        for recorded in history.reports {
+            guard let on = recorded.event.on else { continue }
+            eventDays.insert(on.first)
+            eventDays.insert(on.last)
+        }
+        guard let last = eventDays.max() else { return nil }
+        let days = eventDays.sorted() + [last.adding(days: 1)]
+        let replayed = try history.series(days, knownOn: nil)
+        var index = 0
+        var found: String?
+        _ = try forEachDay(days, knownOn: nil) { day, states in
+            defer { index += 1 }
+            guard found == nil, index < replayed.count, states != replayed[index].1 else { return }
+            let tracks = zip(states, replayed[index].1).filter { $0 != $1 }.map(\.0.track)
+            found = "as of \(day), the derived indexes answer otherwise than the log for \(tracks.joined(separator: ", "))"
+        }
+        if let found { return found }
+        let published = Set(history.articles.values.map(\.published)).sorted()
+        let step = max(1, published.count / max(1, knownOnSamples))
+        for knownOn in stride(from: 0, to: published.count, by: step).map({ published[$0] }) {
+            let query = Query(asOf: last, knownOn: knownOn)
+            if try states(query).states != (try history.states(query)) {
+                return "as of \(last) known on \(knownOn), the derived indexes answer otherwise than the log"
+            }
+        }
+        return nil
+    }
+}
