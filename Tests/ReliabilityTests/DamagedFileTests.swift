@@ -193,14 +193,7 @@ struct DamagedFileTests {
             '\(ParleyTool.path)' ingest --db '\(small)/log' '\(log.seeds)' '\(log.events)' > '\(log.dir.appending("ingest.out"))' 2>&1
             echo "ingest $?"
             """
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        shell.arguments = ["-m", "sh", "-c", script]
-        let pipe = Pipe()
-        shell.standardOutput = pipe
-        try shell.run()
-        let status = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        shell.waitUntilExit()
+        let status = try runInOwnMountNamespace(script)
         let output = (try? String(contentsOfFile: log.dir.appending("ingest.out"), encoding: .utf8)) ?? ""
         #expect(status.contains("ingest 74"), "\(status) \(output)")
         #expect(output.contains("no space left on device"), "\(output)")

@@ -83,14 +83,7 @@ struct EnvironmentFaultTests {
             '\(ParleyTool.path)' state --db '\(db)' --track energy > '\(dir.appending("state.out"))' 2>&1; echo "state $?"
             '\(ParleyTool.path)' ingest --db '\(db)' '\(Repository.seeds)' '\(Repository.events)' > '\(dir.appending("ingest.out"))' 2>&1; echo "ingest $?"
             """
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        shell.arguments = ["-m", "sh", "-c", script]
-        let pipe = Pipe()
-        shell.standardOutput = pipe
-        try shell.run()
-        let statuses = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        shell.waitUntilExit()
+        let statuses = try runInOwnMountNamespace(script)
         #expect(statuses.contains("state 0"), "\(statuses)")
         #expect(statuses.contains("ingest 1"), "\(statuses)")
         let stateOut = (try? String(contentsOfFile: dir.appending("state.out"), encoding: .utf8)) ?? ""

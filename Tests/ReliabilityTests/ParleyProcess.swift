@@ -143,6 +143,20 @@ final class Running {
     }
 }
 
+/// Runs `script` with `sh` in a mount namespace of its own (`unshare -m`), so that what it
+/// mounts is gone when it ends; returns what it printed.
+func runInOwnMountNamespace(_ script: String) throws -> String {
+    let shell = Process()
+    shell.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+    shell.arguments = ["-m", "sh", "-c", script]
+    let pipe = Pipe()
+    shell.standardOutput = pipe
+    try shell.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    shell.waitUntilExit()
+    return output
+}
+
 /// A thread-safe counter and list, for the results of concurrent loops.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
