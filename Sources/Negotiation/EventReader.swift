@@ -16,8 +16,9 @@ struct ParsedEventFile: Sendable {
         var target: String
         /// A correction (`corrects`), not a retraction (`retracts`).
         var namesCorrected: Bool
-        /// The last day of the `on` a correction sets, if it sets one.
-        var movedTo: Day?
+        /// The last day of the `on` a correction sets, if it sets one, as a day ordinal (4
+        /// bytes: one of these is carried beside every event read).
+        var movedTo: Int32?
     }
 
     var file: String
@@ -132,7 +133,7 @@ struct EventReader {
             let target = fix.target
             let field = location.field(fix.namesCorrected ? "corrects" : "retracts")
             guard let found = seen[Self.key(target.utf8)] else {
-                unresolved.append(FixTarget(target: target, location: location, field: field, movedTo: fix.movedTo))
+                unresolved.append(FixTarget(target: target, location: location, field: field, movedTo: fix.movedTo.map { Day(ordinal: Int($0)) }))
                 continue
             }
             if Int(found) >= ordinal {
@@ -143,7 +144,8 @@ struct EventReader {
                 diagnostics.add(file: location.file, line: location.line, field: field,
                                 problem: "\(quoted(target)) is itself a correction or retraction",
                                 expected: "the id of a reported event")
-            } else if let moved = fix.movedTo, moved.ordinal > Int(knownBy[Int(found)]) {
+            } else if let movedTo = fix.movedTo, movedTo > knownBy[Int(found)] {
+                let moved = Day(ordinal: Int(movedTo))
                 let latest = Day(ordinal: Int(knownBy[Int(found)]))
                 diagnostics.add(file: location.file, line: location.line, field: location.field("set.on"),
                                 problem: Self.movedPastPublication(target, to: moved, latest: latest),
@@ -238,7 +240,7 @@ struct EventFileParser {
                 let idKey = id.withUTF8 { EventReader.key(bytes: UnsafeRawBufferPointer($0)) }
                 let contentHash = payload.withUnsafeBytes { EventReader.key(bytes: $0) }
                 let fix = item.event.type.isRecordFix
-                    ? item.event.target.map { ParsedEventFile.Fix(target: $0, namesCorrected: item.event.corrects != nil, movedTo: item.event.changes?.on?.last) }
+                    ? item.event.target.map { ParsedEventFile.Fix(target: $0, namesCorrected: item.event.corrects != nil, movedTo: item.event.changes?.on.map { Int32(truncatingIfNeeded: $0.last.ordinal) }) }
                     : nil
                 let known = item.event.type.isRecordFix ? Self.unknownPublication
                     : item.event.article.flatMap { articles.place(of: $0) }.map { Int32(truncatingIfNeeded: latestPublication(place: $0).ordinal) }
