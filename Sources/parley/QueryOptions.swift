@@ -2,10 +2,6 @@ import ArgumentParser
 import Foundation
 import Negotiation
 
-extension Day: ExpressibleByArgument {
-    public init?(argument: String) { self.init(iso: argument) }
-}
-
 /// Reads a day option, saying why a value is refused ("2025-02 has 28 days, not 29"), which
 /// ArgumentParser then shows beside the option's name.
 func dayArgument(_ text: String) throws -> Day {
