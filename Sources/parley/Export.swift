@@ -52,14 +52,8 @@ struct Export: ParsableCommand {
         let knownOn = known.knownOn
         // Rows are streamed; the head is known once the log is open, before the first row.
         let head = try store.log.head()
-        let file: OutputFile?
-        do {
-            if let output { try checkOutput(output, against: log) }
-            file = try output.map { path throws(FileError) in try OutputFile(replacing: path) }
-        } catch let error as FileError {
-            printError("error: \(error)")
-            throw ExitCode(error.exitCode)
-        }
+        if let output { try checkOutput(output, against: log) }
+        let file = try output.map { try OutputFile(replacing: $0) }
         let standardOutput = FileHandle.standardOutput
         var rows = 0
         do {
@@ -79,9 +73,6 @@ struct Export: ParsableCommand {
         } catch let error as CSVExport.WriteError {
             printError("error: \(error.reason)")
             throw ExitCode(74)
-        } catch let error as FileError {
-            printError("error: \(error)")
-            throw ExitCode(error.exitCode)
         }
         if let output { printError("wrote \(rows) rows to \(output)") }
     }

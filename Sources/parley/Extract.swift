@@ -45,13 +45,7 @@ struct Extract: ParsableCommand {
     }
 
     func run() throws {
-        let bytes: [UInt8]
-        do {
-            bytes = try InputFile.read(article)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(error.exitCode)
-        }
+        let bytes = try InputFile.read(article)
         guard let text = String(validating: bytes, as: UTF8.self) else { throw CommandError("\(article) is not UTF-8 text") }
         let id = ((article as NSString).lastPathComponent as NSString).deletingPathExtension
         let extractor = Extractor(lexicon: try loadLexicon(events), options: ExtractionOptions(minimumConfidence: minimumConfidence))
@@ -66,12 +60,7 @@ struct Extract: ParsableCommand {
             print(rendered, terminator: "")
             return
         }
-        do {
-            try OutputFile.write(rendered.utf8, to: output)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(error.exitCode)
-        }
+        try OutputFile.write(rendered.utf8, to: output)
         printError("\(result.candidates.count) candidate events from \(result.sentenceCount) sentences (\(result.language)) written to \(output)")
     }
 }

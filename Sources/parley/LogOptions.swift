@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventLog
+import FileIO
 import Foundation
 import LMDB
 import Negotiation
@@ -89,6 +90,9 @@ struct Failure {
             ], exitCode: Self.damaged)
         case let error as LMDBError:
             self.init(EventLogError(error))
+        case let error as FileError:
+            // A file a command reads or writes: the user's to change (65), or the system's (74).
+            self.init(kind: error.isInputProblem ? .other : .inputOutput, problems: [error.description], exitCode: error.exitCode)
         case let error as CocoaError where error.code == .fileWriteOutOfSpace:
             // A temporary file of an ingest, on a full disk.
             self.init(kind: .inputOutput, problems: ["no space left on device: \(error.localizedDescription)"], exitCode: Self.inputOutput)

@@ -2,12 +2,8 @@ import FileIO
 import Foundation
 
 /// Refuses an output path that would land in the log's own folder (`--output .parley/data.mdb`
-/// would replace the log), or that is a folder: a command writes a file of its own, never
-/// over the log or in place of a folder.
+/// would replace the log). A folder, FIFO or device at the path is ``OutputFile``'s to refuse.
 func checkOutput(_ output: String, against log: LogOptions) throws {
-    if let kind = InputFile.irregularKind(at: output) {
-        throw CommandError("--output \(output): it is \(kind); give the name of a file to write")
-    }
     let folder = URL(fileURLWithPath: output).deletingLastPathComponent().resolvingSymlinksInPath().standardizedFileURL.path
     let logFolder = URL(fileURLWithPath: log.path).resolvingSymlinksInPath().standardizedFileURL.path
     if folder == logFolder {

@@ -54,13 +54,8 @@ struct ReportCommand: ParsableCommand {
         let q = query.query
         let options = ReportOptions(asOf: q.asOf, knownOn: q.knownOn, from: range.from, to: range.to, language: language)
         let report = try Report(history: history, options: options)
-        do {
-            try checkOutput(output, against: log)
-            try OutputFile.write(report.html().utf8, to: output)
-        } catch let error as FileError {
-            printError("error: \(error)")
-            throw ExitCode(error.exitCode)
-        }
+        try checkOutput(output, against: log)
+        try OutputFile.write(report.html().utf8, to: output)
         print("wrote \(output): \(history.registry.tracks.count) tracks, \(report.eventCount) events, "
             + "\(report.axis.lowerBound) to \(report.axis.upperBound), as of \(q.asOf)"
             + (q.knownOn.map { " as known on \($0)" } ?? "")

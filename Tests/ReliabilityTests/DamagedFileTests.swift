@@ -21,11 +21,7 @@ struct DamagedFileTests {
 
         init(_ label: String, events count: Int = 400) throws {
             dir = try TemporaryDirectory(label)
-            db = dir.appending("log")
-            let synth = try ParleyTool.run(["synth", "--events", "\(count)", "--seed", "11", "--output", dir.appending("corpus")], in: dir.path)
-            try #require(synth.succeeded, "\(synth)")
-            let ingest = try ParleyTool.run(["ingest", "--db", db, seeds, events], in: dir.path)
-            try #require(ingest.succeeded, "\(ingest)")
+            db = try ParleyTool.syntheticLog(events: count, seed: 11, in: dir.path)
         }
 
         /// `verify`, `state` and `ingest` (again) on the log.

@@ -44,9 +44,9 @@ enum ParleyTool {
 
     /// A small synthetic corpus ingested into `directory/log`: what a test of the tool needs,
     /// without the user's corpus. Returns the log's path.
-    static func syntheticLog(events: Int = 200, in directory: String) throws -> String {
+    static func syntheticLog(events: Int = 200, seed: Int = 7, in directory: String) throws -> String {
         let corpus = directory + "/corpus", db = directory + "/log"
-        let synth = try run(["synth", "--events", "\(events)", "--seed", "7", "--output", corpus], in: directory)
+        let synth = try run(["synth", "--events", "\(events)", "--seed", "\(seed)", "--output", corpus], in: directory)
         guard synth.succeeded else { throw CocoaError(.fileWriteUnknown, userInfo: ["run": "\(synth)"]) }
         let ingest = try run(["ingest", "--db", db, corpus + "/seeds", corpus + "/events"], in: directory)
         guard ingest.succeeded else { throw CocoaError(.fileWriteUnknown, userInfo: ["run": "\(ingest)"]) }
