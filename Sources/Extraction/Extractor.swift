@@ -68,49 +68,41 @@ public struct Extractor: Sendable {
                 let copy = parties
                 bits.add(firstOthersBit) { copy.othersMayStart(with: $0) }
             }
-            if var set = cues[language]?.numbered(&vocabulary) {
-                set.bit = 1
+            /// Numbers a set's words, gives it `bit` (and its others' bit) and notes the words
+            /// that may start one of its phrases.
+            func number<Payload>(_ set: inout PhraseSet<Payload>, bit: Int) {
+                set = set.numbered(&vocabulary)
+                set.bit = bit
                 numberOthers(&set)
-                cues[language] = set
-                bits.add(1, set)
+                bits.add(bit, set)
             }
-            if var set = numbered.tracks.specific[language]?.numbered(&vocabulary) {
-                set.bit = 2
-                numberOthers(&set)
+            if var set = cues[language] {
+                number(&set, bit: 1)
+                cues[language] = set
+            }
+            if var set = numbered.tracks.specific[language] {
+                number(&set, bit: 2)
                 numbered.tracks.specific[language] = set
-                bits.add(2, set)
             }
             if var list = numbered.tracks.general[language] {
-                list.set = list.set.numbered(&vocabulary)
-                list.set.bit = 3
-                numberOthers(&list.set)
+                number(&list.set, bit: 3)
                 numbered.tracks.general[language] = list
-                bits.add(3, list.set)
             }
             var next = 4
             if var modifiers = numbered.modifiers[language] {
                 for field in CueModifiers.fields where next < 64 {
-                    modifiers[keyPath: field.path].set = modifiers[keyPath: field.path].set.numbered(&vocabulary)
-                    modifiers[keyPath: field.path].set.bit = next
-                    numberOthers(&modifiers[keyPath: field.path].set)
-                    bits.add(next, modifiers[keyPath: field.path].set)
+                    number(&modifiers[keyPath: field.path].set, bit: next)
                     next += 1
                 }
                 numbered.modifiers[language] = modifiers
             }
             if var dates = numbered.dates[language] {
                 for field in DateLexicon.listFields where next < 64 {
-                    dates[keyPath: field.path].set = dates[keyPath: field.path].set.numbered(&vocabulary)
-                    dates[keyPath: field.path].set.bit = next
-                    numberOthers(&dates[keyPath: field.path].set)
-                    bits.add(next, dates[keyPath: field.path].set)
+                    number(&dates[keyPath: field.path].set, bit: next)
                     next += 1
                 }
                 for field in DateLexicon.offsetFields where next < 64 {
-                    dates[keyPath: field.path] = dates[keyPath: field.path].numbered(&vocabulary)
-                    dates[keyPath: field.path].bit = next
-                    numberOthers(&dates[keyPath: field.path])
-                    bits.add(next, dates[keyPath: field.path])
+                    number(&dates[keyPath: field.path], bit: next)
                     next += 1
                 }
                 numbered.dates[language] = dates
