@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "parley", targets: ["parley"]),
         .executable(name: "parley-bench", targets: ["parley-bench"]),
         .library(name: "Negotiation", targets: ["Negotiation"]),
+        .library(name: "Corpus", targets: ["Corpus"]),
+        .library(name: "Store", targets: ["Store"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "LMDB", targets: ["LMDB"]),
     ],
@@ -52,26 +54,31 @@ let package = Package(
             name: "EventLog",
             dependencies: ["LMDB", "CCrypto"]
         ),
-        // Events, registries, corpus loading and ingest, projections, audit and export.
+        // The domain, with no I/O: days, articles, events, registries, the fold of a track's
+        // events into its state, history and audit, and the bytes a record is logged as.
+        .target(name: "Negotiation", dependencies: ["EventLog"]),
+        // Reading and checking the curated files: the catalog, the articles, the registries and
+        // the event files, with diagnostics that name the file, line and field.
+        .target(name: "Corpus", dependencies: ["Negotiation", "FileIO", "CYAML"]),
+        // The negotiation record over the log: ingest, derived indexes, queries, replay, export.
         .target(
-            name: "Negotiation",
-            dependencies: [
-                "EventLog",
-                "FileIO",
-                "CYAML",
-                "CGlibc",
-                .product(name: "CSV", package: "CSV.swift"),
-            ]
+            name: "Store",
+            dependencies: ["Negotiation", "Corpus", "EventLog", "FileIO", "CGlibc", .product(name: "CSV", package: "CSV.swift")]
         ),
+        // A deterministic synthetic corpus at any scale, for `parley synth`, the benchmark and tests.
+        .target(name: "Synthetic", dependencies: ["Negotiation"]),
         // Article → candidate events: sentences, dates, parties, tracks, cues; and its evaluation.
-        .target(name: "Extraction", dependencies: ["Negotiation", "FileIO", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Extraction", dependencies: ["Negotiation", "Corpus", "FileIO", .product(name: "Yams", package: "Yams")]),
         // The HTML timeline report.
-        .target(name: "Report", dependencies: ["Negotiation", .product(name: "Plot", package: "Plot")]),
+        .target(name: "Report", dependencies: ["Negotiation", "Store", .product(name: "Plot", package: "Plot")]),
         // The command-line tool: parses arguments, calls the library, prints.
         .executableTarget(
             name: "parley",
             dependencies: [
                 "Negotiation",
+                "Corpus",
+                "Store",
+                "Synthetic",
                 "EventLog",
                 "FileIO",
                 "Extraction",
@@ -89,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "Negotiation", "EventLog", "Extraction", "CBench", "CGlibc",
+                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "Extraction", "CBench", "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/parley-bench"
@@ -104,22 +111,22 @@ let package = Package(
         .testTarget(
             name: "NegotiationTests",
             dependencies: [
-                "Negotiation", "EventLog", "LMDB", "TestSupport",
+                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "LMDB", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Negotiation", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Negotiation", "EventLog", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Negotiation", "Corpus", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Negotiation", "Corpus", "Store", "EventLog", "TestSupport"]),
         // The drivers the reliability tests start: writers that skip ingest's checks, a reader
         // that holds its transaction. Built for the tests only; never part of `parley`.
         .executableTarget(
             name: "parley-test-harness",
-            dependencies: ["Negotiation", "EventLog", "LMDB", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "LMDB", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Tests/Harness"
         ),
         // Kills, races and stalls real `parley` processes; depending on the tools builds them first.
-        .testTarget(name: "ReliabilityTests", dependencies: ["parley", "parley-test-harness", "Negotiation", "EventLog", "LMDB", "TestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["parley", "parley-test-harness", "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

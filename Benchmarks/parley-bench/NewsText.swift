@@ -1,5 +1,6 @@
 import Foundation
 import Negotiation
+import Synthetic
 
 /// Deterministic texts for the `extract` step: news sentences about the ceasefire talks, in
 /// the style of the seed articles, drawn in a seeded order into paragraphs until a size is

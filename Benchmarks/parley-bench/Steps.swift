@@ -6,6 +6,9 @@ import Negotiation
 
 #if canImport(Glibc)
 import CGlibc
+import Corpus
+import Store
+import Synthetic
 #endif
 
 /// One measured step, run in its own process.

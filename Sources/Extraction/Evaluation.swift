@@ -1,3 +1,4 @@
+import Corpus
 import Negotiation
 
 /// How extraction compares with curated events.

@@ -1,3 +1,4 @@
+import Corpus
 import Foundation
 import Negotiation
 import Yams

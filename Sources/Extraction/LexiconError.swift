@@ -1,3 +1,4 @@
+import Corpus
 import Negotiation
 
 /// A lexicon could not be used: every problem found, each naming its file, line and field.

@@ -1,3 +1,4 @@
+import Corpus
 import FileIO
 import Foundation
 import Negotiation

@@ -10,7 +10,7 @@ public enum DatePrecision: Sendable, Hashable, CustomStringConvertible {
     case month
 
     /// How many days after `published` the article may have come out.
-    func slack(publishedIn published: Day) -> Int {
+    package func slack(publishedIn published: Day) -> Int {
         switch self {
         case .day: 0
         case .withinDays(let n): n

@@ -43,8 +43,8 @@ public struct Registry: Sendable, Hashable {
     public func track(_ id: String) -> Track? { tracks.first { $0.id == id } }
 
     /// Whether a party has the code: ``party(_:)`` without copying the party.
-    func hasParty(_ code: String) -> Bool { parties.contains { $0.code == code } }
+    package func hasParty(_ code: String) -> Bool { parties.contains { $0.code == code } }
 
     /// Whether a track has the id: ``track(_:)`` without copying the track.
-    func hasTrack(_ id: String) -> Bool { tracks.contains { $0.id == id } }
+    package func hasTrack(_ id: String) -> Bool { tracks.contains { $0.id == id } }
 }

@@ -1,4 +1,5 @@
 import Negotiation
+import Store
 
 /// Everything a report shows, computed from the record with the fold `state` uses; no markup.
 struct ReportModel: Sendable {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Corpus
 import Extraction
 import Foundation
 import Negotiation

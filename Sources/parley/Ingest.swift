@@ -5,6 +5,8 @@ import Negotiation
 
 #if canImport(Glibc)
 import CGlibc
+import Corpus
+import Store
 #endif
 
 struct Ingest: ParsableCommand {

@@ -4,6 +4,7 @@ import FileIO
 import Foundation
 import LMDB
 import Negotiation
+import Store
 
 /// Where the log lives; every command takes it.
 struct LogOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Negotiation
+import Synthetic
 
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(

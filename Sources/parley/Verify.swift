@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import Negotiation
+import Store
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(

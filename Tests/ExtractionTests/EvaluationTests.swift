@@ -1,7 +1,8 @@
+import Corpus
 import Extraction
 import Negotiation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Evaluation matches one-to-one and scores per type")
 struct EvaluationTests {

@@ -1,8 +1,9 @@
+import Corpus
 import Extraction
 import Foundation
 import Negotiation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("An extracted file ingests as is")
 struct EventFileTests {

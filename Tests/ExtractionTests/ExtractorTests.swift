@@ -1,8 +1,9 @@
+import Corpus
 import Extraction
 import Foundation
 import Negotiation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Extraction finds events with their parties, tracks, dates and modality")
 struct ExtractorTests {

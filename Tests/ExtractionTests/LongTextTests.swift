@@ -1,8 +1,9 @@
+import Corpus
 import Extraction
 import Foundation
 import Negotiation
-import Testing
 import TestSupport
+import Testing
 
 /// The registries and lexicons of `Fixtures/events` (a copy of the repository's), read once:
 /// these tests do not depend on `events/` changing.

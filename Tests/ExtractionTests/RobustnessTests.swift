@@ -1,3 +1,4 @@
+import Corpus
 import Extraction
 import Negotiation
 import Testing

@@ -1,7 +1,8 @@
+import Corpus
 import Extraction
 import Negotiation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Sentences survive quotes, abbreviations, initials, numbers and bullets")
 struct SentenceSplitterTests {

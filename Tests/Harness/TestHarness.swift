@@ -1,8 +1,10 @@
 import ArgumentParser
+import Corpus
 import EventLog
 import Foundation
 import LMDB
 import Negotiation
+import Store
 
 /// Drivers for the reliability tests, which kill, race and stall real processes on a log.
 ///

@@ -1,8 +1,9 @@
+@testable import Corpus
 import EventLog
 import Foundation
 import Negotiation
-import Testing
 import TestSupport
+import Testing
 
 /// Each folder of `Fixtures/bad` alters a copy of the real corpus in one way; `expected.txt`
 /// holds the messages ingest must give, one per line.

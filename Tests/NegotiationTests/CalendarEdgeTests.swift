@@ -1,6 +1,7 @@
 import Foundation
 @testable import Negotiation
 import PropertyBased
+@testable import Store
 import Testing
 
 /// Every series of days the tool can be asked for, up to the calendar's edges (0001-01-01 and

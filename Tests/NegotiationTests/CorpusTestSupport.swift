@@ -1,6 +1,8 @@
+@testable import Corpus
 import EventLog
 import Foundation
 import Negotiation
+@testable import Store
 import TestSupport
 
 /// A copy of the repository's corpus in a temporary directory, which a test may alter.

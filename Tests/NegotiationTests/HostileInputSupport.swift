@@ -1,8 +1,9 @@
 import Foundation
 @testable import Negotiation
+@testable import Corpus
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 /// Hostile inputs for the corpus reader, drawn from one fixed seed: every run sees the same
 /// cases, and a failure names the case (and the seed) that reproduces it.

@@ -1,9 +1,11 @@
 import EventLog
 import Foundation
 @testable import Negotiation
+@testable import Corpus
 import PropertyBased
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 // Generated hostile input (issue #7, item 5): the reader, the date parser, quote matching and
 // ingest either give a valid result or a clear error, never crash or hang, and a refused

@@ -1,7 +1,10 @@
+@testable import Corpus
 import EventLog
 import Foundation
-import Testing
+@testable import Store
+import Synthetic
 import TestSupport
+import Testing
 
 @testable import Negotiation
 

@@ -1,9 +1,11 @@
+@testable import Corpus
 import EventLog
 import Foundation
 import LMDB
 import Negotiation
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 @Suite("Ingesting the seed corpus")
 struct IngestTests {

@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
 import Negotiation
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 /// The must-shows of the projections, on the curated corpus, through a real log.
 @Suite("Track state on the curated corpus")

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Negotiation
+@testable import Corpus
 import TestSupport
 import Testing
 

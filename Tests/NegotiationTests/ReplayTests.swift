@@ -1,7 +1,9 @@
 import EventLog
 import Foundation
-import Testing
+@testable import Store
+import Synthetic
 import TestSupport
+import Testing
 
 @testable import Negotiation
 

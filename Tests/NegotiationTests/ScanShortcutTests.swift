@@ -1,6 +1,9 @@
 import Foundation
 @testable import Negotiation
+@testable import Corpus
 import PropertyBased
+@testable import Store
+import Synthetic
 import TestSupport
 import Testing
 
@@ -36,7 +39,7 @@ struct ScanShortcutTests {
                 #expect(item.id == source.event.event.id && item.type == source.event.event.type)
                 #expect(item.location == source.event.location)
                 #expect(item.payload == source.payload && item.payload == LogRecord.event(source.event.event).encoded())
-                #expect(item.fold == NegotiationStore.indexingFold(source.event.event))
+                #expect(item.fold == FoldRecord.indexing(source.event.event))
             }
             #expect(whole.contains { $0.event.event.type.isRecordFix } || seeds == Repository.seeds)
         }

@@ -1,6 +1,8 @@
 import Foundation
-@testable import Negotiation
+@testable import Corpus
+import Negotiation
 import PropertyBased
+import Synthetic
 import TestSupport
 import Testing
 

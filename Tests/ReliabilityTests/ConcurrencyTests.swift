@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
 import Negotiation
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 /// Writers in separate processes, each appending its own batches, with readers in a loop.
 @Suite("Concurrent processes", .serialized)

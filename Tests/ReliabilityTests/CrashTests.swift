@@ -1,8 +1,10 @@
 import EventLog
 import Foundation
 import Negotiation
-import Testing
+@testable import Store
+import Synthetic
 import TestSupport
+import Testing
 
 /// A writer killed with SIGKILL at any moment leaves a log that verifies, gapless, holding every
 /// batch it reported committed, and no batch in part.

@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
 import Negotiation
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 /// `data.mdb` cut short, replaced by what is not a file, damaged where LMDB would fault; a
 /// `lock.mdb` deleted under a writer; a full disk: every command ends with a message that names

@@ -1,8 +1,10 @@
+@testable import Corpus
 import EventLog
 import Foundation
 import LMDB
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 @testable import Negotiation
 

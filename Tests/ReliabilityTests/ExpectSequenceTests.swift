@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
 import Negotiation
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 /// `--expect-sequence` over an ingest of several batches: when another writer appends between
 /// two of them, the tool says what it committed, and leaves the indexes whole.

@@ -1,7 +1,9 @@
+@testable import Corpus
 import Foundation
 import Negotiation
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 /// Files that are not what they seem, given to the real tool: each is refused at once, by name,
 /// without reading it whole or waiting on it, and nothing is written.

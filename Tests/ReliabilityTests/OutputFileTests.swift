@@ -1,7 +1,8 @@
 import Foundation
 import Negotiation
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 /// What `--output` may do to the files around it: write one file whole, never remove a folder,
 /// never follow a link it did not make, never land in the log's own folder.

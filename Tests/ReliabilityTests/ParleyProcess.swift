@@ -1,5 +1,6 @@
 import Foundation
 import Negotiation
+@testable import Store
 import TestSupport
 
 /// The `parley` binary built beside this test bundle (the test target depends on the tool), or

@@ -1,8 +1,9 @@
 import EventLog
 import Foundation
 import Negotiation
-import Testing
+@testable import Store
 import TestSupport
+import Testing
 
 /// One byte changed in `data.mdb`, where the log keeps an event, a hash or an article, and
 /// `parley verify` fails naming what changed; a rolled-back file is caught by the head seen before.

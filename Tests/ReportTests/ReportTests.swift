@@ -1,9 +1,11 @@
+import Corpus
 import EventLog
 import Foundation
 import Negotiation
 import Report
-import Testing
+import Store
 import TestSupport
+import Testing
 
 /// The seed corpus ingested into a fresh log in a temporary directory, read back as a history.
 struct SeedLog {

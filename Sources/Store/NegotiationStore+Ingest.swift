@@ -1,3 +1,5 @@
+import Negotiation
+import Corpus
 import CGlibc
 import EventLog
 import Foundation
@@ -97,7 +99,7 @@ extension NegotiationStore {
         for source in corpus.events {
             let payload = LogRecord.event(source.event).encoded()
             switch try checkAgainstLog(source, payload) {
-            case .new: fresh.append(SpilledEvent(id: "event/\(source.event.id)", payload: payload, fold: Self.indexingFold(source.event)))
+            case .new: fresh.append(SpilledEvent(id: "event/\(source.event.id)", payload: payload, fold: FoldRecord.indexing(source.event)))
             case .recorded: report.eventsAlreadyRecorded += 1
             case .conflict(let issue): issues.append(issue)
             }
@@ -116,12 +118,6 @@ extension NegotiationStore {
         try append(header: pending, events: EventSource(list: fresh), count: fresh.count, batchSize: Self.batchSize,
                    expectedLastSequence: expectedLastSequence, &report)
         return report
-    }
-
-    /// What indexing an event needs, carried beside its payload so that appending decodes no
-    /// JSON: its fold record, or nothing for a fix (decoded from its payload: it needs more).
-    static func indexingFold(_ event: Event) -> [UInt8] {
-        event.type.isRecordFix ? [] : FoldRecord.encoded(event)
     }
 
     // MARK: Checks
@@ -528,7 +524,7 @@ extension NegotiationStore {
 }
 
 /// An event checked and encoded, waiting to be appended: its entry id, canonical payload, and
-/// fold record (``NegotiationStore/indexingFold(_:)``).
+/// fold record (``FoldRecord/indexing(_:)``).
 struct SpilledEvent {
     var id: String
     var payload: [UInt8]
@@ -659,7 +655,7 @@ final class SpillFile {
     deinit { try? handle.close() }
 
     /// What the file takes on its file system: what it was given less what was read back.
-    var allocatedBytes: Int? { Negotiation.allocatedBytes(of: handle.fileDescriptor) }
+    var allocatedBytes: Int? { Store.allocatedBytes(of: handle.fileDescriptor) }
 
     func append(id: String, payload: [UInt8], fold: [UInt8]) throws {
         withUnsafeBytes(of: UInt32(id.utf8.count).littleEndian) { buffer.append(contentsOf: $0) }

@@ -1,3 +1,4 @@
+import Negotiation
 import Foundation
 
 #if canImport(Glibc)
@@ -61,7 +62,7 @@ public struct QuoteMatcher: Sendable {
     /// 0xE0 too, for a shorter test), and no space first, last or beside another. `false` also
     /// for some text that is its own normal form (a control character, say); never `true` for
     /// text that is not.
-    static func isOwnNormalForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func isOwnNormalForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress, let first = bytes.first, let last = bytes.last else { return true }
         guard first != 0x20, last != 0x20 else { return false }
         let raw = UnsafeRawPointer(base)
@@ -112,7 +113,7 @@ public struct QuoteMatcher: Sendable {
     /// Comparing at every hit is quadratic on repetitive text (a quote of "aaa…ab" in an
     /// article of "aaaa…"): past a budget of compared bytes proportional to the article, the
     /// rest is searched in linear time.
-    static func occurs(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
+    package static func occurs(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
         switch search(needle, in: haystack, accepting: { _ in true }) {
         case .found: true
         case .absent: false
@@ -150,7 +151,7 @@ public struct QuoteMatcher: Sendable {
     }
 
     /// Knuth–Morris–Pratt: each byte of the haystack is looked at a bounded number of times.
-    static func occursInLinearTime(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
+    package static func occursInLinearTime(_ needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer) -> Bool {
         guard !needle.isEmpty, needle.count <= haystack.count else { return false }
         // The length of the longest proper prefix of needle[...i] that is also its suffix.
         var border = [Int](repeating: 0, count: needle.count)

@@ -119,7 +119,7 @@ public struct TrackState: Sendable, Hashable {
     }
 
     /// Whether `event` bears on the track `id`.
-    static func event(_ event: Event, concerns id: String) -> Bool {
+    package static func event(_ event: Event, concerns id: String) -> Bool {
         event.tracks.contains(id) || (event.type == .meeting && event.tracks.isEmpty)
     }
 

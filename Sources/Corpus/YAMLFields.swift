@@ -1,8 +1,9 @@
+import Negotiation
 import FileIO
 import Foundation
 
 /// Collects the problems found while reading a corpus, so that all of them are reported at once.
-final class Diagnostics {
+package final class Diagnostics {
     private(set) var issues: [CorpusIssue] = []
 
     func add(_ issue: CorpusIssue) { issues.append(issue) }
@@ -129,7 +130,7 @@ func readFileBytes(atPath path: String) -> [UInt8]? {
 
 /// A whole file's bytes in `bytes` (its memory used again when large enough), through
 /// ``InputFile``; why it could not be read, or `nil`.
-func readFileBytes(atPath path: String, into bytes: inout [UInt8]) -> FileError? {
+package func readFileBytes(atPath path: String, into bytes: inout [UInt8]) -> FileError? {
     do {
         try InputFile.read(path, into: &bytes)
         return nil
@@ -140,7 +141,7 @@ func readFileBytes(atPath path: String, into bytes: inout [UInt8]) -> FileError?
 
 extension FileError {
     /// What a corpus message says of it, beside the file's name: the problem and what was expected.
-    var corpusProblem: (problem: String, expected: String) {
+    package var corpusProblem: (problem: String, expected: String) {
         switch reason {
         case .missing: ("no such file", "a readable file")
         case .notARegularFile(let kind): ("it is \(kind), not a regular file", "a regular file")

@@ -9,8 +9,14 @@
 /// article (each when flagged) ‖ tracks ‖ counterparts ‖ met ‖ dropped ‖ terms ‖ conditions.
 /// Texts are a LEB128 length and UTF-8 bytes; lists a LEB128 count and their items; a term is
 /// its label, then its words as a count and (language, text) pairs.
-enum FoldRecord {
+package enum FoldRecord {
     private static let types = EventType.allCases
+
+    /// What indexing an event needs, carried beside its payload so that appending decodes no
+    /// JSON: its fold record, or nothing for a fix (decoded from its payload: it needs more).
+    package static func indexing(_ event: Event) -> [UInt8] {
+        event.type.isRecordFix ? [] : encoded(event)
+    }
 
     private enum Flag {
         static let planned: UInt8 = 1
@@ -23,7 +29,7 @@ enum FoldRecord {
     }
 
     /// Appends the fold record of `event` to `out`.
-    static func encode(_ event: Event, into out: inout [UInt8]) {
+    package static func encode(_ event: Event, into out: inout [UInt8]) {
         out.append(UInt8(truncatingIfNeeded: types.firstIndex(of: event.type) ?? 0))
         var flags: UInt8 = 0
         if event.planned { flags |= Flag.planned }
@@ -63,7 +69,7 @@ enum FoldRecord {
     }
 
     /// The fold record of `event`.
-    static func encoded(_ event: Event) -> [UInt8] {
+    package static func encoded(_ event: Event) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
         encode(event, into: &out)
@@ -74,7 +80,7 @@ enum FoldRecord {
     /// string: its type and valid time, where the article's id lies in the record's bytes, and
     /// in `tracks` (emptied first, its memory kept) where each track name lies. Indexing an
     /// ingest's million reports made and hashed those strings for a third of its time per record.
-    static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>]) throws(RecordDecodingError)
+    package static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>]) throws(RecordDecodingError)
         -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
         var r = Reader(bytes: bytes)
         let (type, flags, on) = try start(&r)
@@ -113,7 +119,7 @@ enum FoldRecord {
     }
 
     /// The event a fold record holds (without quote, note or fixes).
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Event {
+    package static func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> Event {
         var r = Reader(bytes: bytes)
         let (type, flags, on) = try start(&r)
         var event = Event(id: try r.text(), type: type)

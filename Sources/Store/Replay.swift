@@ -1,3 +1,5 @@
+import Negotiation
+import Corpus
 import EventLog
 
 /// Track states computed by replaying the log, with what they were computed from.

@@ -80,7 +80,7 @@ public struct History: Sendable {
         try Self.tracks(of: registry, named: id)
     }
 
-    static func tracks(of registry: Registry, named id: String?) throws(ProjectionError) -> [Track] {
+    package static func tracks(of registry: Registry, named id: String?) throws(ProjectionError) -> [Track] {
         guard let id else { return registry.tracks }
         guard let track = registry.track(id) else {
             throw .unknownTrack(id, known: registry.tracks.map(\.id))

@@ -1,3 +1,5 @@
+import Negotiation
+import Corpus
 import CSV
 import EventLog
 import Foundation

@@ -1,3 +1,4 @@
+import Negotiation
 import CYAML
 
 /// A YAML node with the line it starts on: what the corpus reader walks.

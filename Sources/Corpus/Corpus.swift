@@ -1,3 +1,4 @@
+import Negotiation
 import EventLog
 import Foundation
 
@@ -46,7 +47,7 @@ public struct ScannedEvent: Sendable {
     public var location: SourceLocation
     /// Its canonical bytes (`LogRecord.event(_:).encoded()`).
     public var payload: [UInt8]
-    /// Its fold record (`NegotiationStore.indexingFold(_:)`): empty for a correction or retraction.
+    /// Its fold record (``FoldRecord/indexing(_:)``): empty for a correction or retraction.
     public var fold: [UInt8]
     /// The whole event, when the read was asked to keep it.
     public var event: Event? { kept?.event }
@@ -126,6 +127,13 @@ public struct FixTarget: Sendable {
     /// The last day of the `on` a correction gives the event, if it gives one: it must be
     /// known by the target's article's publication, as the event's own date must.
     public var movedTo: Day?
+
+    package init(target: String, location: SourceLocation, field: String, movedTo: Day?) {
+        self.target = target
+        self.location = location
+        self.field = field
+        self.movedTo = movedTo
+    }
 }
 
 /// A validated corpus: registries, articles and events, in the order they will be appended.
@@ -214,7 +222,7 @@ public struct Corpus: Sendable {
         }.sorted()
     }
 
-    static let registryFiles: Set<String> = ["parties.yaml", "tracks.yaml"]
+    package static let registryFiles: Set<String> = ["parties.yaml", "tracks.yaml"]
 
     // MARK: Registries
 
@@ -425,17 +433,6 @@ func problemWithDay(_ text: String) -> String {
     } catch {
         return error.problem
     }
-}
-
-func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0F)])
-    }
-    return String(decoding: out, as: UTF8.self)
 }
 
 func isCode(_ s: String) -> Bool {

@@ -1,3 +1,5 @@
+import Negotiation
+import Corpus
 import EventLog
 
 /// An answer about track states, with what it was computed from.

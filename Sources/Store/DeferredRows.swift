@@ -1,3 +1,5 @@
+import Negotiation
+import Corpus
 import EventLog
 import Foundation
 
@@ -75,7 +77,7 @@ final class DeferredRows {
     deinit { try? handle.close() }
 
     /// What the file takes on its file system: the rows set aside, less those read back.
-    var allocatedBytes: Int? { Negotiation.allocatedBytes(of: handle.fileDescriptor) }
+    var allocatedBytes: Int? { Store.allocatedBytes(of: handle.fileDescriptor) }
 
     /// Where the rows of `track` (its 8-byte key) are set aside: what
     /// ``add(place:day:sequence:published:fold:final:)`` takes.

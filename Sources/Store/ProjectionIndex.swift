@@ -1,3 +1,5 @@
+import Negotiation
+import Corpus
 import EventLog
 import Foundation
 
@@ -26,16 +28,16 @@ import Foundation
 /// where that append began; checkpoints are recomputed a track per transaction, each taking its
 /// dirty mark off in the same transaction. Any writer can finish what another left, since all
 /// of it is in the log and the `state` index (``NegotiationStore/bringIndexesUpToDate()``).
-enum ProjectionIndex {
-    static let names = ["track-days", "fixes", "articles", "checkpoints", "state"]
+package enum ProjectionIndex {
+    package static let names = ["track-days", "fixes", "articles", "checkpoints", "state"]
     /// 2: `track-days` holds fold records (indexes of version 1 are rebuilt).
     static let version: [UInt8] = Array("2".utf8)
 
-    static func trackKey(_ track: String) -> [UInt8] {
+    package static func trackKey(_ track: String) -> [UInt8] {
         Array(SHA256.hash(data: track.utf8).prefix(8))
     }
 
-    static func dayBytes(_ day: Day) -> [UInt8] {
+    package static func dayBytes(_ day: Day) -> [UInt8] {
         withUnsafeBytes(of: dayKey(day).bigEndian) { [UInt8]($0) }
     }
 
@@ -45,17 +47,17 @@ enum ProjectionIndex {
         UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))
     }
 
-    static func day(from bytes: some Collection<UInt8>) -> Day? {
+    package static func day(from bytes: some Collection<UInt8>) -> Day? {
         guard bytes.count == 4 else { return nil }
         let raw = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         return Day(ordinal: Int(raw) - (1 << 31))
     }
 
-    static func sequenceBytes(_ sequence: UInt64) -> [UInt8] {
+    package static func sequenceBytes(_ sequence: UInt64) -> [UInt8] {
         withUnsafeBytes(of: sequence.bigEndian) { [UInt8]($0) }
     }
 
-    static func sequence(from bytes: some Collection<UInt8>) -> UInt64 {
+    package static func sequence(from bytes: some Collection<UInt8>) -> UInt64 {
         bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
     }
 
@@ -101,7 +103,7 @@ extension ProjectionIndex {
         } ?? nil
     }
 
-    static func decodeRecord(_ view: EntryView) throws -> LogRecord {
+    package static func decodeRecord(_ view: EntryView) throws -> LogRecord {
         do {
             return try LogRecord.decode(view.payload)
         } catch {
@@ -154,7 +156,7 @@ extension ProjectionIndex {
         type == .meeting && namingNone
     }
 
-    static func registry(_ r: borrowing some IndexReading & ~Copyable) throws -> Registry? {
+    package static func registry(_ r: borrowing some IndexReading & ~Copyable) throws -> Registry? {
         guard let bytes = try r.get(Array("registry".utf8), in: "state") else { return nil }
         guard case .registry(let registry) = try LogRecord.decode(bytes) else { return nil }
         return registry

@@ -1,3 +1,4 @@
+import Negotiation
 /// One problem in a corpus file: where it is, what is wrong, and what was expected.
 public struct CorpusIssue: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file, as the user named it.
@@ -40,30 +41,4 @@ public struct CorpusError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         issues.map(\.description).joined(separator: "\n")
     }
-}
-
-/// A value as a message shows it: between `mark`s, cut after `limit` characters, with control
-/// characters and line separators escaped, so that each problem stays one readable line
-/// whatever the input (a value of megabytes, a quoted scalar with newlines).
-func quoted(_ value: some StringProtocol, limit: Int = 100, mark: String = "'") -> String {
-    var shown = mark
-    var count = 0
-    for character in value {
-        if count == limit {
-            shown += "…"
-            break
-        }
-        count += 1
-        for scalar in character.unicodeScalars {
-            switch scalar {
-            case "\n": shown += "\\n"
-            case "\r": shown += "\\r"
-            case "\t": shown += "\\t"
-            case _ where scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}":
-                shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            default: shown.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return shown + mark
 }

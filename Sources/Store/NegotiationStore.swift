@@ -1,23 +1,7 @@
+import Negotiation
+import Corpus
 import EventLog
 import Foundation
-
-/// An event as recorded: the event, and its place and time in the log.
-public struct RecordedEvent: Sendable, Hashable {
-    public var event: Event
-    /// Transaction time: the log sequence…
-    public var sequence: UInt64
-    /// …and when it was recorded, in microseconds since the epoch.
-    public var recordedAtMicroseconds: Int64
-    /// The entry's chain hash, lowercase hex.
-    public var hash: String
-
-    public init(event: Event, sequence: UInt64, recordedAtMicroseconds: Int64, hash: String) {
-        self.event = event
-        self.sequence = sequence
-        self.recordedAtMicroseconds = recordedAtMicroseconds
-        self.hash = hash
-    }
-}
 
 /// What one ingest did.
 public struct IngestReport: Sendable, Hashable {
@@ -258,30 +242,4 @@ public final class NegotiationStore: Sendable {
         }
         return report
     }
-}
-
-func bytes(fromHex text: String) -> [UInt8]? {
-    let utf8 = text.utf8
-    guard utf8.count % 2 == 0 else { return nil }
-    func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-    var out: [UInt8] = []
-    out.reserveCapacity(utf8.count / 2)
-    var high: UInt8?
-    for c in utf8 {
-        guard let n = nibble(c) else { return nil }
-        if let h = high {
-            out.append(h << 4 | n)
-            high = nil
-        } else {
-            high = n
-        }
-    }
-    return out
 }

@@ -1,3 +1,4 @@
+import Negotiation
 import Foundation
 
 /// One event file read and checked on its own, which can happen on any thread: what was
@@ -29,7 +30,7 @@ struct ParsedEventFile: Sendable {
 
 /// Checks event files against the rest of the corpus, in corpus order: ids used twice, and the
 /// targets of corrections and retractions. Each file is read by an ``EventFileParser`` first.
-struct EventReader {
+package struct EventReader {
     let diagnostics: Diagnostics
 
     /// What is remembered of each event read, by ordinal: enough to find duplicates and check
@@ -52,7 +53,7 @@ struct EventReader {
     /// The corrections and retractions read, with their ordinal.
     private var fixes: [(fix: ParsedEventFile.Fix, type: EventType, location: SourceLocation, ordinal: Int)] = []
 
-    init(diagnostics: Diagnostics) {
+    package init(diagnostics: Diagnostics) {
         self.diagnostics = diagnostics
     }
 
@@ -117,7 +118,7 @@ struct EventReader {
     }
 
     /// What is said of a correction that moves `target` to end on `moved`, past `latest`.
-    static func movedPastPublication(_ target: String, to moved: Day, latest: Day) -> String {
+    package static func movedPastPublication(_ target: String, to moved: Day, latest: Day) -> String {
         "the correction moves \(quoted(target)) to end on \(moved), after its article could have been published (by \(latest))"
     }
 
@@ -248,7 +249,7 @@ struct EventFileParser {
                 // The fold record is made here, on the worker, so that the thread taking events
                 // in neither builds nor frees whole events.
                 let scanned = ScannedEvent(id: id, type: item.event.type, location: item.location, payload: payload,
-                                           fold: NegotiationStore.indexingFold(item.event), event: keepsEvents ? item.event : nil)
+                                           fold: FoldRecord.indexing(item.event), event: keepsEvents ? item.event : nil)
                 parsed.steps.append(.event(scanned, idKey: idKey, contentHash: contentHash, fix: fix, knownBy: known))
             }
             return nil

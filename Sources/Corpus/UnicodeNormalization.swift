@@ -1,3 +1,4 @@
+import Negotiation
 import Foundation
 
 /// The text in Unicode NFC.

@@ -1,3 +1,5 @@
+import Negotiation
+import Corpus
 import Dispatch
 import EventLog
 import Foundation
@@ -174,14 +176,14 @@ struct FoldedCheckpoints: Sendable {
 
 /// Work handed to another thread, whose result is waited for; if no thread has started it by
 /// then, the caller does it itself.
-final class HandedOff<Value: Sendable>: @unchecked Sendable {
+package final class HandedOff<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `work` and `result` are read and written only with `condition` locked.
     private let condition = NSCondition()
     /// `nil` once begun: what it captured is let go as soon as it has run.
     private var work: (@Sendable () throws -> Value)?
     private var result: Result<Value, any Error>?
 
-    init(_ work: @escaping @Sendable () throws -> Value) {
+    package init(_ work: @escaping @Sendable () throws -> Value) {
         self.work = work
         DispatchQueue.global(qos: .userInitiated).async { [self] in run() }
     }
@@ -207,7 +209,7 @@ final class HandedOff<Value: Sendable>: @unchecked Sendable {
     }
 
     /// The result, once the work is done (on this thread if no other has begun it).
-    func value() throws -> Value {
+    package func value() throws -> Value {
         run()
         condition.lock()
         defer { condition.unlock() }

@@ -1,3 +1,4 @@
+import Negotiation
 import EventLog
 import Foundation
 

@@ -1,3 +1,4 @@
+import Negotiation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -52,7 +52,7 @@ extension LogRecord {
     /// The id and text digest of an article record, read without its other fields; `nil` for
     /// a record of another kind. What checking the stored texts needs, reading past the other
     /// fields (see ``JSONReader/members(_:of:)``).
-    static func articleText(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (id: String, sha256: String)? {
+    package static func articleText(_ bytes: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (id: String, sha256: String)? {
         let values: [JSONValue?]
         do {
             values = try JSONReader.members(["kind", "id", "sha256"], of: bytes)
@@ -83,6 +83,8 @@ extension LogRecord {
 public struct RecordDecodingError: Error, Sendable, CustomStringConvertible {
     public var reason: String
     public var description: String { reason }
+
+    package init(reason: String) { self.reason = reason }
 }
 
 /// Typed access to a decoded JSON object's fields.
