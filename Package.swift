@@ -63,7 +63,10 @@ let package = Package(
         // The negotiation record over the log: ingest, derived indexes, queries, replay, export.
         .target(
             name: "Store",
-            dependencies: ["Negotiation", "Corpus", "EventLog", "FileIO", "CGlibc", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: [
+                "Negotiation", "Corpus", "EventLog", "FileIO", "CGlibc",
+                .product(name: "CSV", package: "CSV.swift"), .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         // A deterministic synthetic corpus at any scale, for `parley synth`, the benchmark and tests.
         .target(name: "Synthetic", dependencies: ["Negotiation"]),
@@ -111,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "NegotiationTests",
             dependencies: [
-                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "LMDB", "TestSupport",
+                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "LMDB", "FileIO", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

@@ -1,14 +1,14 @@
 import CBench
+import Corpus
 import EventLog
 import Extraction
 import Foundation
 import Negotiation
+import Store
+import Synthetic
 
 #if canImport(Glibc)
 import CGlibc
-import Corpus
-import Store
-import Synthetic
 #endif
 
 /// One measured step, run in its own process.

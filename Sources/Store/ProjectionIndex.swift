@@ -127,15 +127,10 @@ extension ProjectionIndex {
     /// With `through`, only the fixes recorded up to that sequence count.
     static func effective(_ recorded: RecordedEvent, _ r: borrowing some IndexReading & ~Copyable,
                           through last: UInt64 = .max) throws -> RecordedEvent? {
+        let fixes = try fixes(of: recorded.event.id, r).filter { $0 <= last }.compactMap { try event(at: $0, r)?.event }
+        guard let event = EffectiveEvents.fixed(recorded.event, by: fixes) else { return nil }
         var result = recorded
-        for sequence in try fixes(of: recorded.event.id, r) where sequence <= last {
-            guard let fix = try event(at: sequence, r)?.event else { continue }
-            switch fix.type {
-            case .correction: if let changes = fix.changes { result.event = changes.applied(to: result.event) }
-            case .retraction: return nil
-            default: break
-            }
-        }
+        result.event = event
         return result
     }
 
@@ -145,15 +140,10 @@ extension ProjectionIndex {
     }
 
     /// The tracks an event of `type` naming `named` is filed under: those of them the registry
-    /// has, or every track (``filedUnderEveryTrack(_:namingNone:)``).
+    /// has, or every track (``EffectiveEvents/countsOnEveryTrack(_:namingNone:)``).
     static func tracks(of type: EventType, naming named: [String], in registry: Registry) -> [String] {
-        if filedUnderEveryTrack(type, namingNone: named.isEmpty) { return registry.tracks.map(\.id) }
+        if EffectiveEvents.countsOnEveryTrack(type, namingNone: named.isEmpty) { return registry.tracks.map(\.id) }
         return named.filter { registry.track($0) != nil }
-    }
-
-    /// Whether an event is filed under every track: a meeting that names none is.
-    static func filedUnderEveryTrack(_ type: EventType, namingNone: Bool) -> Bool {
-        type == .meeting && namingNone
     }
 
     package static func registry(_ r: borrowing some IndexReading & ~Copyable) throws -> Registry? {
@@ -416,7 +406,7 @@ struct IndexMaintenance {
         let (type, on, article) = try FoldRecord.spans(bytes, tracks: &nameSpans)
         guard let on else { return nil }
         filedUnder.removeAll(keepingCapacity: true)
-        if ProjectionIndex.filedUnderEveryTrack(type, namingNone: nameSpans.isEmpty) {
+        if EffectiveEvents.countsOnEveryTrack(type, namingNone: nameSpans.isEmpty) {
             for track in registry.tracks {
                 filedUnder.append(Array(track.id.utf8).withUnsafeBytes { namedTrack($0, in: registry) })
             }
@@ -766,7 +756,7 @@ extension ProjectionIndex {
             guard key.count == 20, key.starts(with: prefix), key[8..<12].lexicographicallyPrecedes(end) || key[8..<12].elementsEqual(end)
             else { return false }
             let (published, fold) = try trackDay(value)
-            if let published, published <= knownOn {
+            if EffectiveEvents.isKnown(published: published, by: knownOn) {
                 state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence(from: key.suffix(8)),
                                           recordedAtMicroseconds: 0, hash: ""))
             }

@@ -68,11 +68,9 @@ extension NegotiationStore {
 
         let kept = scan.kept
             .filter { candidate in
-                guard let knownOn else { return true }
-                guard candidate.article >= 0, let published = scan.published[Int(candidate.article)] else { return false }
-                return published <= knownOn
+                EffectiveEvents.isKnown(published: candidate.article >= 0 ? scan.published[Int(candidate.article)] : nil, by: knownOn)
             }
-            .sorted { $0.last != $1.last ? $0.last < $1.last : $0.sequence < $1.sequence }
+            .sorted { EffectiveEvents.precedes(lastDay: $0.last, sequence: $0.sequence, lastDay: $1.last, sequence: $1.sequence) }
 
         var states = tracks.map(TrackState.init(track:))
         var series: [(day: Day, states: [TrackState])] = []
@@ -104,11 +102,14 @@ extension NegotiationStore {
         }
         var position = 0
         var pending: RecordedEvent?
-        var retracted = false
+        var pendingFixes: [Event] = []
         func flush() throws {
-            if let done = pending, !retracted { try body(done) }
+            if var done = pending, let event = EffectiveEvents.fixed(done.event, by: pendingFixes) {
+                done.event = event
+                try body(done)
+            }
             pending = nil
-            retracted = false
+            pendingFixes = []
         }
         try log.forEachEntry(at: reads.map(\.sequence)) { view in
             // Entries that are missing are skipped by the read: catch up with it.
@@ -122,18 +123,9 @@ extension NegotiationStore {
                 guard !event.type.isRecordFix else { return }
                 pending = RecordedEvent(event: event, sequence: view.sequence,
                                         recordedAtMicroseconds: view.recordedAtMicroseconds, hash: hexString(view.hash))
-                return
+            } else if let current = pending, event.target == current.event.id {
+                pendingFixes.append(event)
             }
-            guard var current = pending, event.target == current.event.id else { return }
-            switch event.type {
-            case .correction:
-                if let changes = event.changes { current.event = changes.applied(to: current.event) }
-            case .retraction:
-                retracted = true
-            default:
-                break
-            }
-            pending = current
         }
         try flush()
     }
@@ -185,7 +177,7 @@ private struct ReplayScan {
     /// none was) and happened by the last day asked for.
     mutating func keep(_ event: Event, at sequence: UInt64) {
         guard let on = event.on, on.last.ordinal <= lastDay else { return }
-        if let track, !TrackState.event(event, concerns: track) { return }
+        if let track, !EffectiveEvents.concerns(event, track: track) { return }
         let article = knowing ? event.article.map { index(of: $0) } ?? -1 : -1
         kept.append(Candidate(sequence: sequence, last: on.last.ordinal, article: article))
     }

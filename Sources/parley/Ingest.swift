@@ -1,12 +1,12 @@
 import ArgumentParser
+import Corpus
 import EventLog
 import Foundation
 import Negotiation
+import Store
 
 #if canImport(Glibc)
 import CGlibc
-import Corpus
-import Store
 #endif
 
 struct Ingest: ParsableCommand {

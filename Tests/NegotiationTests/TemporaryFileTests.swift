@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 @testable import Store
 import Testing
@@ -53,7 +54,7 @@ struct TemporaryFileTests {
         // All read: at most the partial pages at the edges of what each read took.
         #expect(try #require(spill.allocatedBytes) < 64 << 10)
         // The bytes read are gone: reading again is refused, not answered with zeros.
-        #expect(throws: StoreError.self) { try spill.rewind() }
+        #expect(throws: FileError.self) { try spill.rewind() }
     }
 
     @Test("set-aside rows read back track by track, each track's blocks leaving as it is read")

@@ -18,6 +18,75 @@ public struct Query: Sendable, Hashable {
     }
 }
 
+/// The one rule that decides which events an answer counts, in which form and in which order.
+/// Every path follows it: ``History`` (state, timeline, audit, export, report), the log replay,
+/// and the derived indexes (their rows hold events in the form this rule gives, keyed in its
+/// order, and their checkpoints fold them in it).
+///
+/// An event counts for a question put as of a day, as known on a day, as recorded by a
+/// sequence, when:
+/// 1. it was recorded by that sequence, and so were the fixes applied to it;
+/// 2. its corrections, applied in log order, leave it in the form that counts, and no
+///    retraction withdrew it (``fixed(_:by:)``);
+/// 3. it happened by the as-of day: its last possible day is on or before it (``hasHappened(_:by:)``);
+/// 4. its article was published by the known-on day, when one is asked (``isKnown(published:by:)``);
+/// 5. it concerns the track (``concerns(_:track:)``).
+///
+/// Events are folded in valid-time order: the last day each could have happened, log order
+/// breaking ties (``precedes(_:_:)``).
+public enum EffectiveEvents {
+    /// `event` as `fixes` (its corrections and retractions, in log order) leave it; `nil` when
+    /// one of them retracts it.
+    public static func fixed(_ event: Event, by fixes: some Sequence<Event>) -> Event? {
+        var result = event
+        for fix in fixes {
+            switch fix.type {
+            case .correction: if let changes = fix.changes { result = changes.applied(to: result) }
+            case .retraction: return nil
+            default: break
+            }
+        }
+        return result
+    }
+
+    /// Whether `event` happened by `asOf`: its last possible day is on or before it. An event
+    /// with no date never has.
+    public static func hasHappened(_ event: Event, by asOf: Day) -> Bool {
+        guard let on = event.on else { return false }
+        return on.last <= asOf
+    }
+
+    /// Whether an event whose article was `published` was known on `knownOn`: always, when no
+    /// known-on day is asked; never, for an event with no article.
+    public static func isKnown(published: Day?, by knownOn: Day?) -> Bool {
+        guard let knownOn else { return true }
+        guard let published else { return false }
+        return published <= knownOn
+    }
+
+    /// Whether `event` bears on the track `id`: it names it, or it is a meeting that names no
+    /// track, which counts on every track.
+    public static func concerns(_ event: Event, track id: String) -> Bool {
+        event.tracks.contains(id) || countsOnEveryTrack(event.type, namingNone: event.tracks.isEmpty)
+    }
+
+    /// Whether an event of `type` counts on every track when it names none: a meeting does.
+    public static func countsOnEveryTrack(_ type: EventType, namingNone: Bool) -> Bool {
+        type == .meeting && namingNone
+    }
+
+    /// Valid-time order: the last day each event could have happened, then log order.
+    public static func precedes(_ a: RecordedEvent, _ b: RecordedEvent) -> Bool {
+        precedes(lastDay: a.event.on?.last.ordinal ?? .min, sequence: a.sequence,
+                 lastDay: b.event.on?.last.ordinal ?? .min, sequence: b.sequence)
+    }
+
+    /// Valid-time order, of events known by their last possible day's ordinal and sequence.
+    public static func precedes(lastDay a: Int, sequence sa: UInt64, lastDay b: Int, sequence sb: UInt64) -> Bool {
+        a != b ? a < b : sa < sb
+    }
+}
+
 /// The record, read once from the log: the registry in force, the articles, and the events
 /// with the log's own fixes resolved. Every projection is computed from it.
 public struct History: Sendable {
@@ -43,36 +112,28 @@ public struct History: Sendable {
         Dictionary(grouping: fixes.filter { $0.event.target != nil }) { $0.event.target ?? "" }
     }
 
-    /// The events a query sees: recorded by its sequence, corrected by the fixes recorded by
-    /// then, minus retracted ones, known by its known-on day, happened by its as-of day;
-    /// sorted by the last day each could have happened, log order breaking ties.
+    /// The events a query sees, as ``EffectiveEvents`` decides: recorded by its sequence,
+    /// corrected by the fixes recorded by then, minus retracted ones, happened by its as-of day,
+    /// known by its known-on day; in valid-time order.
     public func events(for query: Query) -> [RecordedEvent] {
         let limit = query.throughSequence ?? .max
         let fixes = fixesByTarget
         var result: [RecordedEvent] = []
         for var recorded in reports where recorded.sequence <= limit {
-            var retracted = false
-            for fix in fixes[recorded.event.id] ?? [] where fix.sequence <= limit {
-                switch fix.event.type {
-                case .correction: if let changes = fix.event.changes { recorded.event = changes.applied(to: recorded.event) }
-                case .retraction: retracted = true
-                default: break
-                }
-            }
-            if retracted { continue }
-            guard let on = recorded.event.on, on.last <= query.asOf else { continue }
-            if let knownOn = query.knownOn {
-                guard let id = recorded.event.article, let article = articles[id], article.published <= knownOn else { continue }
-            }
+            let recordedFixes = (fixes[recorded.event.id] ?? []).lazy.filter { $0.sequence <= limit }.map(\.event)
+            guard let event = EffectiveEvents.fixed(recorded.event, by: recordedFixes),
+                  EffectiveEvents.hasHappened(event, by: query.asOf),
+                  EffectiveEvents.isKnown(published: event.article.flatMap { articles[$0]?.published }, by: query.knownOn)
+            else { continue }
+            recorded.event = event
             result.append(recorded)
         }
-        return result.sorted(by: History.validTimeOrder)
+        return result.sorted(by: EffectiveEvents.precedes)
     }
 
     /// Valid-time order: the last day an event could have happened, then log order.
     public static func validTimeOrder(_ a: RecordedEvent, _ b: RecordedEvent) -> Bool {
-        let da = a.event.on?.last.ordinal ?? .min, db = b.event.on?.last.ordinal ?? .min
-        return da != db ? da < db : a.sequence < b.sequence
+        EffectiveEvents.precedes(a, b)
     }
 
     /// The tracks to report: all of the registry's, or the one named.

@@ -113,14 +113,9 @@ public struct TrackState: Sendable, Hashable {
         self.positions = Dictionary(uniqueKeysWithValues: track.requires.map { ($0, Position.none) })
     }
 
-    /// Whether `event` bears on this track. A meeting that names no track concerns every track.
+    /// Whether `event` bears on this track (``EffectiveEvents/concerns(_:track:)``).
     public func concerns(_ event: Event) -> Bool {
-        Self.event(event, concerns: track)
-    }
-
-    /// Whether `event` bears on the track `id`.
-    package static func event(_ event: Event, concerns id: String) -> Bool {
-        event.tracks.contains(id) || (event.type == .meeting && event.tracks.isEmpty)
+        EffectiveEvents.concerns(event, track: track)
     }
 
     /// Folds one event in. The caller passes events in valid-time order (log order breaking

@@ -1,6 +1,7 @@
 import Negotiation
 import Corpus
 import EventLog
+import FileIO
 import Foundation
 
 /// The `track-days` rows of an ingest of many batches, set aside until every batch is in.
@@ -52,7 +53,7 @@ final class DeferredRows {
         }
     }
 
-    private let handle: FileHandle
+    private let file: ScratchFile
     private var fileLength: UInt64 = 0
     /// Per track (by its place in `trackKeys`): rows not yet written to the file, and where
     /// its earlier ones are.
@@ -63,21 +64,13 @@ final class DeferredRows {
     private var rowCounts: [Int] = []
     private static let bufferSize = 1 << 18
 
-    init(loggedBefore: UInt64) throws {
+    init(loggedBefore: UInt64) throws(FileError) {
         self.loggedBefore = loggedBefore
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-rows-\(UUID().uuidString).tmp").path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forUpdatingAtPath: path) else {
-            throw CorpusError([CorpusIssue(file: path, problem: "cannot create a temporary file", expected: "a writable temporary folder")])
-        }
-        self.handle = handle
-        // Unlinked at once: the file vanishes with the handle, whatever happens to the process.
-        try? FileManager.default.removeItem(atPath: path)
+        file = try ScratchFile(name: "the temporary index file", prefix: "parley-rows")
     }
 
-    deinit { try? handle.close() }
-
     /// What the file takes on its file system: the rows set aside, less those read back.
-    var allocatedBytes: Int? { Store.allocatedBytes(of: handle.fileDescriptor) }
+    var allocatedBytes: Int? { file.allocatedBytes }
 
     /// Where the rows of `track` (its 8-byte key) are set aside: what
     /// ``add(place:day:sequence:published:fold:final:)`` takes.
@@ -131,8 +124,7 @@ final class DeferredRows {
 
     private func flush(_ place: Int) throws {
         guard !buffers[place].isEmpty else { return }
-        try handle.seek(toOffset: fileLength)
-        try handle.write(contentsOf: buffers[place])
+        try file.write(buffers[place], at: Int(fileLength))
         chunks[place].append((fileLength, buffers[place].count))
         fileLength += UInt64(buffers[place].count)
         buffers[place].removeAll(keepingCapacity: true)
@@ -146,12 +138,19 @@ final class DeferredRows {
         let pending = buffers[place]
         let total = chunks[place].reduce(pending.count) { $0 + $1.length }
         var complete = true
+        var failure: FileError?
         let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
             guard let base = buffer.baseAddress else { return }
             for chunk in chunks[place] {
                 guard complete else { break }
-                complete = Self.read(handle.fileDescriptor, into: base + count, length: chunk.length, at: chunk.offset)
-                if complete { releaseBlocks(of: handle.fileDescriptor, Int(chunk.offset)..<(Int(chunk.offset) + chunk.length)) }
+                do throws(FileError) {
+                    complete = try file.read(into: UnsafeMutableRawBufferPointer(start: base + count, count: chunk.length),
+                                             at: Int(chunk.offset)) == chunk.length
+                } catch {
+                    failure = error
+                    complete = false
+                }
+                if complete { file.release(Int(chunk.offset)..<(Int(chunk.offset) + chunk.length)) }
                 count += chunk.length
             }
             guard complete else {
@@ -163,7 +162,10 @@ final class DeferredRows {
             }
             count += pending.count
         }
-        guard complete else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is truncated") }
+        if let failure { throw failure }
+        // Shorter than what was written to it, or not as written: the system failed us.
+        let damaged = FileError(path: file.name, operation: "read back", reason: .system(.ioError))
+        guard complete else { throw damaged }
         buffers[place] = []
         chunks[place] = []
         var result = Rows(track: track, bytes: bytes)
@@ -171,13 +173,13 @@ final class DeferredRows {
         rowCounts[place] = 0
         var offset = 0
         while offset < bytes.count {
-            guard offset + 17 <= bytes.count else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is damaged") }
+            guard offset + 17 <= bytes.count else { throw damaged }
             let day = bytes[offset..<(offset + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             let sequence = ProjectionIndex.sequence(from: bytes[(offset + 4)..<(offset + 12)])
             let final = bytes[offset + 12] == 1
             let length = bytes[(offset + 13)..<(offset + 17)].reversed().reduce(0) { $0 << 8 | Int($1) }
             let start = offset + 17
-            guard start + length <= bytes.count else { throw StoreError.undecodable(sequence: 0, reason: "the temporary index file is damaged") }
+            guard start + length <= bytes.count else { throw damaged }
             result.rows.append((day, sequence, final, start..<(start + length)))
             offset = start + length
         }
@@ -187,22 +189,6 @@ final class DeferredRows {
             (a.day, a.sequence) == (b.day, b.sequence) ? !a.final && b.final : (a.day, a.sequence) < (b.day, b.sequence)
         }
         return result
-    }
-
-    /// Reads `length` bytes at `offset` of the file; `false` when it ends before or cannot be read.
-    private static func read(_ descriptor: Int32, into base: UnsafeMutablePointer<UInt8>, length: Int, at offset: UInt64) -> Bool {
-        var done = 0
-        while done < length {
-            let n = pread(descriptor, base + done, length - done, off_t(offset) + off_t(done))
-            if n > 0 {
-                done += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else {
-                return false
-            }
-        }
-        return true
     }
 }
 
