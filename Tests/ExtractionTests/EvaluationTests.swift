@@ -65,7 +65,7 @@ struct EvaluationTests {
     }
 
     @Test func theSeedCorpusIsExtractedWellEnoughAndEveryEventIsAccountedFor() throws {
-        let corpus = try Corpus.load(seeds: Repository.seeds, events: Repository.events)
+        let corpus = try Corpus.load(seeds: Fixtures.seeds, events: Fixtures.events)
         let e = try Evaluation.run(Shared.extractor(), on: corpus)
         #expect(e.articles == 5)
         #expect(e.pairs.count + e.misses.count == corpus.events.count)

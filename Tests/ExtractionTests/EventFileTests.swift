@@ -7,7 +7,7 @@ import Testing
 
 @Suite("An extracted file ingests as is")
 struct EventFileTests {
-    /// A copy of the repository's corpus, which a test may add event files to.
+    /// A copy of the fixture corpus, which a test may add event files to.
     struct CorpusCopy {
         let directory: TemporaryDirectory
         var seeds: String { directory.appending("seeds") }
@@ -15,8 +15,8 @@ struct EventFileTests {
 
         init() throws {
             directory = try TemporaryDirectory("extraction")
-            try Repository.copy(Repository.seeds, to: seeds)
-            try Repository.copy(Repository.events, to: events)
+            try Fixtures.copy(Fixtures.seeds, to: seeds)
+            try Fixtures.copy(Fixtures.events, to: events)
         }
     }
 
@@ -51,10 +51,10 @@ struct EventFileTests {
     @Test func quotesWithQuotesBackslashesAndTabsAreWrittenSoTheyReadBackVerbatim() throws {
         let directory = try TemporaryDirectory("tricky")
         let seeds = directory.appending("seeds"), events = directory.appending("events")
-        try Repository.copy(Shared.fixtures + "/tricky", to: seeds)
+        try Fixtures.copy(Shared.fixtures + "/tricky", to: seeds)
         try FileManager.default.createDirectory(atPath: events, withIntermediateDirectories: true)
         for name in ["parties.yaml", "tracks.yaml"] {
-            try FileManager.default.copyItem(atPath: Repository.events + "/" + name, toPath: events + "/" + name)
+            try FileManager.default.copyItem(atPath: Fixtures.events + "/" + name, toPath: events + "/" + name)
         }
         let text = try String(contentsOfFile: seeds + "/tricky-quotes.txt", encoding: .utf8)
         let result = try Shared.extractor().extract(text: text, article: "tricky-quotes", published: Shared.day("2025-03-15"))

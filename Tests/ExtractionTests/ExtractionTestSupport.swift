@@ -4,9 +4,9 @@ import Negotiation
 import Testing
 import TestSupport
 
-/// The repository's registries and lexicons, read once for all tests.
+/// The fixture corpus's registries and lexicons (`Tests/Fixtures/corpus/events`), read once for all tests.
 enum Shared {
-    private static let loaded = Result<Lexicon, any Error> { try Lexicon.load(events: Repository.events) }
+    private static let loaded = Result<Lexicon, any Error> { try Lexicon.load(events: Fixtures.events) }
 
     static func lexicon() throws -> Lexicon { try loaded.get() }
 
@@ -19,5 +19,5 @@ enum Shared {
         try extractor().extract(text: text, article: "test-article", published: day(published), language: language).candidates
     }
 
-    static var fixtures: String { Repository.root + "/Tests/ExtractionTests/Fixtures" }
+    static var fixtures: String { Fixtures.tests + "/ExtractionTests/Fixtures" }
 }

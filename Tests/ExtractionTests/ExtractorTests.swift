@@ -229,7 +229,7 @@ struct ExtractorTests {
     }
 
     @Test func candidateIdsAreUniqueAndWellFormedAndQuotesAreVerbatim() throws {
-        let corpus = try Corpus.load(seeds: Repository.seeds, events: Repository.events)
+        let corpus = try Corpus.load(seeds: Fixtures.seeds, events: Fixtures.events)
         for source in corpus.articles {
             let a = source.article
             let result = try Shared.extractor().extract(text: source.text, article: a.id, published: a.published, language: a.language)

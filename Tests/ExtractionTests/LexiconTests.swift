@@ -6,14 +6,14 @@ import TestSupport
 
 @Suite("Lexicons are data files a user can extend, and a broken one is named precisely")
 struct LexiconTests {
-    /// A copy of the repository's events folder (registries and lexicons).
+    /// A copy of the fixture corpus's events folder (registries and lexicons).
     struct EventsCopy {
         let directory: TemporaryDirectory
         var path: String { directory.appending("events") }
 
         init() throws {
             directory = try TemporaryDirectory("lexicon")
-            try Repository.copy(Repository.events, to: path)
+            try Fixtures.copy(Fixtures.events, to: path)
         }
 
         func write(_ name: String, _ text: String) throws {
@@ -36,7 +36,7 @@ struct LexiconTests {
         }
     }
 
-    @Test func theRepositoryLexiconsLoadWithBothLanguages() throws {
+    @Test func theFixtureLexiconsLoadWithBothLanguages() throws {
         let lexicon = try Shared.lexicon()
         #expect(lexicon.languages == ["en", "fr"])
         #expect(Set(lexicon.cues.map(\.type)) == Set([.proposal, .acceptance, .condition, .violation, .meeting, .rejection]))

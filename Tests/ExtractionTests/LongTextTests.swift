@@ -5,14 +5,6 @@ import Negotiation
 import TestSupport
 import Testing
 
-/// The registries and lexicons of `Fixtures/events` (a copy of the repository's), read once:
-/// these tests do not depend on `events/` changing.
-enum FixtureLexicon {
-    private static let loaded = Result<Lexicon, any Error> { try Lexicon.load(events: Shared.fixtures + "/events") }
-
-    static func extractor() throws -> Extractor { Extractor(lexicon: try loaded.get()) }
-}
-
 @Suite("A long text is read in pieces of bounded length, and an event told many times is proposed once")
 struct LongTextTests {
     /// News words with commas but no sentence mark (. ! ? …) and no line break, `bytes` long at least.
@@ -72,7 +64,7 @@ struct LongTextTests {
     @Test func everyEventOfAnUnpunctuatedTextQuotesAPieceOfIt() throws {
         let text = Self.unpunctuated(bytes: 60_000)
         let published = try Shared.day("2025-03-25")
-        let result = try FixtureLexicon.extractor().extract(text: text, article: "unpunctuated", published: published)
+        let result = try Shared.extractor().extract(text: text, article: "unpunctuated", published: published)
         #expect(result.language == "en")
         #expect(result.sentenceCount >= 30)
         #expect(!result.candidates.isEmpty)
@@ -90,7 +82,7 @@ struct LongTextTests {
     @Test func anEventToldInThousandsOfSentencesIsOneCandidateListingThemAll() throws {
         let sentence = "Ukraine accepted the 30-day ceasefire on March 11. "
         let text = String(repeating: sentence, count: 3_000)
-        let result = try FixtureLexicon.extractor().extract(text: text, article: "repeated", published: Shared.day("2025-03-25"))
+        let result = try Shared.extractor().extract(text: text, article: "repeated", published: Shared.day("2025-03-25"))
         #expect(result.sentenceCount == 3_000)
         let candidate = try #require(result.candidates.first)
         #expect(result.candidates.count == 1)
@@ -103,7 +95,7 @@ struct LongTextTests {
     @Test func aMoreConfidentLaterTellingKeepsTheFirstQuoteAndEverySentenceInOrder() throws {
         let text = "Ukraine could accept the 30-day ceasefire. Ukraine could accept the 30-day ceasefire. "
             + "Ukraine accepted the 30-day ceasefire. Ukraine could accept the 30-day ceasefire. Ukraine accepted the 30-day ceasefire."
-        let result = try FixtureLexicon.extractor().extract(text: text, article: "told", published: Shared.day("2025-03-25"))
+        let result = try Shared.extractor().extract(text: text, article: "told", published: Shared.day("2025-03-25"))
         let candidate = try #require(result.candidates.first)
         #expect(result.candidates.count == 1)
         #expect(candidate.confidence == 0.8)

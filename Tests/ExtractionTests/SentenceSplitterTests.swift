@@ -90,7 +90,7 @@ struct SentenceSplitterTests {
     }
 
     @Test func everySentenceOfTheSeedArticlesIsTheirOwnWords() throws {
-        let corpus = try Corpus.load(seeds: Repository.seeds, events: Repository.events)
+        let corpus = try Corpus.load(seeds: Fixtures.seeds, events: Fixtures.events)
         for source in corpus.articles {
             let sentences = try Shared.extractor().sentences(source.text)
             #expect(sentences.count > 10, "\(source.article.id)")

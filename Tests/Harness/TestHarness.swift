@@ -51,11 +51,13 @@ struct TestHarness: ParsableCommand {
 
         @OptionGroup var log: LogOptions
 
+        // No defaults: a driver of the tests never reads a corpus it was not given (the user's
+        // `seeds/` and `events/` least of all).
         @Option(help: "The seed corpus whose registries and articles the meetings cite.")
-        var seeds = "seeds"
+        var seeds: String
 
         @Option(help: "The folder of the corpus's registries and event files.")
-        var events = "events"
+        var events: String
 
         @Option(help: "Names this writer's events: stress-WRITER-BATCH-INDEX.")
         var writer: String

@@ -5,11 +5,11 @@ import Negotiation
 import TestSupport
 import Testing
 
-/// Each folder of `Fixtures/bad` alters a copy of the real corpus in one way; `expected.txt`
+/// Each folder of `Fixtures/bad` alters a copy of the fixture corpus in one way; `expected.txt`
 /// holds the messages ingest must give, one per line.
 @Suite("Bad input is refused, clearly, and the log is untouched")
 struct BadInputTests {
-    static let fixtures = Repository.root + "/Tests/NegotiationTests/Fixtures/bad"
+    static let fixtures = Fixtures.tests + "/NegotiationTests/Fixtures/bad"
     static let cases: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: fixtures)) ?? []).sorted()
 
     @Test func thereAreAtLeastFifteenFixtures() {

@@ -49,7 +49,7 @@ struct FastCodecTests {
                         "emoji 🕊️ and 中文", "\u{2028}\u{2029}", ""]
 
     func records() throws -> [LogRecord] {
-        let corpus = try Corpus.load(seeds: TestSupport.Repository.seeds, events: TestSupport.Repository.events)
+        let corpus = try Corpus.load(seeds: TestSupport.Fixtures.seeds, events: TestSupport.Fixtures.events)
         var records: [LogRecord] = [.registry(corpus.registry)]
         records += corpus.articles.map { .article($0.article) }
         records += corpus.events.map { .event($0.event) }

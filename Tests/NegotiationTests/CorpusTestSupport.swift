@@ -5,7 +5,7 @@ import Negotiation
 @testable import Store
 import TestSupport
 
-/// A copy of the repository's corpus in a temporary directory, which a test may alter.
+/// A copy of the fixture corpus in a temporary directory, which a test may alter.
 struct CorpusCopy {
     let directory: TemporaryDirectory
     var seeds: String { directory.appending("seeds") }
@@ -14,8 +14,8 @@ struct CorpusCopy {
 
     init() throws {
         directory = try TemporaryDirectory("corpus")
-        try Repository.copy(Repository.seeds, to: seeds)
-        try Repository.copy(Repository.events, to: events)
+        try Fixtures.copy(Fixtures.seeds, to: seeds)
+        try Fixtures.copy(Fixtures.events, to: events)
     }
 
     func load() throws -> Corpus { try Corpus.load(seeds: seeds, events: events) }

@@ -263,7 +263,7 @@ struct EventFileReader {
     let matchers: [String: QuoteMatcher]
 
     init() throws {
-        let scan = Corpus.scan(seeds: Repository.seeds, events: Repository.events) { _, _ in }
+        let scan = Corpus.scan(seeds: Fixtures.seeds, events: Fixtures.events) { _, _ in }
         guard scan.issues.isEmpty else { throw CorpusError(scan.issues) }
         registry = scan.registry
         articles = scan.articles
@@ -289,10 +289,10 @@ struct EventFileReader {
     }
 
     var curatedFiles: [(name: String, bytes: [UInt8])] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: Repository.events)) ?? [])
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: Fixtures.events)) ?? [])
             .filter { $0.hasSuffix(".yaml") && !Corpus.registryFiles.contains($0) }.sorted()
         return names.compactMap { name in
-            FileManager.default.contents(atPath: Repository.events + "/" + name).map { (name, [UInt8]($0)) }
+            FileManager.default.contents(atPath: Fixtures.events + "/" + name).map { (name, [UInt8]($0)) }
         }
     }
 }

@@ -286,9 +286,9 @@ struct HostileDateTests {
 
 @Suite("Hostile input: quote matching")
 struct HostileQuoteTests {
-    static let articles: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: Repository.seeds)) ?? [])
+    static let articles: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: Fixtures.seeds)) ?? [])
         .filter { $0.hasSuffix(".txt") }.sorted()
-        .compactMap { try? String(contentsOfFile: Repository.seeds + "/" + $0, encoding: .utf8) }
+        .compactMap { try? String(contentsOfFile: Fixtures.seeds + "/" + $0, encoding: .utf8) }
 
     /// A typographic variant of one character, which the matcher must not tell apart.
     static func variant(of c: Character, _ choice: Int) -> String {

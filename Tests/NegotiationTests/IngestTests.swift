@@ -10,7 +10,7 @@ import Testing
 @Suite("Ingesting the seed corpus")
 struct IngestTests {
     @Test func theCorpusLoadsWithEveryArticleAndEvent() throws {
-        let corpus = try Corpus.load(seeds: Repository.seeds, events: Repository.events)
+        let corpus = try Corpus.load(seeds: Fixtures.seeds, events: Fixtures.events)
         #expect(corpus.articles.map(\.article.id) == [
             "000_a1eb357bfc15af74", "001_f6e6249cbed6ca01", "002_8cb13a5d0c7818f1",
             "003_6cbc209735f62d8c", "004_66c97829100779b6",

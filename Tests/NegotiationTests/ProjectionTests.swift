@@ -102,7 +102,7 @@ struct ProjectionTests {
         #expect(days.count == 26)
         #expect(days.last == (try day("2025-08-09")))
         let csv = try CSVExport.render(try history.series(days, knownOn: nil), knownOn: nil, head: history.head)
-        let golden = Repository.root + "/Tests/NegotiationTests/Fixtures/golden/export-weekly.csv"
+        let golden = Fixtures.tests + "/NegotiationTests/Fixtures/golden/export-weekly.csv"
         if ProcessInfo.processInfo.environment["PARLEY_UPDATE_GOLDEN"] == "1" {
             try csv.write(toFile: golden, atomically: true, encoding: .utf8)
         }

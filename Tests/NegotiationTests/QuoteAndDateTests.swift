@@ -58,8 +58,8 @@ struct DateTests {
 struct NormalizationTests {
     @Test func theFastPathAgreesWithFoundation() throws {
         var samples = ["", "plain ASCII", "déjà « vu »\u{00A0}l’été\u{202F}!", "e\u{0301}", "\u{2000}\u{2001}", "Å\u{212B}", "한국어", "ﬁ"]
-        for name in try FileManager.default.contentsOfDirectory(atPath: TestSupport.Repository.seeds) where name.hasSuffix(".txt") {
-            samples.append(try String(contentsOfFile: TestSupport.Repository.seeds + "/" + name, encoding: .utf8))
+        for name in try FileManager.default.contentsOfDirectory(atPath: TestSupport.Fixtures.seeds) where name.hasSuffix(".txt") {
+            samples.append(try String(contentsOfFile: TestSupport.Fixtures.seeds + "/" + name, encoding: .utf8))
         }
         var generator = SystemRandomNumberGenerator()
         let alphabet: [Unicode.Scalar] = ["a", "e", "\u{0301}", "\u{0308}", "\u{00E9}", "\u{2019}", "\u{2000}", "\u{2002}", "\u{00A0}", "\u{1100}", "\u{1161}", "\u{212B}", "\u{2126}"]

@@ -13,11 +13,11 @@ import Testing
 /// scalar, a quote looked for as it is against one looked for in the normal forms.
 @Suite("Scan shortcuts agree with the plain ways")
 struct ScanShortcutTests {
-    /// The repository's corpus and a synthetic one with corrections and retractions.
+    /// The fixture corpus and a synthetic one with corrections and retractions.
     static func corpora() throws -> (directory: TemporaryDirectory, [(seeds: String, events: String)]) {
         let directory = try TemporaryDirectory("scan-shortcuts")
         _ = try SyntheticCorpus(events: 1_000, seed: 11).write(to: directory.path)
-        return (directory, [(Repository.seeds, Repository.events), (directory.appending("seeds"), directory.appending("events"))])
+        return (directory, [(Fixtures.seeds, Fixtures.events), (directory.appending("seeds"), directory.appending("events"))])
     }
 
     @Test func compactEventsCarryWhatWholeEventsGive() throws {
@@ -41,7 +41,7 @@ struct ScanShortcutTests {
                 #expect(item.payload == source.payload && item.payload == LogRecord.event(source.event.event).encoded())
                 #expect(item.fold == FoldRecord.indexing(source.event.event))
             }
-            #expect(whole.contains { $0.event.event.type.isRecordFix } || seeds == Repository.seeds)
+            #expect(whole.contains { $0.event.event.type.isRecordFix } || seeds == Fixtures.seeds)
         }
     }
 
@@ -164,7 +164,7 @@ struct ScanShortcutTests {
         #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         let bytes = (0..<300_001).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         try Data(bytes).write(to: URL(fileURLWithPath: large))
-        let names = try FileManager.default.contentsOfDirectory(atPath: Repository.events).map { Repository.events + "/" + $0 }
+        let names = try FileManager.default.contentsOfDirectory(atPath: Fixtures.events).map { Fixtures.events + "/" + $0 }
         for path in names + [empty, large] {
             #expect(readFileBytes(atPath: path) == FileManager.default.contents(atPath: path).map { [UInt8]($0) }, "\(path)")
         }

@@ -41,7 +41,7 @@ struct YAMLShortcutTests {
         let directory = try TemporaryDirectory("yaml-shortcut")
         _ = try SyntheticCorpus(events: 2_000, seed: 5).write(to: directory.path)
         let registries = ["tracks.yaml", "parties.yaml"]
-        let eventFiles = try (Self.yamlFiles(in: Repository.events) + Self.yamlFiles(in: directory.appending("events")))
+        let eventFiles = try (Self.yamlFiles(in: Fixtures.events) + Self.yamlFiles(in: directory.appending("events")))
             .filter { path in !registries.contains { path.hasSuffix("/" + $0) } }
         #expect(eventFiles.count >= 7)
         for path in eventFiles {
@@ -51,8 +51,8 @@ struct YAMLShortcutTests {
         }
         // The other files (parties.yaml has flow lists over several lines): read alike when the
         // shortcut reads them.
-        for path in try registries.map({ Repository.events + "/" + $0 }) + Self.yamlFiles(in: Repository.events + "/lexicons")
-            + [Repository.seeds + "/catalog.yaml"] {
+        for path in try registries.map({ Fixtures.events + "/" + $0 }) + Self.yamlFiles(in: Fixtures.events + "/lexicons")
+            + [Fixtures.seeds + "/catalog.yaml"] {
             let bytes = try #require(FileManager.default.contents(atPath: path).map(Array.init))
             Self.compare(bytes, path)
         }
@@ -73,7 +73,7 @@ struct YAMLShortcutTests {
     @Test func mutatedEventFilesAreReadAsLibYAMLReadsThemOrLeftToIt() throws {
         let directory = try TemporaryDirectory("yaml-shortcut-mutations")
         _ = try SyntheticCorpus(events: 60, seed: 9).write(to: directory.path)
-        let files = try (Self.yamlFiles(in: Repository.events) + Self.yamlFiles(in: directory.appending("events"))).map {
+        let files = try (Self.yamlFiles(in: Fixtures.events) + Self.yamlFiles(in: directory.appending("events"))).map {
             try #require(FileManager.default.contents(atPath: $0).map(Array.init))
         }
         var read = 0

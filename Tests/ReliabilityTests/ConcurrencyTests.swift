@@ -19,7 +19,7 @@ struct ConcurrencyTests {
     @Test func fourWritersAndTwoReadersLeaveTenThousandWholeEntries() throws {
         let dir = try TemporaryDirectory("parley-concurrent")
         let db = dir.appending("log")
-        let seeded = try ParleyTool.run(["ingest", "--db", db, Repository.seeds, Repository.events], in: dir.path)
+        let seeded = try ParleyTool.run(["ingest", "--db", db, Fixtures.seeds, Fixtures.events], in: dir.path)
         try #require(seeded.succeeded, "\(seeded)")
         let base = try LogCensus(NegotiationStore(directory: db, readOnly: true)).head
         let before = try ParleyTool.run(["state", "--db", db, "--json", "--track", "truce-30-day"], in: dir.path)
@@ -90,7 +90,7 @@ struct ConcurrencyTests {
         for round in 0..<4 {
             let dir = try TemporaryDirectory("parley-large-and-small")
             let db = dir.appending("log")
-            let large = try ParleyTool.start(["test-harness", "ingest", "--db", db, "--batch-size", "2", Repository.seeds, Repository.events],
+            let large = try ParleyTool.start(["test-harness", "ingest", "--db", db, "--batch-size", "2", Fixtures.seeds, Fixtures.events],
                                              in: dir.path)
             let small = try (0..<2).map { w in
                 try ParleyTool.start(ParleyTool.write(db: db, writer: "s\(w)", batches: 10, batchSize: 5), in: dir.path)
@@ -111,10 +111,10 @@ struct ConcurrencyTests {
     @Test func twoWritersExpectingTheSameSequence() throws {
         let dir = try TemporaryDirectory("parley-occ")
         let db = dir.appending("log")
-        let seeded = try ParleyTool.run(["ingest", "--db", db, Repository.seeds, Repository.events], in: dir.path)
+        let seeded = try ParleyTool.run(["ingest", "--db", db, Fixtures.seeds, Fixtures.events], in: dir.path)
         try #require(seeded.succeeded, "\(seeded)")
 
-        // Three corpora, each the seeds plus one retraction of its own.
+        // Three corpora, each the fixture corpus plus one retraction of its own.
         var corpora: [String] = []
         for (name, target) in [("a", "us-proposes-temporary-truce-jeddah-000"), ("b", "ua-accuses-ru-of-violating-energy-truce-002"),
                                ("c", "ua-accuses-ru-of-violating-energy-truce-002")] {
@@ -123,7 +123,7 @@ struct ConcurrencyTests {
 
         let head = try LogCensus(NegotiationStore(directory: db, readOnly: true)).head
         let racing = try corpora.prefix(2).map { events in
-            try ParleyTool.start(["ingest", "--db", db, "--expect-sequence", "\(head)", Repository.seeds, events], in: dir.path)
+            try ParleyTool.start(["ingest", "--db", db, "--expect-sequence", "\(head)", Fixtures.seeds, events], in: dir.path)
         }
         let results = racing.map { $0.wait() }
         let winners = results.filter(\.succeeded)
@@ -141,9 +141,9 @@ struct ConcurrencyTests {
 
         // The loser, told, runs again against the log it now sees; a stale expectation alone
         // fails the same way.
-        let stale = try ParleyTool.run(["ingest", "--db", db, "--expect-sequence", "\(head)", Repository.seeds, corpora[2]], in: dir.path)
+        let stale = try ParleyTool.run(["ingest", "--db", db, "--expect-sequence", "\(head)", Fixtures.seeds, corpora[2]], in: dir.path)
         #expect(stale.status == 75 && stale.stderr.contains("expected the log to end at sequence \(head) but it ends at \(head + 1)"), "\(stale)")
-        let retry = try ParleyTool.run(["ingest", "--db", db, "--expect-sequence", "\(head + 1)", Repository.seeds, corpora[2]], in: dir.path)
+        let retry = try ParleyTool.run(["ingest", "--db", db, "--expect-sequence", "\(head + 1)", Fixtures.seeds, corpora[2]], in: dir.path)
         #expect(retry.succeeded, "\(retry)")
         #expect(try LogCensus(store).head == head + 2)
     }

@@ -15,7 +15,7 @@ struct CrashTests {
     @Test func aWriterKilledThirtyTimesAtRandomMomentsLosesNoCommittedBatch() throws {
         let dir = try TemporaryDirectory("parley-crash")
         let db = dir.appending("log")
-        let seeded = try ParleyTool.run(["ingest", "--db", db, Repository.seeds, Repository.events], in: dir.path)
+        let seeded = try ParleyTool.run(["ingest", "--db", db, Fixtures.seeds, Fixtures.events], in: dir.path)
         try #require(seeded.succeeded, "\(seeded)")
 
         // Seeded, so that a failure reproduces; the delays span start-up, the appends and the
@@ -80,7 +80,7 @@ struct LargeIngestCrashTests {
         while killed < 8, round < 40 {
             defer { round += 1 }
             let db = dir.appending("log-\(round)")
-            let ingest = ["test-harness", "ingest", "--db", db, "--batch-size", "1", Repository.seeds, Repository.events]
+            let ingest = ["test-harness", "ingest", "--db", db, "--batch-size", "1", Fixtures.seeds, Fixtures.events]
             let first = try ParleyTool.start(ingest, in: dir.path)
             usleep(UInt32.random(in: 2_000...latest, using: &random))
             if first.kill() { killed += 1 } else { latest = max(10_000, latest / 2) }

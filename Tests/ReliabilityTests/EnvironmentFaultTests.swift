@@ -29,7 +29,7 @@ struct EnvironmentFaultTests {
     func seeded(_ label: String) throws -> (TemporaryDirectory, String) {
         let dir = try TemporaryDirectory(label)
         let db = dir.appending("log")
-        let run = try ParleyTool.run(["ingest", "--db", db, Repository.seeds, Repository.events], in: dir.path)
+        let run = try ParleyTool.run(["ingest", "--db", db, Fixtures.seeds, Fixtures.events], in: dir.path)
         try #require(run.succeeded, "\(run)")
         return (dir, db)
     }
@@ -45,14 +45,14 @@ struct EnvironmentFaultTests {
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appending("nowhere")))
         // Ingest creates it, as it creates a new log.
-        #expect(try ParleyTool.run(["ingest", "--db", db, Repository.seeds, Repository.events], in: dir.path).succeeded)
+        #expect(try ParleyTool.run(["ingest", "--db", db, Fixtures.seeds, Fixtures.events], in: dir.path).succeeded)
     }
 
     @Test func aFileWhereTheFolderShouldBeIsNamedAndLeftAlone() throws {
         let dir = try TemporaryDirectory("parley-file")
         let db = dir.appending("log")
         try Data("not a log".utf8).write(to: URL(fileURLWithPath: db))
-        for command in [["ingest", Repository.seeds, Repository.events], ["state"], ["verify"]] {
+        for command in [["ingest", Fixtures.seeds, Fixtures.events], ["state"], ["verify"]] {
             let run = try ParleyTool.run(command + ["--db", db], in: dir.path)
             #expect(run.status != 0 && run.stderr.contains("cannot use \(db): it is a file, not a directory"), "\(run)")
         }
@@ -65,13 +65,13 @@ struct EnvironmentFaultTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path)
         let before = bytes(db + "/data.mdb")
 
-        let ingest = try ParleyTool.run(["ingest", "--db", db, Repository.seeds, Repository.events], user: Self.nobody, in: dir.path)
+        let ingest = try ParleyTool.run(["ingest", "--db", db, Fixtures.seeds, Fixtures.events], user: Self.nobody, in: dir.path)
         #expect(ingest.status != 0 && ingest.stderr.contains("cannot use \(db): permission denied: cannot write to the log; nothing was appended"), "\(ingest)")
         // LMDB registers readers in lock.mdb: without write access to it, reading is refused too, saying why.
         let state = try ParleyTool.run(["state", "--db", db], user: Self.nobody, in: dir.path)
         #expect(state.status != 0 && state.stderr.contains("needs write access to its lock.mdb"), "\(state)")
         // A new log in a folder the user may not write.
-        let fresh = try ParleyTool.run(["ingest", "--db", dir.appending("new"), Repository.seeds, Repository.events], user: Self.nobody, in: dir.path)
+        let fresh = try ParleyTool.run(["ingest", "--db", dir.appending("new"), Fixtures.seeds, Fixtures.events], user: Self.nobody, in: dir.path)
         #expect(fresh.status != 0 && fresh.stderr.contains("cannot create it (permission denied)"), "\(fresh)")
         #expect(bytes(db + "/data.mdb") == before)
     }
@@ -83,7 +83,7 @@ struct EnvironmentFaultTests {
         let script = """
             mount --bind '\(db)' '\(db)' && mount -o remount,ro,bind '\(db)' || exit 99
             '\(ParleyTool.path)' state --db '\(db)' --track energy > '\(dir.appending("state.out"))' 2>&1; echo "state $?"
-            '\(ParleyTool.path)' ingest --db '\(db)' '\(Repository.seeds)' '\(Repository.events)' > '\(dir.appending("ingest.out"))' 2>&1; echo "ingest $?"
+            '\(ParleyTool.path)' ingest --db '\(db)' '\(Fixtures.seeds)' '\(Fixtures.events)' > '\(dir.appending("ingest.out"))' 2>&1; echo "ingest $?"
             """
         let statuses = try runInOwnMountNamespace(script)
         #expect(statuses.contains("state 0"), "\(statuses)")
@@ -104,7 +104,7 @@ struct EnvironmentFaultTests {
         let store = NegotiationStore(log: try EventLog(directory: db, options: options))
         #expect(store.log.environment.mapSize == 64 << 10)
         let writer = try ParleyTool.run([
-            "ingest", "--db", db, Repository.seeds, Repository.events,
+            "ingest", "--db", db, Fixtures.seeds, Fixtures.events,
         ], in: dir.path)
         try #require(writer.succeeded, "\(writer)")
         let more = try ParleyTool.run(ParleyTool.write(db: db, writer: "grow", batches: 4, batchSize: 200), in: dir.path)
@@ -116,7 +116,7 @@ struct EnvironmentFaultTests {
         let census = try LogCensus(store)
         #expect(census.stressEvents == 800)
         #expect(store.log.environment.mapSize > 64 << 10)
-        var corpus = try Corpus.load(seeds: Repository.seeds, events: Repository.events)
+        var corpus = try Corpus.load(seeds: Fixtures.seeds, events: Fixtures.events)
         corpus.events = []
         var event = Event(id: "after-growth", type: .retraction)
         event.retracts = "us-proposes-temporary-truce-jeddah-000"

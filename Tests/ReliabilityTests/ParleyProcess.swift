@@ -13,9 +13,9 @@ enum ParleyTool {
     }()
 
     /// The arguments of a `test-harness write` that appends `batches` batches of made-up
-    /// meetings citing the seed corpus, named after `writer`.
+    /// meetings citing the fixture corpus, named after `writer`.
     static func write(db: String, writer: String, batches: Int, batchSize: Int, firstBatch: Int = 0) -> [String] {
-        ["test-harness", "write", "--db", db, "--seeds", Repository.seeds, "--events", Repository.events,
+        ["test-harness", "write", "--db", db, "--seeds", Fixtures.seeds, "--events", Fixtures.events,
          "--writer", writer, "--batches", "\(batches)", "--batch-size", "\(batchSize)", "--first-batch", "\(firstBatch)"]
     }
 
@@ -172,10 +172,10 @@ final class Findings: @unchecked Sendable {
     var all: [String] { lock.withLock { items } }
 }
 
-/// A copy of the curated event files at `folder`, plus one retraction of `target` with id `id`:
-/// a corpus that differs from the seeds by one event. Returns `folder`.
+/// A copy of the fixture corpus's curated event files at `folder`, plus one retraction of
+/// `target` with id `id`: a corpus that differs from the fixture corpus by one event. Returns `folder`.
 func eventsWithRetraction(in folder: String, id: String, of target: String) throws -> String {
-    try Repository.copy(Repository.events, to: folder)
+    try Fixtures.copy(Fixtures.events, to: folder)
     try """
         events:
           - id: \(id)

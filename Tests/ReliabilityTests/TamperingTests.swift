@@ -21,7 +21,7 @@ struct TamperingTests {
         init() throws {
             dir = try TemporaryDirectory("parley-tamper")
             db = dir.appending("log")
-            let ingest = try ParleyTool.run(["ingest", "--db", db, Repository.seeds, Repository.events], in: dir.path)
+            let ingest = try ParleyTool.run(["ingest", "--db", db, Fixtures.seeds, Fixtures.events], in: dir.path)
             try #require(ingest.succeeded, "\(ingest)")
             let store = try NegotiationStore(directory: db, readOnly: true)
             let (events, articles) = try store.contents()
@@ -92,7 +92,7 @@ struct TamperingTests {
         // The log grows by one event; the user notes the head.
         let events = try eventsWithRetraction(in: target.dir.appending("events"), id: "later-retraction",
                                               of: "us-proposes-temporary-truce-jeddah-000")
-        let grown = try ParleyTool.run(["ingest", "--db", target.db, Repository.seeds, events], in: target.dir.path)
+        let grown = try ParleyTool.run(["ingest", "--db", target.db, Fixtures.seeds, events], in: target.dir.path)
         try #require(grown.succeeded, "\(grown)")
         let seen = try target.verify(["--json"])
         let head = try #require(try JSONSerialization.jsonObject(with: Data(seen.stdout.utf8)) as? [String: Any])["headHash"] as? String

@@ -7,7 +7,7 @@ import Store
 import TestSupport
 import Testing
 
-/// The seed corpus ingested into a fresh log in a temporary directory, read back as a history.
+/// The seed corpus (the fixture copy) ingested into a fresh log in a temporary directory, read back as a history.
 struct SeedLog {
     let directory: TemporaryDirectory
     let history: History
@@ -15,7 +15,7 @@ struct SeedLog {
     init() throws {
         directory = try TemporaryDirectory("report")
         let db = directory.appending("db")
-        let corpus = try Corpus.load(seeds: Repository.seeds, events: Repository.events)
+        let corpus = try Corpus.load(seeds: Fixtures.seeds, events: Fixtures.events)
         try NegotiationStore(log: try EventLog(directory: db)).ingest(corpus)
         history = try NegotiationStore(log: try EventLog(directory: db, options: .init(readOnly: true))).history()
     }
