@@ -38,14 +38,14 @@ struct Eval: ParsableCommand {
             corpus = try Corpus.load(seeds: seeds, events: events)
         } catch {
             for issue in error.issues { printError("error: \(issue)") }
-            throw ExitCode(65)
+            throw ExitCode(Failure.badInput)
         }
         let extractor = Extractor(lexicon: try loadLexicon(events), options: ExtractionOptions(minimumConfidence: minimumConfidence))
         let evaluation: Evaluation
         do {
             evaluation = try Evaluation.run(extractor, on: corpus)
         } catch {
-            throw CommandError("\(error)")
+            throw CommandError("\(error)", exitCode: Failure.badInput)
         }
         if format.json {
             try printJSON(EvaluationJSON(evaluation))

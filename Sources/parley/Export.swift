@@ -73,7 +73,7 @@ struct Export: ParsableCommand {
             try file?.commit()
         } catch let error as CSVExport.WriteError {
             printError("error: \(error.reason)")
-            throw ExitCode(74)
+            throw ExitCode(Failure.inputOutput)
         }
         if let output { printError("wrote \(rows) rows to \(output)") }
     }

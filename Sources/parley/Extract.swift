@@ -46,14 +46,14 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         let bytes = try InputFile.read(article)
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw CommandError("\(article) is not UTF-8 text") }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw CommandError("\(article) is not UTF-8 text", exitCode: Failure.badInput) }
         let id = ((article as NSString).lastPathComponent as NSString).deletingPathExtension
         let extractor = Extractor(lexicon: try loadLexicon(events), options: ExtractionOptions(minimumConfidence: minimumConfidence))
         let result: ExtractionResult
         do {
             result = try extractor.extract(text: text, article: id, published: published, language: language)
         } catch {
-            throw CommandError("\(article): \(error)")
+            throw CommandError("\(article): \(error)", exitCode: Failure.badInput)
         }
         let rendered = format.json ? try jsonText(result.candidates.map(CandidateJSON.init)) : EventFileWriter.yaml(result)
         guard let output else {
@@ -78,7 +78,7 @@ func loadLexicon(_ events: String) throws -> Lexicon {
         return try Lexicon.load(events: events)
     } catch {
         for issue in error.issues { printError("error: \(issue)") }
-        throw ExitCode(65)
+        throw ExitCode(Failure.badInput)
     }
 }
 

@@ -52,7 +52,7 @@ struct Ingest: ParsableCommand {
             refuse(refusal.error)
         } catch let conflict as StoreError where conflict.isConflict {
             printError("error: \(conflict)")
-            Ingest.exit(withError: ExitCode(75))
+            Ingest.exit(withError: ExitCode(Failure.conflict))
         }
         if report.appendedNothing {
             print("nothing appended: the log already holds these \(report.articlesAlreadyRecorded) articles and \(report.eventsAlreadyRecorded) events")
@@ -90,6 +90,6 @@ struct Ingest: ParsableCommand {
     private func refuse(_ error: CorpusError) -> Never {
         for issue in error.issues { printError("error: \(issue)") }
         printError("refused: \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); nothing was appended")
-        Ingest.exit(withError: ExitCode(65))
+        Ingest.exit(withError: ExitCode(Failure.badInput))
     }
 }

@@ -41,17 +41,20 @@ struct CommandError: Error, CustomStringConvertible {
     let description: String
     /// The exit status it ends the tool with.
     let exitCode: Int32
-    init(_ description: String, exitCode: Int32 = 1) {
+    init(_ description: String, exitCode: Int32) {
         self.description = description
         self.exitCode = exitCode
     }
 }
 
 /// What kind of failure stopped a command, and the exit status that says so (sysexits.h):
-/// damage 1 (as a failed verification), no log 66, I/O 74, conflict 75 (bad input, 65, is
-/// the corpus's: `ingest` says so itself).
+/// damage 1 (as a failed verification), bad input 65 (a file the user gave, a corpus `ingest`
+/// refuses), no log 66, I/O and the system's failures 74, conflict 75; usage errors are
+/// ArgumentParser's 64. The README lists them.
 struct Failure {
     static let damaged: Int32 = 1
+    static let usage: Int32 = 64
+    static let badInput: Int32 = 65
     static let noLog: Int32 = 66
     static let inputOutput: Int32 = 74
     static let conflict: Int32 = 75
@@ -75,7 +78,7 @@ struct Failure {
     init?(_ error: any Error) {
         switch error {
         case let error as CommandError:
-            self.init(kind: error.exitCode == Self.noLog ? .noLog : .other, problems: [error.description], exitCode: error.exitCode)
+            self.init(kind: error.exitCode == Self.noLog ? .noLog : error.exitCode == Self.inputOutput ? .inputOutput : .other, problems: [error.description], exitCode: error.exitCode)
         case StoreError.log(let error):
             self.init(error)
         case let error as StoreError where error.isConflict:
@@ -84,6 +87,15 @@ struct Failure {
         case let error as StoreError:
             // An entry that no longer decodes as a Parley record.
             self.init(kind: .damaged, problems: [error.description], exitCode: Self.damaged)
+        case let error as ProjectionError:
+            switch error {
+            case .unknownTrack, .unknownProposal:
+                // A track or proposal named on the command line that the log does not have.
+                self.init(kind: .other, problems: [error.description], exitCode: Self.usage)
+            case .noRegistry:
+                // Nothing ingested yet that a projection could read.
+                self.init(kind: .noLog, problems: [error.description], exitCode: Self.noLog)
+            }
         case let error as RecordDecodingError:
             // What a query read, from the log or a derived index, no longer decodes.
             self.init(kind: .damaged, problems: [
@@ -111,7 +123,16 @@ struct Failure {
                 self.init(kind: .inputOutput, problems: [error.description], exitCode: Self.inputOutput)
             case .lockFileReplaced, .conflict:
                 self.init(kind: .conflict, problems: [error.description], exitCode: Self.conflict)
-            default:
+            case .directory:
+                // The log's folder cannot be made or opened: the system's reason says why.
+                self.init(kind: .inputOutput, problems: [error.description], exitCode: Self.inputOutput)
+            case .storage(let storage) where storage.code > 0:
+                // An errno from LMDB (a read-only file system, no permission, no memory…).
+                self.init(kind: .inputOutput, problems: [error.description], exitCode: Self.inputOutput)
+            case .unsupportedFormat, .invalidID, .idReusedWithOtherContent:
+                // A log this version does not read, or records it would not take.
+                self.init(kind: .other, problems: [error.description], exitCode: Self.badInput)
+            case .storage:
                 self.init(kind: .other, problems: [error.description], exitCode: 1)
             }
         default:
