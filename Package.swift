@@ -19,8 +19,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
-        // Only the extraction lexicons read YAML through it; the corpus reader uses libyaml directly.
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // Tests only: generated hostile inputs for the corpus reader, dates, quotes and ingest.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -37,7 +35,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // libyaml's event parser (the corpus reader builds its own line-numbered tree).
+        // libyaml's event parser, the one YAML parser: the corpus reader builds its own
+        // line-numbered tree from it, and the extraction lexicons are read through that tree.
         .systemLibrary(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
@@ -68,7 +67,7 @@ let package = Package(
         // A deterministic synthetic corpus at any scale, for `parley synth`, the benchmark and tests.
         .target(name: "Synthetic", dependencies: ["Negotiation"]),
         // Article → candidate events: sentences, dates, parties, tracks, cues; and its evaluation.
-        .target(name: "Extraction", dependencies: ["Negotiation", "Corpus", "FileIO", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Extraction", dependencies: ["Negotiation", "Corpus"]),
         // The HTML timeline report.
         .target(name: "Report", dependencies: ["Negotiation", "Store", .product(name: "Plot", package: "Plot")]),
         // The command-line tool: parses arguments, calls the library, prints.
