@@ -66,8 +66,12 @@ let package = Package(
         ),
         // A deterministic synthetic corpus at any scale, for `parley synth`, the benchmark and tests.
         .target(name: "Synthetic", dependencies: ["Negotiation"]),
-        // Article → candidate events: sentences, dates, parties, tracks, cues; and its evaluation.
-        .target(name: "Extraction", dependencies: ["Negotiation", "Corpus"]),
+        // The words extraction matches, and what it matches them with: tokens, phrases, sentence
+        // splitting, and the lexicons of `events/lexicons/` (cues, tracks, dates) with their reader.
+        .target(name: "Lexicons", dependencies: ["Negotiation", "Corpus"]),
+        // Article → candidate events: sentence analysis and cues, dates, parties, tracks, merged
+        // drafts, the event-file writer; and the evaluation against the curated events.
+        .target(name: "Extraction", dependencies: ["Lexicons", "Negotiation", "Corpus"]),
         // The HTML timeline report.
         .target(name: "Report", dependencies: ["Negotiation", "Store", .product(name: "Plot", package: "Plot")]),
         // The command-line tool: parses arguments, calls the library, prints.
@@ -80,6 +84,7 @@ let package = Package(
                 "Synthetic",
                 "EventLog",
                 "FileIO",
+                "Lexicons",
                 "Extraction",
                 "Report",
                 "CGlibc",
@@ -95,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "Extraction", "CBench", "CGlibc",
+                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "Lexicons", "Extraction", "CBench", "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/parley-bench"
@@ -115,7 +120,7 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Negotiation", "Corpus", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Lexicons", "Negotiation", "Corpus", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Negotiation", "Corpus", "Store", "EventLog", "TestSupport"]),
         // The drivers the reliability tests start: writers that skip ingest's checks, a reader
         // that holds its transaction. Built for the tests only; never part of `parley`.

@@ -2,6 +2,7 @@ import CBench
 import EventLog
 import Extraction
 import Foundation
+import Lexicons
 import Negotiation
 
 #if canImport(Glibc)
