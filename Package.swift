@@ -19,8 +19,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
-        // Only the extraction lexicons read YAML through it; the corpus reader uses libyaml directly.
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // Tests only: generated hostile inputs for the corpus reader, dates, quotes and ingest.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -37,7 +35,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // libyaml's event parser (the corpus reader builds its own line-numbered tree).
+        // libyaml's event parser, the one YAML parser: the corpus reader builds its own
+        // line-numbered tree from it, and the extraction lexicons are read through that tree.
         .systemLibrary(
             name: "CYAML",
             pkgConfig: "yaml-0.1",
@@ -70,8 +69,12 @@ let package = Package(
         ),
         // A deterministic synthetic corpus at any scale, for `parley synth`, the benchmark and tests.
         .target(name: "Synthetic", dependencies: ["Negotiation"]),
-        // Article → candidate events: sentences, dates, parties, tracks, cues; and its evaluation.
-        .target(name: "Extraction", dependencies: ["Negotiation", "Corpus", "FileIO", .product(name: "Yams", package: "Yams")]),
+        // The words extraction matches, and what it matches them with: tokens, phrases, sentence
+        // splitting, and the lexicons of `events/lexicons/` (cues, tracks, dates) with their reader.
+        .target(name: "Lexicons", dependencies: ["Negotiation", "Corpus"]),
+        // Article → candidate events: sentence analysis and cues, dates, parties, tracks, merged
+        // drafts, the event-file writer; and the evaluation against the curated events.
+        .target(name: "Extraction", dependencies: ["Lexicons", "Negotiation", "Corpus"]),
         // The HTML timeline report.
         .target(name: "Report", dependencies: ["Negotiation", "Store", .product(name: "Plot", package: "Plot")]),
         // The command-line tool: parses arguments, calls the library, prints.
@@ -84,6 +87,7 @@ let package = Package(
                 "Synthetic",
                 "EventLog",
                 "FileIO",
+                "Lexicons",
                 "Extraction",
                 "Report",
                 "CGlibc",
@@ -99,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "Extraction", "CBench", "CGlibc",
+                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "Lexicons", "Extraction", "CBench", "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/parley-bench"
@@ -119,7 +123,7 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Negotiation", "Corpus", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "Lexicons", "Negotiation", "Corpus", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Negotiation", "Corpus", "Store", "EventLog", "TestSupport"]),
         // The drivers the reliability tests start: writers that skip ingest's checks, a reader
         // that holds its transaction. Built for the tests only; never part of `parley`.

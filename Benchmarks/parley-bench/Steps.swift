@@ -3,6 +3,7 @@ import Corpus
 import EventLog
 import Extraction
 import Foundation
+import Lexicons
 import Negotiation
 import Store
 import Synthetic

@@ -1,18 +1,18 @@
 import Negotiation
 import CYAML
 
-/// A YAML node with the line it starts on: what the corpus reader walks.
+/// A YAML node with the line it starts on: what the corpus reader and the extraction lexicons walk.
 ///
 /// Built from libyaml's event stream, or, for a file of the usual shape, by ``YAMLShortcut``,
 /// which gives the same tree. Scalars stay text (no implicit typing: `on`, `no` and
 /// `2025-03-11` are strings until a field reads them), anchors and aliases are refused, and
 /// nesting is bounded, so hostile input cannot expand or overflow the stack.
-enum YAMLNode: Sendable {
+package enum YAMLNode: Sendable {
     case scalar(String, line: Int)
     case mapping([(key: YAMLNode, value: YAMLNode)], line: Int)
     case sequence([YAMLNode], line: Int)
 
-    var line: Int {
+    package var line: Int {
         switch self {
         case .scalar(_, let line), .mapping(_, let line), .sequence(_, let line): line
         }

@@ -4,7 +4,9 @@ import Foundation
 
 /// Collects the problems found while reading a corpus, so that all of them are reported at once.
 package final class Diagnostics {
-    private(set) var issues: [CorpusIssue] = []
+    package private(set) var issues: [CorpusIssue] = []
+
+    package init() {}
 
     func add(_ issue: CorpusIssue) { issues.append(issue) }
 
@@ -14,7 +16,7 @@ package final class Diagnostics {
         return issues
     }
 
-    func add(file: String, line: Int?, field: String?, problem: String, expected: String? = nil) {
+    package func add(file: String, line: Int?, field: String?, problem: String, expected: String? = nil) {
         issues.append(CorpusIssue(file: file, line: line, field: field, problem: problem, expected: expected))
     }
 }
@@ -182,6 +184,16 @@ private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
         case .error: return offset
         case .emptyInput: return max(0, bytes.count - 1)
         }
+    }
+}
+
+extension YAMLNode {
+    /// A YAML file's tree, read as a corpus file is: a regular file of UTF-8 text (no NUL, at
+    /// most ``InputFile``'s limit), parsed with anchors refused and nesting bounded. Every
+    /// problem goes to `diagnostics` with the file (as `file` shows it) and the line; `nil` then.
+    package static func read(atPath path: String, shownAs file: String? = nil, into diagnostics: Diagnostics) -> YAMLNode? {
+        guard let bytes = readText(atPath: path, shownAs: file ?? path, into: diagnostics) else { return nil }
+        return parseYAML(bytes, file: file ?? path, into: diagnostics)
     }
 }
 

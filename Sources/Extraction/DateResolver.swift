@@ -1,3 +1,4 @@
+import Lexicons
 import Negotiation
 
 /// How an event's date was found, from the most to the least precise.

@@ -1,4 +1,5 @@
 import Foundation
+import Lexicons
 import Negotiation
 
 /// Proposes candidate events for an article: the first pass a person then reviews.

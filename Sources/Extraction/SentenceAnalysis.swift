@@ -1,3 +1,4 @@
+import Lexicons
 import Negotiation
 
 /// A party named in a sentence: its code and the tokens that name it.

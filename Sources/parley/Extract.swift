@@ -2,6 +2,7 @@ import ArgumentParser
 import Extraction
 import FileIO
 import Foundation
+import Lexicons
 import Negotiation
 
 struct Extract: ParsableCommand {

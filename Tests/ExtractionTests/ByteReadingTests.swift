@@ -1,5 +1,6 @@
 import Extraction
 import Foundation
+import Lexicons
 import Testing
 
 /// The reading of text a character at a time, as the tokenizer and the sentence splitter did

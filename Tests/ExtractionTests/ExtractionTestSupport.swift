@@ -1,5 +1,6 @@
 import Extraction
 import Foundation
+import Lexicons
 import Negotiation
 import Testing
 import TestSupport

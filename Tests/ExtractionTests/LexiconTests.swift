@@ -1,5 +1,6 @@
 import Extraction
 import Foundation
+import Lexicons
 import Negotiation
 import Testing
 import TestSupport
@@ -110,6 +111,16 @@ struct LexiconTests {
         let problems = copy.problems()
         #expect(problems.count == 1)
         #expect(problems.first?.hasPrefix("events/lexicons/tracks.yaml:4: YAML syntax error") == true, "\(problems)")
+    }
+
+    @Test func aFieldGivenTwiceAndAnAnchorAreNamedWithTheirLines() throws {
+        let copy = try EventsCopy()
+        try copy.write("sentences.yaml", "abbreviations: [M, Dr]\nlanguages:\n  fr: [le, la]\n  fr: [les]\n  en: [the]\n")
+        try copy.write("parties.yaml", "aliases:\n  UA: &kyiv [Kiev]\n")
+        #expect(copy.problems() == [
+            "events/lexicons/sentences.yaml:4: languages.fr: the field is given twice; expected each field once",
+            "events/lexicons/parties.yaml:2: YAML syntax error: anchors (&name) are not supported; expected valid YAML",
+        ])
     }
 
     @Test func aTrackOrPartyNotInTheRegistryIsRefused() throws {

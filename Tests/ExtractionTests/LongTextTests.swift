@@ -1,6 +1,7 @@
 import Corpus
 import Extraction
 import Foundation
+import Lexicons
 import Negotiation
 import TestSupport
 import Testing

@@ -30,16 +30,16 @@ public struct Token: Sendable, Hashable {
     /// Which phrase lists of an extractor may have a phrase starting at this token, one bit
     /// each (``PhraseSet/bit``); a list whose bit is clear is not searched here. All bits are
     /// set until an extractor works them out for its article's language.
-    var lists: UInt64 = .max
+    package var lists: UInt64 = .max
     /// `lower` and `folded` as numbers in an extractor's vocabulary of lexicon words
     /// (``Token/notInVocabulary`` when the lexicon has no such word), so that comparing them
     /// with a phrase's words compares numbers; ``Token/unnumbered`` until an extractor numbers
     /// them, and the strings are compared.
-    var lowerID = Token.unnumbered
-    var foldedID = Token.unnumbered
+    package var lowerID = Token.unnumbered
+    package var foldedID = Token.unnumbered
 
     static let unnumbered: Int32 = -2
-    static let notInVocabulary: Int32 = -1
+    package static let notInVocabulary: Int32 = -1
 
     /// `hasDiacritics` is `folded != lower`: a caller that knows it says so.
     init(text: String, folded: String, lower: String, kind: Kind, range: Range<String.Index>, hasDiacritics: Bool? = nil) {
@@ -320,5 +320,5 @@ extension Token {
 
     /// Apostrophes and hyphens join words rather than separate phrases: lexicon phrases
     /// ignore them.
-    var isJoiner: Bool { kind == .punctuation && (folded == "'" || folded == "-") }
+    package var isJoiner: Bool { kind == .punctuation && (folded == "'" || folded == "-") }
 }

@@ -48,7 +48,7 @@ public struct CueModifiers: Sendable {
     public init() {}
 
     /// Each list by its name in `cues.yaml`.
-    static let fields: [(name: String, path: any WritableKeyPath<CueModifiers, PhraseList> & Sendable)] = [
+    package static let fields: [(name: String, path: any WritableKeyPath<CueModifiers, PhraseList> & Sendable)] = [
         ("negation", \.negation), ("negation-particles", \.negationParticles), ("hypothetical", \.hypothetical),
         ("intention", \.intention), ("reporting", \.reporting), ("accusation", \.accusation), ("visitor", \.visitor),
         ("mutual", \.mutual), ("clause", \.clause), ("coordination", \.coordination), ("fillers", \.fillers),
@@ -60,7 +60,7 @@ public struct CueModifiers: Sendable {
 
 /// A list of phrases, found in a sentence's tokens.
 public struct PhraseList: Sendable {
-    var set = PhraseSet<Int>()
+    package var set = PhraseSet<Int>()
     /// The phrases, as written.
     public private(set) var phrases: [Phrase] = []
 
@@ -76,18 +76,18 @@ public struct PhraseList: Sendable {
     }
 
     /// The token ranges where a phrase of the list starts, longest match at each place.
-    func matches(in tokens: [Token]) -> [Range<Int>] {
+    package func matches(in tokens: [Token]) -> [Range<Int>] {
         set.longestMatches(in: tokens).map(\.range)
     }
 
     /// The end of the longest phrase starting at `start`.
-    func match(in tokens: [Token], at start: Int) -> Int? {
+    package func match(in tokens: [Token], at start: Int) -> Int? {
         self.set.longestEnd(in: tokens, at: start)
     }
 
     /// The folded words a phrase of the list can start with; `nil` when one can start with any.
-    var firstWords: Set<String>? { self.set.firstWords }
+    package var firstWords: Set<String>? { self.set.firstWords }
 
     /// Whether a phrase of the list begins at token `index`.
-    func startsAt(_ tokens: [Token], _ index: Int) -> Bool { match(in: tokens, at: index) != nil }
+    package func startsAt(_ tokens: [Token], _ index: Int) -> Bool { match(in: tokens, at: index) != nil }
 }

@@ -56,7 +56,7 @@ public struct SentenceSplitter: Sendable {
 
     /// Each sentence of `text`, in order, as it is cut: a caller that reads them one by one
     /// need not hold every sentence's tokens at once.
-    func forEachSentence(_ text: String, _ body: (Sentence) -> Void) {
+    package func forEachSentence(_ text: String, _ body: (Sentence) -> Void) {
         var count = 0
         var folds = FoldCache()
         for (paragraph, unit) in paragraphs(text).enumerated() {

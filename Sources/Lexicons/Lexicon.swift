@@ -1,7 +1,6 @@
 import Corpus
 import Foundation
 import Negotiation
-import Yams
 
 /// Everything extraction knows about words: cues, modifiers, tracks, dates, sentence rules and
 /// party aliases. Read from data files under `<events>/lexicons/`, so a user extends them
@@ -97,7 +96,7 @@ public struct Lexicon: Sendable {
         if !top.contains(where: { $0.key == "events" }) { reader.report(file, root, "events", "missing", expected: "a list of cues") }
         for (key, _, value) in top {
             if key == "events" {
-                guard case .sequence(let items) = value else {
+                guard case .sequence(let items, _) = value else {
                     reader.report(file, value, "events", "found \(LexiconReader.describe(value))", expected: "a list of cues")
                     continue
                 }
@@ -118,7 +117,7 @@ public struct Lexicon: Sendable {
         }
     }
 
-    private mutating func readCue(_ file: String, _ node: Node, _ path: String, _ reader: LexiconReader) {
+    private mutating func readCue(_ file: String, _ node: YAMLNode, _ path: String, _ reader: LexiconReader) {
         guard let fields = reader.mapping(file, node, path) else { return }
         var type: EventType?
         var confidence = 0.7
@@ -180,7 +179,7 @@ public struct Lexicon: Sendable {
         let expectedTrack = "a track id from tracks.yaml: \(known.joined(separator: ", "))"
         for (key, _, value) in top {
             if key == "tracks" {
-                guard case .sequence(let items) = value else {
+                guard case .sequence(let items, _) = value else {
                     reader.report(file, value, "tracks", "found \(LexiconReader.describe(value))", expected: "a list of tracks")
                     continue
                 }
@@ -305,7 +304,7 @@ public struct Lexicon: Sendable {
         dates[language] = lexicon
     }
 
-    private func numberMap(_ file: String, _ node: Node, _ field: String, _ range: ClosedRange<Int>, _ reader: LexiconReader) -> [String: Int] {
+    private func numberMap(_ file: String, _ node: YAMLNode, _ field: String, _ range: ClosedRange<Int>, _ reader: LexiconReader) -> [String: Int] {
         guard let entries = reader.mapping(file, node, field) else { return [:] }
         var result: [String: Int] = [:]
         for (word, _, value) in entries {

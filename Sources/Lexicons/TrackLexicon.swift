@@ -1,9 +1,9 @@
 /// The phrases that name each negotiation track, from `lexicons/tracks.yaml`.
 public struct TrackLexicon: Sendable {
     /// Phrases by language, each naming a track id.
-    var specific: [String: PhraseSet<String>] = [:]
+    package var specific: [String: PhraseSet<String>] = [:]
     /// Phrases for a ceasefire with no qualifier, by language.
-    var general: [String: PhraseList] = [:]
+    package var general: [String: PhraseList] = [:]
     /// The track a general phrase names.
     public var generalTrack: String?
 
@@ -19,7 +19,7 @@ public struct TrackLexicon: Sendable {
     }
 
     /// The tracks named in a sentence, with where; general phrases only when no specific one is there.
-    func mentions(in tokens: [Token], language: String) -> [(track: String, range: Range<Int>)] {
+    package func mentions(in tokens: [Token], language: String) -> [(track: String, range: Range<Int>)] {
         let found = (specific[language]?.longestMatches(in: tokens) ?? []).map { (track: $0.payload, range: $0.range) }
         if !found.isEmpty { return found }
         guard let generalTrack, let list = general[language] else { return [] }

@@ -11,30 +11,30 @@ public struct DateLexicon: Sendable {
     public var weekdays: [String: Int] = [:]
     /// What a day number may carry: « 1er », "11th".
     public var ordinalSuffixes: [String] = []
-    var days = PhraseSet<Int>()
-    var fromReference = PhraseSet<Int>()
-    var weeks = PhraseSet<Int>()
-    var monthsRelative = PhraseSet<Int>()
-    var years = PhraseSet<Int>()
-    var last = PhraseList()
-    var next = PhraseList()
-    var this = PhraseList()
-    var partsOfDay = PhraseList()
-    var rangeFrom = PhraseList()
-    var rangeTo = PhraseList()
-    var between = PhraseList()
-    var and = PhraseList()
-    var agoBefore = PhraseList()
-    var agoAfter = PhraseList()
-    var `in` = PhraseList()
+    package var days = PhraseSet<Int>()
+    package var fromReference = PhraseSet<Int>()
+    package var weeks = PhraseSet<Int>()
+    package var monthsRelative = PhraseSet<Int>()
+    package var years = PhraseSet<Int>()
+    package var last = PhraseList()
+    package var next = PhraseList()
+    package var this = PhraseList()
+    package var partsOfDay = PhraseList()
+    package var rangeFrom = PhraseList()
+    package var rangeTo = PhraseList()
+    package var between = PhraseList()
+    package var and = PhraseList()
+    package var agoBefore = PhraseList()
+    package var agoAfter = PhraseList()
+    package var `in` = PhraseList()
     /// Folded unit words → days (jour 1, semaine 7).
     public var units: [String: Int] = [:]
-    var monthUnits = PhraseList()
+    package var monthUnits = PhraseList()
     /// Folded number words → value.
     public var numbers: [String: Int] = [:]
-    var monthLead = PhraseList()
-    var future = PhraseList()
-    var since = PhraseList()
+    package var monthLead = PhraseList()
+    package var future = PhraseList()
+    package var since = PhraseList()
 
     /// No words yet, for `language`.
     public init(language: String) {
@@ -42,13 +42,13 @@ public struct DateLexicon: Sendable {
     }
 
     /// The phrase lists, by their names in the file.
-    static let listFields: [(name: String, path: any WritableKeyPath<DateLexicon, PhraseList> & Sendable)] = [
+    package static let listFields: [(name: String, path: any WritableKeyPath<DateLexicon, PhraseList> & Sendable)] = [
         ("last", \.last), ("next", \.next), ("this", \.this), ("parts-of-day", \.partsOfDay), ("range-from", \.rangeFrom),
         ("range-to", \.rangeTo), ("between", \.between), ("and", \.and), ("ago-before", \.agoBefore), ("ago-after", \.agoAfter),
         ("in", \.in), ("month-units", \.monthUnits), ("month-lead", \.monthLead), ("future", \.future), ("since", \.since),
     ]
     /// The phrase-to-number tables, by their names in the file.
-    static let offsetFields: [(name: String, path: any WritableKeyPath<DateLexicon, PhraseSet<Int>> & Sendable)] = [
+    package static let offsetFields: [(name: String, path: any WritableKeyPath<DateLexicon, PhraseSet<Int>> & Sendable)] = [
         ("days", \.days), ("from-reference", \.fromReference), ("weeks", \.weeks), ("months-relative", \.monthsRelative),
         ("years", \.years),
     ]

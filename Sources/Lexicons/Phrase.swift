@@ -198,31 +198,31 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// One phrase found in a sentence: tokens `range` of the sentence matched `phrase`.
-struct PhraseMatch<Payload: Sendable>: Sendable {
-    var range: Range<Int>
+package struct PhraseMatch<Payload: Sendable>: Sendable {
+    package var range: Range<Int>
     var phrase: Phrase
-    var payload: Payload
+    package var payload: Payload
 }
 
 /// Many phrases, indexed by their first word, found together in one pass over a sentence.
-struct PhraseSet<Payload: Sendable>: Sendable {
+package struct PhraseSet<Payload: Sendable>: Sendable {
     private var byFirstWord: [String: [(Phrase, Payload)]] = [:]
     private var others: [(Phrase, Payload)] = []
     /// The set's bit in a token's `lists`, given by an extractor: at a token whose bit is
     /// clear, no phrase of the set starts, and it is not searched. `nil`: always searched.
-    var bit: Int?
+    package var bit: Int?
     /// The bit of the phrases not indexed by a first word (a prefix or an exact-case word
     /// first), likewise: where it is clear, none of them is tried.
-    var othersBit: Int?
+    package var othersBit: Int?
 
     /// Whether some phrase is not indexed by its first word.
-    var hasOthers: Bool { !others.isEmpty }
+    package var hasOthers: Bool { !others.isEmpty }
 
-    init(_ entries: [(Phrase, Payload)] = []) {
+    package init(_ entries: [(Phrase, Payload)] = []) {
         for (phrase, payload) in entries { add(phrase, payload) }
     }
 
-    mutating func add(_ phrase: Phrase, _ payload: Payload) {
+    package mutating func add(_ phrase: Phrase, _ payload: Payload) {
         if let first = phrase.firstWord {
             byFirstWord[first, default: []].append((phrase, payload))
         } else {
@@ -234,7 +234,7 @@ struct PhraseSet<Payload: Sendable>: Sendable {
 
     /// The folded words a match can start with, or `nil` when some phrase can start with any
     /// word (it starts with a prefix or an exact-case word).
-    var firstWords: Set<String>? {
+    package var firstWords: Set<String>? {
         others.isEmpty ? Set(byFirstWord.keys) : nil
     }
 
@@ -255,7 +255,7 @@ struct PhraseSet<Payload: Sendable>: Sendable {
     }
 
     /// The set with its phrases' words numbered in `vocabulary` (see `Phrase.numbered`).
-    func numbered(_ vocabulary: inout [String: Int32]) -> PhraseSet {
+    package func numbered(_ vocabulary: inout [String: Int32]) -> PhraseSet {
         var copy = self
         copy.byFirstWord = byFirstWord.mapValues { entries in entries.map { ($0.0.numbered(&vocabulary), $0.1) } }
         copy.others = others.map { ($0.0.numbered(&vocabulary), $0.1) }
@@ -265,13 +265,13 @@ struct PhraseSet<Payload: Sendable>: Sendable {
     /// Whether a phrase of the set may start at `token`: the phrases searched there are those
     /// of its folded word and the others, and no other can match (see `Phrase.mayStart`).
     /// What sets a token's bit for the set.
-    func mayStart(with token: Token) -> Bool {
+    package func mayStart(with token: Token) -> Bool {
         guard token.isWord else { return false }
         return byFirstWord[token.folded] != nil || othersMayStart(with: token)
     }
 
     /// Whether a phrase not indexed by its first word may start at `token`.
-    func othersMayStart(with token: Token) -> Bool {
+    package func othersMayStart(with token: Token) -> Bool {
         token.isWord && others.contains { $0.0.mayStart(with: token) }
     }
 
@@ -310,7 +310,7 @@ struct PhraseSet<Payload: Sendable>: Sendable {
     }
 
     /// The longest match starting at `start`, if any (of two as long, the first found).
-    func longestMatch(in tokens: [Token], at start: Int) -> PhraseMatch<Payload>? {
+    package func longestMatch(in tokens: [Token], at start: Int) -> PhraseMatch<Payload>? {
         var best: PhraseMatch<Payload>?
         forEachMatch(in: tokens, at: start) { m in
             if best.map({ m.range.count > $0.range.count }) ?? true { best = m }
@@ -319,7 +319,7 @@ struct PhraseSet<Payload: Sendable>: Sendable {
     }
 
     /// Matches that do not overlap, longest first, then leftmost.
-    func longestMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
+    package func longestMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
         let found = allMatches(in: tokens)
         // Most sentences hold none of a set's phrases, or one.
         if found.count <= 1 { return found }
