@@ -43,7 +43,7 @@ public struct Lexicon: Sendable {
     /// Reads the registry (`parties.yaml`, `tracks.yaml`) and the lexicons of an events folder.
     ///
     /// - Throws: ``LexiconError`` naming file, line and field of every problem; a broken
-    ///   registry's ``Negotiation/CorpusError`` issues are reported the same way.
+    ///   registry's ``Corpus/CorpusError`` issues are reported the same way.
     public static func load(events: String) throws(LexiconError) -> Lexicon {
         let registry: Registry
         do {

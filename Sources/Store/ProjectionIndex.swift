@@ -534,11 +534,10 @@ struct IndexMaintenance {
         // The next track's rows are read back and sorted on another thread while this one's are
         // written (one at a time: the file of set-aside rows is read by one thread).
         let keys = rows.trackKeys.sorted { $0.lexicographicallyPrecedes($1) }
-        let setAside = UncheckedSendable(rows)
         func readBack(_ n: Int) -> HandedOff<DeferredRows.Rows>? {
             guard n < keys.count else { return nil }
             let key = keys[n]
-            return HandedOff { try setAside.value.sortedRows(of: key) }
+            return HandedOff { try rows.sortedRows(of: key) }
         }
         var next = readBack(0)
         // On an early return, the reading under way is waited for (its rows unused).

@@ -3,6 +3,7 @@ import Corpus
 import EventLog
 import FileIO
 import Foundation
+import Synchronization
 
 /// The `track-days` rows of an ingest of many batches, set aside until every batch is in.
 ///
@@ -15,7 +16,7 @@ import Foundation
 ///
 /// Memory: a buffer per track, and one track's rows when they are sorted. A row set aside
 /// twice (a transaction run again after the map grew) is written twice, to the same effect.
-final class DeferredRows {
+final class DeferredRows: Sendable {
     /// The log's last sequence before this ingest: fixes of events up to it remove their rows.
     let loggedBefore: UInt64
 
@@ -54,15 +55,51 @@ final class DeferredRows {
     }
 
     private let file: ScratchFile
-    private var fileLength: UInt64 = 0
-    /// Per track (by its place in `trackKeys`): rows not yet written to the file, and where
-    /// its earlier ones are.
-    private var places: [UInt64: Int] = [:]
-    private(set) var trackKeys: [[UInt8]] = []
-    private var buffers: [[UInt8]] = []
-    private var chunks: [[(offset: UInt64, length: Int)]] = []
-    private var rowCounts: [Int] = []
+    /// What is set aside so far: the ingest's appending thread and the thread that sets rows
+    /// aside (``RowsAside``) each reach it through the mutex, though never at the same time.
+    private let state = Mutex(State())
     private static let bufferSize = 1 << 18
+
+    private struct State {
+        var fileLength: UInt64 = 0
+        /// Per track (by its place in `trackKeys`): rows not yet written to the file, and where
+        /// its earlier ones are.
+        var places: [UInt64: Int] = [:]
+        var trackKeys: [[UInt8]] = []
+        var buffers: [[UInt8]] = []
+        var chunks: [[(offset: UInt64, length: Int)]] = []
+        var rowCounts: [Int] = []
+
+        mutating func place(of track: [UInt8]) -> Int {
+            let id = track.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            if let known = places[id] { return known }
+            let place = trackKeys.count
+            places[id] = place
+            trackKeys.append(Array(track.prefix(8)))
+            buffers.append([])
+            chunks.append([])
+            rowCounts.append(0)
+            return place
+        }
+
+        mutating func append(_ place: Int, day: UInt32, sequence: UInt64, final: Bool, _ length: Int, value: (inout [UInt8]) -> Void) {
+            rowCounts[place] += 1
+            withUnsafeBytes(of: day.bigEndian) { buffers[place].append(contentsOf: $0) }
+            withUnsafeBytes(of: sequence.bigEndian) { buffers[place].append(contentsOf: $0) }
+            buffers[place].append(final ? 1 : 0)
+            withUnsafeBytes(of: UInt32(length).littleEndian) { buffers[place].append(contentsOf: $0) }
+            value(&buffers[place])
+        }
+
+        /// Writes the track's buffer to the end of the file once it is full.
+        mutating func flushIfFull(_ place: Int, to file: ScratchFile) throws(FileError) {
+            guard buffers[place].count >= DeferredRows.bufferSize else { return }
+            try file.write(buffers[place], at: Int(fileLength))
+            chunks[place].append((fileLength, buffers[place].count))
+            fileLength += UInt64(buffers[place].count)
+            buffers[place].removeAll(keepingCapacity: true)
+        }
+    }
 
     init(loggedBefore: UInt64) throws(FileError) {
         self.loggedBefore = loggedBefore
@@ -72,76 +109,62 @@ final class DeferredRows {
     /// What the file takes on its file system: the rows set aside, less those read back.
     var allocatedBytes: Int? { file.allocatedBytes }
 
+    /// The 8-byte keys of the tracks with rows set aside, in the order first met.
+    var trackKeys: [[UInt8]] { state.withLock { $0.trackKeys } }
+
     /// Where the rows of `track` (its 8-byte key) are set aside: what
     /// ``add(place:day:sequence:published:fold:final:)`` takes.
     func place(of track: [UInt8]) -> Int {
-        let id = track.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        if let known = places[id] { return known }
-        let place = trackKeys.count
-        places[id] = place
-        trackKeys.append(Array(track.prefix(8)))
-        buffers.append([])
-        chunks.append([])
-        rowCounts.append(0)
-        return place
+        state.withLock { $0.place(of: track) }
     }
 
     /// Sets a row aside: the row of `track` (its 8-byte key), `day` (as the key has it) and
     /// `sequence`.
-    func add(track: [UInt8], day: UInt32, sequence: UInt64, value: [UInt8], final: Bool) throws {
-        let place = place(of: track)
-        value.withUnsafeBytes { value in
-            append(place, day: day, sequence: sequence, final: final, value.count) { $0.append(contentsOf: value) }
+    func add(track: [UInt8], day: UInt32, sequence: UInt64, value: [UInt8], final: Bool) throws(FileError) {
+        try state.withLock { state throws(FileError) in
+            let place = state.place(of: track)
+            value.withUnsafeBytes { value in
+                state.append(place, day: day, sequence: sequence, final: final, value.count) { $0.append(contentsOf: value) }
+            }
+            try state.flushIfFull(place, to: file)
         }
-        if buffers[place].count >= Self.bufferSize { try flush(place) }
     }
 
     /// ``add(track:day:sequence:value:final:)`` at a track's `place`, of the value a
     /// `track-days` row holds (``ProjectionIndex``): the length of `published`, `published`,
     /// then the fold record, written straight into the track's buffer.
-    func add(place: Int, day: UInt32, sequence: UInt64, published: [UInt8], fold: UnsafeRawBufferPointer, final: Bool) throws {
-        append(place, day: day, sequence: sequence, final: final, 1 + published.count + fold.count) { buffer in
-            buffer.append(UInt8(truncatingIfNeeded: published.count))
-            buffer.append(contentsOf: published)
-            buffer.append(contentsOf: fold)
+    func add(place: Int, day: UInt32, sequence: UInt64, published: [UInt8], fold: UnsafeRawBufferPointer, final: Bool) throws(FileError) {
+        try state.withLock { state throws(FileError) in
+            state.append(place, day: day, sequence: sequence, final: final, 1 + published.count + fold.count) { buffer in
+                buffer.append(UInt8(truncatingIfNeeded: published.count))
+                buffer.append(contentsOf: published)
+                buffer.append(contentsOf: fold)
+            }
+            try state.flushIfFull(place, to: file)
         }
-        if buffers[place].count >= Self.bufferSize { try flush(place) }
-    }
-
-    private func append(_ place: Int, day: UInt32, sequence: UInt64, final: Bool, _ length: Int, value: (inout [UInt8]) -> Void) {
-        rowCounts[place] += 1
-        // The buffer is taken out while the row is written: each append to `buffers[place]`
-        // checked access to the class's property and the uniqueness of two arrays.
-        var buffer: [UInt8] = []
-        swap(&buffer, &buffers[place])
-        defer { swap(&buffer, &buffers[place]) }
-        withUnsafeBytes(of: day.bigEndian) { buffer.append(contentsOf: $0) }
-        withUnsafeBytes(of: sequence.bigEndian) { buffer.append(contentsOf: $0) }
-        buffer.append(final ? 1 : 0)
-        withUnsafeBytes(of: UInt32(length).littleEndian) { buffer.append(contentsOf: $0) }
-        value(&buffer)
-    }
-
-    private func flush(_ place: Int) throws {
-        guard !buffers[place].isEmpty else { return }
-        try file.write(buffers[place], at: Int(fileLength))
-        chunks[place].append((fileLength, buffers[place].count))
-        fileLength += UInt64(buffers[place].count)
-        buffers[place].removeAll(keepingCapacity: true)
     }
 
     /// The rows of one track, sorted by key.
-    func sortedRows(of track: [UInt8]) throws -> Rows {
-        guard let place = places[track.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }] else { return Rows(track: track, bytes: []) }
+    func sortedRows(of track: [UInt8]) throws(FileError) -> Rows {
+        // The track's rows are taken out: what is read back is no longer the set-aside rows'.
+        let taken = state.withLock { state -> (pending: [UInt8], chunks: [(offset: UInt64, length: Int)], count: Int)? in
+            guard let place = state.places[track.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }] else { return nil }
+            defer {
+                state.buffers[place] = []
+                state.chunks[place] = []
+                state.rowCounts[place] = 0
+            }
+            return (state.buffers[place], state.chunks[place], state.rowCounts[place])
+        }
+        guard let (pending, chunks, rowCount) = taken else { return Rows(track: track, bytes: []) }
         // Read straight into one array of the track's size: grown chunk by chunk, it was
         // allocated (and its pages touched) afresh at each doubling.
-        let pending = buffers[place]
-        let total = chunks[place].reduce(pending.count) { $0 + $1.length }
+        let total = chunks.reduce(pending.count) { $0 + $1.length }
         var complete = true
         var failure: FileError?
         let bytes = [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
             guard let base = buffer.baseAddress else { return }
-            for chunk in chunks[place] {
+            for chunk in chunks {
                 guard complete else { break }
                 do throws(FileError) {
                     complete = try file.read(into: UnsafeMutableRawBufferPointer(start: base + count, count: chunk.length),
@@ -166,11 +189,8 @@ final class DeferredRows {
         // Shorter than what was written to it, or not as written: the system failed us.
         let damaged = FileError(path: file.name, operation: "read back", reason: .system(.ioError))
         guard complete else { throw damaged }
-        buffers[place] = []
-        chunks[place] = []
         var result = Rows(track: track, bytes: bytes)
-        result.rows.reserveCapacity(rowCounts[place])
-        rowCounts[place] = 0
+        result.rows.reserveCapacity(rowCount)
         var offset = 0
         while offset < bytes.count {
             guard offset + 17 <= bytes.count else { throw damaged }
@@ -233,18 +253,19 @@ struct SequenceSet: Sendable, ExpressibleByArrayLiteral {
 /// ``DeferredRows`` (to which only it adds rows until ``finish()``). Each batch is read in a
 /// snapshot taken after it committed, so that the articles it indexed are there. At most a few
 /// batches wait, so that their fold records do not pile up in memory.
-final class RowsAside: @unchecked Sendable {
-    // @unchecked: `maintenance` and `failure` are touched on `queue` only, and read by
-    // `finish()` after it has drained the queue.
+final class RowsAside: Sendable {
     private let log: EventLog
     private let queue = DispatchQueue(label: "parley.rows-aside")
     private let room = DispatchSemaphore(value: 4)
-    private var maintenance = IndexMaintenance()
-    private var failure: (any Error)?
+    /// Touched by the queue's work, one batch at a time, and read by `finish()` once the queue
+    /// is drained.
+    private let state: Mutex<(maintenance: IndexMaintenance, failure: (any Error)?)>
 
     init(log: EventLog, rows: DeferredRows) {
         self.log = log
+        var maintenance = IndexMaintenance()
         maintenance.deferred = rows
+        state = Mutex((maintenance, nil))
     }
 
     /// Queues the reports of a committed batch: each fold record with its sequence, filed under
@@ -253,14 +274,16 @@ final class RowsAside: @unchecked Sendable {
         room.wait()
         queue.async { [self] in
             defer { room.signal() }
-            guard failure == nil else { return }
-            do {
-                maintenance.registry = registry
-                try log.readIndexes { r in
-                    for report in reports { try maintenance.setAside(fold: report.fold, at: report.sequence, r) }
+            state.withLock { state in
+                guard state.failure == nil else { return }
+                do {
+                    state.maintenance.registry = registry
+                    try log.readIndexes { r in
+                        for report in reports { try state.maintenance.setAside(fold: report.fold, at: report.sequence, r) }
+                    }
+                } catch {
+                    state.failure = error
                 }
-            } catch {
-                failure = error
             }
         }
     }
@@ -269,7 +292,9 @@ final class RowsAside: @unchecked Sendable {
     /// day; throws what setting them aside threw.
     func finish() throws -> [String: Day] {
         queue.sync {}
-        if let failure { throw failure }
-        return maintenance.dirty
+        return try state.withLock { state in
+            if let failure = state.failure { throw failure }
+            return state.maintenance.dirty
+        }
     }
 }

@@ -78,7 +78,7 @@ extension NegotiationStore {
     /// Article files are read (and hashed) here, fixes decoded, and the records' chain hashes
     /// worked out as if the log ended at `head` and each batch followed the one before (the
     /// append works them out again if not), so that on another thread this overlaps the appends.
-    private static func formBatches(header: HandedOver<[PendingHeader]>, events: EventSource, after head: Head, batchSize: Int,
+    private static func formBatches(header: Handoff<[PendingHeader]>, events: EventSource, after head: Head, batchSize: Int,
                                     clock: @Sendable () -> Int64, into queue: BatchQueue<Batch>) {
         var events = events
         var head = head
@@ -131,7 +131,7 @@ extension NegotiationStore {
     /// otherwise rewrites thousands of the index's pages at random); other writers leave the
     /// indexes to it meanwhile. If another process appends between its batches, or the indexes
     /// are cleared, the rows no longer fit: it gives the mark back and rebuilds them.
-    func appendPipelined(header: consuming [PendingHeader], events: EventSource, count: Int, batchSize: Int,
+    func appendPipelined(header: consuming [PendingHeader], events: sending EventSource, count: Int, batchSize: Int,
                         expectedLastSequence: UInt64?, afterEachBatch: (IngestReport) -> Void = { _ in },
                         _ report: inout IngestReport) throws {
         let indexed = log.hasIndexes(ProjectionIndex.names)
@@ -146,14 +146,16 @@ extension NegotiationStore {
         // transactions stay on this one).
         let queue = BatchQueue<Batch>()
         let forming = DispatchGroup()
-        let source = UncheckedSendable(events)
-        // The forming thread takes the header records, and lets them go once they are formed.
-        let records = HandedOver(consume header)
+        // The forming thread takes the events and the header records, and lets the records go
+        // once they are formed.
+        let source = Handoff(events)
+        let records = Handoff(consume header)
         let head: Head
         do { head = try log.head() } catch { throw StoreError.log(error) }
         let clock = log.clock
         DispatchQueue.global(qos: .userInitiated).async(group: forming) {
-            Self.formBatches(header: records, events: source.value, after: head, batchSize: batchSize, clock: clock, into: queue)
+            guard let events = source.take() else { return queue.finish(nil) }
+            Self.formBatches(header: records, events: events, after: head, batchSize: batchSize, clock: clock, into: queue)
         }
         // With the maintainer mark, the reports' track rows are set aside on another thread
         // once their batch is committed (the rest of the indexing stays in the transaction).

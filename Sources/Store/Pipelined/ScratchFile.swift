@@ -9,7 +9,7 @@ import SystemPackage
 /// system (``release(_:)``).
 ///
 /// Its failures are the system's (a full disk, an I/O error): ``FileError`` with the errno.
-final class ScratchFile {
+final class ScratchFile: Sendable {
     private let descriptor: FileDescriptor
     /// What the file is, as a message names it ("the temporary ingest file").
     let name: String
