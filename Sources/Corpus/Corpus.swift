@@ -1,6 +1,6 @@
-import Negotiation
 import EventLog
 import Foundation
+import Negotiation
 
 /// Where something was read from.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {

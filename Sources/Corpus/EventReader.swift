@@ -1,5 +1,5 @@
-import Negotiation
 import Foundation
+import Negotiation
 
 /// One event file read and checked on its own, which can happen on any thread: what was
 /// found, in file order. ``EventReader`` then checks it against the rest of the corpus.

@@ -1,6 +1,6 @@
-import Negotiation
 import Dispatch
 import Foundation
+import Negotiation
 
 /// Runs `work` for the items `0..<count` on `workers` threads, and hands each result to
 /// `consume` on the calling thread, in item order, as soon as it and those before it are done.

@@ -1,5 +1,5 @@
-import Negotiation
 import Foundation
+import Negotiation
 
 #if canImport(Glibc)
 import Glibc

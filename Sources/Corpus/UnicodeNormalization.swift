@@ -1,5 +1,5 @@
-import Negotiation
 import Foundation
+import Negotiation
 
 /// The text in Unicode NFC.
 ///

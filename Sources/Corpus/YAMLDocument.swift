@@ -1,5 +1,5 @@
-import Negotiation
 import CYAML
+import Negotiation
 
 /// A YAML node with the line it starts on: what the corpus reader and the extraction lexicons walk.
 ///

@@ -1,6 +1,6 @@
-import Negotiation
 import FileIO
 import Foundation
+import Negotiation
 
 /// Collects the problems found while reading a corpus, so that all of them are reported at once.
 package final class Diagnostics {

@@ -1,8 +1,7 @@
-import Negotiation
-import Corpus
 import CSV
 import EventLog
 import Foundation
+import Negotiation
 
 /// How often a series samples the tracks.
 public enum Cadence: String, Sendable, CaseIterable {

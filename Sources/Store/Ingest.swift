@@ -1,8 +1,8 @@
-import Negotiation
-import Corpus
 import CGlibc
+import Corpus
 import EventLog
 import Foundation
+import Negotiation
 
 extension NegotiationStore {
     /// Records per append transaction: large enough to amortise the durable commit, small

@@ -1,6 +1,5 @@
-import Negotiation
-import Corpus
 import EventLog
+import Negotiation
 
 /// An answer about track states, with what it was computed from.
 public struct StateAnswer: Sendable {

@@ -1,7 +1,6 @@
-import Negotiation
-import Corpus
 import EventLog
 import Foundation
+import Negotiation
 
 /// What one ingest did.
 public struct IngestReport: Sendable, Hashable {

@@ -1,6 +1,5 @@
-import Negotiation
-import Corpus
 import EventLog
+import Negotiation
 
 /// Track states computed by replaying the log, with what they were computed from.
 public struct Replay: Sendable {

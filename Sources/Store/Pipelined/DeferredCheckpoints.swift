@@ -1,8 +1,7 @@
-import Negotiation
-import Corpus
 import Dispatch
 import EventLog
 import Foundation
+import Negotiation
 
 /// The checkpoints of one track, computed while ``IndexMaintenance/writeDeferred(_:maintainer:)``
 /// writes that track's set-aside rows, instead of by a ``CheckpointRebuild`` afterwards.

@@ -1,8 +1,7 @@
-import Negotiation
-import Corpus
 import EventLog
 import FileIO
 import Foundation
+import Negotiation
 import Synchronization
 
 /// The `track-days` rows of an ingest of many batches, set aside until every batch is in.

@@ -1,0 +1,323 @@
+import EventLog
+import Foundation
+import Negotiation
+
+/// Derived data kept beside the log so that `state --as-of` and `export` answer without
+/// replaying it: rebuildable from the log alone (`parley reindex`), never authoritative.
+///
+/// Indexes (all keys big-endian, so they sort by track, then day, then sequence):
+/// - `track-days`: track key (8) ‖ day (4) ‖ sequence (8) → length of the published day (1:
+///   4, or 0 when unknown) ‖ published day of the event's article ‖ the event's
+///   ``FoldRecord``. Every event a track's fold takes in, under the last day it could have
+///   happened, with the log's corrections applied and retracted events left out. A meeting
+///   that names no track is under every track. Checkpoints are rebuilt, and `--known-on`
+///   answered, from this index alone.
+/// - `fixes`: target event id ‖ 0x00 ‖ sequence (8) → empty: the corrections and retractions
+///   of each event.
+/// - `articles`: article id → published day (4).
+/// - `checkpoints`: track key (8) ‖ day (4) → the track's state after its last event of that
+///   day (``TrackState/encoded()``). The state as of D is the checkpoint at the last day ≤ D.
+/// - `state`: `version`; `through`, the last sequence whose records are in the indexes above;
+///   `registry`, the registry in force; and `dirty:` track id → day: that track's checkpoints
+///   from that day on are yet to be recomputed.
+///
+/// The indexes answer only when they are fresh: this build's version, `through` at the log's
+/// head and no dirty mark. Otherwise queries replay the log. Writers in several processes keep
+/// them so: an append indexes its records in its own transaction, and only when `through` is
+/// where that append began; checkpoints are recomputed a track per transaction, each taking its
+/// dirty mark off in the same transaction. Any writer can finish what another left, since all
+/// of it is in the log and the `state` index (``NegotiationStore/bringIndexesUpToDate()``).
+package enum ProjectionIndex {
+    package static let names = ["track-days", "fixes", "articles", "checkpoints", "state"]
+    /// 2: `track-days` holds fold records (indexes of version 1 are rebuilt).
+    static let version: [UInt8] = Array("2".utf8)
+
+    package static func trackKey(_ track: String) -> [UInt8] {
+        Array(SHA256.hash(data: track.utf8).prefix(8))
+    }
+
+    package static func dayBytes(_ day: Day) -> [UInt8] {
+        withUnsafeBytes(of: dayKey(day).bigEndian) { [UInt8]($0) }
+    }
+
+    /// The number ``dayBytes(_:)`` writes big-endian: the day's ordinal, offset so that keys
+    /// sort as days do.
+    static func dayKey(_ day: Day) -> UInt32 {
+        UInt32(truncatingIfNeeded: day.ordinal + (1 << 31))
+    }
+
+    package static func day(from bytes: some Collection<UInt8>) -> Day? {
+        guard bytes.count == 4 else { return nil }
+        let raw = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return Day(ordinal: Int(raw) - (1 << 31))
+    }
+
+    package static func sequenceBytes(_ sequence: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: sequence.bigEndian) { [UInt8]($0) }
+    }
+
+    package static func sequence(from bytes: some Collection<UInt8>) -> UInt64 {
+        bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
+    static func fixPrefix(_ target: String) -> [UInt8] { Array(target.utf8) + [0] }
+
+    /// A `track-days` value: the published day (when known) and the event's fold record.
+    static func trackDayValue(published: [UInt8], event: Event) -> [UInt8] {
+        trackDayValue(published: published, capacity: 160) { FoldRecord.encode(event, into: &$0) }
+    }
+
+    /// ``trackDayValue(published:event:)`` of an event given as its fold record.
+    static func trackDayValue(published: [UInt8], fold: UnsafeRawBufferPointer) -> [UInt8] {
+        trackDayValue(published: published, capacity: fold.count) { $0.append(contentsOf: fold) }
+    }
+
+    private static func trackDayValue(published: [UInt8], capacity: Int, fold: (inout [UInt8]) -> Void) -> [UInt8] {
+        var value: [UInt8] = []
+        value.reserveCapacity(1 + published.count + capacity)
+        value.append(UInt8(truncatingIfNeeded: published.count))
+        value.append(contentsOf: published)
+        fold(&value)
+        return value
+    }
+
+    /// The published day and the fold record of a `track-days` value.
+    static func trackDay(_ value: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (published: Day?, fold: UnsafeRawBufferPointer) {
+        guard let length = value.first, length == 0 || length == 4, value.count >= 1 + Int(length) else {
+            throw RecordDecodingError(reason: "a track-days value of \(value.count) bytes")
+        }
+        let published = length == 4 ? day(from: value[1..<5]) : nil
+        return (published, UnsafeRawBufferPointer(rebasing: value[(1 + Int(length))...]))
+    }
+}
+
+/// Reading events and their effective form through the indexes.
+extension ProjectionIndex {
+    /// The recorded event at `sequence`.
+    static func event(at sequence: UInt64, _ r: borrowing some IndexReading & ~Copyable) throws -> RecordedEvent? {
+        try r.withEntry(at: sequence) { view -> RecordedEvent? in
+            guard case .event(let event) = try decodeRecord(view) else { return nil }
+            return RecordedEvent(event: event, sequence: view.sequence, recordedAtMicroseconds: view.recordedAtMicroseconds,
+                                 hash: hexString(view.hash))
+        } ?? nil
+    }
+
+    package static func decodeRecord(_ view: EntryView) throws -> LogRecord {
+        do {
+            return try LogRecord.decode(view.payload)
+        } catch {
+            throw StoreError.undecodable(sequence: view.sequence, reason: error.reason)
+        }
+    }
+
+    /// The sequences of the fixes recorded for `id`, in log order.
+    static func fixes(of id: String, _ r: borrowing some IndexReading & ~Copyable) throws -> [UInt64] {
+        let prefix = fixPrefix(id)
+        var result: [UInt64] = []
+        try r.scan("fixes", from: prefix) { key, _ in
+            guard key.count == prefix.count + 8, key.starts(with: prefix) else { return false }
+            result.append(sequence(from: key.suffix(8)))
+            return true
+        }
+        return result
+    }
+
+    /// An event as its fixes left it (`nil` when retracted).
+    /// With `through`, only the fixes recorded up to that sequence count.
+    static func effective(_ recorded: RecordedEvent, _ r: borrowing some IndexReading & ~Copyable,
+                          through last: UInt64 = .max) throws -> RecordedEvent? {
+        let fixes = try fixes(of: recorded.event.id, r).filter { $0 <= last }.compactMap { try event(at: $0, r)?.event }
+        guard let event = EffectiveEvents.fixed(recorded.event, by: fixes) else { return nil }
+        var result = recorded
+        result.event = event
+        return result
+    }
+
+    /// The tracks an event is indexed under.
+    static func tracks(of event: Event, in registry: Registry) -> [String] {
+        tracks(of: event.type, naming: event.tracks, in: registry)
+    }
+
+    /// The tracks an event of `type` naming `named` is filed under: those of them the registry
+    /// has, or every track (``EffectiveEvents/countsOnEveryTrack(_:namingNone:)``).
+    static func tracks(of type: EventType, naming named: [String], in registry: Registry) -> [String] {
+        if EffectiveEvents.countsOnEveryTrack(type, namingNone: named.isEmpty) { return registry.tracks.map(\.id) }
+        return named.filter { registry.track($0) != nil }
+    }
+
+    package static func registry(_ r: borrowing some IndexReading & ~Copyable) throws -> Registry? {
+        guard let bytes = try r.get(Array("registry".utf8), in: "state") else { return nil }
+        guard case .registry(let registry) = try LogRecord.decode(bytes) else { return nil }
+        return registry
+    }
+
+    /// Whether the indexes cover the whole log, in this build's format, with every checkpoint
+    /// computed. An empty log's are.
+    static func isFresh(_ r: borrowing some IndexReading & ~Copyable) throws -> Bool {
+        let head = try r.head().sequence
+        if head == 0 { return true }
+        return try covered(r) == head && firstDirtyMark(r) == nil
+    }
+
+    /// The last sequence whose records the indexes hold; nil when they are of another version
+    /// or were never built.
+    static func covered(_ r: borrowing some IndexReading & ~Copyable) throws -> UInt64? {
+        guard try r.get(Array("version".utf8), in: "state") == version,
+              let through = try r.get(Array("through".utf8), in: "state") else { return nil }
+        return sequence(from: through)
+    }
+
+    static let maintainerKey = Array("maintainer".utf8)
+
+    /// The process writing the track index of a large ingest, whom other writers leave the
+    /// indexes to (see ``IndexMaintenance/deferred``): its pid.
+    static func maintainer(_ r: borrowing some IndexReading & ~Copyable) throws -> Int32? {
+        guard let bytes = try r.get(maintainerKey, in: "state"), bytes.count == 4 else { return nil }
+        return Int32(bitPattern: bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) })
+    }
+
+    static func maintainerBytes(_ pid: Int32) -> [UInt8] {
+        withUnsafeBytes(of: UInt32(bitPattern: pid).bigEndian) { [UInt8]($0) }
+    }
+
+    /// Whether a process of that pid is running (a pid reused since only delays a rebuild).
+    static func isRunning(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    static let dirtyPrefix = Array("dirty:".utf8)
+
+    static func dirtyKey(_ track: String) -> [UInt8] { dirtyPrefix + Array(track.utf8) }
+
+    /// A track whose checkpoints are to be recomputed, and from which day.
+    static func firstDirtyMark(_ r: borrowing some IndexReading & ~Copyable) throws -> (track: String, from: Day)? {
+        var found: (String, Day)?
+        try r.scan("state", from: dirtyPrefix) { key, value in
+            if key.starts(with: dirtyPrefix), let day = day(from: value) {
+                found = (String(decoding: key.dropFirst(dirtyPrefix.count), as: UTF8.self), day)
+            }
+            return false
+        }
+        return found
+    }
+}
+
+/// Folds a track from the checkpoint before a day to its last event, writing a checkpoint at
+/// the end of every day that has events, reading rows a few thousand at a time.
+extension ProjectionIndex {
+    /// The track's last checkpoint before `day` (its key and value), if any; `prefix` is the
+    /// track's key.
+    static func checkpoint(before day: Day, prefix: [UInt8], _ w: inout IndexWriter) throws -> (key: [UInt8], value: [UInt8])? {
+        guard let found = try w.last(atOrBefore: prefix + dayBytes(day.adding(days: -1)), in: "checkpoints"),
+              found.key.starts(with: prefix) else { return nil }
+        return found
+    }
+
+    /// Deletes the track's checkpoints from `day` on; `prefix` is the track's key.
+    static func deleteCheckpoints(from day: Day, prefix: [UInt8], _ w: inout IndexWriter) throws {
+        var stale: [[UInt8]] = []
+        try w.scan("checkpoints", from: prefix + dayBytes(day)) { key, _ in
+            guard key.starts(with: prefix) else { return false }
+            stale.append([UInt8](key))
+            return true
+        }
+        for key in stale { try w.delete(key, in: "checkpoints") }
+    }
+}
+
+struct CheckpointRebuild {
+    let track: Track
+    let prefix: [UInt8]
+    private var state: TrackState
+    /// The next `track-days` key to read, and the day whose checkpoint is not written yet.
+    private var resume: [UInt8]
+    private var day: [UInt8]?
+
+    /// Drops the track's checkpoints from `from` on, and starts from the one before.
+    init(_ track: Track, from: Day, _ w: inout IndexWriter) throws {
+        self.track = track
+        prefix = ProjectionIndex.trackKey(track.id)
+        resume = prefix + ProjectionIndex.dayBytes(from)
+        try ProjectionIndex.deleteCheckpoints(from: from, prefix: prefix, &w)
+        state = TrackState(track: track)
+        if let (_, value) = try ProjectionIndex.checkpoint(before: from, prefix: prefix, &w) {
+            state = try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }
+        }
+    }
+
+    /// Folds the next rows in and writes their checkpoints, until about 4 MB of checkpoints are
+    /// written or the rows end; `false` once they have ended (the last checkpoint written).
+    mutating func step(_ w: inout IndexWriter) throws -> Bool {
+        // Rows are read in chunks (the checkpoints are written between two scans), each folded
+        // from its fold record: no log entry is read. A day's checkpoint is written once its last
+        // event is folded in, when the next day starts or the rows end.
+        var written = 0
+        var rows: [(day: [UInt8], event: RecordedEvent)] = []
+        while written < 4 << 20 {
+            rows.removeAll(keepingCapacity: true)
+            var next: [UInt8]?
+            try w.scan("track-days", from: resume) { [prefix] key, value in
+                guard key.count == 20, key.starts(with: prefix) else { return false }
+                guard rows.count < 4_096 else {
+                    next = [UInt8](key)
+                    return false
+                }
+                let (_, fold) = try ProjectionIndex.trackDay(value)
+                let event = try FoldRecord.decode(fold)
+                rows.append(([UInt8](key[8..<12]), RecordedEvent(event: event, sequence: ProjectionIndex.sequence(from: key.suffix(8)),
+                                                                 recordedAtMicroseconds: 0, hash: "")))
+                return true
+            }
+            for row in rows {
+                if let current = day, current != row.day {
+                    let checkpoint = state.encoded()
+                    written += checkpoint.count
+                    try w.put(checkpoint, forKey: prefix + current, in: "checkpoints")
+                }
+                day = row.day
+                state.apply(row.event)
+            }
+            guard let next else {
+                if let day { try w.put(state.encoded(), forKey: prefix + day, in: "checkpoints") }
+                return false
+            }
+            resume = next
+            // A long track's pages are finished with: stop counting them toward memory.
+            w.releaseMappedPages()
+        }
+        return true
+    }
+}
+
+/// Queries answered from the indexes.
+extension ProjectionIndex {
+    /// The state of each track as of `day` (everything known), from the checkpoints.
+    static func states(asOf day: Day, tracks: [Track], _ r: borrowing some IndexReading & ~Copyable) throws -> [TrackState] {
+        try tracks.map { track in
+            let prefix = trackKey(track.id)
+            guard let (key, value) = try r.last(atOrBefore: prefix + dayBytes(day), in: "checkpoints"), key.starts(with: prefix) else {
+                return TrackState(track: track)
+            }
+            return try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }
+        }
+    }
+
+    /// The state of `track` as of `day` as known on `knownOn`: the track's indexed events up to
+    /// `day` whose article was published by then, folded.
+    static func state(asOf day: Day, knownOn: Day, track: Track, _ r: borrowing some IndexReading & ~Copyable) throws -> TrackState {
+        let prefix = trackKey(track.id)
+        let end = dayBytes(day)
+        var state = TrackState(track: track)
+        try r.scan("track-days", from: prefix) { key, value in
+            guard key.count == 20, key.starts(with: prefix), key[8..<12].lexicographicallyPrecedes(end) || key[8..<12].elementsEqual(end)
+            else { return false }
+            let (published, fold) = try trackDay(value)
+            if EffectiveEvents.isKnown(published: published, by: knownOn) {
+                state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence(from: key.suffix(8)),
+                                          recordedAtMicroseconds: 0, hash: ""))
+            }
+            return true
+        }
+        return state
+    }
+}
