@@ -134,43 +134,6 @@ public final class NegotiationStore: Sendable {
 
     // MARK: Reading
 
-    /// All recorded events in log order, and all recorded articles by id.
-    public func contents() throws -> (events: [RecordedEvent], articles: [String: Article]) {
-        let history = try history()
-        return (history.reports + history.fixes, history.articles)
-    }
-
-    /// The whole record, read once, for projections: the last registry recorded, the articles
-    /// and the events.
-    public func history() throws -> History {
-        var events: [RecordedEvent] = []
-        var articles: [String: Article] = [:]
-        var registry: Registry?
-        let head: Head
-        do { head = try log.head() } catch { throw StoreError.log(error) }
-        try log.forEachEntry(through: head.sequence) { view in
-            let record: LogRecord
-            do {
-                record = try LogRecord.decode(view.payload)
-            } catch {
-                throw StoreError.undecodable(sequence: view.sequence, reason: String(describing: error))
-            }
-            switch record {
-            case .registry(let r):
-                registry = r
-            case .article(let article):
-                articles[article.id] = article
-            case .event(let event):
-                events.append(RecordedEvent(event: event, sequence: view.sequence,
-                                            recordedAtMicroseconds: view.recordedAtMicroseconds,
-                                            hash: hexString(view.hash)))
-            }
-            return true
-        }
-        guard let registry else { throw ProjectionError.noRegistry }
-        return History(registry: registry, articles: articles, events: events.sorted { $0.sequence < $1.sequence }, head: head)
-    }
-
     /// The text of a recorded article, from the log's content-addressed store.
     public func text(of article: Article) throws -> String? {
         guard let digest = bytes(fromHex: article.sha256) else { return nil }

@@ -1,8 +1,11 @@
-import CGlibc
 import Corpus
 import EventLog
 import Foundation
 import Negotiation
+
+// The record written and read back the plain way: ingest's checks (shared by both ways of
+// appending), the reference append, and the whole record read back as a ``History``. The
+// fast path, which gives the same bytes, is in `Pipelined/`.
 
 extension NegotiationStore {
     /// Records per append transaction: large enough to amortise the durable commit, small
@@ -339,6 +342,47 @@ extension NegotiationStore {
             try maintenance.index(record, at: sequence, payload: item.record.payload, &w)
         }
         try maintenance.commit(through: receipt.head.sequence, &w)
+    }
+}
+
+// MARK: Reading the record back
+
+extension NegotiationStore {
+    /// All recorded events in log order, and all recorded articles by id.
+    public func contents() throws -> (events: [RecordedEvent], articles: [String: Article]) {
+        let history = try history()
+        return (history.reports + history.fixes, history.articles)
+    }
+
+    /// The whole record, read once, for projections: the last registry recorded, the articles
+    /// and the events.
+    public func history() throws -> History {
+        var events: [RecordedEvent] = []
+        var articles: [String: Article] = [:]
+        var registry: Registry?
+        let head: Head
+        do { head = try log.head() } catch { throw StoreError.log(error) }
+        try log.forEachEntry(through: head.sequence) { view in
+            let record: LogRecord
+            do {
+                record = try LogRecord.decode(view.payload)
+            } catch {
+                throw StoreError.undecodable(sequence: view.sequence, reason: String(describing: error))
+            }
+            switch record {
+            case .registry(let r):
+                registry = r
+            case .article(let article):
+                articles[article.id] = article
+            case .event(let event):
+                events.append(RecordedEvent(event: event, sequence: view.sequence,
+                                            recordedAtMicroseconds: view.recordedAtMicroseconds,
+                                            hash: hexString(view.hash)))
+            }
+            return true
+        }
+        guard let registry else { throw ProjectionError.noRegistry }
+        return History(registry: registry, articles: articles, events: events.sorted { $0.sequence < $1.sequence }, head: head)
     }
 }
 
