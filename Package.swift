@@ -47,7 +47,7 @@ let package = Package(
         // Reading and writing the files a user names: bounded, regular files only, written whole.
         .target(name: "FileIO", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
         // A thin, safe wrapper over LMDB's C API.
-        .target(name: "LMDB", dependencies: ["CLMDB"]),
+        .target(name: "LMDB", dependencies: ["CLMDB", .product(name: "SystemPackage", package: "swift-system")]),
         // The append-only, hash-chained log of opaque payloads.
         .target(
             name: "EventLog",

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import LMDB
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -427,29 +428,25 @@ struct VerificationPlan {
 }
 
 /// What the threads of one verification share: the next task to take, and the lowest
-/// sequence found bad so far.
-final class VerificationWork: @unchecked Sendable {
-    // @unchecked: both fields are read and written under `lock` only.
-    private let lock = NSLock()
-    private var taken = 0
-    private var lowestBad = UInt64.max
+/// sequence found bad so far. Each is one atomic word, and neither orders any other memory:
+/// what a thread found reaches the caller with what it returned, not through these.
+final class VerificationWork: Sendable {
+    private let taken = Atomic(0)
+    private let lowestBad = Atomic(UInt64.max)
 
     /// The next task's index, or `nil` when all are taken.
     func next(below count: Int) -> Int? {
-        lock.withLock {
-            guard taken < count else { return nil }
-            defer { taken += 1 }
-            return taken
-        }
+        let task = taken.wrappingAdd(1, ordering: .relaxed).oldValue
+        return task < count ? task : nil
     }
 
     func noteBreak(at sequence: UInt64) {
-        lock.withLock { lowestBad = min(lowestBad, sequence) }
+        lowestBad.min(sequence, ordering: .relaxed)
     }
 
     /// Whether a range starting at `first` lies wholly past a break already found.
     func isPast(_ first: UInt64) -> Bool {
-        lock.withLock { first > lowestBad }
+        first > lowestBad.load(ordering: .relaxed)
     }
 }
 
@@ -461,9 +458,7 @@ enum VerificationPart<T> {
     case ids(IDIndexPart)
 }
 
-extension VerificationPart: @unchecked Sendable where T: Sendable {}
-// @unchecked: a chain part may hold the error `transform` threw, which is handed back to the
-// caller's thread once and never shared.
+extension VerificationPart: Sendable where T: Sendable {}
 
 struct ChainPart<T> {
     /// Entries checked, from the range's first.
@@ -485,6 +480,8 @@ struct ChainPart<T> {
     /// The walk stopped because a break was found in a range before this one.
     var interrupted = false
 }
+
+extension ChainPart: Sendable where T: Sendable {}
 
 struct BlobPart: Sendable {
     var checked = 0

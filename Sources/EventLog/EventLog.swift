@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import Synchronization
 
 /// An append-only, hash-chained log of opaque payloads in an LMDB environment.
 ///
@@ -593,18 +594,17 @@ public struct Blob: Sendable, Hashable {
 }
 
 /// A count that several threads add to, which starts again from zero once it reaches a limit.
-final class AppendCounter: @unchecked Sendable {
-    // @unchecked: `count` is only touched under `lock`.
-    private let lock = NSLock()
-    private var count = 0
+final class AppendCounter: Sendable {
+    private let count = Atomic(0)
 
     /// Adds `n`; `true` (and the count back to zero) when the count reaches `limit`.
     func add(_ n: Int, reachingOrPast limit: Int) -> Bool {
-        lock.withLock {
-            count += n
-            guard count >= limit else { return false }
-            count = 0
-            return true
+        var old = count.load(ordering: .relaxed)
+        while true {
+            let reached = old + n >= limit
+            let (exchanged, found) = count.compareExchange(expected: old, desired: reached ? 0 : old + n, ordering: .relaxed)
+            if exchanged { return reached }
+            old = found
         }
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// How entries are laid out in LMDB (formats 1 and 2; new logs are written in format 2).
 ///
@@ -96,22 +97,31 @@ struct ChainHashing {
         case pending(Pending)
     }
 
-    /// Where another thread leaves its digests, a chunk at a time.
-    private final class Pending: @unchecked Sendable {
-        // @unchecked: the one worker writes each chunk of `digests` before it signals `ready`
-        // for it, and the caller reads a chunk only after waiting for its signal; `done` orders
-        // the rest (the buffer is freed once neither holds the box).
-        let digests: UnsafeMutableRawBufferPointer
-        let ready = DispatchSemaphore(value: 0)
-        let done = DispatchGroup()
-        /// Records per signal: the caller stores a chunk's entries while the next is hashed.
+    /// Where another thread leaves its digests, a chunk at a time, in order.
+    private final class Pending: Sendable {
+        /// Records per chunk: the caller stores a chunk's entries while the next is hashed.
         static let chunk = 64
+        /// The chunks delivered, in order; one taken is left empty.
+        private let chunks = Mutex<[[UInt8]]>([])
+        /// Signalled once for each chunk delivered.
+        private let ready = DispatchSemaphore(value: 0)
+        /// Left when the worker is done.
+        let done = DispatchGroup()
 
-        init(count: Int) {
-            digests = .allocate(byteCount: max(1, count) * SHA256.byteCount, alignment: 8)
+        func deliver(_ digests: [UInt8]) {
+            chunks.withLock { $0.append(digests) }
+            ready.signal()
         }
 
-        deinit { digests.deallocate() }
+        /// Chunk `index`'s digests, once delivered. Chunks are taken in order, each once.
+        func take(_ index: Int) -> [UInt8] {
+            ready.wait()
+            return chunks.withLock { chunks in
+                var taken: [UInt8] = []
+                swap(&taken, &chunks[index])
+                return taken
+            }
+        }
     }
 
     init(_ records: [Record], after start: Head, format: Int, recordedAt: Int64, ahead: ChainedRecords?, concurrently: Bool) {
@@ -122,10 +132,19 @@ struct ChainHashing {
         if let ahead, ahead.start == start, ahead.records.count == records.count, ahead.format == format, ahead.recordedAt == recordedAt {
             guess = .ahead(ahead.digests)
         } else if concurrently {
-            let pending = Pending(count: records.count)
+            let pending = Pending()
             DispatchQueue.global(qos: .userInitiated).async(group: pending.done) {
-                Self.hash(records, records.indices, after: start, format: format, recordedAt: recordedAt, into: pending.digests) { finished in
-                    if finished % Pending.chunk == 0 || finished == records.count { pending.ready.signal() }
+                var hasher = SHA256()
+                var head = start
+                for first in stride(from: 0, to: records.count, by: Pending.chunk) {
+                    let end = min(first + Pending.chunk, records.count)
+                    let digests = [UInt8](unsafeUninitializedCapacity: (end - first) * SHA256.byteCount) { buffer, count in
+                        Self.hash(records, first..<end, after: head, format: format, recordedAt: recordedAt,
+                                  into: UnsafeMutableRawBufferPointer(buffer), with: &hasher)
+                        count = (end - first) * SHA256.byteCount
+                    }
+                    head = Head(sequence: head.sequence + UInt64(end - first), hash: Array(digests.suffix(SHA256.byteCount)))
+                    pending.deliver(digests)
                 }
             }
             guess = .pending(pending)
@@ -145,13 +164,14 @@ struct ChainHashing {
         case .ahead(let ahead) where appended.count == records.count:
             digests = ahead
         case .pending(let pending) where appended.count == records.count && !appended.isEmpty:
-            let streamed = UnsafeRawBufferPointer(pending.digests)
+            var chunk: [UInt8] = []
             for n in appended.indices {
-                if n % Pending.chunk == 0 { pending.ready.wait() }
-                try body(n, UnsafeRawBufferPointer(rebasing: streamed[(n * size)..<((n + 1) * size)]))
+                if n % Pending.chunk == 0 { chunk = pending.take(n / Pending.chunk) }
+                let offset = (n % Pending.chunk) * size
+                try chunk.withUnsafeBytes { try body(n, UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + size)])) }
             }
             pending.done.wait()
-            return Array(streamed[((appended.count - 1) * size)..<(appended.count * size)])
+            return Array(chunk.suffix(size))
         case .pending(let pending):
             // Not every record is appended: the guess is of no use.
             pending.done.wait()
@@ -168,17 +188,17 @@ struct ChainHashing {
     /// The chain from `start` over the records at `indices`, 32 bytes per record, each
     /// recorded at `recordedAt`, in `format`.
     static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head, format: Int, recordedAt: Int64) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: indices.count * SHA256.byteCount) { buffer, count in
-            hash(records, indices, after: start, format: format, recordedAt: recordedAt, into: UnsafeMutableRawBufferPointer(buffer))
+        var hasher = SHA256()
+        return [UInt8](unsafeUninitializedCapacity: indices.count * SHA256.byteCount) { buffer, count in
+            hash(records, indices, after: start, format: format, recordedAt: recordedAt, into: UnsafeMutableRawBufferPointer(buffer), with: &hasher)
             count = indices.count * SHA256.byteCount
         }
     }
 
-    /// ``hash(_:_:after:format:recordedAt:)`` into `digests`, telling `progress` how many are
-    /// written after each. Each digest is written in place, and the next is chained from it there.
+    /// ``hash(_:_:after:format:recordedAt:)`` into `digests`, with `hasher`. Each digest is
+    /// written in place, and the next is chained from it there.
     static func hash(_ records: [Record], _ indices: some Collection<Int>, after start: Head, format: Int, recordedAt: Int64,
-                     into digests: UnsafeMutableRawBufferPointer, progress: (Int) -> Void = { _ in }) {
-        var hasher = SHA256()
+                     into digests: UnsafeMutableRawBufferPointer, with hasher: inout SHA256) {
         let size = SHA256.byteCount
         for (n, i) in indices.enumerated() {
             let out = UnsafeMutableRawBufferPointer(rebasing: digests[(n * size)..<((n + 1) * size)])
@@ -197,7 +217,6 @@ struct ChainHashing {
                     }
                 }
             }
-            progress(n + 1)
         }
     }
 }

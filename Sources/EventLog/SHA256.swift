@@ -68,8 +68,15 @@ public struct SHA256: ~Copyable {
     /// libcrypto's SHA-256 implementation, fetched once for the process (a digest started
     /// from `EVP_sha256()` fetches it again each time) and never freed.
     private final class Algorithm: @unchecked Sendable {
-        // @unchecked: an `EVP_MD` is immutable once fetched, and libcrypto lets threads share it.
-        // `EVP_sha256()`, should the fetch fail, still works (fetching at each start).
+        // @unchecked, for the one C pointer the compiler cannot see into; sound because:
+        // - `digest` is a `let`, set once by the static's initialiser (which Swift runs once,
+        //   synchronised) and never freed;
+        // - threads only ever pass it, as `const EVP_MD *`, to EVP_DigestInit_ex2, which reads
+        //   it and counts a reference to it (a count libcrypto updates with atomics): by
+        //   openssl-threads(7) an object is thread-safe so long as the calls made on it do not
+        //   modify it, and nothing modifies an `EVP_MD` once fetched. What threads may not share,
+        //   the `EVP_MD_CTX`, each `SHA256` owns alone (it is ~Copyable and not Sendable).
+        // `EVP_sha256()`, should the fetch fail, is a static object, shareable the same way.
         let digest: OpaquePointer?
         static let sha256 = Algorithm()
         private init() { digest = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256() }

@@ -1,4 +1,5 @@
 import CLMDB
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -266,14 +267,20 @@ private let F_OFD_SETLK: Int32 = 37
 /// environment: closing any descriptor of a file drops the process's POSIX locks on it,
 /// LMDB's included. The mark goes first, before LMDB closes, so that no other process sees a
 /// mark without a holder of the lock.
-final class LockWatch: @unchecked Sendable {
-    // @unchecked: the identity and descriptors are set once; `markDescriptor` changes only in
-    // `releaseMark()`, which the environment calls once, from its deinit.
+final class LockWatch: Sendable {
     let lockPath: String
     private let device: UInt64
     private let inode: UInt64
     private let lockDescriptor: Int32
-    private var markDescriptor: Int32
+    /// The mark, until ``releaseMark()`` gives it up.
+    private let mark: Mutex<Mark>
+
+    private struct Mark {
+        /// The descriptor of `data.mdb` holding the mark; -1 once closed.
+        var descriptor: Int32
+        /// The data file (device and inode) counted in ``markedHere`` for it, once counted.
+        var file: [UInt64]?
+    }
 
     /// Where the mark is: a byte no LMDB version locks, far past the end of any file.
     private static let markOffset: off_t = 1 << 62
@@ -281,8 +288,7 @@ final class LockWatch: @unchecked Sendable {
     /// How many marks this process holds on each data file (by device and inode): a mark of its
     /// own says nothing of other processes. (LMDB forbids opening an environment twice in one
     /// process, but a test may.)
-    private static let markedHere = Locked<[[UInt64]: Int]>([:])
-    private var markedFile: [UInt64]?
+    private static let markedHere = Mutex<[[UInt64]: Int]>([:])
 
     init(_ files: Environment.Files, dataDescriptor: Int32) throws(LMDBError) {
         lockPath = files.lock
@@ -293,7 +299,8 @@ final class LockWatch: @unchecked Sendable {
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         lockDescriptor = open(files.lock, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        markDescriptor = open(files.data, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        let markDescriptor = open(files.data, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        mark = Mutex(Mark(descriptor: markDescriptor, file: nil))
         var lockFile = stat()
         var dataFile = stat()
         var lmdbData = stat()
@@ -316,7 +323,7 @@ final class LockWatch: @unchecked Sendable {
             defer { marks[file, default: 0] += 1 }
             return marks[file, default: 0] > 0
         }
-        markedFile = file
+        mark.withLock { $0.file = file }
         // A process on the way out drops its lock before its mark: look again before refusing.
         var attempt = 0
         while !alreadyHere, othersHold(markDescriptor, F_OFD_GETLK, at: Self.markOffset) == true,
@@ -329,13 +336,13 @@ final class LockWatch: @unchecked Sendable {
             }
             usleep(20_000)
         }
-        var mark = flock()
-        mark.l_type = Int16(F_RDLCK)
-        mark.l_whence = Int16(SEEK_SET)
-        mark.l_start = Self.markOffset
-        mark.l_len = 1
+        var lock = flock()
+        lock.l_type = Int16(F_RDLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = Self.markOffset
+        lock.l_len = 1
         // Where the file system has no such locks, the mark is simply not there.
-        _ = fcntl(markDescriptor, F_OFD_SETLK, &mark)
+        _ = fcntl(markDescriptor, F_OFD_SETLK, &lock)
         #endif
     }
 
@@ -350,16 +357,19 @@ final class LockWatch: @unchecked Sendable {
         return probe.l_type != Int16(F_UNLCK)
     }
 
-    /// Drops the mark; called once, before LMDB closes the environment.
+    /// Drops the mark, before LMDB closes the environment; again, it does nothing.
     func releaseMark() {
-        if markDescriptor >= 0 { close(markDescriptor) }
-        markDescriptor = -1
-        if let file = markedFile {
+        let counted = mark.withLock { mark -> [UInt64]? in
+            if mark.descriptor >= 0 { close(mark.descriptor) }
+            mark.descriptor = -1
+            defer { mark.file = nil }
+            return mark.file
+        }
+        if let file = counted {
             Self.markedHere.withLock { marks in
                 marks[file, default: 1] -= 1
                 if marks[file] == 0 { marks[file] = nil }
             }
-            markedFile = nil
         }
     }
 

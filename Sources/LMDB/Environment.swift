@@ -1,5 +1,7 @@
 import CLMDB
 import Foundation
+import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -26,8 +28,21 @@ import Darwin
 ///   transaction inside a read closure: if that write had to grow the map it would wait for the
 ///   enclosing read forever.
 public final class Environment: @unchecked Sendable {
-    // @unchecked: `MDB_env` is thread-safe under MDB_NOTLS; the only mutable state is the
-    // map size, which `resizeLock` guards, and the immutable dictionary of handles.
+    // @unchecked, for two C objects the compiler cannot see into. Sound because:
+    // - `handle`, the `MDB_env *`, is set once and never changes, and LMDB is made for one
+    //   environment handle shared by the threads of the process that opened it ("fully
+    //   thread-aware", lmdb.h). What lmdb.h asks of those threads is kept: a transaction is used
+    //   by one thread at a time (each is lent to one synchronous closure; with MDB_NOTLS, which
+    //   every open adds, a read transaction may move to another thread when its use is
+    //   synchronised, as `readConcurrently` does through a Mutex; a write transaction stays on
+    //   the thread that began it); `mdb_env_set_mapsize`, which LMDB allows only with no
+    //   transaction of the process open, and `mdb_env_info`'s read of the size it sets, are
+    //   made under `resizeLock`, exclusive for the first, shared for the second and for every
+    //   transaction; `mdb_env_close` runs in deinit, when no other thread holds a reference.
+    // - `resizeLock` is a pthread read-write lock (the standard library has no shared lock),
+    //   made to be shared by threads: allocated and initialised once, never moved, destroyed in
+    //   deinit.
+    // Every other stored property is an immutable `let` of a Sendable type, or a `Mutex`.
 
     /// How to open an environment.
     public struct Configuration: Sendable {
@@ -76,7 +91,7 @@ public final class Environment: @unchecked Sendable {
     private let configurationUsesWriteMap: Bool
     private let resizeLock: UnsafeMutablePointer<pthread_rwlock_t>
     /// Where the data file is mapped, once looked up; forgotten when the map is resized.
-    private let mappedRanges = Locked<[Range<UInt>]?>(nil)
+    private let mappedRanges = Mutex<[Range<UInt>]?>(nil)
     private let databases: [String: Database]
     private let declaredDatabases: [String: DatabaseFlags]
     /// Notices `lock.mdb` deleted or replaced under this process; `nil` with `.noLock`.
@@ -204,6 +219,14 @@ public final class Environment: @unchecked Sendable {
 
     /// The current size of the memory map in bytes.
     public var mapSize: Int {
+        // Under the shared lock: a resize, under the exclusive one, writes what this reads.
+        pthread_rwlock_rdlock(resizeLock)
+        defer { pthread_rwlock_unlock(resizeLock) }
+        return currentMapSize()
+    }
+
+    /// ``mapSize``, for a caller that holds the resize lock.
+    private func currentMapSize() -> Int {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         return info.me_mapsize
@@ -239,25 +262,25 @@ public final class Environment: @unchecked Sendable {
         pthread_rwlock_rdlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
         let handles = try beginSnapshot(count)
-        defer { for handle in handles { mdb_txn_abort(handle) } }
         guard handles.count == count else {
             // No common snapshot: one transaction, the calls in turn.
+            defer { for handle in handles { mdb_txn_abort(handle) } }
             return try (0..<count).map { i in try body(i, ReadTransaction(handle: handles[0])) }
         }
-        let results = UnsafeMutableBufferPointer<Result<R, any Error>?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer {
-            _ = results.deinitialize()
-            results.deallocate()
-        }
-        let shared = ConcurrentCalls(handles: handles, results: results)
-        // Each iteration writes only its own slot; concurrentPerform returns once all are done.
+        // Each transaction is moved to the one thread that uses it, which ends it: LMDB lets a
+        // read transaction be used by one thread at a time, and with MDB_NOTLS by any thread.
+        let lent = Mutex(handles.map(Optional.some))
+        let results = Mutex([Result<R, any Error>?](repeating: nil, count: count))
         DispatchQueue.concurrentPerform(iterations: count) { i in
-            shared.results[i] = Result { try body(i, ReadTransaction(handle: shared.handles[i])) }
+            guard let txn = lent.withLock({ $0[i].take() }) else { return }
+            let result = Result { try body(i, ReadTransaction(handle: txn)) }
+            mdb_txn_abort(txn)
+            results.withLock { $0[i] = result }
         }
+        // concurrentPerform returns once every index has run: every transaction has ended.
         var values: [R] = []
         values.reserveCapacity(count)
-        for result in results {
+        for result in results.withLock({ $0 }) {
             guard let result else { throw LMDBError(code: EINVAL, context: "a concurrent read did not run") }
             values.append(try result.get())
         }
@@ -406,7 +429,7 @@ public final class Environment: @unchecked Sendable {
     private func grow() throws(LMDBError) {
         pthread_rwlock_wrlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
-        let current = mapSize
+        let current = currentMapSize()
         let (doubled, overflow) = current.multipliedReportingOverflow(by: 2)
         guard !overflow else { throw LMDBError(code: MDB_MAP_FULL, context: "map of \(path) cannot grow past \(current) bytes") }
         defer { mappedRanges.withLock { $0 = nil } }
@@ -469,11 +492,15 @@ public final class Environment: @unchecked Sendable {
     /// The third figure of `/proc/self/statm` (resident shared pages: file-backed and shared
     /// memory), in bytes; `nil` when it cannot be read.
     static func residentSharedBytes() -> Int? {
-        #if os(Linux)
-        let descriptor = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
+        guard let descriptor = openStatm() else { return nil }
+        defer { try? descriptor.close() }
         return residentSharedBytes(statm: descriptor)
+    }
+
+    /// `/proc/self/statm`, opened for reading; `nil` where there is none.
+    static func openStatm() -> FileDescriptor? {
+        #if os(Linux)
+        return try? FileDescriptor.open("/proc/self/statm", .readOnly, options: .closeOnExec)
         #else
         return nil
         #endif
@@ -481,13 +508,11 @@ public final class Environment: @unchecked Sendable {
 
     /// ``residentSharedBytes()`` from `/proc/self/statm` open at `descriptor`, read again from
     /// its start (the kernel writes the figures afresh for each read at offset 0).
-    static func residentSharedBytes(statm descriptor: Int32) -> Int? {
+    static func residentSharedBytes(statm descriptor: FileDescriptor) -> Int? {
         #if os(Linux)
         var buffer = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         return withUnsafeMutableBytes(of: &buffer) { bytes -> Int? in
-            guard let base = bytes.baseAddress else { return nil }
-            let count = pread(descriptor, base, bytes.count, 0)
-            guard count > 0 else { return nil }
+            guard let count = try? descriptor.read(fromAbsoluteOffset: 0, into: bytes), count > 0 else { return nil }
             let fields = UnsafeRawBufferPointer(rebasing: bytes[..<count]).split(separator: UInt8(ascii: " "))
             guard fields.count >= 3 else { return nil }
             var pages = 0
@@ -537,14 +562,6 @@ public final class Environment: @unchecked Sendable {
     }
 }
 
-/// What the threads of ``Environment/readConcurrently(_:_:)`` share: one transaction each, and
-/// one result slot each. Each thread touches only its own index, and the caller reads the slots
-/// only after every thread has finished.
-private struct ConcurrentCalls<R>: @unchecked Sendable {
-    let handles: [OpaquePointer]
-    let results: UnsafeMutableBufferPointer<Result<R, any Error>?>
-}
-
 /// How much of an environment's map a long scan may keep mapped: `bytes` over what the process
 /// had resident in file-backed pages when the allowance was made (its code's, about 22 MB, and
 /// what else it maps). ``check()``, called every megabyte or so of reading, drops the map's
@@ -560,50 +577,29 @@ private struct ConcurrentCalls<R>: @unchecked Sendable {
 /// in whole cached folios, not just the 4 KiB pages read, which is why it takes so many.)
 ///
 /// Owns its descriptor of `/proc/self/statm`, closed when the allowance goes.
-public final class MappedPageAllowance: @unchecked Sendable {
-    // @unchecked: `statm` is only read (pread at offset 0 shares no file position), and
-    // `releasing` is a lock; the rest is immutable.
+public final class MappedPageAllowance: Sendable {
     private let environment: Environment
-    private let statm: Int32
+    /// Read with `pread` at offset 0 only, which moves no file position: any thread, any time.
+    private let statm: FileDescriptor?
     /// Resident shared bytes past which the map's pages are dropped; `nil` when they cannot be
     /// read, and then every check releases.
     public let limit: Int?
-    private let releasing = NSLock()
+    /// Held by the one thread dropping the pages; the others read on rather than wait for it.
+    private let releasing = Mutex(())
 
     init(_ environment: Environment, bytes: Int) {
         self.environment = environment
-        #if os(Linux)
-        statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
-        #else
-        statm = -1
-        #endif
-        limit = statm >= 0 ? Environment.residentSharedBytes(statm: statm).map { $0 + bytes } : nil
+        statm = Environment.openStatm()
+        limit = statm.flatMap { Environment.residentSharedBytes(statm: $0) }.map { $0 + bytes }
     }
 
     deinit {
-        if statm >= 0 { close(statm) }
+        try? statm?.close()
     }
 
     /// Drops the map's pages if the allowance is spent, unless another thread is doing so.
     public func check() {
-        if let limit, let resident = Environment.residentSharedBytes(statm: statm), resident <= limit { return }
-        guard releasing.try() else { return }
-        defer { releasing.unlock() }
-        environment.releaseMappedPages()
-    }
-}
-
-/// A value guarded by a lock.
-final class Locked<Value>: @unchecked Sendable {
-    // @unchecked: `value` is only touched under `lock`.
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
+        if let limit, let statm, let resident = Environment.residentSharedBytes(statm: statm), resident <= limit { return }
+        _ = releasing.withLockIfAvailable { _ in environment.releaseMappedPages() }
     }
 }

@@ -1,3 +1,5 @@
+import SystemPackage
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -504,16 +506,18 @@ private enum KeyOrder {
 
 func hex(_ value: UInt16) -> String { "0x" + String(value, radix: 16) }
 
-/// Reads `out.count` bytes at `offset` with `pread`, again after a signal or a short read.
+/// Reads `out.count` bytes at `offset` with `pread` (swift-system's, which retries after a
+/// signal), again after a short read. The descriptor is LMDB's: it is read, never closed.
 /// - Returns: the bytes read (fewer at the end of the file), and `errno` (0 when none).
 func preadFully(_ fd: Int32, _ out: UnsafeMutableRawBufferPointer, at offset: off_t) -> (Int, Int32) {
-    guard let base = out.baseAddress else { return (0, 0) }
+    let file = FileDescriptor(rawValue: fd)
     var done = 0
     while done < out.count {
-        let n = pread(fd, base + done, out.count - done, offset + off_t(done))
-        if n < 0 {
-            if errno == EINTR { continue }
-            return (done, errno)
+        let n: Int
+        do {
+            n = try file.read(fromAbsoluteOffset: Int64(offset) + Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: out[done...]), retryOnInterrupt: true)
+        } catch {
+            return (done, (error as? Errno)?.rawValue ?? EIO)
         }
         if n == 0 { break }
         done += n
