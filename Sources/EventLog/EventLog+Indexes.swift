@@ -21,7 +21,7 @@ extension EventLog {
     /// Reads the indexes and the entries in one read transaction, a consistent snapshot.
     public func readIndexes<R>(_ body: (borrowing IndexReader) throws -> R) throws -> R {
         try environment.read { txn in
-            try body(IndexReader(txn: ReadTransaction(handle: txn.unsafeHandle), log: self))
+            try body(IndexReader(txn: ReadTransaction(handle: txn.handle.pointer), log: self))
         }
     }
 
@@ -30,24 +30,20 @@ extension EventLog {
     /// results of `body` in index order.
     public func readIndexesConcurrently<R: Sendable>(_ count: Int, _ body: @Sendable (Int, borrowing IndexReader) throws -> R) throws -> [R] {
         try environment.readConcurrently(count) { i, txn in
-            try body(i, IndexReader(txn: ReadTransaction(handle: txn.unsafeHandle), log: self))
+            try body(i, IndexReader(txn: ReadTransaction(handle: txn.handle.pointer), log: self))
         }
     }
 
     /// Updates the indexes in their own write transaction (a rebuild, say); the entries
     /// can be read but not written.
+    /// The pages the transaction read are let go once it commits (``PageResidency``).
     public func updateIndexes<R>(_ body: (inout IndexWriter) throws -> R) throws -> R {
-        try environment.write { txn in
-            var writer = IndexWriter(txn: WriteTransaction(handle: txn.unsafeHandle, state: txn.state), log: self)
+        let result = try environment.write { txn in
+            var writer = IndexWriter(txn: WriteTransaction(handle: txn.handle.pointer, state: txn.state), log: self)
             return try body(&writer)
         }
-    }
-
-    /// Lets the process drop its mapping of the log's pages. Long scans call it so that the
-    /// pages they have finished with stop counting toward the process's memory; the pages stay
-    /// in the system's file cache, and reading them again maps them back.
-    public func releaseMappedPages() {
-        environment.releaseMappedPages()
+        residency.release()
+        return result
     }
 }
 
@@ -80,17 +76,19 @@ public struct IndexReader: IndexReading, ~Copyable {
     /// Lends each key and value from the first key ≥ `start`, in key order, until `body`
     /// returns `false`.
     public func scan(_ index: String, from start: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
-        try scanIndex(txn, try log.index(index), from: start, body)
+        try scanIndex(txn, try log.index(index), from: start, log.residency, body)
     }
 
     /// The last key ≤ `key` and its value, copied.
     public func last(atOrBefore key: [UInt8], in index: String) throws -> (key: [UInt8], value: [UInt8])? {
-        try lastEntry(txn, try log.index(index), atOrBefore: key)
+        log.residency.lent(PageResidency.scatteredRead)
+        return try lastEntry(txn, try log.index(index), atOrBefore: key)
     }
 
     /// Lends the entry at `sequence`.
     public func withEntry<R>(at sequence: UInt64, _ body: (EntryView) throws -> R) throws -> R? {
-        try entryView(txn, log, sequence, body)
+        log.residency.lent(PageResidency.scatteredRead)
+        return try entryView(txn, log, sequence, body)
     }
 
     /// The sequence recorded for an entry id.
@@ -142,15 +140,17 @@ public struct IndexWriter: IndexReading, ~Copyable {
     }
 
     public func scan(_ index: String, from start: [UInt8], _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
-        try scanIndex(txn, try log.index(index), from: start, body)
+        try scanIndex(txn, try log.index(index), from: start, log.residency, body)
     }
 
     public func last(atOrBefore key: [UInt8], in index: String) throws -> (key: [UInt8], value: [UInt8])? {
-        try lastEntry(txn, try log.index(index), atOrBefore: key)
+        log.residency.lent(PageResidency.scatteredRead)
+        return try lastEntry(txn, try log.index(index), atOrBefore: key)
     }
 
     public func withEntry<R>(at sequence: UInt64, _ body: (EntryView) throws -> R) throws -> R? {
-        try entryView(txn, log, sequence, body)
+        log.residency.lent(PageResidency.scatteredRead)
+        return try entryView(txn, log, sequence, body)
     }
 
     public func sequence(of id: String) throws -> UInt64? {
@@ -159,17 +159,20 @@ public struct IndexWriter: IndexReading, ~Copyable {
 
     public func head() throws -> Head { try log.readHead(txn) }
 
-    /// See ``EventLog/releaseMappedPages()``: safe inside the transaction, whose own changes
-    /// are not in the map.
-    public func releaseMappedPages() { log.releaseMappedPages() }
 }
 
 private func scanIndex(_ txn: borrowing some ReadableTransaction & ~Copyable, _ db: Database, from start: [UInt8],
-                       _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
+                       _ residency: PageResidency, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws {
+    var rows = 0
+    defer { residency.lent(rows % 1_024 + 1) }
     try txn.withCursor(on: db) { cursor in
         // LMDB refuses an empty key: from nothing means from the first key.
         var move = start.isEmpty ? Cursor.Move.first : .atOrAfter(start)
-        while try cursor.move(move, body) == true { move = .next }
+        while try cursor.move(move, body) == true {
+            move = .next
+            rows += 1
+            if rows % 1_024 == 0 { residency.lent(1_024) }
+        }
     }
 }
 

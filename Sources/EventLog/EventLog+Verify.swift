@@ -229,7 +229,7 @@ extension EventLog {
         var digest = [UInt8](repeating: 0, count: SHA256.byteCount)
         var hasher = SHA256()
         var expected = first
-        let handle = txn.unsafeHandle
+        let handle = txn.handle.pointer
         try txn.withCursor(on: entries) { cursor in
             var move = Cursor.Move.first
             if first > 1 {

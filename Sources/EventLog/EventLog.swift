@@ -60,14 +60,8 @@ public final class EventLog: Sendable {
     public let format: Int
     /// The clock new entries are recorded by (see ``Options/clock``).
     public let clock: @Sendable () -> Int64
-    /// Entries appended by this process since it last dropped its mapping of the map's pages.
-    private let appendedSinceRelease = AppendCounter()
-    /// How many entries an append may add before the pages it has mapped are dropped: each
-    /// append reads the id index's pages where its ids fall, which over many batches would
-    /// map most of the file into the process.
-    /// (At a million events, every 16,384 entries kept the append step at 45 MB instead of 200 MB,
-    /// and spent less system time than never releasing.)
-    static let appendsBetweenReleases = 16_384
+    /// The log's one page-residency policy (``PageResidency``).
+    let residency: PageResidency
 
     /// Batches of this many records or more have their chain hashed on a second thread.
     static let concurrentChainThreshold = 64
@@ -123,6 +117,7 @@ public final class EventLog: Sendable {
             let environment = try Environment(path: directory, databases: names, configuration: configuration)
             opened = environment
             self.environment = environment
+            residency = PageResidency(environment)
             entries = try environment.database("entries")
             ids = try environment.database("ids")
             blobs = try environment.database("blobs")
@@ -240,9 +235,6 @@ public final class EventLog: Sendable {
         }
     }
 
-    /// How many entries a long read lends between two drops of the pages it has mapped.
-    static let readsBetweenReleases = 16_384
-
     /// Lends each entry from `start` through `end` (inclusive), in order, to `body`, one at a
     /// time in one read transaction, without loading the log into memory (the pages read are
     /// dropped from the process as it goes). Return `false` from `body` to stop early.
@@ -256,7 +248,7 @@ public final class EventLog: Sendable {
                 var lent = 0
                 while true {
                     lent += 1
-                    if lent % Self.readsBetweenReleases == 0 { environment.releaseMappedPages() }
+                    if lent % 64 == 0 { residency.lent(64) }
                     let goOn = try cursor.move(move) { key, value -> Bool in
                         guard let sequence = Layout.sequence(key) else {
                             throw EventLogError.damagedEntry(sequence: 0, reason: "a key of \(key.count) bytes, expected 8")
@@ -274,11 +266,6 @@ public final class EventLog: Sendable {
         }
     }
 
-    /// How many scattered reads a long read transaction makes between two drops of the pages
-    /// it has mapped. The kernel maps up to 16 neighbouring pages with each page a read faults
-    /// in, so a scattered read can add 64 KiB to the process: this bounds that to 16 MiB.
-    static let scatteredReadsBetweenReleases = 256
-
     /// Lends the entries at `sequences`, in the order given, one at a time in one read
     /// transaction; a sequence with no entry is skipped. The pages read are dropped from the
     /// process as it goes, so that scattered reads over a large log stay small in memory.
@@ -286,7 +273,6 @@ public final class EventLog: Sendable {
     /// The entry's buffers are valid only inside `body`.
     public func forEachEntry(at sequences: some Sequence<UInt64>, _ body: (EntryView) throws -> Void) throws {
         try environment.read { txn in
-            var lent = 0
             for sequence in sequences {
                 try txn.withValue(forKey: Layout.key(sequence), in: entries) { value in
                     guard let view = Layout.decode(sequence: sequence, value) else {
@@ -294,8 +280,7 @@ public final class EventLog: Sendable {
                     }
                     try body(view)
                 }
-                lent += 1
-                if lent % Self.scatteredReadsBetweenReleases == 0 { environment.releaseMappedPages() }
+                residency.lent(PageResidency.scatteredRead)
             }
         }
     }
@@ -319,7 +304,7 @@ public final class EventLog: Sendable {
                 found.reserveCapacity(ids.count)
                 for id in ids {
                     found.append(try txn.withValue(forKey: Array(id.utf8), in: self.ids) { Layout.sequence($0) } ?? nil)
-                    if found.count % Self.scatteredReadsBetweenReleases == 0 { environment.releaseMappedPages() }
+                    residency.lent(PageResidency.scatteredRead)
                 }
                 return found
             }
@@ -508,14 +493,12 @@ public final class EventLog: Sendable {
                 }
                 let receipt = AppendReceipt(outcomes: outcomes, head: head)
                 if let indexing {
-                    var writer = IndexWriter(txn: WriteTransaction(handle: txn.unsafeHandle, state: txn.state), log: self)
+                    var writer = IndexWriter(txn: WriteTransaction(handle: txn.handle.pointer, state: txn.state), log: self)
                     try indexing(&writer, receipt)
                 }
                 return receipt
             }
-            if appendedSinceRelease.add(receipt.appendedCount, reachingOrPast: Self.appendsBetweenReleases) {
-                environment.releaseMappedPages()
-            }
+            residency.lent(receipt.appendedCount * PageResidency.appendedEntry)
             return receipt
         } catch let error as EventLogError {
             throw error
@@ -593,18 +576,47 @@ public struct Blob: Sendable, Hashable {
     }
 }
 
-/// A count that several threads add to, which starts again from zero once it reaches a limit.
-final class AppendCounter: Sendable {
+/// When the process lets go of the log's mapped pages: the log's one policy for its memory,
+/// applied by the log itself as it reads and writes (no caller asks for it).
+///
+/// The log is read through a memory map, so every page read stays in the process until it is
+/// let go. Each read and append counts its cost in units of about a kilobyte of pages mapped
+/// (an entry or an index row read in order: one; a read at a random place, which the kernel
+/// fills with up to 16 neighbouring pages: 64; an appended entry: four); when the count passes
+/// ``unitsBetweenReleases`` the log lets go of its pages (``LMDB/Environment/releaseMappedPages()``),
+/// which stay in the system's file cache. A write transaction of the derived indexes lets go
+/// when it commits. Only a verification, which reads every page on several threads, keeps an
+/// allowance of its own (``LMDB/MappedPageAllowance``).
+final class PageResidency: Sendable {
+    /// About 16 MiB of pages.
+    static let unitsBetweenReleases = 16_384
+    /// The cost of a read at a random place.
+    static let scatteredRead = 64
+    /// The cost of an appended entry, whose id goes to its place in the id index.
+    static let appendedEntry = 4
+
+    private let environment: Environment
     private let count = Atomic(0)
 
-    /// Adds `n`; `true` (and the count back to zero) when the count reaches `limit`.
-    func add(_ n: Int, reachingOrPast limit: Int) -> Bool {
+    init(_ environment: Environment) { self.environment = environment }
+
+    /// Counts `units` read or appended, and lets go of the pages once they reach the limit.
+    func lent(_ units: Int) {
         var old = count.load(ordering: .relaxed)
         while true {
-            let reached = old + n >= limit
-            let (exchanged, found) = count.compareExchange(expected: old, desired: reached ? 0 : old + n, ordering: .relaxed)
-            if exchanged { return reached }
+            let reached = old + units >= Self.unitsBetweenReleases
+            let (exchanged, found) = count.compareExchange(expected: old, desired: reached ? 0 : old + units, ordering: .relaxed)
+            if exchanged {
+                if reached { environment.releaseMappedPages() }
+                return
+            }
             old = found
         }
+    }
+
+    /// Lets go of the pages now: a transaction that read many has ended.
+    func release() {
+        count.store(0, ordering: .relaxed)
+        environment.releaseMappedPages()
     }
 }

@@ -11,15 +11,21 @@ import Darwin
 /// A transaction is lent to a closure by ``Environment/read(_:)`` or ``Environment/write(_:)``
 /// and is `~Copyable`, so it cannot outlive that closure.
 public protocol ReadableTransaction: ~Copyable {
-    /// The `MDB_txn *`, valid only while the transaction is lent.
-    var unsafeHandle: OpaquePointer { get }
+    /// The transaction LMDB knows: opaque outside this package.
+    var handle: TransactionHandle { get }
+}
+
+/// A transaction as LMDB knows it. Only this package's layers can read the `MDB_txn *` in it,
+/// valid only while the transaction is lent; to anyone else it is opaque.
+public struct TransactionHandle {
+    package let pointer: OpaquePointer
 }
 
 /// A read-only snapshot of the environment.
 public struct ReadTransaction: ReadableTransaction, ~Copyable {
-    public let unsafeHandle: OpaquePointer
+    public let handle: TransactionHandle
     /// A view of a transaction lent to a closure; for the layers of this package only.
-    package init(handle: OpaquePointer) { self.unsafeHandle = handle }
+    package init(handle: OpaquePointer) { self.handle = TransactionHandle(pointer: handle) }
 }
 
 /// A write transaction. There is at most one at a time per environment, across processes.
@@ -30,12 +36,12 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
         init() {}
     }
 
-    public let unsafeHandle: OpaquePointer
+    public let handle: TransactionHandle
     package let state: State
 
     /// A view of a transaction lent to a closure; for the layers of this package only.
     package init(handle: OpaquePointer, state: State) {
-        self.unsafeHandle = handle
+        self.handle = TransactionHandle(pointer: handle)
         self.state = state
     }
 
@@ -56,7 +62,7 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
     public func put(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, in db: Database, flags: WriteFlags = []) throws(LMDBError) {
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
-        try record(mdb_put(unsafeHandle, db.dbi, &k, &v, flags.rawValue), "mdb_put in \(db.name)")
+        try record(mdb_put(handle.pointer, db.dbi, &k, &v, flags.rawValue), "mdb_put in \(db.name)")
     }
 
     /// Reserves `size` bytes under `key` and lets `fill` write them in place (`MDB_RESERVE`),
@@ -66,7 +72,7 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
         try key.withUnsafeBytes { keyBytes in
             var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
             var v = MDB_val(mv_size: size, mv_data: nil)
-            try record(mdb_put(unsafeHandle, db.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "mdb_put(reserve) in \(db.name)")
+            try record(mdb_put(handle.pointer, db.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "mdb_put(reserve) in \(db.name)")
             fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: size))
         }
     }
@@ -78,7 +84,7 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
                           existing: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
-        let code = mdb_put(unsafeHandle, db.dbi, &k, &v, UInt32(MDB_NOOVERWRITE))
+        let code = mdb_put(handle.pointer, db.dbi, &k, &v, UInt32(MDB_NOOVERWRITE))
         if code == MDB_KEYEXIST {
             return try existing(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
         }
@@ -91,7 +97,7 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
                     fill: (UnsafeMutableRawBufferPointer) -> Void) throws {
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var v = MDB_val(mv_size: size, mv_data: nil)
-        try record(mdb_put(unsafeHandle, db.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "mdb_put(reserve) in \(db.name)")
+        try record(mdb_put(handle.pointer, db.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE)), "mdb_put(reserve) in \(db.name)")
         fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: size))
     }
 
@@ -101,7 +107,7 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
     public func delete(_ key: [UInt8], in db: Database) throws -> Bool {
         let code = key.withUnsafeBytes { keyBytes in
             var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
-            return mdb_del(unsafeHandle, db.dbi, &k, nil)
+            return mdb_del(handle.pointer, db.dbi, &k, nil)
         }
         if code == MDB_NOTFOUND { return false }
         try record(code, "mdb_del in \(db.name)")
@@ -110,7 +116,7 @@ public struct WriteTransaction: ReadableTransaction, ~Copyable {
 
     /// Deletes every entry of `db`, keeping the database.
     public func empty(_ db: Database) throws {
-        try record(mdb_drop(unsafeHandle, db.dbi, 0), "mdb_drop(\(db.name))")
+        try record(mdb_drop(handle.pointer, db.dbi, 0), "mdb_drop(\(db.name))")
     }
 
     /// Checks a code, remembering `MDB_MAP_FULL` so the environment can grow and retry even
@@ -138,7 +144,7 @@ extension ReadableTransaction where Self: ~Copyable {
     public func withValue<R>(forKey key: UnsafeRawBufferPointer, in db: Database, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         var v = MDB_val()
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
-        let code = mdb_get(unsafeHandle, db.dbi, &k, &v)
+        let code = mdb_get(handle.pointer, db.dbi, &k, &v)
         if code == MDB_NOTFOUND { return nil }
         try check(code, "mdb_get in \(db.name)")
         return try body(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
@@ -147,14 +153,14 @@ extension ReadableTransaction where Self: ~Copyable {
     /// The number of entries in `db`.
     public func count(_ db: Database) throws(LMDBError) -> Int {
         var stat = MDB_stat()
-        try check(mdb_stat(unsafeHandle, db.dbi, &stat), "mdb_stat(\(db.name))")
+        try check(mdb_stat(handle.pointer, db.dbi, &stat), "mdb_stat(\(db.name))")
         return stat.ms_entries
     }
 
     /// Opens a cursor on `db`, lends it to `body`, and closes it on every path.
     public func withCursor<R>(on db: Database, _ body: (inout Cursor) throws -> R) throws -> R {
         var cursor: OpaquePointer?
-        try check(mdb_cursor_open(unsafeHandle, db.dbi, &cursor), "mdb_cursor_open(\(db.name))")
+        try check(mdb_cursor_open(handle.pointer, db.dbi, &cursor), "mdb_cursor_open(\(db.name))")
         guard let cursor else { throw LMDBError(code: EINVAL, context: "mdb_cursor_open returned no cursor") }
         var owner = Cursor(handle: cursor, database: db)
         return try body(&owner)

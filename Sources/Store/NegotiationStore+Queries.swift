@@ -44,11 +44,10 @@ extension NegotiationStore {
             let done = try log.readIndexes { r -> (registry: Registry, head: Head)? in
                 guard try ProjectionIndex.isFresh(r), let registry = try ProjectionIndex.registry(r) else { return nil }
                 let tracks = try History.tracks(of: registry, named: track)
-                for (i, day) in days.enumerated() {
+                for day in days {
                     let states = try knownOn.map { k in try tracks.map { try ProjectionIndex.state(asOf: day, knownOn: k, track: $0, r) } }
                         ?? ProjectionIndex.states(asOf: day, tracks: tracks, r)
                     try body(day, states)
-                    if i % 128 == 127 { log.releaseMappedPages() }
                 }
                 return (registry, try r.head())
             }

@@ -127,7 +127,6 @@ public final class NegotiationStore: Sendable {
                 try maintenance.commit(through: end, &w)
                 return end == head
             }
-            log.releaseMappedPages()
         }
         try IndexMaintenance.recomputeDirtyCheckpoints(log)
     }

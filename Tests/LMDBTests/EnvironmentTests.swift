@@ -177,7 +177,7 @@ struct EnvironmentTests {
         let main = try env.database("main")
         try env.write { txn in try txn.put(Array("one".utf8), forKey: [1], in: main) }
         let results = try env.readConcurrently(4) { index, txn in
-            (index, mdb_txn_id(txn.unsafeHandle), try txn.get([1], in: main))
+            (index, mdb_txn_id(txn.handle.pointer), try txn.get([1], in: main))
         }
         #expect(results.map(\.0) == [0, 1, 2, 3])
         #expect(Set(results.map(\.1)).count == 1)

@@ -47,7 +47,7 @@ struct PageLayoutTests {
     func lmdbStat(_ dbi: MDB_dbi) throws -> MDB_stat {
         try env.read { txn in
             var stat = MDB_stat()
-            #expect(mdb_stat(txn.unsafeHandle, dbi, &stat) == 0)
+            #expect(mdb_stat(txn.handle.pointer, dbi, &stat) == 0)
             return stat
         }
     }

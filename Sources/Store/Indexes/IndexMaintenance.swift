@@ -279,7 +279,6 @@ struct IndexMaintenance {
                 _ = try w.delete(ProjectionIndex.dirtyKey(track), in: "state")
                 return true
             }
-            log.releaseMappedPages()
             if !more { return }
         }
     }

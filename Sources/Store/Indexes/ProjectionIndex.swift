@@ -282,8 +282,6 @@ struct CheckpointRebuild {
                 return false
             }
             resume = next
-            // A long track's pages are finished with: stop counting them toward memory.
-            w.releaseMappedPages()
         }
         return true
     }

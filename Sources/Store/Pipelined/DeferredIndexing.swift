@@ -49,12 +49,7 @@ extension IndexMaintenance {
             let part = Array(targets[chunk..<min(chunk + 8_192, targets.count)])
             let shares = try log.readIndexesConcurrently(2) { share, r in
                 var found: [(target: UInt64, before: [UInt8]?, after: [UInt8]?)] = []
-                var read = 0
                 for (n, target) in part.enumerated() where n % 2 == share {
-                    // The targets are spread over the whole log, and each page read maps its
-                    // neighbours too: drop the pages read as we go (each thread, every 128 reads).
-                    read += 1
-                    if read % 128 == 0 { log.releaseMappedPages() }
                     guard let original = try ProjectionIndex.event(at: target, r) else { continue }
                     let before = target > loggedBefore ? nil : try ProjectionIndex.effective(original, r, through: loggedBefore)
                     let after = try ProjectionIndex.effective(original, r)
@@ -75,7 +70,6 @@ extension IndexMaintenance {
                 }
                 return true
             }) else { return false }
-            log.releaseMappedPages()
         }
         let replaced = SequenceSet(replacedSequences)
         // The checkpoints of each track whose rows are written are folded from those rows on
@@ -98,7 +92,6 @@ extension IndexMaintenance {
             guard let written else { return false }
             // Otherwise the track stays marked, and its checkpoints are rebuilt.
             if written { dirty[checkpoints.track.id] = nil }
-            log.releaseMappedPages()
             return true
         }
         defer {
@@ -142,7 +135,6 @@ extension IndexMaintenance {
                     if folds.count >= Self.foldsAtOnce { guard try writeOldestFold() else { return false } }
                     folds.append((checkpoints.withoutRows, HandedOff { try checkpoints.fold() }))
                 }
-                log.releaseMappedPages()
             }
         }
         while !folds.isEmpty {

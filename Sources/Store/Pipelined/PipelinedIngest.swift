@@ -245,7 +245,6 @@ extension NegotiationStore {
                     case (.existing, .registry): break
                     }
                 }
-                log.releaseMappedPages()
                 queue.giveBack(next)
                 afterEachBatch(report)
             }
