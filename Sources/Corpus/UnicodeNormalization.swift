@@ -3,8 +3,7 @@ import Negotiation
 
 /// The text in Unicode NFC.
 ///
-/// Foundation's normaliser runs at about 27 MB/s here, and nearly all text we read is
-/// already NFC: text whose every scalar is below U+0300 (no combining marks, nothing that
+/// Foundation's normaliser is slow, and nearly all text we read is already NFC: text whose every scalar is below U+0300 (no combining marks, nothing that
 /// decomposes) or in General Punctuation from U+2002 (U+2000 and U+2001 are the block's only
 /// NFC_Quick_Check=No characters) is returned as it is.
 func nfc(_ text: String) -> String {

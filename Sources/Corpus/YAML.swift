@@ -235,8 +235,7 @@ func readText(atPath path: String, shownAs file: String, into diagnostics: Diagn
 }
 
 /// Whether the bytes are UTF-8, checked in place and eight bytes at a time while they are
-/// ASCII: the standard library's check (`UTF8Span(validating:)`) went byte by byte after the
-/// first non-ASCII one, and checking the catalog's articles took 3% of an ingest.
+/// ASCII (the standard library's check goes byte by byte after the first non-ASCII one).
 func isValidUTF8(_ bytes: [UInt8]) -> Bool {
     bytes.withUnsafeBufferPointer(isValidUTF8)
 }
@@ -446,7 +445,7 @@ struct Fields {
     private let nameBits: UInt64
     /// The ``nameCode(_:)`` of the first 16 keys, a byte each (0 for a key that is not text):
     /// a lookup compares a name only with the keys of the same code, nearly always the one it
-    /// is looking for. Comparing it with each key in turn took a tenth of reading an event.
+    /// is looking for, rather than with each key in turn.
     private let codes: (UInt64, UInt64)
     let diagnostics: Diagnostics
 

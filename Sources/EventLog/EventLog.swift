@@ -582,7 +582,8 @@ public struct Blob: Sendable, Hashable {
 /// The log is read through a memory map, so every page read stays in the process until it is
 /// let go. Each read and append counts its cost in units of about a kilobyte of pages mapped
 /// (an entry or an index row read in order: one; a read at a random place, which the kernel
-/// fills with up to 16 neighbouring pages: 64; an appended entry: four); when the count passes
+/// fills with up to 16 neighbouring pages: 64; an appended entry: 16, for the id index page its
+/// id goes to and the pages its commit maps); when the count passes
 /// ``unitsBetweenReleases`` the log lets go of its pages (``LMDB/Environment/releaseMappedPages()``),
 /// which stay in the system's file cache. A write transaction of the derived indexes lets go
 /// when it commits. Only a verification, which reads every page on several threads, keeps an
@@ -592,8 +593,9 @@ final class PageResidency: Sendable {
     static let unitsBetweenReleases = 16_384
     /// The cost of a read at a random place.
     static let scatteredRead = 64
-    /// The cost of an appended entry, whose id goes to its place in the id index.
-    static let appendedEntry = 4
+    /// The cost of an appended entry: its id goes to its place in the id index, and its commit
+    /// maps the pages it writes to.
+    static let appendedEntry = 16
 
     private let environment: Environment
     private let count = Atomic(0)

@@ -65,8 +65,8 @@ public final class Environment: @unchecked Sendable {
         /// it (see ``StructureCheckDepth``). The file checks are made whatever this says.
         public var structureCheck: StructureCheckDepth = .roots
         /// A data file no larger than this is checked whole at open, whatever
-        /// ``structureCheck`` says: a full check reads every page, about 0.25 ms a megabyte
-        /// from the file cache (0.29-0.36 s for a 1.26 GB file).
+        /// ``structureCheck`` says: a full check reads every page, so its time grows with the
+        /// file.
         public var fullCheckUpToBytes: UInt64 = 0
         /// Named databases a writable open creates only in an environment that holds no named
         /// database yet. In one that holds others, one of these missing is left out, as a
@@ -462,8 +462,7 @@ public final class Environment: @unchecked Sendable {
     /// Asks the kernel to read the whole data file into the file cache now
     /// (`posix_fadvise(POSIX_FADV_WILLNEED)`), for a scan that will read every page of it: the
     /// reads go to the disk at once, in large requests, and the scan's page faults find the
-    /// pages there, where each fault would otherwise wait for its own read (a verification of a
-    /// log that was not in the cache took 2.3 s, against 0.9 s for one that was). Nothing is
+    /// pages there, where each fault would otherwise wait for its own read. Nothing is
     /// mapped, so the process's memory does not grow. Not done for a file larger than
     /// `maximumBytes` (reading it all ahead would evict what the scan has yet to read).
     /// The call may take as long as issuing the reads: make it from a thread of its own.
@@ -568,13 +567,11 @@ public final class Environment: @unchecked Sendable {
 /// pages (``Environment/releaseMappedPages()``) once the allowance is spent.
 ///
 /// A release is dearer than it looks: besides mapping the pages back, each one stops the other
-/// threads' cores to flush their address translations, which on this machine's virtual cores
-/// waited close to a millisecond. So the figure is read from a `/proc/self/statm` kept open,
-/// only one thread releases at a time (the others read on), and the allowance is counted
-/// above the process's own footprint. Counted from zero, the code's pages ate most of a 48 MB
-/// limit: verifying a million events released 358 times and took 1.0–1.4 s; with 64 MB over
-/// its start it releases about 125 times and takes 0.73–0.89 s. (Each release is mapped back
-/// in whole cached folios, not just the 4 KiB pages read, which is why it takes so many.)
+/// threads' cores to flush their address translations. So the figure is read from a
+/// `/proc/self/statm` kept open, only one thread releases at a time (the others read on), and
+/// the allowance is counted above the process's own footprint, not from zero (the code's own
+/// pages would spend most of it). Each release is mapped back in whole cached folios, not just
+/// the 4 KiB pages read.
 ///
 /// Owns its descriptor of `/proc/self/statm`, closed when the allowance goes.
 public final class MappedPageAllowance: Sendable {

@@ -180,8 +180,8 @@ extension NegotiationStore {
     /// A record to append, with the article text it carries.
     struct PendingRecord: Sendable {
         var record: Record
-        /// Boxed: with an ``Event`` inline, each record took half a kilobyte, and a batch's
-        /// array of them grew to 4 MB (allocated afresh, page by page, for every batch).
+        /// Boxed, so that a record stays a few words: with an ``Event`` inline, a batch's array of
+        /// records grew to megabytes, allocated afresh for every batch.
         private var box: Decoded?
         var fold: [UInt8] = []
         var text: ArticleText?
@@ -313,16 +313,7 @@ extension NegotiationStore {
             }
             report.head = receipt.head
             if expected != nil { expected = receipt.head.sequence }
-            for (outcome, item) in zip(receipt.outcomes, batch) {
-                switch (outcome, item.decoded) {
-                case (.appended, .registry): report.registryAppended = true
-                case (.appended, .article): report.articlesAppended += 1
-                case (.existing, .article): report.articlesAlreadyRecorded += 1
-                case (.appended, _): report.eventsAppended += 1
-                case (.existing, .event), (.existing, nil): report.eventsAlreadyRecorded += 1
-                case (.existing, .registry): break
-                }
-            }
+            report.count(receipt, batch)
             afterEachBatch(report)
         }
         if report.head.sequence == 0 { report.head = try log.head() }
@@ -342,6 +333,23 @@ extension NegotiationStore {
             try maintenance.index(record, at: sequence, payload: item.record.payload, &w)
         }
         try maintenance.commit(through: receipt.head.sequence, &w)
+    }
+}
+
+extension IngestReport {
+    /// Counts what one append did with each record of its batch (a record without its decoded
+    /// form is an event carried as its fold record).
+    mutating func count(_ receipt: AppendReceipt, _ batch: [NegotiationStore.PendingRecord]) {
+        for (outcome, item) in zip(receipt.outcomes, batch) {
+            switch (outcome, item.decoded) {
+            case (.appended, .registry): registryAppended = true
+            case (.appended, .article): articlesAppended += 1
+            case (.existing, .article): articlesAlreadyRecorded += 1
+            case (.appended, .event), (.appended, nil): eventsAppended += 1
+            case (.existing, .event), (.existing, nil): eventsAlreadyRecorded += 1
+            case (.existing, .registry): break
+            }
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 /// Writes and reads the canonical JSON of log records, fast.
 ///
-/// Foundation's `JSONEncoder` took 15.8 µs and `JSONDecoder` 13.7 µs per event here, more than
-/// the whole per-event budget of a 50,000 events/s ingest. The writer emits exactly the bytes
+/// Foundation's coders cost more per event than an ingest's whole budget for one (see
+/// docs/performance.md). The writer emits exactly the bytes
 /// `JSONEncoder` does with `.sortedKeys` and `.withoutEscapingSlashes` (a test compares them on
 /// generated records); the reader accepts any RFC 8259 JSON.
 struct JSONWriter {

@@ -78,8 +78,8 @@ package enum FoldRecord {
 
     /// What indexing an event reads of its fold record, without decoding the rest or making a
     /// string: its type and valid time, where the article's id lies in the record's bytes, and
-    /// in `tracks` (emptied first, its memory kept) where each track name lies. Indexing an
-    /// ingest's million reports made and hashed those strings for a third of its time per record.
+    /// in `tracks` (emptied first, its memory kept) where each track name lies: indexing a
+    /// report makes no string.
     package static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>]) throws(RecordDecodingError)
         -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
         var r = Reader(bytes: bytes)

@@ -223,10 +223,9 @@ struct IndexMaintenance {
         markDirty(tracks, from: day)
     }
 
-    /// Tracks whose checkpoints are folded at once while rows are written. Two keep both cores
-    /// busy: a 1M-event ingest's rows phase takes 1.2–1.5 s, against 2.0–2.5 s with one. Its
-    /// peak memory then stays at 122–127 MB, now that a fold lets its rows go once done and
-    /// keeps its checkpoints in blocks (it reached 146–149 MB before, against a limit of 150).
+    /// Tracks whose checkpoints are folded at once while rows are written: two keep two cores
+    /// busy. Each fold holds a track's rows until it is done, so more would raise the ingest's
+    /// peak memory (docs/performance.md has the figures).
     static let foldsAtOnce = 2
 
     private mutating func remove(_ recorded: RecordedEvent, _ w: inout IndexWriter) throws {

@@ -56,8 +56,8 @@ struct DeferredCheckpoints: Sendable {
     /// from `start` through the rows the index now holds (the existing rows and the set-aside
     /// ones, a set-aside row replacing an existing one of the same key, the last of a key's
     /// set-aside rows replacing the earlier), exactly as ``CheckpointRebuild`` folds them, and
-    /// encoded (``TrackState/encoded()``) here: encoding them was a third of the writing
-    /// thread's time, which it needs for the next track's rows.
+    /// encoded (``TrackState/encoded()``) here, so that the writing thread is free for the next
+    /// track's rows.
     func fold() throws -> FoldedCheckpoints {
         var state = TrackState(track: track)
         if let start { state = try start.value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) } }

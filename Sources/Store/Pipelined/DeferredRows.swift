@@ -245,8 +245,8 @@ struct SequenceSet: Sendable, ExpressibleByArrayLiteral {
 }
 
 /// Sets the track rows of an ingest's reports aside (``IndexMaintenance/setAside(fold:at:final:_:)``)
-/// on a thread of its own, batch after batch, once each batch is committed: inside the append
-/// transactions this was a fifth of the writing thread's time, which an ingest waits on.
+/// on a thread of its own, batch after batch, once each batch is committed, so that the thread
+/// that appends, which the ingest waits on, does not.
 ///
 /// Owns an ``IndexMaintenance`` of its own, touched only on its queue, sharing the ingest's
 /// ``DeferredRows`` (to which only it adds rows until ``finish()``). Each batch is read in a

@@ -235,16 +235,7 @@ extension NegotiationStore {
                 }
                 lastEnd = receipt.head.sequence
                 if expected != nil { expected = receipt.head.sequence }
-                for (outcome, item) in zip(receipt.outcomes, batch) {
-                    switch (outcome, item.decoded) {
-                    case (.appended, .registry): report.registryAppended = true
-                    case (.appended, .article): report.articlesAppended += 1
-                    case (.existing, .article): report.articlesAlreadyRecorded += 1
-                    case (.appended, .event), (.appended, nil): report.eventsAppended += 1
-                    case (.existing, .event), (.existing, nil): report.eventsAlreadyRecorded += 1
-                    case (.existing, .registry): break
-                    }
-                }
+                report.count(receipt, batch)
                 queue.giveBack(next)
                 afterEachBatch(report)
             }
