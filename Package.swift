@@ -108,7 +108,7 @@ let package = Package(
             ],
             path: "Benchmarks/parley-bench"
         ),
-        // Helpers the test targets share: temporary directories, the repository's paths.
+        // Helpers the test targets share: temporary directories, the fixtures' paths (Tests/Fixtures).
         .target(name: "TestSupport", path: "Tests/Support"),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "CLMDB", "TestSupport"]),
         .testTarget(
