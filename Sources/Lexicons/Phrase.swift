@@ -197,6 +197,21 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// Where a match lies and how well it matched, and its place among the matches: what
+/// ``PhraseSet/longestMatches(in:)`` ranks them by.
+struct MatchRank {
+    var range: Range<Int>
+    var exactness: Int
+    var index: Int
+
+    /// Longest first; of two as long, the more exact; then the leftmost.
+    static func precedes(_ a: MatchRank, _ b: MatchRank) -> Bool {
+        if a.range.count != b.range.count { return a.range.count > b.range.count }
+        if a.exactness != b.exactness { return a.exactness > b.exactness }
+        return a.range.lowerBound < b.range.lowerBound
+    }
+}
+
 /// One phrase found in a sentence: tokens `range` of the sentence matched `phrase`.
 package struct PhraseMatch<Payload: Sendable>: Sendable {
     package var range: Range<Int>
@@ -205,9 +220,18 @@ package struct PhraseMatch<Payload: Sendable>: Sendable {
 }
 
 /// Many phrases, indexed by their first word, found together in one pass over a sentence.
+///
+/// The phrases are kept apart from their payloads, and found by their place: the search reads
+/// only phrases, the same code whatever the payload (a generic method called from another
+/// module runs unspecialised, and copying generic tuples there cost the extractor a third).
 package struct PhraseSet<Payload: Sendable>: Sendable {
-    private var byFirstWord: [String: [(Phrase, Payload)]] = [:]
-    private var others: [(Phrase, Payload)] = []
+    private var phrases: [Phrase] = []
+    private var payloads: [Payload] = []
+    /// The places of the phrases that start with each folded word, in the order added.
+    private var byFirstWord: [String: [Int]] = [:]
+    /// The places of the phrases not indexed by a first word (a prefix or an exact-case word
+    /// first), in the order added.
+    private var others: [Int] = []
     /// The set's bit in a token's `lists`, given by an extractor: at a token whose bit is
     /// clear, no phrase of the set starts, and it is not searched. `nil`: always searched.
     package var bit: Int?
@@ -223,14 +247,17 @@ package struct PhraseSet<Payload: Sendable>: Sendable {
     }
 
     package mutating func add(_ phrase: Phrase, _ payload: Payload) {
+        let place = phrases.count
+        phrases.append(phrase)
+        payloads.append(payload)
         if let first = phrase.firstWord {
-            byFirstWord[first, default: []].append((phrase, payload))
+            byFirstWord[first, default: []].append(place)
         } else {
-            others.append((phrase, payload))
+            others.append(place)
         }
     }
 
-    var isEmpty: Bool { byFirstWord.isEmpty && others.isEmpty }
+    var isEmpty: Bool { phrases.isEmpty }
 
     /// The folded words a match can start with, or `nil` when some phrase can start with any
     /// word (it starts with a prefix or an exact-case word).
@@ -242,7 +269,7 @@ package struct PhraseSet<Payload: Sendable>: Sendable {
     func allMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
         var found: [PhraseMatch<Payload>] = []
         for start in tokens.indices where tokens[start].isWord {
-            forEachMatch(in: tokens, at: start) { found.append($0) }
+            forEachMatch(in: tokens, at: start) { found.append(match($0, $1)) }
         }
         return found
     }
@@ -250,15 +277,18 @@ package struct PhraseSet<Payload: Sendable>: Sendable {
     /// The matches starting at `start`.
     func matches(in tokens: [Token], at start: Int) -> [PhraseMatch<Payload>] {
         var found: [PhraseMatch<Payload>] = []
-        forEachMatch(in: tokens, at: start) { found.append($0) }
+        forEachMatch(in: tokens, at: start) { found.append(match($0, $1)) }
         return found
+    }
+
+    private func match(_ place: Int, _ range: Range<Int>) -> PhraseMatch<Payload> {
+        PhraseMatch(range: range, phrase: phrases[place], payload: payloads[place])
     }
 
     /// The set with its phrases' words numbered in `vocabulary` (see `Phrase.numbered`).
     package func numbered(_ vocabulary: inout [String: Int32]) -> PhraseSet {
         var copy = self
-        copy.byFirstWord = byFirstWord.mapValues { entries in entries.map { ($0.0.numbered(&vocabulary), $0.1) } }
-        copy.others = others.map { ($0.0.numbered(&vocabulary), $0.1) }
+        copy.phrases = phrases.map { $0.numbered(&vocabulary) }
         return copy
     }
 
@@ -272,50 +302,42 @@ package struct PhraseSet<Payload: Sendable>: Sendable {
 
     /// Whether a phrase not indexed by its first word may start at `token`.
     package func othersMayStart(with token: Token) -> Bool {
-        token.isWord && others.contains { $0.0.mayStart(with: token) }
+        token.isWord && others.contains { phrases[$0].mayStart(with: token) }
     }
 
-    /// Each match starting at `start`: the phrases of its first word in the order added, then
-    /// the others in the order added.
-    private func forEachMatch(in tokens: [Token], at start: Int, _ body: (PhraseMatch<Payload>) -> Void) {
+    /// Each match starting at `start`, as the phrase's place and the tokens it matched: the
+    /// phrases of its first word in the order added, then the others in the order added.
+    private func forEachMatch(in tokens: [Token], at start: Int, _ body: (Int, Range<Int>) -> Void) {
         guard start < tokens.count, tokens[start].isWord else { return }
         if let bit, tokens[start].lists & (1 << UInt64(bit)) == 0 { return }
         if let indexed = byFirstWord[tokens[start].folded] {
-            for k in indexed.indices {
-                if let end = indexed[k].0.match(tokens, at: start) { body(PhraseMatch(range: start..<end, phrase: indexed[k].0, payload: indexed[k].1)) }
+            for place in indexed {
+                if let end = phrases[place].match(tokens, at: start) { body(place, start..<end) }
             }
         }
         if let othersBit, tokens[start].lists & (1 << UInt64(othersBit)) == 0 { return }
-        for k in others.indices {
-            if let end = others[k].0.match(tokens, at: start) { body(PhraseMatch(range: start..<end, phrase: others[k].0, payload: others[k].1)) }
+        for place in others {
+            if let end = phrases[place].match(tokens, at: start) { body(place, start..<end) }
         }
     }
 
     /// The end of the longest match starting at `start`, if any: `longestMatch`'s, without
     /// making a match of each phrase that fits.
     func longestEnd(in tokens: [Token], at start: Int) -> Int? {
-        guard start < tokens.count, tokens[start].isWord else { return nil }
-        if let bit, tokens[start].lists & (1 << UInt64(bit)) == 0 { return nil }
         var best: Int?
-        if let indexed = byFirstWord[tokens[start].folded] {
-            for k in indexed.indices {
-                if let end = indexed[k].0.match(tokens, at: start), best.map({ end > $0 }) ?? true { best = end }
-            }
-        }
-        if let othersBit, tokens[start].lists & (1 << UInt64(othersBit)) == 0 { return best }
-        for k in others.indices {
-            if let end = others[k].0.match(tokens, at: start), best.map({ end > $0 }) ?? true { best = end }
+        forEachMatch(in: tokens, at: start) { _, range in
+            if best.map({ range.upperBound > $0 }) ?? true { best = range.upperBound }
         }
         return best
     }
 
     /// The longest match starting at `start`, if any (of two as long, the first found).
     package func longestMatch(in tokens: [Token], at start: Int) -> PhraseMatch<Payload>? {
-        var best: PhraseMatch<Payload>?
-        forEachMatch(in: tokens, at: start) { m in
-            if best.map({ m.range.count > $0.range.count }) ?? true { best = m }
+        var best: (place: Int, range: Range<Int>)?
+        forEachMatch(in: tokens, at: start) { place, range in
+            if best.map({ range.count > $0.range.count }) ?? true { best = (place, range) }
         }
-        return best
+        return best.map { match($0.place, $0.range) }
     }
 
     /// Matches that do not overlap, longest first, then leftmost.
@@ -324,18 +346,18 @@ package struct PhraseSet<Payload: Sendable>: Sendable {
         // Most sentences hold none of a set's phrases, or one.
         if found.count <= 1 { return found }
         // Longest first; of two as long, the one that matched accents exactly (« rencontre »
-        // is the noun, not the participle « rencontré »); then the leftmost.
-        let all = found.map { ($0, $0.phrase.exactness(tokens, $0.range)) }.sorted {
-            if $0.0.range.count != $1.0.range.count { return $0.0.range.count > $1.0.range.count }
-            if $0.1 != $1.1 { return $0.1 > $1.1 }
-            return $0.0.range.lowerBound < $1.0.range.lowerBound
-        }.map(\.0)
+        // is the noun, not the participle « rencontré »); then the leftmost. The ranking is
+        // sorted, not the matches: it is the same code whatever the payload, even where this
+        // generic method runs unspecialised (called from another module).
+        let ranked = found.indices.map { i in
+            MatchRank(range: found[i].range, exactness: found[i].phrase.exactness(tokens, found[i].range), index: i)
+        }.sorted(by: MatchRank.precedes)
         var taken = [Bool](repeating: false, count: tokens.count)
-        var kept: [PhraseMatch<Payload>] = []
-        for m in all where !m.range.contains(where: { taken[$0] }) {
-            for i in m.range { taken[i] = true }
-            kept.append(m)
+        var kept: [MatchRank] = []
+        for rank in ranked where !rank.range.contains(where: { taken[$0] }) {
+            for i in rank.range { taken[i] = true }
+            kept.append(rank)
         }
-        return kept.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        return kept.sorted { $0.range.lowerBound < $1.range.lowerBound }.map { found[$0.index] }
     }
 }
