@@ -222,8 +222,8 @@ package struct PhraseMatch<Payload: Sendable>: Sendable {
 /// Many phrases, indexed by their first word, found together in one pass over a sentence.
 ///
 /// The phrases are kept apart from their payloads, and found by their place: the search reads
-/// only phrases, the same code whatever the payload (a generic method called from another
-/// module runs unspecialised, and copying generic tuples there cost the extractor a third).
+/// only phrases, the same code whatever the payload, so that it copies no generic value even
+/// where it runs unspecialised (called from another module).
 package struct PhraseSet<Payload: Sendable>: Sendable {
     private var phrases: [Phrase] = []
     private var payloads: [Payload] = []
@@ -271,13 +271,6 @@ package struct PhraseSet<Payload: Sendable>: Sendable {
         for start in tokens.indices where tokens[start].isWord {
             forEachMatch(in: tokens, at: start) { found.append(match($0, $1)) }
         }
-        return found
-    }
-
-    /// The matches starting at `start`.
-    func matches(in tokens: [Token], at start: Int) -> [PhraseMatch<Payload>] {
-        var found: [PhraseMatch<Payload>] = []
-        forEachMatch(in: tokens, at: start) { found.append(match($0, $1)) }
         return found
     }
 

@@ -59,7 +59,7 @@ struct ReportModel: Sendable {
             cited.append(step.event)
         }
         var seen = Set<String>()
-        evidence = cited.filter { seen.insert($0.event.id).inserted }.sorted(by: History.validTimeOrder)
+        evidence = cited.filter { seen.insert($0.event.id).inserted }.sorted(by: EffectiveEvents.precedes)
         var words: [String: [String: String]] = [:]
         for term in history.reports.flatMap({ $0.event.terms + $0.event.conditions }) where !term.words.isEmpty {
             words[term.label, default: [:]].merge(term.words) { first, _ in first }

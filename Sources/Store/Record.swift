@@ -64,11 +64,11 @@ extension NegotiationStore {
                        expectedLastSequence: UInt64? = nil, afterEachBatch: (IngestReport) -> Void = { _ in }) throws -> IngestReport {
         var report = IngestReport()
         var issues: [CorpusIssue] = []
-        var fresh: [SpilledEvent] = []
+        var fresh: [(event: Event, payload: [UInt8])] = []
         for source in corpus.events {
             let payload = LogRecord.event(source.event).encoded()
             switch try checkAgainstLog(source, payload) {
-            case .new: fresh.append(SpilledEvent(id: "event/\(source.event.id)", payload: payload, fold: FoldRecord.indexing(source.event)))
+            case .new: fresh.append((source.event, payload))
             case .recorded: report.eventsAlreadyRecorded += 1
             case .conflict(let issue): issues.append(issue)
             }
@@ -89,7 +89,8 @@ extension NegotiationStore {
             try appendInOrder(header: pending, events: fresh, batchSize: batchSize, expectedLastSequence: expectedLastSequence,
                               afterEachBatch: afterEachBatch, &report)
         case .pipelined:
-            try appendPipelined(header: pending, events: EventSource(list: fresh), count: fresh.count, batchSize: batchSize,
+            let spilled = fresh.map { SpilledEvent(id: "event/\($0.event.id)", payload: $0.payload, fold: FoldRecord.indexing($0.event)) }
+            try appendPipelined(header: pending, events: EventSource(list: spilled), count: spilled.count, batchSize: batchSize,
                                 expectedLastSequence: expectedLastSequence, afterEachBatch: afterEachBatch, &report)
         }
         return report
@@ -287,10 +288,10 @@ extension NegotiationStore {
     /// this thread. Each batch is one transaction that appends its records and, when the indexes
     /// end where it begins, indexes them; whatever is left (indexes that lagged, checkpoints to
     /// recompute) is brought up to date at the end, as after any write.
-    func appendInOrder(header: [PendingHeader], events: [SpilledEvent], batchSize: Int, expectedLastSequence: UInt64?,
-                       afterEachBatch: (IngestReport) -> Void, _ report: inout IngestReport) throws {
-        let records = try header.map(\.resolved) + events.map { event in
-            PendingRecord(record: Record(id: event.id, payload: event.payload), decoded: try LogRecord.decode(event.payload), text: nil)
+    func appendInOrder(header: [PendingHeader], events: [(event: Event, payload: [UInt8])], batchSize: Int,
+                       expectedLastSequence: UInt64?, afterEachBatch: (IngestReport) -> Void, _ report: inout IngestReport) throws {
+        let records = header.map(\.resolved) + events.map { event, payload in
+            PendingRecord(record: Record(id: "event/\(event.id)", payload: payload), decoded: .event(event), text: nil)
         }
         let indexed = log.hasIndexes(ProjectionIndex.names)
         var expected = expectedLastSequence

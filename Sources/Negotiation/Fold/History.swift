@@ -131,11 +131,6 @@ public struct History: Sendable {
         return result.sorted(by: EffectiveEvents.precedes)
     }
 
-    /// Valid-time order: the last day an event could have happened, then log order.
-    public static func validTimeOrder(_ a: RecordedEvent, _ b: RecordedEvent) -> Bool {
-        EffectiveEvents.precedes(a, b)
-    }
-
     /// The tracks to report: all of the registry's, or the one named.
     public func tracks(named id: String? = nil) throws(ProjectionError) -> [Track] {
         try Self.tracks(of: registry, named: id)
