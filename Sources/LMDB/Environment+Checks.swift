@@ -193,7 +193,7 @@ extension Environment {
     /// Checks the trees of the snapshot a new read transaction sees, reading their pages with
     /// `pread` while the transaction keeps writers off them.
     static func checkStructure(_ env: OpaquePointer, path: String, depth: StructureCheckDepth, declared: [String: DatabaseFlags],
-                               begin: () throws(LMDBError) -> OpaquePointer) throws(LMDBError) -> StructureReport {
+                               threads: Int? = nil, begin: () throws(LMDBError) -> OpaquePointer) throws(LMDBError) -> StructureReport {
         var fd: Int32 = -1
         try check(mdb_env_get_fd(env, &fd), "mdb_env_get_fd(\(path))")
         let flags = declared.mapValues { UInt16(truncatingIfNeeded: $0.subtracting(.create).rawValue) }
@@ -206,7 +206,8 @@ extension Environment {
             newest = metas[0]
             // The snapshot's own meta page: the newest, or the other after one commit since.
             guard let snapshot = metas.first(where: { $0.transaction == id }) else { continue }
-            var walk = StructureWalk(fd: fd, meta: snapshot, depth: depth, declared: flags)
+            var walk = threads.map { StructureWalk(fd: fd, meta: snapshot, depth: depth, declared: flags, threads: $0) }
+                ?? StructureWalk(fd: fd, meta: snapshot, depth: depth, declared: flags)
             try walk.run()
             return walk.report
         }

@@ -386,10 +386,16 @@ public final class Environment: @unchecked Sendable {
     /// - Returns: what was found; damage is reported there, not thrown.
     /// - Throws: ``LMDBError`` when the file cannot be read, or its meta pages are damaged.
     public func checkStructure(_ depth: StructureCheckDepth = .full) throws(LMDBError) -> StructureReport {
+        try checkStructure(depth, threads: nil)
+    }
+
+    /// ``checkStructure(_:)`` reading a large level on at most `threads` threads (`nil`: one a
+    /// processor, up to four).
+    func checkStructure(_ depth: StructureCheckDepth, threads: Int?) throws(LMDBError) -> StructureReport {
         pthread_rwlock_rdlock(resizeLock)
         defer { pthread_rwlock_unlock(resizeLock) }
         _ = try Self.checkDataFile(handle, path: path)
-        return try Self.checkStructure(handle, path: path, depth: depth, declared: declaredDatabases) { () throws(LMDBError) in
+        return try Self.checkStructure(handle, path: path, depth: depth, declared: declaredDatabases, threads: threads) { () throws(LMDBError) in
             try begin(flags: UInt32(MDB_RDONLY))
         }
     }

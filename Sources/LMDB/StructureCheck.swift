@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import SystemPackage
 
 #if canImport(Glibc)
@@ -52,12 +54,16 @@ struct StructureWalk {
     static let maximumProblems = 16
     /// Pages read with one `pread` when they follow each other in the file.
     static let pagesPerRead = 256
+    /// The fewest pages of a level that one thread of a split walk is given.
+    static let minimumPagesPerPart = 2 * pagesPerRead
 
     private let fd: Int32
     private let meta: MetaPage
     private let pageSize: Int
     private let pageCount: UInt64
     private let depth: StructureCheckDepth
+    /// The most threads a large level is read on.
+    private let threads: Int
     /// The flags each named database was opened with, to hold the stored ones to.
     private let declared: [String: UInt16]
     private var reached: PageSet
@@ -67,8 +73,10 @@ struct StructureWalk {
     private var buffer: [UInt8]
     private(set) var report = StructureReport()
 
-    init(fd: Int32, meta: MetaPage, depth: StructureCheckDepth, declared: [String: UInt16]) {
+    init(fd: Int32, meta: MetaPage, depth: StructureCheckDepth, declared: [String: UInt16],
+         threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, 4)) {
         self.fd = fd
+        self.threads = max(threads, 1)
         self.meta = meta
         self.pageSize = meta.pageSize
         self.pageCount = meta.pageCount
@@ -182,43 +190,21 @@ struct StructureWalk {
         var counted = (branch: UInt64(0), leaf: UInt64(0), overflow: UInt64(0), entries: UInt64(0))
         var overflowRuns: [(page: UInt64, size: UInt64)] = []
         for height in 0..<Int(record.depth) {
-            let isLeafLevel = height == Int(record.depth) - 1
-            var next: [UInt64] = []
             level.sort()
-            try forEachPage(level) { walker, number, page throws(LMDBError) in
-                guard walker.checkHeader(page, number, expected: isLeafLevel ? PageLayout.leaf : PageLayout.branch, in: name) else { return }
-                let keys = Int(page.u16(12) - UInt16(PageLayout.headerSize)) / 2
-                var previous: UnsafeRawBufferPointer?
-                for index in 0..<keys {
-                    guard let node = walker.node(page, index, number, in: name) else { return }
-                    let key = UnsafeRawBufferPointer(rebasing: page[(node.offset + PageLayout.nodeHeaderSize)..<(node.offset + PageLayout.nodeHeaderSize + node.keySize)])
-                    // A branch's first key is not compared (LMDB leaves it empty).
-                    if !(isLeafLevel == false && index == 0) {
-                        if let previous, !order.ascending(previous, key) {
-                            walker.problem("\(name): page \(number) holds its keys out of order (node \(index))")
-                            return
-                        }
-                        previous = key
-                    }
-                    if isLeafLevel {
-                        walker.checkLeafNode(page, node, number, index, name: name, flags: flags, isMain: isMain, isFree: isFree,
-                                             counted: &counted.entries, overflowRuns: &overflowRuns, named: &named, freePages: &freePages)
-                    } else {
-                        let child = UInt64(node.low) | UInt64(node.high) << 16 | UInt64(node.flags) << 32
-                        guard child >= PageLayout.metaPages, child < walker.pageCount else {
-                            walker.problem("\(name): branch page \(number) points to page \(child), outside pages 2..<\(walker.pageCount)")
-                            return
-                        }
-                        if wholly || walker.isFull {
-                            guard walker.claim(child, for: name) else { return }
-                            next.append(child)
-                        }
-                    }
-                }
-                if isLeafLevel { counted.leaf += 1 } else { counted.branch += 1 }
-            }
-            guard !isDone, wholly || isFull else { return named }
-            level = next
+            let shape = LevelShape(name: name, flags: flags, order: order, isLeaf: height == Int(record.depth) - 1,
+                                   isMain: isMain, isFree: isFree, following: wholly || isFull)
+            let tally = try check(level, shape)
+            counted.branch += tally.branch
+            counted.leaf += tally.leaf
+            counted.entries += tally.entries
+            overflowRuns += tally.overflowRuns
+            named += tally.named
+            freePages += tally.freePages
+            guard !isDone, shape.following else { return named }
+            // Children are claimed here, in page order, once the level is read: a page reached
+            // twice is a cycle or a page shared between trees, and is not walked again.
+            level = tally.children.filter { claim($0, for: name) }
+            guard !isDone else { return named }
         }
         if isFree {
             // The free lists stored on overflow pages are read whole: their page numbers matter.
@@ -234,6 +220,110 @@ struct StructureWalk {
             problem("\(name) records \(record.entries) entries; its tree holds \(counted.entries)")
         }
         return named
+    }
+
+    /// What is the same for every page of one level of one tree.
+    private struct LevelShape {
+        var name: String
+        var flags: UInt16
+        var order: KeyOrder
+        var isLeaf: Bool
+        var isMain: Bool
+        var isFree: Bool
+        /// Whether the level below is walked (its pages gathered as children).
+        var following: Bool
+    }
+
+    /// What checking some of a level's pages gathers: kept apart for each part of a level read
+    /// on its own thread, and added up in page order.
+    private struct LevelTally {
+        var children: [UInt64] = []
+        var branch: UInt64 = 0
+        var leaf: UInt64 = 0
+        var entries: UInt64 = 0
+        var overflowRuns: [(page: UInt64, size: UInt64)] = []
+        var named: [(String, DatabaseRecord)] = []
+        var freePages: [UInt64] = []
+
+        mutating func add(_ other: LevelTally) {
+            children += other.children
+            branch += other.branch
+            leaf += other.leaf
+            entries += other.entries
+            overflowRuns += other.overflowRuns
+            named += other.named
+            freePages += other.freePages
+        }
+    }
+
+    /// Checks one level's pages (sorted). A large level is cut in runs of pages, one for each
+    /// of ``threads``, each read and checked on its own thread: reading a big log's leaves is
+    /// most of a verification's first pass. What each part finds is added in page order, so
+    /// the report is the one a single thread would give.
+    private mutating func check(_ level: [UInt64], _ shape: LevelShape) throws(LMDBError) -> LevelTally {
+        let parts = min(threads, level.count / Self.minimumPagesPerPart)
+        guard parts > 1 else {
+            var tally = LevelTally()
+            try check(level[...], shape, into: &tally)
+            return tally
+        }
+        let start = self
+        let results = Mutex([(problems: [String], pagesChecked: UInt64, tally: LevelTally, failure: LMDBError?)?](repeating: nil, count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var worker = start
+            worker.report.problems = []
+            worker.report.pagesChecked = 0
+            worker.buffer = []
+            var tally = LevelTally()
+            var failure: LMDBError?
+            let range = (level.count * part / parts)..<(level.count * (part + 1) / parts)
+            do throws(LMDBError) { try worker.check(level[range], shape, into: &tally) } catch { failure = error }
+            let result = (worker.report.problems, worker.report.pagesChecked, tally, failure)
+            results.withLock { $0[part] = result }
+        }
+        var whole = LevelTally()
+        for result in results.withLock({ $0 }) {
+            guard let result else { throw LMDBError(code: EINVAL, context: "a part of the structure walk did not run") }
+            if let failure = result.failure { throw failure }
+            for text in result.problems { problem(text) }
+            report.pagesChecked += result.pagesChecked
+            whole.add(result.tally)
+        }
+        return whole
+    }
+
+    /// Checks `pages` (sorted) of one level: each page's header and nodes, keys in order.
+    private mutating func check(_ pages: ArraySlice<UInt64>, _ shape: LevelShape, into tally: inout LevelTally) throws(LMDBError) {
+        let name = shape.name
+        try forEachPage(pages) { walker, number, page throws(LMDBError) in
+            guard walker.checkHeader(page, number, expected: shape.isLeaf ? PageLayout.leaf : PageLayout.branch, in: name) else { return }
+            let keys = Int(page.u16(12) - UInt16(PageLayout.headerSize)) / 2
+            var previous: UnsafeRawBufferPointer?
+            for index in 0..<keys {
+                guard let node = walker.node(page, index, number, in: name) else { return }
+                let key = UnsafeRawBufferPointer(rebasing: page[(node.offset + PageLayout.nodeHeaderSize)..<(node.offset + PageLayout.nodeHeaderSize + node.keySize)])
+                // A branch's first key is not compared (LMDB leaves it empty).
+                if shape.isLeaf || index > 0 {
+                    if let previous, !shape.order.ascending(previous, key) {
+                        walker.problem("\(name): page \(number) holds its keys out of order (node \(index))")
+                        return
+                    }
+                    previous = key
+                }
+                if shape.isLeaf {
+                    walker.checkLeafNode(page, node, number, index, name: name, flags: shape.flags, isMain: shape.isMain, isFree: shape.isFree,
+                                         counted: &tally.entries, overflowRuns: &tally.overflowRuns, named: &tally.named, freePages: &tally.freePages)
+                } else {
+                    let child = UInt64(node.low) | UInt64(node.high) << 16 | UInt64(node.flags) << 32
+                    guard child >= PageLayout.metaPages, child < walker.pageCount else {
+                        walker.problem("\(name): branch page \(number) points to page \(child), outside pages 2..<\(walker.pageCount)")
+                        return
+                    }
+                    if shape.following { tally.children.append(child) }
+                }
+            }
+            if shape.isLeaf { tally.leaf += 1 } else { tally.branch += 1 }
+        }
     }
 
     /// Marks `page` reached; a problem if it was already. Short of a full walk, only the main
@@ -397,16 +487,16 @@ struct StructureWalk {
 
     /// Lends each of `pages` (sorted) to `body`, reading runs of consecutive pages at once.
     private mutating func forEachPage(
-        _ pages: [UInt64], _ body: (inout StructureWalk, UInt64, UnsafeRawBufferPointer) throws(LMDBError) -> Void
+        _ pages: ArraySlice<UInt64>, _ body: (inout StructureWalk, UInt64, UnsafeRawBufferPointer) throws(LMDBError) -> Void
     ) throws(LMDBError) {
         if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: Self.pagesPerRead * pageSize) }
         var chunk = buffer
         buffer = []
         defer { buffer = chunk }
-        var i = 0
-        while i < pages.count, !isDone {
+        var i = pages.startIndex
+        while i < pages.endIndex, !isDone {
             var end = i + 1
-            while end < pages.count, end - i < Self.pagesPerRead, pages[end] == pages[end - 1] + 1 { end += 1 }
+            while end < pages.endIndex, end - i < Self.pagesPerRead, pages[end] == pages[end - 1] + 1 { end += 1 }
             let count = end - i
             guard try read(into: &chunk, count: count * pageSize, at: pages[i]) else { return }
             report.pagesChecked += UInt64(count)

@@ -130,6 +130,44 @@ struct DamagedEnvironmentTests {
         #expect(findings().isEmpty)
     }
 
+    /// A level of thousands of pages is read on several threads: what they find is what one
+    /// thread finds, in the same order, whole or damaged in several places.
+    @Test func aWalkSplitOverThreadsReportsWhatOneThreadReports() throws {
+        let env = try open()
+        let values = try env.database("values")
+        // 12,000 values of 1,300 bytes, three to a page: some 4,000 leaves, split in up to 4 parts.
+        try env.write { txn in
+            for i in 0..<12_000 {
+                try txn.put([UInt8](repeating: UInt8(i % 200), count: 1_300), forKey: withUnsafeBytes(of: UInt32(i).bigEndian) { Array($0) }, in: values)
+            }
+        }
+        let whole = try env.checkStructure(.full, threads: 1)
+        #expect(whole.isSound, "\(whole.problems)")
+        #expect(whole.pagesChecked > 4 * UInt64(StructureWalk.minimumPagesPerPart))
+        for threads in [2, 3, 4] { #expect(try env.checkStructure(.full, threads: threads) == whole) }
+
+        let original = try bytes()
+        let pageSize = 4_096
+        let leaves = (2..<(original.count / pageSize)).filter { original[$0 * pageSize + 10] == 0x02 }
+        try #require(leaves.count > 4 * StructureWalk.minimumPagesPerPart)
+        var damaged = original
+        // A leaf in each quarter, each its own way.
+        let marked = [leaves[10], leaves[leaves.count / 3], leaves[leaves.count * 2 / 3], leaves[leaves.count - 10]]
+        damaged[marked[0] * pageSize + 1] ^= 0x40
+        damaged[marked[1] * pageSize + 13] = 0xFF
+        damaged[marked[2] * pageSize + 10] = 0x01
+        damaged[marked[3] * pageSize + 17] ^= 0x80
+        try write(damaged)
+        let single = try open().checkStructure(.full, threads: 1)
+        #expect(single.problems.count >= marked.count)
+        for (page, text) in zip(marked, single.problems) { #expect(text.contains("page \(page)"), "\(text)") }
+        for threads in [2, 4] {
+            let split = try open().checkStructure(.full, threads: threads)
+            #expect(split.problems == single.problems)
+            #expect(split.pagesChecked == single.pagesChecked)
+        }
+    }
+
     @Test func aLockFileDeletedUnderAWriterStopsItsWrites() throws {
         let env = try open()
         let values = try env.database("values")
