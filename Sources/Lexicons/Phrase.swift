@@ -198,7 +198,7 @@ public struct Phrase: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Where a match lies and how well it matched, and its place among the matches: what
-/// ``PhraseSet/longestMatches(in:)`` ranks them by.
+/// ``PhraseIndex/longestMatches(in:)`` ranks them by.
 struct MatchRank {
     var range: Range<Int>
     var exactness: Int
@@ -212,44 +212,116 @@ struct MatchRank {
     }
 }
 
-/// One phrase found in a sentence: tokens `range` of the sentence matched `phrase`.
+/// One phrase found in a sentence: tokens `range` of the sentence matched the phrase of
+/// `payload`.
 package struct PhraseMatch<Payload: Sendable>: Sendable {
     package var range: Range<Int>
-    var phrase: Phrase
     package var payload: Payload
 }
 
-/// Many phrases, indexed by their first word, found together in one pass over a sentence.
+/// Many phrases, indexed by their first word, found together in one pass over a sentence, each
+/// with its payload.
 ///
-/// The phrases are kept apart from their payloads, and found by their place: the search reads
-/// only phrases, the same code whatever the payload, so that it copies no generic value even
-/// where it runs unspecialised (called from another module).
+/// The search is ``PhraseIndex``'s, which knows no payload: the same compiled code for every
+/// set, fully optimised even where a set is used from another module (where a generic method
+/// would run unspecialised). Only the matches it returns are made into `PhraseMatch`es here.
 package struct PhraseSet<Payload: Sendable>: Sendable {
-    private var phrases: [Phrase] = []
+    private var index = PhraseIndex()
     private var payloads: [Payload] = []
-    /// The places of the phrases that start with each folded word, in the order added.
-    private var byFirstWord: [String: [Int]] = [:]
-    /// The places of the phrases not indexed by a first word (a prefix or an exact-case word
-    /// first), in the order added.
-    private var others: [Int] = []
+
     /// The set's bit in a token's `lists`, given by an extractor: at a token whose bit is
     /// clear, no phrase of the set starts, and it is not searched. `nil`: always searched.
-    package var bit: Int?
+    package var bit: Int? {
+        get { index.bit }
+        set { index.bit = newValue }
+    }
     /// The bit of the phrases not indexed by a first word (a prefix or an exact-case word
     /// first), likewise: where it is clear, none of them is tried.
-    package var othersBit: Int?
+    package var othersBit: Int? {
+        get { index.othersBit }
+        set { index.othersBit = newValue }
+    }
 
     /// Whether some phrase is not indexed by its first word.
-    package var hasOthers: Bool { !others.isEmpty }
+    package var hasOthers: Bool { index.hasOthers }
 
     package init(_ entries: [(Phrase, Payload)] = []) {
         for (phrase, payload) in entries { add(phrase, payload) }
     }
 
     package mutating func add(_ phrase: Phrase, _ payload: Payload) {
+        index.add(phrase)
+        payloads.append(payload)
+    }
+
+    var isEmpty: Bool { payloads.isEmpty }
+
+    /// The folded words a match can start with, or `nil` when some phrase can start with any
+    /// word (it starts with a prefix or an exact-case word).
+    package var firstWords: Set<String>? { index.firstWords }
+
+    /// The set with its phrases' words numbered in `vocabulary` (see `Phrase.numbered`).
+    package func numbered(_ vocabulary: inout [String: Int32]) -> PhraseSet {
+        var copy = self
+        copy.index = index.numbered(&vocabulary)
+        return copy
+    }
+
+    /// Whether a phrase of the set may start at `token` (see ``PhraseIndex/mayStart(with:)``).
+    package func mayStart(with token: Token) -> Bool { index.mayStart(with: token) }
+
+    /// Whether a phrase not indexed by its first word may start at `token`.
+    package func othersMayStart(with token: Token) -> Bool { index.othersMayStart(with: token) }
+
+    /// Every match at every position, overlapping ones included.
+    func allMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
+        index.allMatches(in: tokens).map(match)
+    }
+
+    /// The end of the longest match starting at `start`, if any.
+    func longestEnd(in tokens: [Token], at start: Int) -> Int? { index.longestEnd(in: tokens, at: start) }
+
+    /// The longest match starting at `start`, if any (of two as long, the first found).
+    package func longestMatch(in tokens: [Token], at start: Int) -> PhraseMatch<Payload>? {
+        index.longestMatch(in: tokens, at: start).map(match)
+    }
+
+    /// Matches that do not overlap, longest first, then leftmost (see
+    /// ``PhraseIndex/longestMatches(in:)``).
+    package func longestMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
+        index.longestMatches(in: tokens).map(match)
+    }
+
+    private func match(_ found: PhraseIndex.Found) -> PhraseMatch<Payload> {
+        PhraseMatch(range: found.range, payload: payloads[found.place])
+    }
+}
+
+/// The phrases of a ``PhraseSet`` by their first word, and the search for them in a sentence's
+/// tokens: a match is found as the phrase's place in the order added, and the tokens it spans.
+struct PhraseIndex: Sendable {
+    /// One match: the phrase at `place` matched tokens `range`.
+    struct Found {
+        var place: Int
+        var range: Range<Int>
+    }
+
+    private var phrases: [Phrase] = []
+    /// The places of the phrases that start with each folded word, in the order added.
+    private var byFirstWord: [String: [Int]] = [:]
+    /// The places of the phrases not indexed by a first word (a prefix or an exact-case word
+    /// first), in the order added.
+    private var others: [Int] = []
+    var bit: Int?
+    var othersBit: Int?
+
+    var hasOthers: Bool { !others.isEmpty }
+
+    var firstWords: Set<String>? { others.isEmpty ? Set(byFirstWord.keys) : nil }
+
+    mutating func add(_ phrase: Phrase) {
         let place = phrases.count
         phrases.append(phrase)
-        payloads.append(payload)
         if let first = phrase.firstWord {
             byFirstWord[first, default: []].append(place)
         } else {
@@ -257,93 +329,73 @@ package struct PhraseSet<Payload: Sendable>: Sendable {
         }
     }
 
-    var isEmpty: Bool { phrases.isEmpty }
-
-    /// The folded words a match can start with, or `nil` when some phrase can start with any
-    /// word (it starts with a prefix or an exact-case word).
-    package var firstWords: Set<String>? {
-        others.isEmpty ? Set(byFirstWord.keys) : nil
-    }
-
-    /// Every match at every position, overlapping ones included.
-    func allMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
-        var found: [PhraseMatch<Payload>] = []
-        for start in tokens.indices where tokens[start].isWord {
-            forEachMatch(in: tokens, at: start) { found.append(match($0, $1)) }
-        }
-        return found
-    }
-
-    private func match(_ place: Int, _ range: Range<Int>) -> PhraseMatch<Payload> {
-        PhraseMatch(range: range, phrase: phrases[place], payload: payloads[place])
-    }
-
-    /// The set with its phrases' words numbered in `vocabulary` (see `Phrase.numbered`).
-    package func numbered(_ vocabulary: inout [String: Int32]) -> PhraseSet {
+    func numbered(_ vocabulary: inout [String: Int32]) -> PhraseIndex {
         var copy = self
         copy.phrases = phrases.map { $0.numbered(&vocabulary) }
         return copy
     }
 
-    /// Whether a phrase of the set may start at `token`: the phrases searched there are those
-    /// of its folded word and the others, and no other can match (see `Phrase.mayStart`).
-    /// What sets a token's bit for the set.
-    package func mayStart(with token: Token) -> Bool {
+    /// Whether a phrase may start at `token`: the phrases searched there are those of its
+    /// folded word and the others, and no other can match (see `Phrase.mayStart`). What sets a
+    /// token's bit for the set.
+    func mayStart(with token: Token) -> Bool {
         guard token.isWord else { return false }
         return byFirstWord[token.folded] != nil || othersMayStart(with: token)
     }
 
-    /// Whether a phrase not indexed by its first word may start at `token`.
-    package func othersMayStart(with token: Token) -> Bool {
+    func othersMayStart(with token: Token) -> Bool {
         token.isWord && others.contains { phrases[$0].mayStart(with: token) }
     }
 
-    /// Each match starting at `start`, as the phrase's place and the tokens it matched: the
-    /// phrases of its first word in the order added, then the others in the order added.
-    private func forEachMatch(in tokens: [Token], at start: Int, _ body: (Int, Range<Int>) -> Void) {
+    /// Each match starting at `start`: the phrases of its first word in the order added, then
+    /// the others in the order added.
+    private func forEachMatch(in tokens: [Token], at start: Int, _ body: (Found) -> Void) {
         guard start < tokens.count, tokens[start].isWord else { return }
         if let bit, tokens[start].lists & (1 << UInt64(bit)) == 0 { return }
         if let indexed = byFirstWord[tokens[start].folded] {
             for place in indexed {
-                if let end = phrases[place].match(tokens, at: start) { body(place, start..<end) }
+                if let end = phrases[place].match(tokens, at: start) { body(Found(place: place, range: start..<end)) }
             }
         }
         if let othersBit, tokens[start].lists & (1 << UInt64(othersBit)) == 0 { return }
         for place in others {
-            if let end = phrases[place].match(tokens, at: start) { body(place, start..<end) }
+            if let end = phrases[place].match(tokens, at: start) { body(Found(place: place, range: start..<end)) }
         }
     }
 
-    /// The end of the longest match starting at `start`, if any: `longestMatch`'s, without
-    /// making a match of each phrase that fits.
+    func allMatches(in tokens: [Token]) -> [Found] {
+        var found: [Found] = []
+        for start in tokens.indices where tokens[start].isWord {
+            forEachMatch(in: tokens, at: start) { found.append($0) }
+        }
+        return found
+    }
+
     func longestEnd(in tokens: [Token], at start: Int) -> Int? {
         var best: Int?
-        forEachMatch(in: tokens, at: start) { _, range in
-            if best.map({ range.upperBound > $0 }) ?? true { best = range.upperBound }
+        forEachMatch(in: tokens, at: start) { found in
+            if best.map({ found.range.upperBound > $0 }) ?? true { best = found.range.upperBound }
         }
         return best
     }
 
-    /// The longest match starting at `start`, if any (of two as long, the first found).
-    package func longestMatch(in tokens: [Token], at start: Int) -> PhraseMatch<Payload>? {
-        var best: (place: Int, range: Range<Int>)?
-        forEachMatch(in: tokens, at: start) { place, range in
-            if best.map({ range.count > $0.range.count }) ?? true { best = (place, range) }
+    func longestMatch(in tokens: [Token], at start: Int) -> Found? {
+        var best: Found?
+        forEachMatch(in: tokens, at: start) { found in
+            if best.map({ found.range.count > $0.range.count }) ?? true { best = found }
         }
-        return best.map { match($0.place, $0.range) }
+        return best
     }
 
-    /// Matches that do not overlap, longest first, then leftmost.
-    package func longestMatches(in tokens: [Token]) -> [PhraseMatch<Payload>] {
+    /// Matches that do not overlap, in sentence order: taken longest first; of two as long,
+    /// the one that matched accents exactly (« rencontre » is the noun, not the participle
+    /// « rencontré »); then the leftmost.
+    func longestMatches(in tokens: [Token]) -> [Found] {
         let found = allMatches(in: tokens)
         // Most sentences hold none of a set's phrases, or one.
         if found.count <= 1 { return found }
-        // Longest first; of two as long, the one that matched accents exactly (« rencontre »
-        // is the noun, not the participle « rencontré »); then the leftmost. The ranking is
-        // sorted, not the matches: it is the same code whatever the payload, even where this
-        // generic method runs unspecialised (called from another module).
         let ranked = found.indices.map { i in
-            MatchRank(range: found[i].range, exactness: found[i].phrase.exactness(tokens, found[i].range), index: i)
+            MatchRank(range: found[i].range, exactness: phrases[found[i].place].exactness(tokens, found[i].range), index: i)
         }.sorted(by: MatchRank.precedes)
         var taken = [Bool](repeating: false, count: tokens.count)
         var kept: [MatchRank] = []
