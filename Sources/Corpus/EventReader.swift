@@ -15,8 +15,8 @@ struct ParsedEventFile: Sendable {
     /// What checking a correction's or retraction's target needs.
     struct Fix: Sendable {
         var target: String
-        /// A correction (`corrects`), not a retraction (`retracts`).
-        var namesCorrected: Bool
+        /// The field that names the target: `corrects`, `retracts` or a source's `of`.
+        var field: String
         /// The last day of the `on` a correction sets, if it sets one, as a day ordinal (4
         /// bytes: one of these is carried beside every event read).
         var movedTo: Int32?
@@ -106,7 +106,7 @@ package struct EventReader {
             return
         }
         let count = records.count
-        let isFix = item.type.isRecordFix
+        let isFix = item.type.amendsAnother
         seen[idKey] = UInt32(truncatingIfNeeded: count)
         records.append(Seen(contentHash: contentHash, file: UInt32(truncatingIfNeeded: files.count - 1),
                             lineAndFix: UInt32(truncatingIfNeeded: item.location.line ?? 0) << 1 | (isFix ? 1 : 0)))
@@ -132,7 +132,7 @@ package struct EventReader {
         var unresolved: [FixTarget] = []
         for (fix, type, location, ordinal) in fixes {
             let target = fix.target
-            let field = location.field(fix.namesCorrected ? "corrects" : "retracts")
+            let field = location.field(fix.field)
             guard let found = seen[Self.key(target.utf8)] else {
                 unresolved.append(FixTarget(target: target, location: location, field: field, movedTo: fix.movedTo.map { Day(ordinal: Int($0)) }))
                 continue
@@ -143,7 +143,7 @@ package struct EventReader {
                                 expected: "a fix placed after the event it fixes")
             } else if records[Int(found)].isFix {
                 diagnostics.add(file: location.file, line: location.line, field: field,
-                                problem: "\(quoted(target)) is itself a correction or retraction",
+                                problem: "\(quoted(target)) is itself a correction, retraction or source",
                                 expected: "the id of a reported event")
             } else if let movedTo = fix.movedTo, movedTo > knownBy[Int(found)] {
                 let moved = Day(ordinal: Int(movedTo))
@@ -189,13 +189,26 @@ struct EventFileParser {
     static let eventFields = [
         "id", "type", "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped",
         "place", "planned", "unconditional", "article", "quote", "note", "corrects", "set", "retracts", "reason",
+        "format", "scope", "duration", "starts", "until", "days", "of",
     ]
     static let changeFields = [
         "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped", "place", "planned", "quote",
+        "format", "duration", "starts", "until", "days",
     ]
     static let typeNames = EventType.allCases.map(\.rawValue).joined(separator: ", ")
     /// The fields only a correction or retraction takes.
     static let fixOnlyFields = ["corrects", "retracts", "set", "reason"]
+    /// The fields a `source` takes.
+    static let sourceFields: Set<String> = ["id", "type", "of", "article", "quote", "note"]
+    /// Which report types take each field that not all of them take.
+    static let fieldTypes: [(field: String, types: [EventType])] = [
+        ("planned", [.meeting]), ("format", [.meeting]), ("scope", [.meeting]), ("unconditional", [.acceptance]),
+        ("duration", [.proposal, .start]), ("starts", [.proposal]), ("until", [.start, .extension]), ("days", [.extension]),
+    ]
+    static let formatNames = MeetingFormat.allCases.map(\.rawValue).joined(separator: ", ")
+    static let reasonNames = EndReason.allCases.map(\.rawValue).joined(separator: ", ")
+    /// The longest term a ceasefire is given, in days: ten years.
+    static let maximumTermDays = 3_653
     static let termLanguages = ["fr", "en", "de", "es", "it", "ru", "uk"]
     static let termFields = ["label"] + termLanguages
     static let eventNames = FieldNames(eventFields)
@@ -240,10 +253,11 @@ struct EventFileParser {
                 var id = item.event.id
                 let idKey = id.withUTF8 { EventReader.key(bytes: UnsafeRawBufferPointer($0)) }
                 let contentHash = payload.withUnsafeBytes { EventReader.key(bytes: $0) }
-                let fix = item.event.type.isRecordFix
-                    ? item.event.target.map { ParsedEventFile.Fix(target: $0, namesCorrected: item.event.corrects != nil, movedTo: item.event.changes?.on.map { Int32(truncatingIfNeeded: $0.last.ordinal) }) }
+                let fix = item.event.type.amendsAnother
+                    ? item.event.target.map { ParsedEventFile.Fix(target: $0, field: item.event.targetField ?? "corrects",
+                                                                  movedTo: item.event.changes?.on.map { Int32(truncatingIfNeeded: $0.last.ordinal) }) }
                     : nil
-                let known = item.event.type.isRecordFix ? Self.unknownPublication
+                let known = item.event.type.amendsAnother ? Self.unknownPublication
                     : item.event.article.flatMap { articles.place(of: $0) }.map { Int32(truncatingIfNeeded: latestPublication(place: $0).ordinal) }
                     ?? Self.unknownPublication
                 // The fold record is made here, on the worker, so that the thread taking events
@@ -279,6 +293,8 @@ struct EventFileParser {
 
         if type.isRecordFix {
             readFix(&event, f)
+        } else if type == .source {
+            readSource(&event, f)
         } else {
             readReport(&event, f, articlePlace: place)
         }
@@ -320,23 +336,35 @@ struct EventFileParser {
         return m
     }
 
-    /// A report of the negotiation: proposal, acceptance, condition, violation, meeting, rejection.
+    /// Another article's report of an act already recorded: `of` names the event, `quote` gives
+    /// this article's words.
+    private func readSource(_ event: inout Event, _ f: Fields) {
+        for key in Self.eventFields where f.has(key) && !Self.sourceFields.contains(key) {
+            f.report(key, "a source does not take this field", expected: "only of, article, quote and note: the event it reports is named by 'of'")
+        }
+        event.of = f.string("of", required: true, expected: "the id of the event this article also reports")
+        if !f.has("quote") { f.report("quote", "missing", expected: "this article's words that report the event", line: f.line) }
+    }
+
+    /// A report of the negotiation (proposal, acceptance, condition, violation, meeting,
+    /// rejection) or of a ceasefire's life (start, end, extension).
     private func readReport(_ event: inout Event, _ f: Fields, articlePlace: Int?) {
         let type = event.type
-        for key in Self.fixOnlyFields where f.has(key) {
+        for key in Self.fixOnlyFields where f.has(key) && !(key == "reason" && type == .end) {
             f.report(key, "only corrections and retractions take this field", expected: "no '\(key)' on a \(type.rawValue)")
         }
-        if type != .meeting, f.has("planned") {
-            f.report("planned", "only meetings take this field", expected: "no 'planned' on a \(type.rawValue)")
-        }
-        if type != .acceptance, f.has("unconditional") {
-            f.report("unconditional", "only acceptances take this field", expected: "no 'unconditional' on a \(type.rawValue)")
+        if f.has("of") { f.report("of", "only sources take this field", expected: "no 'of' on a \(type.rawValue)") }
+        for (key, types) in Self.fieldTypes where f.has(key) && !types.contains(type) {
+            let names = types.map { $0.rawValue + "s" }.joined(separator: " and ")
+            f.report(key, "only \(names) take this field", expected: "no '\(key)' on a \(type.rawValue)")
         }
         if !f.has("quote") { f.report("quote", "missing", expected: "the article's words that report the event", line: f.line) }
 
         event.tracks = tracks(f, "tracks") ?? []
-        if event.tracks.isEmpty, type != .meeting {
-            f.report("tracks", "missing", expected: "the track(s) a \(type.rawValue) concerns: \(trackList)", line: f.line(type == .meeting ? "id" : "tracks"))
+        if type == .meeting {
+            readScope(&event, f)
+        } else if event.tracks.isEmpty {
+            f.report("tracks", "missing", expected: "the track(s) a \(type.rawValue) concerns: \(trackList)", line: f.line("tracks"))
         }
         event.on = validTime(f, "on", required: true)
         event.actor = party(f, "actor", required: true)
@@ -358,7 +386,72 @@ struct EventFileParser {
         if event.unconditional, !event.conditions.isEmpty {
             f.report("unconditional", "an unconditional acceptance lists conditions", expected: "either unconditional: true or conditions")
         }
+        event.format = format(f, "format")
+        event.duration = term(f, "duration")
+        event.starts = day(f, "starts")
+        event.until = day(f, "until")
+        event.days = term(f, "days")
+        if type == .extension, !f.has("until"), !f.has("days") {
+            f.report("until", "missing", expected: "the extension's new last day (until: YYYY-MM-DD) or the days it adds (days: N)", line: f.line)
+        } else if type == .extension, f.has("until"), f.has("days") {
+            f.report("days", "an extension gives both a last day and days", expected: "either until or days")
+        }
+        if type == .end {
+            let text = f.string("reason", required: true, expected: "why it ended: \(Self.reasonNames)")
+            if let text, EndReason(rawValue: text) == nil {
+                f.report("reason", "unknown reason \(quoted(text))", expected: "one of \(Self.reasonNames)")
+            }
+            event.reason = text
+        }
         checkNotAfterPublication(event, f, articlePlace: articlePlace)
+    }
+
+    /// A meeting's scope: the tracks it names, or `scope: general` (talks on the war as a
+    /// whole, counted on no track). A meeting that says neither is refused: before scopes, a
+    /// meeting with no track counted on every track, and silence must not stand for either.
+    private func readScope(_ event: inout Event, _ f: Fields) {
+        guard let scope = f.string("scope", expected: "general") else {
+            if event.tracks.isEmpty {
+                f.report("tracks", "missing", expected: "the track(s) the meeting concerns (\(trackList)), or scope: general for talks on the war as a whole",
+                         line: f.line("id"))
+            }
+            return
+        }
+        if scope != "general" {
+            f.report("scope", "unknown scope \(quoted(scope))", expected: "general (or name the meeting's tracks instead)")
+        } else if !event.tracks.isEmpty {
+            f.report("scope", "a general meeting names tracks", expected: "either tracks or scope: general")
+        } else {
+            event.general = true
+        }
+    }
+
+    private func format(_ f: Fields, _ key: String) -> MeetingFormat? {
+        guard let text = f.string(key, expected: "how it was held: \(Self.formatNames)") else { return nil }
+        guard let format = MeetingFormat(rawValue: text) else {
+            f.report(key, "unknown format \(quoted(text))", expected: "one of \(Self.formatNames)")
+            return nil
+        }
+        return format
+    }
+
+    /// A number of days, 1 to ``maximumTermDays``.
+    private func term(_ f: Fields, _ key: String) -> Int? {
+        guard let text = f.string(key, expected: "a number of days") else { return nil }
+        guard let days = Int(text), (1...Self.maximumTermDays).contains(days) else {
+            f.report(key, "\(quoted(text)) is not a number of days", expected: "a whole number from 1 to \(Self.maximumTermDays)")
+            return nil
+        }
+        return days
+    }
+
+    private func day(_ f: Fields, _ key: String) -> Day? {
+        guard let text = f.string(key, expected: "a day, YYYY-MM-DD") else { return nil }
+        guard let day = Day(iso: text) else {
+            f.report(key, "\(quoted(text)) is not a day", expected: "a day, YYYY-MM-DD")
+            return nil
+        }
+        return day
     }
 
     /// The log's own fix: a correction or retraction.
@@ -388,6 +481,11 @@ struct EventFileParser {
             changes.place = s.string("place")
             changes.planned = s.bool("planned")
             changes.quote = s.string("quote", expected: "the article's own words")
+            changes.format = format(s, "format")
+            changes.duration = term(s, "duration")
+            changes.starts = day(s, "starts")
+            changes.until = day(s, "until")
+            changes.days = term(s, "days")
             if changes == EventChanges() {
                 f.report("set", "no field to change", expected: "at least one of \(Self.changeFields.joined(separator: ", "))")
             }

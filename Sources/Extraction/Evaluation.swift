@@ -129,11 +129,14 @@ public struct Evaluation: Sendable {
         return Evaluation(candidates: candidates, curated: curatedEvents(corpus), articles: corpus.articles.count, extractionTime: elapsed)
     }
 
-    /// The corpus's reported events as they stand after its own corrections and retractions.
+    /// The corpus's reported events as they stand after its own corrections and retractions,
+    /// and for each `source` the act it reports again, as its own article's event (an article's
+    /// events are the acts it reports, first or not).
     static func curatedEvents(_ corpus: Corpus) -> [Event] {
         var events: [Event] = []
         var position: [String: Int] = [:]
         var retracted = Set<String>()
+        var sources: [Event] = []
         for item in corpus.events.map(\.event) {
             switch item.type {
             case .correction:
@@ -142,10 +145,20 @@ public struct Evaluation: Sendable {
                 }
             case .retraction:
                 if let target = item.retracts { retracted.insert(target) }
+            case .source:
+                sources.append(item)
             default:
                 position[item.id] = events.count
                 events.append(item)
             }
+        }
+        for source in sources {
+            guard let target = source.of, let i = position[target], !retracted.contains(target) else { continue }
+            var again = events[i]
+            again.id = source.id
+            again.article = source.article
+            again.quote = source.quote
+            events.append(again)
         }
         return events.filter { !retracted.contains($0.id) }
     }

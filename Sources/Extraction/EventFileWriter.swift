@@ -24,6 +24,7 @@ public enum EventFileWriter {
             lines.append("  - id: \(e.id)")
             lines.append("    type: \(e.type.rawValue)")
             if !e.tracks.isEmpty { lines.append("    tracks: [\(e.tracks.joined(separator: ", "))]") }
+            if e.type == .meeting, e.tracks.isEmpty { lines.append("    scope: general") }
             if let on = e.on { lines.append("    on: \(on)") }
             if let actor = e.actor { lines.append("    actor: \(actor)") }
             if !e.counterparts.isEmpty { lines.append("    counterparts: [\(e.counterparts.joined(separator: ", "))]") }

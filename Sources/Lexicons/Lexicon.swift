@@ -89,7 +89,7 @@ public struct Lexicon: Sendable {
     // MARK: cues.yaml
 
     static let cueFields = ["type", "confidence", "agent", "object", "place", "conditions", "except"]
-    static let reportTypes = EventType.allCases.filter { !$0.isRecordFix }
+    static let reportTypes = EventType.allCases.filter(\.isReport)
 
     private mutating func readCues(_ file: String, _ reader: LexiconReader) {
         guard let root = reader.document(file), let top = reader.mapping(file, root, "", allowed: ["events", "modifiers"]) else { return }
@@ -131,7 +131,7 @@ public struct Lexicon: Sendable {
             switch key {
             case "type":
                 guard let text = reader.string(file, value, field, expected: "one of \(typeNames)") else { continue }
-                type = EventType(rawValue: text).flatMap { $0.isRecordFix ? nil : $0 }
+                type = EventType(rawValue: text).flatMap { $0.isReport ? $0 : nil }
                 if type == nil { reader.report(file, value, field, "unknown event type '\(text)'", expected: "one of \(typeNames)") }
             case "confidence":
                 confidence = reader.number(file, value, field, in: 0...1) ?? confidence

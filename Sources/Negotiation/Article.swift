@@ -63,9 +63,13 @@ public struct Article: Sendable, Hashable {
     public var sha256: String
     /// How the date is known, in a sentence (optional).
     public var basis: String?
+    /// Where the text was taken from.
+    public var url: String?
+    /// The day the text was taken.
+    public var retrieved: Day?
 
     public init(id: String, outlet: String, title: String, language: String, published: Day,
-                precision: DatePrecision, sha256: String, basis: String? = nil) {
+                precision: DatePrecision, sha256: String, basis: String? = nil, url: String? = nil, retrieved: Day? = nil) {
         self.id = id
         self.outlet = outlet
         self.title = title
@@ -74,5 +78,7 @@ public struct Article: Sendable, Hashable {
         self.precision = precision
         self.sha256 = sha256
         self.basis = basis
+        self.url = url
+        self.retrieved = retrieved
     }
 }

@@ -7,6 +7,9 @@ public struct RecordedEvent: Sendable, Hashable {
     public var recordedAtMicroseconds: Int64
     /// The entry's chain hash, lowercase hex.
     public var hash: String
+    /// Knowledge time: the publication day of the earliest of its sources that counts
+    /// (``EffectiveEvents``); `nil` as recorded, or when no source's article is known.
+    public var known: Day?
 
     public init(event: Event, sequence: UInt64, recordedAtMicroseconds: Int64, hash: String) {
         self.event = event

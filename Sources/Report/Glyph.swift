@@ -3,7 +3,8 @@ import Plot
 
 /// The marker of an event type: a shape and a colour, so that types differ by shape as well as
 /// hue. Diamond: proposal; circle: acceptance; triangle: condition; cross: violation; square:
-/// rejection; hexagon: meeting.
+/// rejection; hexagon: meeting; a triangle pointing right: start; the same with a bar:
+/// extension; an upright bar: end.
 struct Glyph: Sendable {
     let type: EventType
 
@@ -14,7 +15,9 @@ struct Glyph: Sendable {
         case .condition: "#9a5300"
         case .violation: "#b3261e"
         case .rejection: "#6a3d9a"
-        case .meeting, .correction, .retraction: "#3d4650"
+        case .start, .extension: "#0b6e4f"
+        case .end: "#4a4a4a"
+        case .meeting, .correction, .retraction, .source: "#3d4650"
         }
     }
 
@@ -42,7 +45,14 @@ struct Glyph: Sendable {
         case .rejection:
             let s = r * 0.82
             d = "M\(n(x - s)),\(n(y - s)) H\(n(x + s)) V\(n(y + s)) H\(n(x - s)) Z"
-        case .meeting, .correction, .retraction:
+        case .start:
+            d = "M\(n(x - r * 0.8)),\(n(y - r)) L\(n(x + r)),\(n(y)) L\(n(x - r * 0.8)),\(n(y + r)) Z"
+        case .extension:
+            d = "M\(n(x - r)),\(n(y - r)) H\(n(x - r * 0.6)) V\(n(y + r)) H\(n(x - r)) Z M\(n(x - r * 0.35)),\(n(y - r)) L\(n(x + r)),\(n(y)) L\(n(x - r * 0.35)),\(n(y + r)) Z"
+        case .end:
+            let w = r * 0.45
+            d = "M\(n(x - w)),\(n(y - r)) H\(n(x + w)) V\(n(y + r)) H\(n(x - w)) Z"
+        case .meeting, .correction, .retraction, .source:
             let h = r * 0.87
             d = "M\(n(x - r)),\(n(y)) L\(n(x - r / 2)),\(n(y - h)) L\(n(x + r / 2)),\(n(y - h)) L\(n(x + r)),\(n(y)) L\(n(x + r / 2)),\(n(y + h)) L\(n(x - r / 2)),\(n(y + h)) Z"
         }
@@ -51,5 +61,5 @@ struct Glyph: Sendable {
     }
 
     /// The event types drawn on the chart, in legend order.
-    static let drawnTypes: [EventType] = [.proposal, .acceptance, .condition, .violation, .rejection, .meeting]
+    static let drawnTypes: [EventType] = [.proposal, .acceptance, .condition, .violation, .rejection, .meeting, .start, .extension, .end]
 }

@@ -46,7 +46,9 @@ struct Labels: Sendable {
         case .partiallyAccepted: pick("partially accepted", "partiellement accepté")
         case .conditionallyAccepted: pick("conditionally accepted", "accepté sous conditions")
         case .accepted: pick("accepted", "accepté")
+        case .inEffect: pick("in effect", "en vigueur")
         case .violated: pick("violated", "violé")
+        case .ended: pick("ended", "terminé")
         case .rejected: pick("rejected", "rejeté")
         }
     }
@@ -70,6 +72,10 @@ struct Labels: Sendable {
         case .rejection: pick("Rejection", "Rejet")
         case .correction: pick("Correction", "Correction")
         case .retraction: pick("Retraction", "Retrait")
+        case .start: pick("Start", "Entrée en vigueur")
+        case .end: pick("End", "Fin")
+        case .extension: pick("Extension", "Prolongation")
+        case .source: pick("Source", "Source")
         }
     }
 

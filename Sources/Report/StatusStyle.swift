@@ -14,7 +14,9 @@ struct StatusStyle: Sendable {
         case .partiallyAccepted: (fill, ink) = ("#fcefc4", "#8a5a00")
         case .conditionallyAccepted: (fill, ink) = ("#d9efdc", "#2a6f36")
         case .accepted: (fill, ink) = ("#9bd5a6", "#1d5a29")
+        case .inEffect: (fill, ink) = ("#5fb878", "#0f4a23")
         case .violated: (fill, ink) = ("#f7c6c2", "#a3231b")
+        case .ended: (fill, ink) = ("#e6e6e6", "#4a4a4a")
         case .rejected: (fill, ink) = ("#e4d8f0", "#5b2a86")
         }
     }
@@ -26,8 +28,8 @@ struct StatusStyle: Sendable {
     static func paint(_ status: TrackStatus) -> String { "url(#\(patternID(status)))" }
 
     /// One `<pattern>` per status: dots (proposed), sparse rising lines (partially accepted),
-    /// cross-hatching (conditionally accepted), plain (accepted), upright bars (violated),
-    /// horizontal lines (rejected).
+    /// cross-hatching (conditionally accepted), plain (accepted), small crosses (in effect),
+    /// upright bars (violated), falling lines (ended), horizontal lines (rejected).
     static func definitions() -> Node<SVG> {
         .group(TrackStatus.allCases.filter { $0 != .none }.map { status in
             let style = StatusStyle(status)
@@ -46,6 +48,12 @@ struct StatusStyle: Sendable {
             case .conditionallyAccepted:
                 size = 8
                 marks = [SVG.element("path", ["d": "M0,8 L8,0 M0,0 L8,8", "stroke": style.ink, "stroke-width": "0.9"])]
+            case .inEffect:
+                size = 8
+                marks = [SVG.element("path", ["d": "M4,2 V6 M2,4 H6", "stroke": style.ink, "stroke-width": "1"])]
+            case .ended:
+                size = 8
+                marks = [SVG.element("path", ["d": "M-1,-1 L9,9", "stroke": style.ink, "stroke-width": "1.2"])]
             case .violated:
                 size = 6
                 marks = [SVG.element("rect", ["x": "0", "y": "0", "width": "2.2", "height": "6", "fill": style.ink])]

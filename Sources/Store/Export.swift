@@ -35,13 +35,20 @@ public enum Cadence: String, Sendable, CaseIterable {
 ///
 /// Columns, stable and in this order (RFC 4180, CRLF line ends, UTF-8, lists joined with "; "):
 /// `date, track, status, proposal, positions, open_conditions, violations, last_violation,
-/// meetings, last_meeting, last_meeting_place, last_event, uncertain, known_on, log_sequence,
-/// head_hash`. The last three columns make every row reproducible: rerun `parley export` with
-/// the same dates against a log whose head is that hash.
+/// meetings, last_meeting, last_meeting_place, last_event, uncertain, status_since,
+/// status_possible_since, in_effect_since, in_effect_by, in_effect_through, ended_on,
+/// end_reason, disputed, claims, sources, known_on, log_sequence, head_hash`. `status_since`
+/// is the day the status is certain, `status_possible_since` the first day it may have been
+/// so when the event's date is imprecise; `claims` lists each party's account of a start or
+/// end (`RU start 2025-03-18`); `sources` counts the articles behind the events folded. The
+/// last three columns make every row reproducible: rerun `parley export` with the same dates
+/// against a log whose head is that hash.
 public enum CSVExport {
     public static let columns = [
         "date", "track", "status", "proposal", "positions", "open_conditions", "violations", "last_violation",
-        "meetings", "last_meeting", "last_meeting_place", "last_event", "uncertain", "known_on", "log_sequence", "head_hash",
+        "meetings", "last_meeting", "last_meeting_place", "last_event", "uncertain",
+        "status_since", "status_possible_since", "in_effect_since", "in_effect_by", "in_effect_through", "ended_on", "end_reason",
+        "disputed", "claims", "sources", "known_on", "log_sequence", "head_hash",
     ]
 
     /// The CSV text for `series`.
@@ -126,6 +133,16 @@ public enum CSVExport {
             s.lastMeeting?.place ?? "",
             s.lastEvent?.id ?? "",
             s.uncertain ? "true" : "false",
+            s.statusSince?.description ?? "",
+            s.statusPossibleSince?.description ?? "",
+            s.inEffect?.since.description ?? "",
+            s.inEffect?.by ?? "",
+            s.inEffect?.through?.description ?? "",
+            s.ending?.on.description ?? "",
+            s.ending?.reason.rawValue ?? "",
+            s.disputed ? "true" : "false",
+            s.claims.map { "\($0.party) \($0.fact.rawValue) \($0.date)" }.joined(separator: "; "),
+            String(s.sourceCount),
             knownOn?.description ?? "",
             String(head.sequence),
             head.hashHex,

@@ -21,6 +21,7 @@ extension NegotiationStore {
         if query.throughSequence == nil, log.hasIndexes(ProjectionIndex.names) {
             let answer = try log.readIndexes { r -> StateAnswer? in
                 guard try ProjectionIndex.isFresh(r), let registry = try ProjectionIndex.registry(r) else { return nil }
+                if let knownOn = query.knownOn, try ProjectionIndex.hasFixesAfter(knownOn, r) { return nil }
                 let tracks = try History.tracks(of: registry, named: track)
                 let states: [TrackState]
                 if let knownOn = query.knownOn {
@@ -43,6 +44,7 @@ extension NegotiationStore {
         if log.hasIndexes(ProjectionIndex.names) {
             let done = try log.readIndexes { r -> (registry: Registry, head: Head)? in
                 guard try ProjectionIndex.isFresh(r), let registry = try ProjectionIndex.registry(r) else { return nil }
+                if let knownOn, try ProjectionIndex.hasFixesAfter(knownOn, r) { return nil }
                 let tracks = try History.tracks(of: registry, named: track)
                 for day in days {
                     let states = try knownOn.map { k in try tracks.map { try ProjectionIndex.state(asOf: day, knownOn: k, track: $0, r) } }

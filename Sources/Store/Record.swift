@@ -77,7 +77,7 @@ extension NegotiationStore {
         let targets = corpus.events.compactMap { source -> FixTarget? in
             guard let target = source.event.target, !ids.contains(target) else { return nil }
             return FixTarget(target: target, location: source.location,
-                             field: source.location.field(source.event.type == .correction ? "corrects" : "retracts"),
+                             field: source.location.field(source.event.targetField ?? "corrects"),
                              movedTo: source.event.changes?.on?.last)
         }
         var pending: [PendingHeader] = []
@@ -360,7 +360,7 @@ extension NegotiationStore {
     /// All recorded events in log order, and all recorded articles by id.
     public func contents() throws -> (events: [RecordedEvent], articles: [String: Article]) {
         let history = try history()
-        return (history.reports + history.fixes, history.articles)
+        return ((history.reports + history.fixes + history.sources).sorted { $0.sequence < $1.sequence }, history.articles)
     }
 
     /// The whole record, read once, for projections: the last registry recorded, the articles

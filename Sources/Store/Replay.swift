@@ -30,7 +30,7 @@ extension NegotiationStore {
         do { head = try log.head() } catch { throw StoreError.log(error) }
         let limit = throughSequence ?? .max
         let lastDay = days.last?.ordinal ?? .min
-        var scan = ReplayScan(track: track, lastDay: lastDay, knowing: knownOn != nil)
+        var scan = ReplayScan(track: track, lastDay: lastDay)
 
         try log.forEachEntry(through: head.sequence) { view in
             switch try ProjectionIndex.decodeRecord(view) {
@@ -40,7 +40,7 @@ extension NegotiationStore {
                 scan.record(article)
             case .event(let event):
                 guard view.sequence <= limit else { break }
-                if event.type.isRecordFix {
+                if event.type.amendsAnother {
                     if let target = event.target { scan.fixes[target, default: []].append(view.sequence) }
                 } else {
                     scan.keep(event, at: view.sequence)
@@ -51,7 +51,8 @@ extension NegotiationStore {
         guard let registry = scan.registry else { throw ProjectionError.noRegistry }
         let tracks = try History.tracks(of: registry, named: track)
 
-        // A fixed report is placed where its fixes put it: read each with its fixes.
+        // An amended report is placed where its amendments put it (as known on the day asked
+        // for): read each with its amendments.
         var fixed: [UInt64: [UInt64]] = [:]
         let targets = scan.fixes.sorted { $0.key < $1.key }
         let sequences: [UInt64?]
@@ -61,38 +62,38 @@ extension NegotiationStore {
             fixed[sequence] = fixes
         }
         scan.kept.removeAll { fixed[$0.sequence] != nil }
-        try forEachEffectiveEvent(fixed.keys.sorted(), fixes: fixed) { recorded in
+        let published = { [scan] (article: String) -> Day? in scan.articleIndex[article].flatMap { scan.published[Int($0)] } }
+        try forEachEffectiveEvent(fixed.keys.sorted(), fixes: fixed, knownOn: knownOn, published: published) { recorded in
             scan.keep(recorded.event, at: recorded.sequence)
         }
 
         let kept = scan.kept
-            .filter { candidate in
-                EffectiveEvents.isKnown(published: candidate.article >= 0 ? scan.published[Int(candidate.article)] : nil, by: knownOn)
-            }
-            .sorted { EffectiveEvents.precedes(lastDay: $0.last, sequence: $0.sequence, lastDay: $1.last, sequence: $1.sequence) }
+            .filter { EffectiveEvents.isKnown(published: $0.known == .max ? nil : Day(ordinal: Int($0.known)), by: knownOn) }
+            .sorted { scan.precedes($0, $1) }
 
         var states = tracks.map(TrackState.init(track:))
         var series: [(day: Day, states: [TrackState])] = []
         var next = days.startIndex
-        try forEachEffectiveEvent(kept.map(\.sequence), fixes: fixed) { recorded in
+        try forEachEffectiveEvent(kept.map(\.sequence), fixes: fixed, knownOn: knownOn, published: published) { recorded in
             guard let on = recorded.event.on else { return }
             while next < days.endIndex, on.last > days[next] {
-                series.append((days[next], states))
+                series.append((days[next], states.map { $0.settled(to: days[next]) }))
                 next += 1
             }
             for i in states.indices { states[i].apply(recorded) }
         }
         while next < days.endIndex {
-            series.append((days[next], states))
+            series.append((days[next], states.map { $0.settled(to: days[next]) }))
             next += 1
         }
         return Replay(registry: registry, head: head, series: series)
     }
 
-    /// Reads the reports at `sequences`, in that order, each with its `fixes` applied in log
-    /// order, and hands on those not retracted.
-    private func forEachEffectiveEvent(_ sequences: [UInt64], fixes: [UInt64: [UInt64]],
-                                       _ body: (RecordedEvent) throws -> Void) throws {
+    /// Reads the reports at `sequences`, in that order, each with its amendments (`fixes`)
+    /// applied in log order as known on `knownOn`, and hands on those that count
+    /// (``EffectiveEvents/fixed(_:sequence:by:knownOn:published:)``).
+    private func forEachEffectiveEvent(_ sequences: [UInt64], fixes: [UInt64: [UInt64]], knownOn: Day?,
+                                       published: (String) -> Day?, _ body: (RecordedEvent) throws -> Void) throws {
         var reads: [(sequence: UInt64, isReport: Bool)] = []
         reads.reserveCapacity(sequences.count)
         for sequence in sequences {
@@ -101,10 +102,12 @@ extension NegotiationStore {
         }
         var position = 0
         var pending: RecordedEvent?
-        var pendingFixes: [Event] = []
+        var pendingFixes: [RecordedEvent] = []
         func flush() throws {
-            if var done = pending, let event = EffectiveEvents.fixed(done.event, by: pendingFixes) {
+            if var done = pending,
+               let event = EffectiveEvents.fixed(done.event, sequence: done.sequence, by: pendingFixes, knownOn: knownOn, published: published) {
                 done.event = event
+                done.known = EffectiveEvents.known(event, published: published)
                 try body(done)
             }
             pending = nil
@@ -119,11 +122,12 @@ extension NegotiationStore {
             guard case .event(let event) = try ProjectionIndex.decodeRecord(view) else { return }
             if isReport {
                 try flush()
-                guard !event.type.isRecordFix else { return }
+                guard event.type.isReport else { return }
                 pending = RecordedEvent(event: event, sequence: view.sequence,
                                         recordedAtMicroseconds: view.recordedAtMicroseconds, hash: hexString(view.hash))
             } else if let current = pending, event.target == current.event.id {
-                pendingFixes.append(event)
+                pendingFixes.append(RecordedEvent(event: event, sequence: view.sequence,
+                                                  recordedAtMicroseconds: view.recordedAtMicroseconds, hash: ""))
             }
         }
         try flush()
@@ -132,34 +136,36 @@ extension NegotiationStore {
 
 /// What the first, in-order read of a replay keeps.
 private struct ReplayScan {
-    /// A report that may bear on the answer: where it sorts, and its article.
+    /// A report that may bear on the answer: where it sorts (``EffectiveEvents/precedes(_:_:)``).
     struct Candidate {
         var sequence: UInt64
         /// The ordinal of the last day it could have happened.
         var last: Int
-        /// Its article's index in `published`, or -1 (or when no known-on day was asked for).
+        /// ``EffectiveEvents/sameDayRank(_:)`` of its type.
+        var rank: UInt8
+        /// The ordinal of its knowledge time, its article's publication (`Int32.max` when unknown).
+        var known: Int32
+        /// Its article's index in `published` (-1 for none).
         var article: Int32
     }
 
     let track: String?
     let lastDay: Int
-    let knowing: Bool
     var registry: Registry?
     var kept: [Candidate] = []
-    /// Fix sequences by the event id they fix, in log order.
+    /// Amendment sequences by the event id they amend, in log order.
     var fixes: [String: [UInt64]] = [:]
     /// Articles' publication days, by index; an article's index is given when it is first met.
     var published: [Day?] = []
     var articleIndex: [String: Int32] = [:]
+    var articleIDs: [String] = []
 
-    init(track: String?, lastDay: Int, knowing: Bool) {
+    init(track: String?, lastDay: Int) {
         self.track = track
         self.lastDay = lastDay
-        self.knowing = knowing
     }
 
     mutating func record(_ article: Article) {
-        guard knowing else { return }
         let index = self.index(of: article.id)
         published[Int(index)] = article.published
     }
@@ -169,15 +175,31 @@ private struct ReplayScan {
         let index = Int32(published.count)
         articleIndex[article] = index
         published.append(nil)
+        articleIDs.append(article)
         return index
     }
 
     /// Keeps `event` if it can bear on the answer: it concerns the track asked for (any, when
     /// none was) and happened by the last day asked for.
     mutating func keep(_ event: Event, at sequence: UInt64) {
-        guard let on = event.on, on.last.ordinal <= lastDay else { return }
+        guard event.type.isReport, let on = event.on, on.last.ordinal <= lastDay else { return }
         if let track, !EffectiveEvents.concerns(event, track: track) { return }
-        let article = knowing ? event.article.map { index(of: $0) } ?? -1 : -1
-        kept.append(Candidate(sequence: sequence, last: on.last.ordinal, article: article))
+        let article = event.article.map { index(of: $0) } ?? -1
+        let known = article >= 0 ? published[Int(article)] : nil
+        kept.append(Candidate(sequence: sequence, last: on.last.ordinal, rank: UInt8(EffectiveEvents.sameDayRank(event.type)),
+                              known: known.map { Int32(truncatingIfNeeded: $0.ordinal) } ?? .max, article: article))
+    }
+
+    /// ``EffectiveEvents/precedes(_:_:)`` of two candidates.
+    func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
+        if a.last != b.last { return a.last < b.last }
+        if a.rank != b.rank { return a.rank < b.rank }
+        if a.known != b.known { return a.known < b.known }
+        if a.article != b.article {
+            let x = a.article >= 0 ? articleIDs[Int(a.article)] : ""
+            let y = b.article >= 0 ? articleIDs[Int(b.article)] : ""
+            if x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+        }
+        return a.sequence < b.sequence
     }
 }

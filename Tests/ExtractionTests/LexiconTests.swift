@@ -73,7 +73,7 @@ struct LexiconTests {
         let copy = try EventsCopy()
         try copy.write("cues.yaml", "events:\n  - type: acceptence\n    fr: [a accepté]\n")
         #expect(copy.problems() == [
-            "events/lexicons/cues.yaml:2: events[0].type: unknown event type 'acceptence'; expected one of proposal, acceptance, condition, violation, meeting, rejection",
+            "events/lexicons/cues.yaml:2: events[0].type: unknown event type 'acceptence'; expected one of proposal, acceptance, condition, violation, meeting, rejection, start, end, extension",
         ])
     }
 

@@ -38,7 +38,8 @@ struct CanonicalEncodingTests {
             #expect(try LogRecord.decode(record.encoded()) == record)
         }
         let article = Article(id: "a", outlet: "o", title: "t", language: "fr", published: try #require(Day(iso: "2025-03-15")),
-                              precision: .withinDays(1), sha256: String(repeating: "0", count: 64))
+                              precision: .withinDays(1), sha256: String(repeating: "0", count: 64),
+                              url: "https://example.org/a", retrieved: try #require(Day(iso: "2026-12-07")))
         #expect(try LogRecord.decode(LogRecord.article(article).encoded()) == .article(article))
     }
 }
@@ -65,8 +66,22 @@ struct FastCodecTests {
             e.unconditional = Bool.random(using: &generator)
             e.quote = pick()
             e.note = Bool.random(using: &generator) ? pick() : nil
+            // A meeting on no track is general (a record of an older log is read so).
+            e.general = e.type == .meeting && e.tracks.isEmpty
+            e.format = Bool.random(using: &generator) ? MeetingFormat.allCases.randomElement(using: &generator) : nil
+            e.duration = Bool.random(using: &generator) ? Int.random(in: 1...3_653, using: &generator) : nil
+            e.starts = Bool.random(using: &generator) ? Day(ordinal: Int.random(in: 18_000...22_000, using: &generator)) : nil
+            e.until = Bool.random(using: &generator) ? Day(ordinal: Int.random(in: 18_000...22_000, using: &generator)) : nil
+            e.days = Bool.random(using: &generator) ? Int.random(in: 1...365, using: &generator) : nil
+            e.of = e.type == .source ? pick() : nil
+            e.reason = e.type == .end ? EndReason.allCases.randomElement(using: &generator)?.rawValue : nil
             if Bool.random(using: &generator) {
                 var c = EventChanges()
+                c.format = Bool.random(using: &generator) ? .video : nil
+                c.duration = Bool.random(using: &generator) ? 30 : nil
+                c.until = Bool.random(using: &generator) ? Day(ordinal: 20_200) : nil
+                c.days = Bool.random(using: &generator) ? 7 : nil
+                c.starts = Bool.random(using: &generator) ? Day(ordinal: 20_100) : nil
                 c.counterparts = []
                 c.planned = false
                 c.quote = pick()

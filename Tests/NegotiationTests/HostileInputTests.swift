@@ -20,8 +20,8 @@ func expectValid(_ events: [SourceEvent], _ reader: EventFileReader, _ c: Hostil
         #expect(isSlug(e.id), "\(c): id \(e.id.prefix(200).debugDescription)")
         #expect(source.location.line != nil, "\(c)")
         #expect((try? LogRecord.decode(LogRecord.event(e).encoded())) == .event(e), "\(c): \(e.id) does not survive encoding")
-        if e.type.isRecordFix {
-            #expect(e.target != nil && e.reason != nil, "\(c): \(e.id)")
+        if e.type.amendsAnother {
+            #expect(e.target != nil && (e.type == .source || e.reason != nil), "\(c): \(e.id)")
             continue
         }
         #expect(e.actor.flatMap(reader.registry.party) != nil, "\(c): \(e.id) actor \(e.actor ?? "nil")")
@@ -651,7 +651,10 @@ struct HostileLargeFileTests {
         seconds = Hostile.seconds { issues = Corpus.scan(seeds: corpus.seeds, events: corpus.events) { _, _ in }.issues }
         // Comparing the quote at every offset took minutes.
         #expect(seconds < Self.budget / 2, "\(seconds) s")
-        #expect(issues.map(\.field) == ["events[0].quote"], "\(issues.map { $0.description.prefix(200) })")
+        // 001's file also cites this article (a second source of a meeting, and a correction):
+        // their quotes are no longer in it either.
+        #expect(issues.filter { $0.file.hasSuffix("\(name).yaml") }.map(\.field) == ["events[0].quote"], "\(issues.map { $0.description.prefix(200) })")
+        #expect(issues.filter { !$0.file.hasSuffix("\(name).yaml") }.map(\.field) == ["events[2].quote", "events[3].quote"])
         #expect(issues.allSatisfy { $0.description.count < 1_000 })
     }
 

@@ -84,13 +84,16 @@ struct ProjectionTests {
 
     @Test func theJeddahAuditShowsProposalThenUkraineThenRussia() throws {
         let audit = try history.audit("truce-30-day/us-jeddah", asOf: try day("2025-12-31"))
-        let firstThree = audit.steps.prefix(3)
-        #expect(firstThree.map(\.event.event.type) == [.proposal, .acceptance, .acceptance])
-        #expect(firstThree.map(\.event.event.actor) == ["US", "UA", "RU"])
+        // 001's report of the proposal is dated up to 13 March, the day Russia accepted: on one
+        // day, a proposal comes before the positions taken on it.
+        let firstFour = audit.steps.prefix(4)
+        #expect(firstFour.map(\.event.event.type) == [.proposal, .acceptance, .proposal, .acceptance])
+        #expect(firstFour.map(\.event.event.actor) == ["US", "UA", "US", "RU"])
         #expect(audit.steps[1].change.positions == [PositionChange(party: "UA", before: .none, after: .acceptedWithConditions)])
-        #expect(audit.steps[2].change.conditionsAdded.contains("RU: Ukraine stops mobilising"))
+        #expect(audit.steps[2].change.termsAdded == ["30-day ceasefire"])
+        #expect(audit.steps[3].change.conditionsAdded.contains("RU: Ukraine stops mobilising"))
         #expect(audit.steps[0].change.termsAdded == ["temporary ceasefire"])
-        for step in firstThree {
+        for step in firstFour {
             let quote = try #require(step.event.event.quote)
             #expect(quote.count > 40)
         }

@@ -102,7 +102,7 @@ struct ConcurrencyTests {
             let census = try LogCensus(store)
             #expect(census.gapless)
             #expect(census.stressEvents == 100 && census.batches.values.allSatisfy { $0 == 5 }, "round \(round): \(census.batches)")
-            #expect(try store.contents().events.count == 135, "round \(round)")
+            #expect(try store.contents().events.count == 136, "round \(round)")
             #expect(try store.indexIsFresh(), "round \(round): the last writer leaves the indexes covering the log")
             #expect(try store.indexDisagreement(on: days) == nil, "round \(round)")
         }

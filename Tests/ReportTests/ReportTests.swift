@@ -106,7 +106,7 @@ struct ReportTests {
     @Test func everyEventShownHasAMarkerAndItsEvidence() throws {
         let page = try page()
         let shown = history.events(for: Query(asOf: try day("2025-08-15")))
-        #expect(shown.count == 35)
+        #expect(shown.count == 33)
         let marked = Set(try page.matches(##"<a class="marker[^"]*" href="#(ev-[^"]+)""##).map { $0[0] })
         #expect(marked == Set(shown.map { "ev-\($0.event.id)" }))
         for recorded in shown {
@@ -122,7 +122,7 @@ struct ReportTests {
     @Test func markersAreFocusableAndSayWhatTheyAre() throws {
         let page = try page()
         let markers = try page.matches(#"(<a class="marker[^>]*>)<title>([^<]+)</title>"#)
-        #expect(markers.count >= 35)
+        #expect(markers.count >= 33)
         for marker in markers {
             #expect(marker[0].contains("tabindex=\"0\""))
             #expect(marker[0].contains("aria-label=\""))

@@ -122,7 +122,8 @@ extension Article: Codable {
         }
         self.init(id: try c.need("id"), outlet: try c.need("outlet"), title: try c.need("title"),
                   language: try c.need("language"), published: try c.need("published"),
-                  precision: precision, sha256: try c.need("sha256"), basis: try c.take("basis"))
+                  precision: precision, sha256: try c.need("sha256"), basis: try c.take("basis"),
+                  url: try c.take("url"), retrieved: try c.take("retrieved"))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -135,6 +136,8 @@ extension Article: Codable {
         try c.put(precision.description, "precision")
         try c.put(sha256, "sha256")
         try c.put(basis, "basis")
+        try c.put(url, "url")
+        try c.put(retrieved, "retrieved")
     }
 }
 
@@ -161,6 +164,14 @@ extension Event: Codable {
         changes = try c.take("set")
         retracts = try c.take("retracts")
         reason = try c.take("reason")
+        of = try c.take("of")
+        format = try c.take("format")
+        general = try c.take("general", default: false)
+        duration = try c.take("duration")
+        starts = try c.take("starts")
+        until = try c.take("until")
+        days = try c.take("days")
+        adoptOlderForm()
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -186,6 +197,13 @@ extension Event: Codable {
         try c.put(changes, "set")
         try c.put(retracts, "retracts")
         try c.put(reason, "reason")
+        try c.put(of, "of")
+        try c.put(format?.rawValue, "format")
+        try c.put(general, "general")
+        try c.put(duration, "duration")
+        try c.put(starts, "starts")
+        try c.put(until, "until")
+        try c.put(days, "days")
     }
 }
 
@@ -205,6 +223,11 @@ extension EventChanges: Codable {
         place = try c.take("place")
         planned = try c.take("planned")
         quote = try c.take("quote")
+        format = try c.take("format")
+        duration = try c.take("duration")
+        starts = try c.take("starts")
+        until = try c.take("until")
+        days = try c.take("days")
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -222,5 +245,10 @@ extension EventChanges: Codable {
         try c.put(place, "place")
         try c.put(planned, "planned")
         try c.put(quote, "quote")
+        try c.put(format?.rawValue, "format")
+        try c.put(duration, "duration")
+        try c.put(starts, "starts")
+        try c.put(until, "until")
+        try c.put(days, "days")
     }
 }

@@ -41,7 +41,8 @@ extension LogRecord {
             return .article(Article(
                 id: try o.string("id"), outlet: try o.string("outlet"), title: try o.string("title"),
                 language: try o.string("language"), published: try o.day("published"), precision: precision,
-                sha256: try o.string("sha256"), basis: try o.optionalString("basis")))
+                sha256: try o.string("sha256"), basis: try o.optionalString("basis"),
+                url: try o.optionalString("url"), retrieved: try o.optionalDay("retrieved")))
         case "event":
             return .event(try Event(reading: &o))
         case let kind:
@@ -159,6 +160,22 @@ private struct JSONFields {
         return day
     }
 
+    func optionalDay(_ key: String) throws(RecordDecodingError) -> Day? {
+        object[key] == nil ? nil : try day(key)
+    }
+
+    func optionalInt(_ key: String) throws(RecordDecodingError) -> Int? {
+        guard let v = object[key] else { return nil }
+        guard let n = v.int else { throw fail(key, "not a whole number") }
+        return n
+    }
+
+    func format(_ key: String) throws(RecordDecodingError) -> MeetingFormat? {
+        guard let text = try optionalString(key) else { return nil }
+        guard let format = MeetingFormat(rawValue: text) else { throw fail(key, "'\(text)' is not a meeting format") }
+        return format
+    }
+
     func validTime(_ key: String) throws(RecordDecodingError) -> ValidTime? {
         guard let text = try optionalString(key) else { return nil }
         do {
@@ -210,6 +227,14 @@ extension Event {
         corrects = try o.optionalString("corrects")
         retracts = try o.optionalString("retracts")
         reason = try o.optionalString("reason")
+        of = try o.optionalString("of")
+        format = try o.format("format")
+        general = try o.bool("general")
+        duration = try o.optionalInt("duration")
+        starts = try o.optionalDay("starts")
+        until = try o.optionalDay("until")
+        days = try o.optionalInt("days")
+        adoptOlderForm()
         if let set = o.object["set"] {
             let s = JSONFields(set, path: "set")
             var c = EventChanges()
@@ -225,6 +250,11 @@ extension Event {
             c.place = try s.optionalString("place")
             c.planned = try s.optionalBool("planned")
             c.quote = try s.optionalString("quote")
+            c.format = try s.format("format")
+            c.duration = try s.optionalInt("duration")
+            c.starts = try s.optionalDay("starts")
+            c.until = try s.optionalDay("until")
+            c.days = try s.optionalInt("days")
             changes = c
         }
     }
@@ -237,11 +267,16 @@ extension Event {
         if !conditions.isEmpty { w.key("conditions"); writeTerms(conditions, &w) }
         if let corrects { w.key("corrects"); w.string(corrects) }
         if !counterparts.isEmpty { w.key("counterparts"); w.strings(counterparts) }
+        if let days { w.key("days"); w.int(days) }
         if !dropped.isEmpty { w.key("dropped"); w.strings(dropped) }
+        if let duration { w.key("duration"); w.int(duration) }
+        if let format { w.key("format"); w.string(format.rawValue) }
+        if general { w.key("general"); w.bool(true) }
         w.key("id"); w.string(id)
         w.key("kind"); w.string("event")
         if !met.isEmpty { w.key("met"); w.strings(met) }
         if let note { w.key("note"); w.string(note) }
+        if let of { w.key("of"); w.string(of) }
         if let on { w.key("on"); w.string(on.description) }
         if let place { w.key("place"); w.string(place) }
         if planned { w.key("planned"); w.bool(true) }
@@ -250,10 +285,12 @@ extension Event {
         if let reason { w.key("reason"); w.string(reason) }
         if let retracts { w.key("retracts"); w.string(retracts) }
         if let changes { w.key("set"); changes.write(&w) }
+        if let starts { w.key("starts"); w.string(starts.description) }
         if !terms.isEmpty { w.key("terms"); writeTerms(terms, &w) }
         if !tracks.isEmpty { w.key("tracks"); w.strings(tracks) }
         w.key("type"); w.string(type.rawValue)
         if unconditional { w.key("unconditional"); w.bool(true) }
+        if let until { w.key("until"); w.string(until.description) }
         w.endObject()
     }
 }
@@ -265,15 +302,20 @@ extension EventChanges {
         if let actor { w.key("actor"); w.string(actor) }
         if let conditions { w.key("conditions"); writeTerms(conditions, &w) }
         if let counterparts { w.key("counterparts"); w.strings(counterparts) }
+        if let days { w.key("days"); w.int(days) }
         if let dropped { w.key("dropped"); w.strings(dropped) }
+        if let duration { w.key("duration"); w.int(duration) }
+        if let format { w.key("format"); w.string(format.rawValue) }
         if let met { w.key("met"); w.strings(met) }
         if let on { w.key("on"); w.string(on.description) }
         if let place { w.key("place"); w.string(place) }
         if let planned { w.key("planned"); w.bool(planned) }
         if let proposal { w.key("proposal"); w.string(proposal) }
         if let quote { w.key("quote"); w.string(quote) }
+        if let starts { w.key("starts"); w.string(starts.description) }
         if let terms { w.key("terms"); writeTerms(terms, &w) }
         if let tracks { w.key("tracks"); w.strings(tracks) }
+        if let until { w.key("until"); w.string(until.description) }
         w.endObject()
     }
 }
@@ -303,8 +345,10 @@ extension Article {
         w.key("outlet"); w.string(outlet)
         w.key("precision"); w.string(precision.description)
         w.key("published"); w.string(published.description)
+        if let retrieved { w.key("retrieved"); w.string(retrieved.description) }
         w.key("sha256"); w.string(sha256)
         w.key("title"); w.string(title)
+        if let url { w.key("url"); w.string(url) }
         w.endObject()
     }
 }

@@ -6,16 +6,19 @@
 /// Deterministic (the same event, the same bytes): a term's words are written in key order.
 ///
 /// Layout: type (1 byte) ‖ flags (1) ‖ valid time (when flagged) ‖ id ‖ actor, proposal, place,
-/// article (each when flagged) ‖ tracks ‖ counterparts ‖ met ‖ dropped ‖ terms ‖ conditions.
+/// article (each when flagged) ‖ tracks ‖ counterparts ‖ met ‖ dropped ‖ terms ‖ conditions ‖
+/// when the flags' high bit is set, the rest: more flags (1) ‖ format (1), duration, planned
+/// start, until, days (4 each), an end's reason, the sources (each when flagged).
 /// Texts are a LEB128 length and UTF-8 bytes; lists a LEB128 count and their items; a term is
-/// its label, then its words as a count and (language, text) pairs.
+/// its label, then its words as a count and (language, text) pairs; a day its ordinal; a source
+/// its article and its sequence (8 bytes). Numbers are little-endian.
 package enum FoldRecord {
     private static let types = EventType.allCases
 
     /// What indexing an event needs, carried beside its payload so that appending decodes no
     /// JSON: its fold record, or nothing for a fix (decoded from its payload: it needs more).
     package static func indexing(_ event: Event) -> [UInt8] {
-        event.type.isRecordFix ? [] : encoded(event)
+        event.type.amendsAnother ? [] : encoded(event)
     }
 
     private enum Flag {
@@ -26,6 +29,35 @@ package enum FoldRecord {
         static let proposal: UInt8 = 16
         static let place: UInt8 = 32
         static let article: UInt8 = 64
+        /// The fields of a ceasefire's life, meetings' and sources follow (``More``).
+        static let more: UInt8 = 128
+    }
+
+    private enum More {
+        static let general: UInt8 = 1
+        static let format: UInt8 = 2
+        static let duration: UInt8 = 4
+        static let starts: UInt8 = 8
+        static let until: UInt8 = 16
+        static let days: UInt8 = 32
+        static let reason: UInt8 = 64
+        static let sources: UInt8 = 128
+    }
+
+    private static let formats = MeetingFormat.allCases
+
+    /// The flags of the fields that follow the first part, 0 when there are none.
+    private static func moreFlags(_ event: Event) -> UInt8 {
+        var more: UInt8 = 0
+        if event.general { more |= More.general }
+        if event.format != nil { more |= More.format }
+        if event.duration != nil { more |= More.duration }
+        if event.starts != nil { more |= More.starts }
+        if event.until != nil { more |= More.until }
+        if event.days != nil { more |= More.days }
+        if event.type == .end, event.reason != nil { more |= More.reason }
+        if !event.sources.isEmpty { more |= More.sources }
+        return more
     }
 
     /// Appends the fold record of `event` to `out`.
@@ -39,6 +71,8 @@ package enum FoldRecord {
         if event.proposal != nil { flags |= Flag.proposal }
         if event.place != nil { flags |= Flag.place }
         if event.article != nil { flags |= Flag.article }
+        let more = moreFlags(event)
+        if more != 0 { flags |= Flag.more }
         out.append(flags)
         if let on = event.on {
             switch on {
@@ -66,6 +100,21 @@ package enum FoldRecord {
         texts(event.dropped, &out)
         terms(event.terms, &out)
         terms(event.conditions, &out)
+        guard more != 0 else { return }
+        out.append(more)
+        if let format = event.format { out.append(UInt8(truncatingIfNeeded: formats.firstIndex(of: format) ?? 0)) }
+        if let duration = event.duration { int32(duration, &out) }
+        if let starts = event.starts { int32(starts.ordinal, &out) }
+        if let until = event.until { int32(until.ordinal, &out) }
+        if let days = event.days { int32(days, &out) }
+        if more & More.reason != 0, let reason = event.reason { text(reason, &out) }
+        if !event.sources.isEmpty {
+            count(event.sources.count, &out)
+            for source in event.sources {
+                text(source.article, &out)
+                withUnsafeBytes(of: source.sequence.littleEndian) { out.append(contentsOf: $0) }
+            }
+        }
     }
 
     /// The fold record of `event`.
@@ -82,6 +131,15 @@ package enum FoldRecord {
     /// report makes no string.
     package static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>]) throws(RecordDecodingError)
         -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
+        var none: [Range<Int>] = []
+        return try spans(bytes, tracks: &tracks, sources: &none)
+    }
+
+    /// ``spans(_:tracks:)``, and in `sources` (emptied first) where the article id of each of
+    /// the event's sources lies, when the record holds them (an event as its amendments left
+    /// it); the rest of the record is read only then.
+    package static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>], sources: inout [Range<Int>]) throws(RecordDecodingError)
+        -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
         var r = Reader(bytes: bytes)
         let (type, flags, on) = try start(&r)
         try r.skipText()
@@ -91,6 +149,20 @@ package enum FoldRecord {
         let article = flags & Flag.article != 0 ? try r.span() : nil
         tracks.removeAll(keepingCapacity: true)
         for _ in 0..<(try r.count()) { tracks.append(try r.span()) }
+        sources.removeAll(keepingCapacity: true)
+        guard flags & Flag.more != 0 else { return (type, on, article) }
+        for _ in 0..<3 { _ = try r.texts() }
+        for _ in 0..<2 { _ = try r.terms() }
+        let more = try r.byte()
+        if more & More.format != 0 { _ = try r.byte() }
+        for flag in [More.duration, More.starts, More.until, More.days] where more & flag != 0 { _ = try r.int32() }
+        if more & More.reason != 0 { try r.skipText() }
+        if more & More.sources != 0 {
+            for _ in 0..<(try r.count()) {
+                sources.append(try r.span())
+                _ = try r.uint64()
+            }
+        }
         return (type, on, article)
     }
 
@@ -136,6 +208,26 @@ package enum FoldRecord {
         event.dropped = try r.texts()
         event.terms = try r.terms()
         event.conditions = try r.terms()
+        if flags & Flag.more != 0 {
+            let more = try r.byte()
+            event.general = more & More.general != 0
+            if more & More.format != 0 {
+                let index = Int(try r.byte())
+                guard index < formats.count else { throw RecordDecodingError(reason: "fold record: format \(index)") }
+                event.format = formats[index]
+            }
+            if more & More.duration != 0 { event.duration = try r.int32() }
+            if more & More.starts != 0 { event.starts = Day(ordinal: try r.int32()) }
+            if more & More.until != 0 { event.until = Day(ordinal: try r.int32()) }
+            if more & More.days != 0 { event.days = try r.int32() }
+            if more & More.reason != 0 { event.reason = try r.text() }
+            if more & More.sources != 0 {
+                for _ in 0..<(try r.count()) {
+                    let article = try r.text()
+                    event.sources.append(Source(article: article, quote: nil, sequence: try r.uint64()))
+                }
+            }
+        }
         guard r.atEnd else { throw RecordDecodingError(reason: "fold record: \(r.remaining) bytes left over") }
         return event
     }
@@ -196,6 +288,12 @@ package enum FoldRecord {
             guard remaining >= 4 else { throw RecordDecodingError(reason: "fold record: cut short") }
             defer { offset += 4 }
             return Int(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+        }
+
+        mutating func uint64() throws(RecordDecodingError) -> UInt64 {
+            guard remaining >= 8 else { throw RecordDecodingError(reason: "fold record: cut short") }
+            defer { offset += 8 }
+            return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         }
 
         mutating func count() throws(RecordDecodingError) -> Int {

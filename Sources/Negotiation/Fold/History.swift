@@ -20,33 +20,71 @@ public struct Query: Sendable, Hashable {
 
 /// The one rule that decides which events an answer counts, in which form and in which order.
 /// Every path follows it: ``History`` (state, timeline, audit, export, report), the log replay,
-/// and the derived indexes (their rows hold events in the form this rule gives, keyed in its
-/// order, and their checkpoints fold them in it).
+/// and the derived indexes (their rows hold events in the form this rule gives, and their
+/// checkpoints fold them in its order).
 ///
 /// An event counts for a question put as of a day, as known on a day, as recorded by a
 /// sequence, when:
-/// 1. it was recorded by that sequence, and so were the fixes applied to it;
-/// 2. its corrections, applied in log order, leave it in the form that counts, and no
-///    retraction withdrew it (``fixed(_:by:)``);
+/// 1. it was recorded by that sequence, and so were the records that amend it;
+/// 2. its amendments, applied in log order, leave it in the form that counts: corrections
+///    replace fields, a retraction withdraws it, a `source` adds an article that reports the
+///    same act (``fixed(_:sequence:by:knownOn:published:)``). Asked as known on a day, an
+///    amendment whose article was published after it is left out: a correction whose
+///    evidence came later does not reach back;
 /// 3. it happened by the as-of day: its last possible day is on or before it (``hasHappened(_:by:)``);
-/// 4. its article was published by the known-on day, when one is asked (``isKnown(published:by:)``);
-/// 5. it concerns the track (``concerns(_:track:)``).
+/// 4. its own article (its first source, whose words its fields are) was published by the
+///    known-on day, when one is asked; of its other sources, only those published by then
+///    count (``isKnown(published:by:)``). An event is known from its own article on: record
+///    an act from the earliest article that reports it, and the later ones as its sources;
+/// 5. it concerns the track: it names it (``concerns(_:track:)``). A general meeting names none
+///    and counts on none.
 ///
-/// Events are folded in valid-time order: the last day each could have happened, log order
-/// breaking ties (``precedes(_:_:)``).
+/// Events are folded in valid-time order (``precedes(_:_:)``): the last day each could have
+/// happened; on the same day, by type (a proposal before the positions taken on it, those
+/// before a start, a start before what happens under it, an end last: ``sameDayRank``), then
+/// by the publication of its article, then by article id, and log order only last. So
+/// ingesting a corpus in one pass or article by article gives the same states.
 public enum EffectiveEvents {
-    /// `event` as `fixes` (its corrections and retractions, in log order) leave it; `nil` when
-    /// one of them retracts it.
-    public static func fixed(_ event: Event, by fixes: some Sequence<Event>) -> Event? {
+    /// `event` (recorded at `sequence`) as its amendments (its corrections, retractions and
+    /// sources, in log order) leave it, with its sources filled in (its own first); `nil`
+    /// when one of them retracts it, or when, asked as known on `knownOn`, its article had
+    /// not been published. `published` gives an article's publication day.
+    public static func fixed(_ event: Event, sequence: UInt64, by amendments: some Sequence<RecordedEvent>,
+                             knownOn: Day? = nil, published: (String) -> Day?) -> Event? {
         var result = event
-        for fix in fixes {
+        var sources: [Source] = []
+        if let article = event.article { sources.append(Source(article: article, quote: event.quote, sequence: sequence)) }
+        func counts(_ article: String?) -> Bool {
+            guard let knownOn, let article else { return true }
+            return isKnown(published: published(article), by: knownOn)
+        }
+        for amendment in amendments {
+            let fix = amendment.event
+            guard counts(fix.article) else { continue }
             switch fix.type {
-            case .correction: if let changes = fix.changes { result = changes.applied(to: result) }
-            case .retraction: return nil
-            default: break
+            case .correction:
+                guard let changes = fix.changes else { continue }
+                result = changes.applied(to: result)
+                if let quote = changes.quote, !sources.isEmpty { sources[0].quote = quote }
+            case .retraction:
+                return nil
+            case .source:
+                if let article = fix.article { sources.append(Source(article: article, quote: fix.quote, sequence: amendment.sequence)) }
+            default:
+                break
             }
         }
+        if knownOn != nil {
+            guard result.article != nil, counts(result.article) else { return nil }
+            sources.removeAll { !counts($0.article) }
+        }
+        result.sources = sources
         return result
+    }
+
+    /// Knowledge time: the publication day of `event`'s own article.
+    public static func known(_ event: Event, published: (String) -> Day?) -> Day? {
+        event.article.flatMap(published)
     }
 
     /// Whether `event` happened by `asOf`: its last possible day is on or before it. An event
@@ -56,34 +94,56 @@ public enum EffectiveEvents {
         return on.last <= asOf
     }
 
-    /// Whether an event whose article was `published` was known on `knownOn`: always, when no
-    /// known-on day is asked; never, for an event with no article.
+    /// Whether a source whose article was `published` was known on `knownOn`: always, when no
+    /// known-on day is asked; never, for an article with no known publication.
     public static func isKnown(published: Day?, by knownOn: Day?) -> Bool {
         guard let knownOn else { return true }
         guard let published else { return false }
         return published <= knownOn
     }
 
-    /// Whether `event` bears on the track `id`: it names it, or it is a meeting that names no
-    /// track, which counts on every track.
+    /// Whether `event` bears on the track `id`: it is a report that names it.
     public static func concerns(_ event: Event, track id: String) -> Bool {
-        event.tracks.contains(id) || countsOnEveryTrack(event.type, namingNone: event.tracks.isEmpty)
+        event.type.isReport && event.tracks.contains(id)
     }
 
-    /// Whether an event of `type` counts on every track when it names none: a meeting does.
-    public static func countsOnEveryTrack(_ type: EventType, namingNone: Bool) -> Bool {
-        type == .meeting && namingNone
+    /// Where a type falls among the events of one day (see the type's comment above).
+    public static func sameDayRank(_ type: EventType) -> Int {
+        switch type {
+        case .proposal: 0
+        case .acceptance: 1
+        case .condition: 2
+        case .rejection: 3
+        case .start: 4
+        case .extension: 5
+        case .violation: 6
+        case .meeting: 7
+        case .end: 8
+        case .correction, .retraction, .source: 9
+        }
     }
 
-    /// Valid-time order: the last day each event could have happened, then log order.
+    /// Valid-time order: the last day each event could have happened, then the same-day order.
     public static func precedes(_ a: RecordedEvent, _ b: RecordedEvent) -> Bool {
-        precedes(lastDay: a.event.on?.last.ordinal ?? .min, sequence: a.sequence,
-                 lastDay: b.event.on?.last.ordinal ?? .min, sequence: b.sequence)
+        let dayA = a.event.on?.last.ordinal ?? .min
+        let dayB = b.event.on?.last.ordinal ?? .min
+        if dayA != dayB { return dayA < dayB }
+        return sameDay(a, precedes: b)
     }
 
-    /// Valid-time order, of events known by their last possible day's ordinal and sequence.
-    public static func precedes(lastDay a: Int, sequence sa: UInt64, lastDay b: Int, sequence sb: UInt64) -> Bool {
-        a != b ? a < b : sa < sb
+    /// The order of two events of the same day: type, earliest source's publication, article
+    /// id, then log order.
+    public static func sameDay(_ a: RecordedEvent, precedes b: RecordedEvent) -> Bool {
+        let rankA = sameDayRank(a.event.type)
+        let rankB = sameDayRank(b.event.type)
+        if rankA != rankB { return rankA < rankB }
+        let knownA = a.known?.ordinal ?? .max
+        let knownB = b.known?.ordinal ?? .max
+        if knownA != knownB { return knownA < knownB }
+        let articleA = a.event.article ?? ""
+        let articleB = b.event.article ?? ""
+        if articleA != articleB { return articleA.utf8.lexicographicallyPrecedes(articleB.utf8) }
+        return a.sequence < b.sequence
     }
 }
 
@@ -92,43 +152,56 @@ public enum EffectiveEvents {
 public struct History: Sendable {
     public let registry: Registry
     public let articles: [String: Article]
-    /// Reported events (not fixes), in log order, as recorded.
+    /// Reported events (the acts), in log order, as recorded.
     public let reports: [RecordedEvent]
     /// Corrections and retractions, in log order.
     public let fixes: [RecordedEvent]
+    /// Second sources of recorded acts (`source` records), in log order.
+    public let sources: [RecordedEvent]
     /// The log's last sequence and head hash when it was read.
     public let head: Head
 
     public init(registry: Registry, articles: [String: Article], events: [RecordedEvent], head: Head) {
         self.registry = registry
         self.articles = articles
-        self.reports = events.filter { !$0.event.type.isRecordFix }
+        self.reports = events.filter { $0.event.type.isReport }
         self.fixes = events.filter { $0.event.type.isRecordFix }
+        self.sources = events.filter { $0.event.type == .source }
         self.head = head
     }
 
-    /// The fixes of each event, in log order.
-    private var fixesByTarget: [String: [RecordedEvent]] {
-        Dictionary(grouping: fixes.filter { $0.event.target != nil }) { $0.event.target ?? "" }
+    /// The amendments of each event (fixes and sources), in log order.
+    private var amendmentsByTarget: [String: [RecordedEvent]] {
+        Dictionary(grouping: (fixes + sources).filter { $0.event.target != nil }.sorted { $0.sequence < $1.sequence }) { $0.event.target ?? "" }
     }
+
+    /// An article's publication day.
+    public func published(_ article: String) -> Day? { articles[article]?.published }
 
     /// The events a query sees, as ``EffectiveEvents`` decides: recorded by its sequence,
     /// corrected by the fixes recorded by then, minus retracted ones, happened by its as-of day,
     /// known by its known-on day; in valid-time order.
     public func events(for query: Query) -> [RecordedEvent] {
         let limit = query.throughSequence ?? .max
-        let fixes = fixesByTarget
+        let amendments = amendmentsByTarget
         var result: [RecordedEvent] = []
         for var recorded in reports where recorded.sequence <= limit {
-            let recordedFixes = (fixes[recorded.event.id] ?? []).lazy.filter { $0.sequence <= limit }.map(\.event)
-            guard let event = EffectiveEvents.fixed(recorded.event, by: recordedFixes),
-                  EffectiveEvents.hasHappened(event, by: query.asOf),
-                  EffectiveEvents.isKnown(published: event.article.flatMap { articles[$0]?.published }, by: query.knownOn)
+            let recordedAmendments = (amendments[recorded.event.id] ?? []).lazy.filter { $0.sequence <= limit }
+            guard let event = EffectiveEvents.fixed(recorded.event, sequence: recorded.sequence, by: recordedAmendments,
+                                                    knownOn: query.knownOn, published: published),
+                  EffectiveEvents.hasHappened(event, by: query.asOf)
             else { continue }
             recorded.event = event
+            recorded.known = EffectiveEvents.known(event, published: published)
             result.append(recorded)
         }
         return result.sorted(by: EffectiveEvents.precedes)
+    }
+
+    /// The general meetings a query sees (talks on the war as a whole, on no track), held and
+    /// planned, in valid-time order.
+    public func generalMeetings(for query: Query) -> [RecordedEvent] {
+        events(for: query).filter { $0.event.type == .meeting && $0.event.general }
     }
 
     /// The tracks to report: all of the registry's, or the one named.
@@ -150,6 +223,7 @@ public struct History: Sendable {
         return try tracks(named: track).map { track in
             var state = TrackState(track: track)
             for event in events { state.apply(event) }
+            state.settle(to: query.asOf)
             return state
         }
     }
@@ -186,7 +260,7 @@ public struct History: Sendable {
                 for i in states.indices { states[i].apply(events[next]) }
                 next += 1
             }
-            result.append((day, states))
+            result.append((day, states.map { $0.settled(to: day) }))
         }
         return result
     }

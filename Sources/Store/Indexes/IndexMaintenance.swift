@@ -34,8 +34,13 @@ struct IndexMaintenance {
     /// names a few dozen tracks at most, and indexing a report then makes no string.
     var named: [NamedTrack] = []
     var namedTags: [UInt64] = []
-    /// Scratch space for one record: where its track names lie, and which of `named` they are.
+    /// Scratch space for one record: where its track names and its sources' articles lie, and
+    /// which of `named` the tracks are.
     var nameSpans: [Range<Int>] = []
+    var sourceSpans: [Range<Int>] = []
+    /// The latest publication day of an article a correction or retraction indexed here cites
+    /// (``ProjectionIndex/hasFixesAfter(_:_:)``).
+    var fixEvidence: Day?
     var filedUnder: [Int] = []
 
     /// Per track, the earliest day whose checkpoints must be recomputed.
@@ -93,7 +98,10 @@ struct IndexMaintenance {
             }
         case .article(let article):
             try w.put(ProjectionIndex.dayBytes(article.published), forKey: Array(article.id.utf8), in: "articles")
-        case .event(let event) where event.type.isRecordFix:
+        case .event(let event) where event.type.amendsAnother:
+            if event.type.isRecordFix, let article = event.article, let day = ProjectionIndex.day(from: try published(article, &w)) {
+                fixEvidence = max(fixEvidence ?? day, day)
+            }
             if deferred != nil {
                 // The fix is indexed now; its target's rows once every batch is in.
                 guard let target = event.target, let targetSequence = try w.sequence(of: "event/\(target)") else { return }
@@ -117,6 +125,23 @@ struct IndexMaintenance {
     private mutating func published(_ article: String?, _ w: inout IndexWriter) throws -> [UInt8] {
         guard let article else { return [] }
         return try Array(article.utf8).withUnsafeBytes { try published($0, w) }
+    }
+
+    /// The published days of the sources of the event whose fold record is `bytes`, as a row
+    /// holds them (``ProjectionIndex``): its sources' when the record holds them, else its own
+    /// article's. `article` is where its own article's id lies; ``file(_:in:)`` found the spans.
+    mutating func publishedDays(_ bytes: UnsafeRawBufferPointer, article: Range<Int>?, _ r: borrowing some IndexReading & ~Copyable) throws -> [UInt8] {
+        if sourceSpans.isEmpty {
+            guard let article else { return [] }
+            let day = try published(UnsafeRawBufferPointer(rebasing: bytes[article]), r)
+            return day.isEmpty ? ProjectionIndex.unknownDay : day
+        }
+        var days: [UInt8] = []
+        for span in sourceSpans.prefix(255) {
+            let day = try published(UnsafeRawBufferPointer(rebasing: bytes[span]), r)
+            days += day.isEmpty ? ProjectionIndex.unknownDay : day
+        }
+        return days
     }
 
     /// The published day (4 bytes, or none when unknown) of the article whose id is `article`.
@@ -167,8 +192,7 @@ struct IndexMaintenance {
         guard let registry else { return }
         try fold.withUnsafeBytes { bytes in
             guard let (day, article) = try file(bytes, in: registry) else { return }
-            let publishedDay = try article.map { try published(UnsafeRawBufferPointer(rebasing: bytes[$0]), w) } ?? []
-            let value = ProjectionIndex.trackDayValue(published: publishedDay, fold: bytes)
+            let value = ProjectionIndex.trackDayValue(published: try publishedDays(bytes, article: article, w), fold: bytes)
             let suffix = ProjectionIndex.dayBytes(day) + ProjectionIndex.sequenceBytes(sequence)
             for k in filedUnder.indices { try w.put(value, forKey: named[filedUnder[k]].key + suffix, in: "track-days") }
         }
@@ -179,18 +203,12 @@ struct IndexMaintenance {
     /// day; returns that day and where the article's id lies, or `nil` for a record with no
     /// date (filed nowhere).
     mutating func file(_ bytes: UnsafeRawBufferPointer, in registry: Registry) throws -> (day: Day, article: Range<Int>?)? {
-        let (type, on, article) = try FoldRecord.spans(bytes, tracks: &nameSpans)
-        guard let on else { return nil }
+        let (type, on, article) = try FoldRecord.spans(bytes, tracks: &nameSpans, sources: &sourceSpans)
+        guard let on, type.isReport else { return nil }
         filedUnder.removeAll(keepingCapacity: true)
-        if EffectiveEvents.countsOnEveryTrack(type, namingNone: nameSpans.isEmpty) {
-            for track in registry.tracks {
-                filedUnder.append(Array(track.id.utf8).withUnsafeBytes { namedTrack($0, in: registry) })
-            }
-        } else {
-            for k in nameSpans.indices {
-                let i = namedTrack(UnsafeRawBufferPointer(rebasing: bytes[nameSpans[k]]), in: registry)
-                if named[i].id != nil { filedUnder.append(i) }
-            }
+        for k in nameSpans.indices {
+            let i = namedTrack(UnsafeRawBufferPointer(rebasing: bytes[nameSpans[k]]), in: registry)
+            if named[i].id != nil { filedUnder.append(i) }
         }
         let day = on.last
         for k in filedUnder.indices {
@@ -203,7 +221,7 @@ struct IndexMaintenance {
     private mutating func add(_ recorded: RecordedEvent, final: Bool = false, _ w: inout IndexWriter) throws {
         guard let registry, let on = recorded.event.on else { return }
         let tracks = ProjectionIndex.tracks(of: recorded.event, in: registry)
-        let value = ProjectionIndex.trackDayValue(published: try published(recorded.event.article, &w), event: recorded.event)
+        let value = ProjectionIndex.trackDayValue(published: try ProjectionIndex.publishedDays(of: recorded.event, w), event: recorded.event)
         try addRows(tracks, day: on.last, sequence: recorded.sequence, value: value, final: final, &w)
     }
 
@@ -260,6 +278,11 @@ struct IndexMaintenance {
         }
         dirty = [:]
         rebuildAll = false
+        if let fixEvidence {
+            let recorded = try w.get(ProjectionIndex.fixEvidenceKey, in: "state").flatMap { ProjectionIndex.day(from: $0) }
+            if recorded.map({ fixEvidence > $0 }) ?? true { try w.put(ProjectionIndex.dayBytes(fixEvidence), forKey: ProjectionIndex.fixEvidenceKey, in: "state") }
+            self.fixEvidence = nil
+        }
         try w.put(ProjectionIndex.version, forKey: Array("version".utf8), in: "state")
         try w.put(ProjectionIndex.sequenceBytes(sequence), forKey: Array("through".utf8), in: "state")
     }

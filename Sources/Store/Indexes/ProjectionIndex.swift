@@ -6,20 +6,22 @@ import Negotiation
 /// replaying it: rebuildable from the log alone (`parley reindex`), never authoritative.
 ///
 /// Indexes (all keys big-endian, so they sort by track, then day, then sequence):
-/// - `track-days`: track key (8) ‖ day (4) ‖ sequence (8) → length of the published day (1:
-///   4, or 0 when unknown) ‖ published day of the event's article ‖ the event's
-///   ``FoldRecord``. Every event a track's fold takes in, under the last day it could have
-///   happened, with the log's corrections applied and retracted events left out. A meeting
-///   that names no track is under every track. Checkpoints are rebuilt, and `--known-on`
-///   answered, from this index alone.
-/// - `fixes`: target event id ‖ 0x00 ‖ sequence (8) → empty: the corrections and retractions
-///   of each event.
+/// - `track-days`: track key (8) ‖ day (4) ‖ sequence (8) → the number of the event's sources
+///   (1) ‖ the published day of each source's article (4 each, all ones when unknown), its own
+///   first ‖ the event's ``FoldRecord``. Every event a track's fold takes in, under the last
+///   day it could have happened, as its amendments left it (corrections applied, sources
+///   added, retracted events left out). A general meeting is under no track. Checkpoints are
+///   rebuilt, and `--known-on` answered, from this index alone, but for a known-on day before
+///   the evidence of some correction or retraction (`fix-evidence` below): a replay answers.
+/// - `fixes`: target event id ‖ 0x00 ‖ sequence (8) → empty: the amendments (corrections,
+///   retractions, sources) of each event.
 /// - `articles`: article id → published day (4).
 /// - `checkpoints`: track key (8) ‖ day (4) → the track's state after its last event of that
 ///   day (``TrackState/encoded()``). The state as of D is the checkpoint at the last day ≤ D.
 /// - `state`: `version`; `through`, the last sequence whose records are in the indexes above;
-///   `registry`, the registry in force; and `dirty:` track id → day: that track's checkpoints
-///   from that day on are yet to be recomputed.
+///   `registry`, the registry in force; `fix-evidence`, the latest publication day of an
+///   article cited by a correction or retraction; and `dirty:` track id → day: that track's
+///   checkpoints from that day on are yet to be recomputed.
 ///
 /// The indexes answer only when they are fresh: this build's version, `through` at the log's
 /// head and no dirty mark. Otherwise queries replay the log. Writers in several processes keep
@@ -29,8 +31,9 @@ import Negotiation
 /// of it is in the log and the `state` index (``NegotiationStore/bringIndexesUpToDate()``).
 package enum ProjectionIndex {
     package static let names = ["track-days", "fixes", "articles", "checkpoints", "state"]
-    /// 2: `track-days` holds fold records (indexes of version 1 are rebuilt).
-    static let version: [UInt8] = Array("2".utf8)
+    /// 2: `track-days` holds fold records (indexes of version 1 are rebuilt). 3: each row holds
+    /// its sources' days, general meetings are under no track, the fold knows a ceasefire's life.
+    static let version: [UInt8] = Array("3".utf8)
 
     package static func trackKey(_ track: String) -> [UInt8] {
         Array(SHA256.hash(data: track.utf8).prefix(8))
@@ -62,32 +65,107 @@ package enum ProjectionIndex {
 
     static func fixPrefix(_ target: String) -> [UInt8] { Array(target.utf8) + [0] }
 
-    /// A `track-days` value: the published day (when known) and the event's fold record.
-    static func trackDayValue(published: [UInt8], event: Event) -> [UInt8] {
-        trackDayValue(published: published, capacity: 160) { FoldRecord.encode(event, into: &$0) }
+    /// A row's day for a source whose article's publication is not known.
+    static let unknownDay: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF]
+
+    /// A `track-days` value: the published days of the event's sources (``dayBytes(_:)`` or
+    /// ``unknownDay`` each, concatenated) and its fold record.
+    static func trackDayValue(published days: [UInt8], event: Event) -> [UInt8] {
+        trackDayValue(published: days, capacity: 160) { FoldRecord.encode(event, into: &$0) }
     }
 
     /// ``trackDayValue(published:event:)`` of an event given as its fold record.
-    static func trackDayValue(published: [UInt8], fold: UnsafeRawBufferPointer) -> [UInt8] {
-        trackDayValue(published: published, capacity: fold.count) { $0.append(contentsOf: fold) }
+    static func trackDayValue(published days: [UInt8], fold: UnsafeRawBufferPointer) -> [UInt8] {
+        trackDayValue(published: days, capacity: fold.count) { $0.append(contentsOf: fold) }
     }
 
-    private static func trackDayValue(published: [UInt8], capacity: Int, fold: (inout [UInt8]) -> Void) -> [UInt8] {
+    private static func trackDayValue(published days: [UInt8], capacity: Int, fold: (inout [UInt8]) -> Void) -> [UInt8] {
         var value: [UInt8] = []
-        value.reserveCapacity(1 + published.count + capacity)
-        value.append(UInt8(truncatingIfNeeded: published.count))
-        value.append(contentsOf: published)
+        value.reserveCapacity(1 + days.count + capacity)
+        value.append(UInt8(truncatingIfNeeded: days.count / 4))
+        value.append(contentsOf: days)
         fold(&value)
         return value
     }
 
-    /// The published day and the fold record of a `track-days` value.
-    static func trackDay(_ value: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (published: Day?, fold: UnsafeRawBufferPointer) {
-        guard let length = value.first, length == 0 || length == 4, value.count >= 1 + Int(length) else {
+    /// The published days of a `track-days` value's sources (`nil` where unknown) and its fold record.
+    static func trackDay(_ value: UnsafeRawBufferPointer) throws(RecordDecodingError) -> (published: [Day?], fold: UnsafeRawBufferPointer) {
+        guard let count = value.first, value.count >= 1 + 4 * Int(count) else {
             throw RecordDecodingError(reason: "a track-days value of \(value.count) bytes")
         }
-        let published = length == 4 ? day(from: value[1..<5]) : nil
-        return (published, UnsafeRawBufferPointer(rebasing: value[(1 + Int(length))...]))
+        var days: [Day?] = []
+        days.reserveCapacity(Int(count))
+        for i in 0..<Int(count) {
+            let bytes = value[(1 + 4 * i)..<(5 + 4 * i)]
+            days.append(bytes.elementsEqual(unknownDay) ? nil : day(from: bytes))
+        }
+        return (days, UnsafeRawBufferPointer(rebasing: value[(1 + 4 * Int(count))...]))
+    }
+
+    /// The event of a `track-days` row at `sequence` as known on `knownOn` (every source when
+    /// `nil`): its sources that count, and its knowledge time (its own article's publication,
+    /// the first day); `nil` when its article had not been published by then. What every fold
+    /// of the index takes in.
+    static func rowEvent(_ value: UnsafeRawBufferPointer, sequence: UInt64, knownOn: Day?) throws(RecordDecodingError) -> RecordedEvent? {
+        let (published, fold) = try trackDay(value)
+        var event = try FoldRecord.decode(fold)
+        if event.sources.isEmpty, let article = event.article {
+            event.sources = [Source(article: article, quote: nil, sequence: sequence)]
+        }
+        guard published.count == event.sources.count else {
+            throw RecordDecodingError(reason: "a track-days row with \(published.count) days for \(event.sources.count) sources")
+        }
+        let known = event.article == nil ? nil : published.first ?? nil
+        if knownOn != nil {
+            guard event.article != nil, EffectiveEvents.isKnown(published: known, by: knownOn) else { return nil }
+            event.sources = zip(event.sources, published).filter { EffectiveEvents.isKnown(published: $0.1, by: knownOn) }.map(\.0)
+        }
+        var recorded = RecordedEvent(event: event, sequence: sequence, recordedAtMicroseconds: 0, hash: "")
+        recorded.known = known
+        return recorded
+    }
+}
+
+/// Folds a track's `track-days` rows, read in key order (day, then sequence), into its state:
+/// a day's rows wait until the day ends, and are then applied in the rule's same-day order
+/// (``EffectiveEvents/sameDay(_:precedes:)``), which log order need not be. Every fold of the
+/// index goes through it: checkpoint rebuilds, the pipelined ingest's, and `--known-on`.
+struct RowFold {
+    private(set) var state: TrackState
+    let knownOn: Day?
+    /// The day whose rows wait, and the rows.
+    private var day: UInt32?
+    private var pending: [RecordedEvent] = []
+
+    init(_ state: TrackState, knownOn: Day? = nil) {
+        self.state = state
+        self.knownOn = knownOn
+    }
+
+    /// Takes in the row of `day` (as in its key) at `sequence`; when it is of a later day than
+    /// the rows waiting, those are folded first and `dayDone` is given their day and the state.
+    mutating func add(day: UInt32, sequence: UInt64, value: UnsafeRawBufferPointer,
+                      dayDone: (UInt32, TrackState) throws -> Void) throws {
+        if let current = day == self.day ? nil : self.day {
+            foldPending()
+            try dayDone(current, state)
+        }
+        self.day = day
+        if let event = try ProjectionIndex.rowEvent(value, sequence: sequence, knownOn: knownOn) { pending.append(event) }
+    }
+
+    /// Folds the rows still waiting; `dayDone` is given their day and the state.
+    mutating func finish(dayDone: (UInt32, TrackState) throws -> Void) throws {
+        guard let current = day else { return }
+        foldPending()
+        day = nil
+        try dayDone(current, state)
+    }
+
+    private mutating func foldPending() {
+        if pending.count > 1 { pending.sort(by: EffectiveEvents.sameDay(_:precedes:)) }
+        for event in pending { state.apply(event) }
+        pending.removeAll(keepingCapacity: true)
     }
 }
 
@@ -122,15 +200,34 @@ extension ProjectionIndex {
         return result
     }
 
-    /// An event as its fixes left it (`nil` when retracted).
-    /// With `through`, only the fixes recorded up to that sequence count.
+    /// An event as its amendments left it (`nil` when retracted), its sources filled in.
+    /// With `through`, only the amendments recorded up to that sequence count.
     static func effective(_ recorded: RecordedEvent, _ r: borrowing some IndexReading & ~Copyable,
                           through last: UInt64 = .max) throws -> RecordedEvent? {
-        let fixes = try fixes(of: recorded.event.id, r).filter { $0 <= last }.compactMap { try event(at: $0, r)?.event }
-        guard let event = EffectiveEvents.fixed(recorded.event, by: fixes) else { return nil }
+        let amendments = try fixes(of: recorded.event.id, r).filter { $0 <= last }.compactMap { try event(at: $0, r) }
+        guard let event = EffectiveEvents.fixed(recorded.event, sequence: recorded.sequence, by: amendments, published: { _ in nil })
+        else { return nil }
         var result = recorded
         result.event = event
         return result
+    }
+
+    /// The published days of `event`'s sources (its own article when they are not filled in),
+    /// as a row holds them.
+    static func publishedDays(of event: Event, _ r: borrowing some IndexReading & ~Copyable) throws -> [UInt8] {
+        let articles = event.sources.isEmpty ? (event.article.map { [$0] } ?? []) : event.sources.map(\.article)
+        var days: [UInt8] = []
+        for article in articles.prefix(255) { days += try r.get(Array(article.utf8), in: "articles") ?? unknownDay }
+        return days
+    }
+
+    static let fixEvidenceKey = Array("fix-evidence".utf8)
+
+    /// Whether some correction or retraction cites an article published after `knownOn`: the
+    /// rows hold events as every fix left them, which such a question must not see.
+    static func hasFixesAfter(_ knownOn: Day, _ r: borrowing some IndexReading & ~Copyable) throws -> Bool {
+        guard let bytes = try r.get(fixEvidenceKey, in: "state"), let latest = day(from: bytes) else { return false }
+        return latest > knownOn
     }
 
     /// The tracks an event is indexed under.
@@ -139,9 +236,9 @@ extension ProjectionIndex {
     }
 
     /// The tracks an event of `type` naming `named` is filed under: those of them the registry
-    /// has, or every track (``EffectiveEvents/countsOnEveryTrack(_:namingNone:)``).
+    /// has (none for a general meeting, which names none).
     static func tracks(of type: EventType, naming named: [String], in registry: Registry) -> [String] {
-        if EffectiveEvents.countsOnEveryTrack(type, namingNone: named.isEmpty) { return registry.tracks.map(\.id) }
+        guard type.isReport else { return [] }
         return named.filter { registry.track($0) != nil }
     }
 
@@ -228,10 +325,9 @@ extension ProjectionIndex {
 struct CheckpointRebuild {
     let track: Track
     let prefix: [UInt8]
-    private var state: TrackState
-    /// The next `track-days` key to read, and the day whose checkpoint is not written yet.
+    private var fold: RowFold
+    /// The next `track-days` key to read.
     private var resume: [UInt8]
-    private var day: [UInt8]?
 
     /// Drops the track's checkpoints from `from` on, and starts from the one before.
     init(_ track: Track, from: Day, _ w: inout IndexWriter) throws {
@@ -239,10 +335,11 @@ struct CheckpointRebuild {
         prefix = ProjectionIndex.trackKey(track.id)
         resume = prefix + ProjectionIndex.dayBytes(from)
         try ProjectionIndex.deleteCheckpoints(from: from, prefix: prefix, &w)
-        state = TrackState(track: track)
+        var state = TrackState(track: track)
         if let (_, value) = try ProjectionIndex.checkpoint(before: from, prefix: prefix, &w) {
             state = try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }
         }
+        fold = RowFold(state)
     }
 
     /// Folds the next rows in and writes their checkpoints, until about 4 MB of checkpoints are
@@ -252,33 +349,30 @@ struct CheckpointRebuild {
         // from its fold record: no log entry is read. A day's checkpoint is written once its last
         // event is folded in, when the next day starts or the rows end.
         var written = 0
-        var rows: [(day: [UInt8], event: RecordedEvent)] = []
+        var rows: [(day: UInt32, sequence: UInt64, value: [UInt8])] = []
+        let prefix = self.prefix
+        func write(_ day: UInt32, _ state: TrackState) throws {
+            let checkpoint = state.encoded()
+            written += checkpoint.count
+            try w.put(checkpoint, forKey: prefix + withUnsafeBytes(of: day.bigEndian) { [UInt8]($0) }, in: "checkpoints")
+        }
         while written < 4 << 20 {
             rows.removeAll(keepingCapacity: true)
             var next: [UInt8]?
-            try w.scan("track-days", from: resume) { [prefix] key, value in
+            try w.scan("track-days", from: resume) { key, value in
                 guard key.count == 20, key.starts(with: prefix) else { return false }
                 guard rows.count < 4_096 else {
                     next = [UInt8](key)
                     return false
                 }
-                let (_, fold) = try ProjectionIndex.trackDay(value)
-                let event = try FoldRecord.decode(fold)
-                rows.append(([UInt8](key[8..<12]), RecordedEvent(event: event, sequence: ProjectionIndex.sequence(from: key.suffix(8)),
-                                                                 recordedAtMicroseconds: 0, hash: "")))
+                rows.append((key[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, ProjectionIndex.sequence(from: key.suffix(8)), [UInt8](value)))
                 return true
             }
             for row in rows {
-                if let current = day, current != row.day {
-                    let checkpoint = state.encoded()
-                    written += checkpoint.count
-                    try w.put(checkpoint, forKey: prefix + current, in: "checkpoints")
-                }
-                day = row.day
-                state.apply(row.event)
+                try row.value.withUnsafeBytes { try fold.add(day: row.day, sequence: row.sequence, value: $0, dayDone: write) }
             }
             guard let next else {
-                if let day { try w.put(state.encoded(), forKey: prefix + day, in: "checkpoints") }
+                try fold.finish(dayDone: write)
                 return false
             }
             resume = next
@@ -296,26 +390,24 @@ extension ProjectionIndex {
             guard let (key, value) = try r.last(atOrBefore: prefix + dayBytes(day), in: "checkpoints"), key.starts(with: prefix) else {
                 return TrackState(track: track)
             }
-            return try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }
+            return try value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) }.settled(to: day)
         }
     }
 
     /// The state of `track` as of `day` as known on `knownOn`: the track's indexed events up to
-    /// `day` whose article was published by then, folded.
+    /// `day` with the sources published by then, folded. (The caller first asks
+    /// ``hasFixesAfter(_:_:)``: rows hold events as every fix left them.)
     static func state(asOf day: Day, knownOn: Day, track: Track, _ r: borrowing some IndexReading & ~Copyable) throws -> TrackState {
         let prefix = trackKey(track.id)
         let end = dayBytes(day)
-        var state = TrackState(track: track)
+        var fold = RowFold(TrackState(track: track), knownOn: knownOn)
         try r.scan("track-days", from: prefix) { key, value in
             guard key.count == 20, key.starts(with: prefix), key[8..<12].lexicographicallyPrecedes(end) || key[8..<12].elementsEqual(end)
             else { return false }
-            let (published, fold) = try trackDay(value)
-            if EffectiveEvents.isKnown(published: published, by: knownOn) {
-                state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence(from: key.suffix(8)),
-                                          recordedAtMicroseconds: 0, hash: ""))
-            }
+            try fold.add(day: key[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, sequence: sequence(from: key.suffix(8)), value: value) { _, _ in }
             return true
         }
-        return state
+        try fold.finish { _, _ in }
+        return fold.state.settled(to: day)
     }
 }

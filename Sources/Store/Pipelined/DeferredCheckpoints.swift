@@ -62,12 +62,9 @@ struct DeferredCheckpoints: Sendable {
         var state = TrackState(track: track)
         if let start { state = try start.value.withUnsafeBytes { try TrackState(track: track, checkpoint: $0) } }
         var result = FoldedCheckpoints()
-        var current: UInt32?
+        var rowFold = RowFold(state)
         func apply(_ day: UInt32, _ sequence: UInt64, _ value: UnsafeRawBufferPointer) throws {
-            if let current, current != day { result.append(current, state.encoded()) }
-            current = day
-            let (_, fold) = try ProjectionIndex.trackDay(value)
-            state.apply(RecordedEvent(event: try FoldRecord.decode(fold), sequence: sequence, recordedAtMicroseconds: 0, hash: ""))
+            try rowFold.add(day: day, sequence: sequence, value: value) { result.append($0, $1.encoded()) }
         }
         let old = existing.rows
         let new = rows.rows
@@ -105,7 +102,7 @@ struct DeferredCheckpoints: Sendable {
                 }
             }
         }
-        if let current { result.append(current, state.encoded()) }
+        try rowFold.finish { result.append($0, $1.encoded()) }
         return result
     }
 

@@ -12,7 +12,7 @@ extension IndexMaintenance {
         guard let registry, let deferred else { return }
         try fold.withUnsafeBytes { bytes in
             guard let (day, article) = try file(bytes, in: registry) else { return }
-            let publishedDay = try article.map { try published(UnsafeRawBufferPointer(rebasing: bytes[$0]), r) } ?? []
+            let publishedDay = try publishedDays(bytes, article: article, r)
             let dayKey = ProjectionIndex.dayKey(day)
             for k in filedUnder.indices {
                 let i = filedUnder[k]

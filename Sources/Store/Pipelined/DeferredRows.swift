@@ -135,7 +135,7 @@ final class DeferredRows: Sendable {
     func add(place: Int, day: UInt32, sequence: UInt64, published: [UInt8], fold: UnsafeRawBufferPointer, final: Bool) throws(FileError) {
         try state.withLock { state throws(FileError) in
             state.append(place, day: day, sequence: sequence, final: final, 1 + published.count + fold.count) { buffer in
-                buffer.append(UInt8(truncatingIfNeeded: published.count))
+                buffer.append(UInt8(truncatingIfNeeded: published.count / 4))
                 buffer.append(contentsOf: published)
                 buffer.append(contentsOf: fold)
             }
