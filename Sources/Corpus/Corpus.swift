@@ -278,7 +278,7 @@ public struct Corpus: Sendable {
 
     // MARK: Catalog
 
-    static let catalogFields: FieldNames = ["id", "file", "outlet", "title", "language", "published", "precision", "sha256", "basis"]
+    static let catalogFields: FieldNames = ["id", "file", "outlet", "title", "language", "published", "precision", "sha256", "basis", "url", "retrieved"]
 
     /// The catalogued articles that could be read, and the ids of those that could not (already
     /// reported, so that events citing them are not reported again).
@@ -368,6 +368,15 @@ public struct Corpus: Sendable {
         let precisionText = f.string("precision", required: true, expected: "day, ±N days (N up to \(DatePrecision.maximumDays)) or month")
         var sha = f.string("sha256", required: true, expected: "the SHA-256 of the file, 64 hex digits")
         let basis = f.string("basis")
+        let url = f.string("url", expected: "the address the text was taken from, http:// or https://")
+        if let url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.contains(where: \.isWhitespace) {
+            f.report("url", "\(quoted(url)) is not a web address", expected: "an address starting with https:// or http://, without spaces")
+        }
+        let retrievedText = f.string("retrieved", expected: "the day the text was taken, such as 2026-12-07")
+        let retrieved = retrievedText.flatMap { Day(iso: $0) }
+        if let retrievedText, retrieved == nil {
+            f.report("retrieved", problemWithDay(retrievedText), expected: "a day such as 2026-12-07")
+        }
         let named = f.string("file")
         // Only a well-formed id or name becomes a path to read (and a file name in messages).
         var fileName = named ?? id.map { "\($0).txt" }
@@ -403,7 +412,7 @@ public struct Corpus: Sendable {
             return nil
         }
         let article = Article(id: id, outlet: outlet, title: title, language: language, published: published,
-                              precision: precision, sha256: sha, basis: basis)
+                              precision: precision, sha256: sha, basis: basis, url: url, retrieved: retrieved)
         let entry = CatalogArticle(article: article, path: display(seeds, fileName), location: SourceLocation(file: file, line: f.line, path: path))
         return DescribedArticle(article: entry, fields: f, fileName: fileName)
     }

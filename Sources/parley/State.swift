@@ -1,13 +1,16 @@
 import ArgumentParser
 import Negotiation
+import Store
 
 struct State: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The state of every track (or one) as of a day, as known on a day.",
         discussion: """
             Folds each track's events in valid-time order: an imprecise date counts from the \
-            last day it could be, and log order breaks ties. With --known-on, only events whose \
-            article had been published by then count: the state as the press knew it.
+            last day it could be (and the answer says from when it was possible); events of one \
+            day go by type, then publication, then article. A ceasefire in effect ends when its \
+            term runs out. With --known-on, only what had been published by then counts, \
+            corrections included: the state as the press knew it.
             """
     )
 
@@ -22,7 +25,7 @@ struct State: ParsableCommand {
         let q = query.query
         let answer = try log.openForReading().states(q, track: track)
         if output.json {
-            try printJSON(answer.states.map(StateJSON.init))
+            try printJSON(StateAnswerJSON(query: q, answer: answer))
             return
         }
         print("as of \(q.asOf)" + (q.knownOn.map { ", as known on \($0)" } ?? "")
@@ -34,16 +37,33 @@ struct State: ParsableCommand {
     }
 
     private func describe(_ s: TrackState, _ registry: Registry) -> String {
-        var lines = ["\(s.track) (\(name(of: s.track, in: registry))): \(s.status.rawValue)"]
+        var lines = ["\(s.track) (\(name(of: s.track, in: registry))): \(s.status.rawValue)" + since(s)]
+        if let e = s.inEffect {
+            var line = "  in effect    since \(e.since)"
+            if e.possibleSince < e.since { line += " (possibly since \(e.possibleSince))" }
+            line += e.by.map { ", as \($0) claims (\(e.event ?? ""))" } ?? ", its planned start"
+            if let through = e.through, s.ending == nil { line += "; ends after \(through)" }
+            lines.append(line)
+        }
+        if let end = s.ending {
+            let by = end.by.map { ", as \($0) says (\(end.event ?? ""))" } ?? ""
+            lines.append("  ended        on \(end.on): \(end.reason.rawValue)\(by)")
+        }
+        for (i, c) in s.claims.enumerated() {
+            lines.append((i == 0 ? "  claims       " : "               ") + "\(c.party): \(c.fact.rawValue) \(c.date) (\(c.event))")
+        }
+        if s.disputed { lines.append("  disputed     the parties' accounts differ") }
         if let p = s.proposal {
             let terms = p.terms.map(\.label).joined(separator: "; ")
-            lines.append("  proposal     \(p.id), since \(p.since)" + (terms.isEmpty ? "" : ": \(terms)"))
+            let term = (p.duration.map { ", \($0) days" } ?? "") + (p.starts.map { ", from \($0)" } ?? "")
+            lines.append("  proposal     \(p.id), since \(p.since)\(term)" + (terms.isEmpty ? "" : ": \(terms)"))
         } else {
             lines.append("  proposal     none")
         }
         for (i, party) in s.required.enumerated() {
             let position = s.positions[party] ?? .none
-            let when = position.since.map { " since \($0)" } ?? ""
+            var when = position.since.map { " since \($0)" } ?? ""
+            if let possible = position.possibleSince, let certain = position.since { when = " possibly since \(possible), certainly by \(certain)" }
             let source = position.event.map { " (\($0))" } ?? ""
             lines.append((i == 0 ? "  positions    " : "               ") + "\(party) \(position.stance.rawValue)\(when)\(source)")
         }
@@ -66,8 +86,35 @@ struct State: ParsableCommand {
             lines.append("  meetings     none")
         }
         if let e = s.lastEvent { lines.append("  last event   \(e.id) (\(e.on), sequence \(e.sequence))") }
+        lines.append("  sources      \(s.sourceCount)")
         if s.uncertain { lines.append("  uncertain    an event with an imprecise date was counted") }
         return lines.joined(separator: "\n")
+    }
+
+    /// When the status began: the day it is certain, and from when it was possible.
+    private func since(_ s: TrackState) -> String {
+        guard let certain = s.statusSince else { return "" }
+        if let possible = s.statusPossibleSince { return " (possibly since \(possible), certainly by \(certain))" }
+        return " (since \(certain))"
+    }
+}
+
+/// The `--json` answer: what it answers for (as-of, known-on, the head it was computed from)
+/// and each track's state.
+struct StateAnswerJSON: Encodable {
+    let query: Query
+    let answer: StateAnswer
+
+    enum Key: String, CodingKey { case asOf, knownOn, head, fromIndex, tracks }
+    struct HeadJSON: Encodable { var sequence: UInt64, hash: String }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(query.asOf, forKey: .asOf)
+        try c.encode(query.knownOn, forKey: .knownOn)
+        try c.encode(HeadJSON(sequence: answer.head.sequence, hash: answer.head.hashHex), forKey: .head)
+        try c.encode(answer.fromIndex, forKey: .fromIndex)
+        try c.encode(answer.states.map(StateJSON.init), forKey: .tracks)
     }
 }
 
@@ -77,8 +124,9 @@ struct StateJSON: Encodable {
     init(_ state: TrackState) { self.state = state }
 
     enum Key: String, CodingKey {
-        case track, status, positions, positionDetails, proposal, terms, openConditions, violations, allegations
-        case lastViolation, meetings, lastMeeting, lastEvent, uncertain
+        case track, status, statusSince, statusPossibleSince, positions, positionDetails, proposal, terms, duration, plannedStart
+        case inEffect, ended, claims, disputed, openConditions, violations, allegations
+        case lastViolation, meetings, lastMeeting, lastEvent, sources, uncertain
     }
 
     struct ConditionJSON: Encodable {
@@ -90,10 +138,18 @@ struct StateJSON: Encodable {
         let s = state
         try c.encode(s.track, forKey: .track)
         try c.encode(s.status, forKey: .status)
+        try c.encode(s.statusSince, forKey: .statusSince)
+        try c.encode(s.statusPossibleSince, forKey: .statusPossibleSince)
         try c.encode(Dictionary(uniqueKeysWithValues: s.required.map { ($0, (s.positions[$0] ?? .none).stance) }), forKey: .positions)
         try c.encode(Dictionary(uniqueKeysWithValues: s.required.map { ($0, s.positions[$0] ?? .none) }), forKey: .positionDetails)
         try c.encode(s.proposal?.id, forKey: .proposal)
         try c.encode(s.proposal?.terms.map(\.label) ?? [], forKey: .terms)
+        try c.encode(s.proposal?.duration, forKey: .duration)
+        try c.encode(s.proposal?.starts, forKey: .plannedStart)
+        try c.encode(s.inEffect, forKey: .inEffect)
+        try c.encode(s.ending, forKey: .ended)
+        try c.encode(s.claims, forKey: .claims)
+        try c.encode(s.disputed, forKey: .disputed)
         try c.encode(s.openConditions.map { ConditionJSON(party: $0.party, label: $0.label, since: $0.since, event: $0.event) }, forKey: .openConditions)
         try c.encode(s.violationCount, forKey: .violations)
         try c.encode(s.allegationPairs, forKey: .allegations)
@@ -101,6 +157,7 @@ struct StateJSON: Encodable {
         try c.encode(s.meetingCount, forKey: .meetings)
         try c.encode(s.lastMeeting, forKey: .lastMeeting)
         try c.encode(s.lastEvent, forKey: .lastEvent)
+        try c.encode(s.sourceCount, forKey: .sources)
         try c.encode(s.uncertain, forKey: .uncertain)
     }
 }

@@ -11,8 +11,8 @@ struct ConcurrencyTests {
     /// The meetings `parley state --json --track 30-day` reports.
     static func meetings(_ output: String) -> Int? {
         guard let data = output.data(using: .utf8),
-              let states = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]],
-              let state = states.first else { return nil }
+              let answer = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let states = answer["tracks"] as? [[String: Any]], let state = states.first else { return nil }
         return state["meetings"] as? Int
     }
 

@@ -135,7 +135,8 @@ struct OutputFileTests {
             return range.lowerBound + Int((z ^ (z >> 31)) % UInt64(range.count))
         }
         let tracks = try run(["state", "--db", db, "--as-of", "2020-01-01", "--json"])
-        let trackCount = try #require(try JSONSerialization.jsonObject(with: Data(tracks.stdout.utf8)) as? [Any]).count
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(tracks.stdout.utf8)) as? [String: Any])
+        let trackCount = try #require(answer["tracks"] as? [Any]).count
         let edges = [Day.earliest.ordinal, Day.latest.ordinal - 500, 20_000]
         for round in 0..<16 {
             let from = Day(ordinal: edges[round % 3] + random(0...500))

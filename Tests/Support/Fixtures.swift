@@ -22,6 +22,12 @@ public enum Fixtures {
     /// The fixture corpus's registries (`parties.yaml`, `tracks.yaml`), event files and `lexicons/`.
     public static var events: String { corpus + "/events" }
 
+    /// A small corpus of its own, written for the tests (its texts are not real articles), that
+    /// tells a ceasefire's whole life: claims of a start that disagree, a violation whose date a
+    /// later article corrects, a second source, a planned start, an extension, a unilateral
+    /// truce, a general meeting and a planned one. A `seeds` and an `events` folder.
+    public static var lifecycle: String { tests + "/Fixtures/lifecycle" }
+
     /// Copies the folder at `source` to `destination` (which must not exist).
     public static func copy(_ source: String, to destination: String) throws {
         try FileManager.default.copyItem(atPath: source, toPath: destination)

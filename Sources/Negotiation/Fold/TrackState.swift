@@ -197,8 +197,9 @@ public struct TrackState: Sendable, Hashable {
         let day = on.last
         settle(to: day)
         if !on.isPrecise { uncertain = true }
-        sourceCount += max(1, event.sources.count)
+        // A planned meeting is shown, but bears on nothing the answer says.
         if !event.isPlannedMeeting {
+            sourceCount += max(1, event.sources.count)
             lastEvent = EventMark(id: event.id, on: on.description, sequence: recorded.sequence)
         }
         let before = status
