@@ -10,6 +10,9 @@ public struct StateAnswer: Sendable {
     public var head: Head
     /// Whether the checkpoints answered (`false`: the log was replayed).
     public var fromIndex: Bool
+    /// The general meetings (talks on the war as a whole, held or planned, on no track) that
+    /// happened by the as-of day, as known on the known-on day, in valid-time order.
+    public var general: [RecordedEvent] = []
 }
 
 extension NegotiationStore {
@@ -29,12 +32,14 @@ extension NegotiationStore {
                 } else {
                     states = try ProjectionIndex.states(asOf: query.asOf, tracks: tracks, r)
                 }
-                return StateAnswer(states: states, registry: registry, head: try r.head(), fromIndex: true)
+                let general = try ProjectionIndex.generalMeetings(asOf: query.asOf, knownOn: query.knownOn, r)
+                return StateAnswer(states: states, registry: registry, head: try r.head(), fromIndex: true, general: general)
             }
             if let answer { return answer }
         }
         let replay = try replay([query.asOf], knownOn: query.knownOn, throughSequence: query.throughSequence, track: track)
-        return StateAnswer(states: replay.series.first?.states ?? [], registry: replay.registry, head: replay.head, fromIndex: false)
+        return StateAnswer(states: replay.series.first?.states ?? [], registry: replay.registry, head: replay.head, fromIndex: false,
+                           general: replay.general)
     }
 
     /// Hands `body` the states of every track (or one) on each of `days`, ascending, one day at

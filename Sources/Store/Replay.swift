@@ -9,6 +9,9 @@ public struct Replay: Sendable {
     public var head: Head
     /// The states of the tracks asked for on each day asked for, ascending.
     public var series: [(day: Day, states: [TrackState])]
+    /// The general meetings (held and planned) that happened by the last day asked for, in
+    /// valid-time order.
+    public var general: [RecordedEvent] = []
 }
 
 extension NegotiationStore {
@@ -62,14 +65,18 @@ extension NegotiationStore {
             fixed[sequence] = fixes
         }
         scan.kept.removeAll { fixed[$0.sequence] != nil }
+        scan.general.removeAll { fixed[$0.sequence] != nil }
         let published = { [scan] (article: String) -> Day? in scan.articleIndex[article].flatMap { scan.published[Int($0)] } }
         try forEachEffectiveEvent(fixed.keys.sorted(), fixes: fixed, knownOn: knownOn, published: published) { recorded in
             scan.keep(recorded.event, at: recorded.sequence)
         }
 
-        let kept = scan.kept
-            .filter { EffectiveEvents.isKnown(published: $0.known == .max ? nil : Day(ordinal: Int($0.known)), by: knownOn) }
-            .sorted { scan.precedes($0, $1) }
+        func known(_ candidates: [ReplayScan.Candidate]) -> [ReplayScan.Candidate] {
+            candidates
+                .filter { EffectiveEvents.isKnown(published: $0.known == .max ? nil : Day(ordinal: Int($0.known)), by: knownOn) }
+                .sorted { scan.precedes($0, $1) }
+        }
+        let kept = known(scan.kept)
 
         var states = tracks.map(TrackState.init(track:))
         var series: [(day: Day, states: [TrackState])] = []
@@ -86,7 +93,9 @@ extension NegotiationStore {
             series.append((days[next], states.map { $0.settled(to: days[next]) }))
             next += 1
         }
-        return Replay(registry: registry, head: head, series: series)
+        var general: [RecordedEvent] = []
+        try forEachEffectiveEvent(known(scan.general).map(\.sequence), fixes: fixed, knownOn: knownOn, published: published) { general.append($0) }
+        return Replay(registry: registry, head: head, series: series, general: general)
     }
 
     /// Reads the reports at `sequences`, in that order, each with its amendments (`fixes`)
@@ -153,6 +162,8 @@ private struct ReplayScan {
     let lastDay: Int
     var registry: Registry?
     var kept: [Candidate] = []
+    /// The general meetings, apart: they bear on no track.
+    var general: [Candidate] = []
     /// Amendment sequences by the event id they amend, in log order.
     var fixes: [String: [UInt64]] = [:]
     /// Articles' publication days, by index; an article's index is given when it is first met.
@@ -183,11 +194,12 @@ private struct ReplayScan {
     /// none was) and happened by the last day asked for.
     mutating func keep(_ event: Event, at sequence: UInt64) {
         guard event.type.isReport, let on = event.on, on.last.ordinal <= lastDay else { return }
-        if let track, !EffectiveEvents.concerns(event, track: track) { return }
+        if !event.general, let track, !EffectiveEvents.concerns(event, track: track) { return }
         let article = event.article.map { index(of: $0) } ?? -1
         let known = article >= 0 ? published[Int(article)] : nil
-        kept.append(Candidate(sequence: sequence, last: on.last.ordinal, rank: UInt8(EffectiveEvents.sameDayRank(event.type)),
-                              known: known.map { Int32(truncatingIfNeeded: $0.ordinal) } ?? .max, article: article))
+        let candidate = Candidate(sequence: sequence, last: on.last.ordinal, rank: UInt8(EffectiveEvents.sameDayRank(event.type)),
+                                  known: known.map { Int32(truncatingIfNeeded: $0.ordinal) } ?? .max, article: article)
+        if event.general { general.append(candidate) } else { kept.append(candidate) }
     }
 
     /// ``EffectiveEvents/precedes(_:_:)`` of two candidates.

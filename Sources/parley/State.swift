@@ -34,6 +34,23 @@ struct State: ParsableCommand {
             print("")
             print(describe(state, answer.registry))
         }
+        if track == nil {
+            print("")
+            print(describeGeneral(answer.general))
+        }
+    }
+
+    /// The general meetings: talks on the war as a whole, counted on no track.
+    private func describeGeneral(_ meetings: [RecordedEvent]) -> String {
+        let held = meetings.filter { !$0.event.planned }
+        var lines = ["general meetings (on no track): \(held.count) held" + (held.count == meetings.count ? "" : ", \(meetings.count - held.count) planned")]
+        for m in meetings {
+            let e = m.event
+            let who = ([e.actor].compactMap { $0 } + e.counterparts).joined(separator: "–")
+            let how = [e.format?.rawValue, e.place].compactMap { $0 }.joined(separator: ", ")
+            lines.append("  \(e.on?.description ?? "")  \(who)" + (how.isEmpty ? "" : " (\(how))") + (e.planned ? ", planned" : "") + "  \(e.id)")
+        }
+        return lines.joined(separator: "\n")
     }
 
     private func describe(_ s: TrackState, _ registry: Registry) -> String {
@@ -105,7 +122,7 @@ struct StateAnswerJSON: Encodable {
     let query: Query
     let answer: StateAnswer
 
-    enum Key: String, CodingKey { case asOf, knownOn, head, fromIndex, tracks }
+    enum Key: String, CodingKey { case asOf, knownOn, head, fromIndex, tracks, generalMeetings }
     struct HeadJSON: Encodable { var sequence: UInt64, hash: String }
 
     func encode(to encoder: any Encoder) throws {
@@ -115,6 +132,17 @@ struct StateAnswerJSON: Encodable {
         try c.encode(HeadJSON(sequence: answer.head.sequence, hash: answer.head.hashHex), forKey: .head)
         try c.encode(answer.fromIndex, forKey: .fromIndex)
         try c.encode(answer.states.map(StateJSON.init), forKey: .tracks)
+        try c.encode(answer.general.map(MeetingJSON.init), forKey: .generalMeetings)
+    }
+
+    /// A general meeting in `--json`.
+    struct MeetingJSON: Encodable {
+        var id: String, on: String?, actor: String?, counterparts: [String], place: String?, format: MeetingFormat?, planned: Bool, sources: Int
+        init(_ m: RecordedEvent) {
+            let e = m.event
+            (id, on, actor, counterparts, place, format, planned, sources) =
+                (e.id, e.on?.description, e.actor, e.counterparts, e.place, e.format, e.planned, max(1, e.sources.count))
+        }
     }
 }
 

@@ -167,12 +167,20 @@ struct LifecycleTests {
         let first = try day("2025-03-01")
         let days = (0..<130).map { first.adding(days: $0) }
         for asOf in days {
-            #expect(try store.states(Query(asOf: asOf)).states == (try history.states(Query(asOf: asOf))), "as of \(asOf)")
-            for known in ["2025-03-19", "2025-03-26", "2025-05-07", "2025-06-05"] {
+            let answer = try store.states(Query(asOf: asOf))
+            #expect(answer.states == (try history.states(Query(asOf: asOf))), "as of \(asOf)")
+            #expect(answer.general.map(\.event.id) == history.generalMeetings(for: Query(asOf: asOf)).map(\.event.id))
+            for known in ["2025-03-17", "2025-03-19", "2025-03-26", "2025-05-07", "2025-06-05"] {
                 let query = Query(asOf: asOf, knownOn: try day(known))
-                #expect(try store.states(query).states == (try history.states(query)), "as of \(asOf) known on \(known)")
+                let answer = try store.states(query)
+                #expect(answer.states == (try history.states(query)), "as of \(asOf) known on \(known)")
+                // Before fx-d's correction was published a replay answers; from then on, the indexes.
+                #expect(answer.fromIndex == (known >= "2025-06-05"))
+                #expect(answer.general.map(\.event.id) == history.generalMeetings(for: query).map(\.event.id), "as of \(asOf) known on \(known)")
             }
         }
+        #expect(try store.states(Query(asOf: try day("2025-03-18"))).general.map(\.event.id) == ["presidents-call-a"])
+        #expect(try store.states(Query(asOf: try day("2025-03-18"), knownOn: try day("2025-03-17"))).general.isEmpty)
         let replay = try store.replay(days, knownOn: try day("2025-06-01"))
         #expect(replay.series.map(\.states) == (try history.series(days, knownOn: try day("2025-06-01"))).map(\.1))
         #expect(try store.indexDisagreement() == nil)

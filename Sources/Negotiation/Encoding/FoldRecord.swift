@@ -132,14 +132,15 @@ package enum FoldRecord {
     package static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>]) throws(RecordDecodingError)
         -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
         var none: [Range<Int>] = []
-        return try spans(bytes, tracks: &tracks, sources: &none)
+        let (type, on, article, _) = try spans(bytes, tracks: &tracks, sources: &none)
+        return (type, on, article)
     }
 
     /// ``spans(_:tracks:)``, and in `sources` (emptied first) where the article id of each of
     /// the event's sources lies, when the record holds them (an event as its amendments left
     /// it); the rest of the record is read only then.
     package static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>], sources: inout [Range<Int>]) throws(RecordDecodingError)
-        -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
+        -> (type: EventType, on: ValidTime?, article: Range<Int>?, general: Bool) {
         var r = Reader(bytes: bytes)
         let (type, flags, on) = try start(&r)
         try r.skipText()
@@ -150,7 +151,7 @@ package enum FoldRecord {
         tracks.removeAll(keepingCapacity: true)
         for _ in 0..<(try r.count()) { tracks.append(try r.span()) }
         sources.removeAll(keepingCapacity: true)
-        guard flags & Flag.more != 0 else { return (type, on, article) }
+        guard flags & Flag.more != 0 else { return (type, on, article, false) }
         for _ in 0..<3 { _ = try r.texts() }
         for _ in 0..<2 { _ = try r.terms() }
         let more = try r.byte()
@@ -163,7 +164,7 @@ package enum FoldRecord {
                 _ = try r.uint64()
             }
         }
-        return (type, on, article)
+        return (type, on, article, more & More.general != 0)
     }
 
     /// The type, flags and valid time that start a record.

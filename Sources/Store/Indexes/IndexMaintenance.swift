@@ -154,6 +154,18 @@ struct IndexMaintenance {
         return day
     }
 
+    /// The place in `named` of the general meetings' rows (``ProjectionIndex/generalTrack``),
+    /// added when first needed: filed like a track's, with no checkpoints.
+    var generalPlace: Int {
+        mutating get {
+            let name = Array(ProjectionIndex.generalTrack.utf8)
+            if let i = named.firstIndex(where: { $0.name == name }) { return i }
+            named.append(NamedTrack(name: name, id: ProjectionIndex.generalTrack, key: trackKey(ProjectionIndex.generalTrack)))
+            namedTags.append(name.withUnsafeBytes { Self.tag($0) })
+            return named.count - 1
+        }
+    }
+
     /// The place in `named` of the track named by these bytes, added when first met.
     mutating func namedTrack(_ name: UnsafeRawBufferPointer, in registry: Registry) -> Int {
         let tag = Self.tag(name)
@@ -203,9 +215,12 @@ struct IndexMaintenance {
     /// day; returns that day and where the article's id lies, or `nil` for a record with no
     /// date (filed nowhere).
     mutating func file(_ bytes: UnsafeRawBufferPointer, in registry: Registry) throws -> (day: Day, article: Range<Int>?)? {
-        let (type, on, article) = try FoldRecord.spans(bytes, tracks: &nameSpans, sources: &sourceSpans)
+        let (type, on, article, general) = try FoldRecord.spans(bytes, tracks: &nameSpans, sources: &sourceSpans)
         guard let on, type.isReport else { return nil }
         filedUnder.removeAll(keepingCapacity: true)
+        if general {
+            filedUnder.append(generalPlace)
+        }
         for k in nameSpans.indices {
             let i = namedTrack(UnsafeRawBufferPointer(rebasing: bytes[nameSpans[k]]), in: registry)
             if named[i].id != nil { filedUnder.append(i) }

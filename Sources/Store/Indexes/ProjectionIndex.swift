@@ -13,6 +13,7 @@ import Negotiation
 ///   added, retracted events left out). A general meeting is under no track. Checkpoints are
 ///   rebuilt, and `--known-on` answered, from this index alone, but for a known-on day before
 ///   the evidence of some correction or retraction (`fix-evidence` below): a replay answers.
+///   General meetings are rows of their own, under the key of ``generalTrack`` (no checkpoints).
 /// - `fixes`: target event id ‖ 0x00 ‖ sequence (8) → empty: the amendments (corrections,
 ///   retractions, sources) of each event.
 /// - `articles`: article id → published day (4).
@@ -64,6 +65,10 @@ package enum ProjectionIndex {
     }
 
     static func fixPrefix(_ target: String) -> [UInt8] { Array(target.utf8) + [0] }
+
+    /// The name the general meetings' rows are filed under: not a track id (`@` is not allowed
+    /// in one), so no track's key is its.
+    static let generalTrack = "@general"
 
     /// A row's day for a source whose article's publication is not known.
     static let unknownDay: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF]
@@ -230,16 +235,11 @@ extension ProjectionIndex {
         return latest > knownOn
     }
 
-    /// The tracks an event is indexed under.
-    static func tracks(of event: Event, in registry: Registry) -> [String] {
-        tracks(of: event.type, naming: event.tracks, in: registry)
-    }
-
     /// The tracks an event of `type` naming `named` is filed under: those of them the registry
-    /// has (none for a general meeting, which names none).
-    static func tracks(of type: EventType, naming named: [String], in registry: Registry) -> [String] {
-        guard type.isReport else { return [] }
-        return named.filter { registry.track($0) != nil }
+    /// has, and ``generalTrack`` for a general meeting.
+    static func tracks(of event: Event, in registry: Registry) -> [String] {
+        guard event.type.isReport else { return [] }
+        return (event.general ? [generalTrack] : []) + event.tracks.filter { registry.track($0) != nil }
     }
 
     package static func registry(_ r: borrowing some IndexReading & ~Copyable) throws -> Registry? {
@@ -409,5 +409,20 @@ extension ProjectionIndex {
         }
         try fold.finish { _, _ in }
         return fold.state.settled(to: day)
+    }
+
+    /// The general meetings (held and planned) that happened by `day`, as known on `knownOn`,
+    /// in the rule's order, from their rows. (The caller first asks ``hasFixesAfter(_:_:)``.)
+    static func generalMeetings(asOf day: Day, knownOn: Day?, _ r: borrowing some IndexReading & ~Copyable) throws -> [RecordedEvent] {
+        let prefix = trackKey(generalTrack)
+        let end = dayBytes(day)
+        var found: [RecordedEvent] = []
+        try r.scan("track-days", from: prefix) { key, value in
+            guard key.count == 20, key.starts(with: prefix), key[8..<12].lexicographicallyPrecedes(end) || key[8..<12].elementsEqual(end)
+            else { return false }
+            if let event = try rowEvent(value, sequence: sequence(from: key.suffix(8)), knownOn: knownOn) { found.append(event) }
+            return true
+        }
+        return found.sorted(by: EffectiveEvents.precedes)
     }
 }
