@@ -115,6 +115,8 @@ public struct CorpusScan: Sendable {
     public var unresolvedTargets: [FixTarget]
     /// Every problem found, in file order. Empty when the corpus is valid.
     public var issues: [CorpusIssue]
+    /// What the sanity checks found (``SanityChecks``): for a person to read; nothing is refused.
+    public var warnings: [CorpusIssue] = []
 }
 
 /// A correction or retraction's target, as the fix names it.
@@ -144,6 +146,8 @@ public struct Corpus: Sendable {
     public var registry: Registry
     public var articles: [SourceArticle]
     public var events: [SourceEvent]
+    /// What the sanity checks found: for a person to read; nothing is refused.
+    public var warnings: [CorpusIssue] = []
 
     /// Reads and validates `seeds/catalog.yaml` with its articles, and the registries and
     /// event files of `events/`.
@@ -162,7 +166,7 @@ public struct Corpus: Sendable {
             return SourceArticle(article: entry.article, bytes: bytes, text: String(decoding: bytes, as: UTF8.self), location: entry.location)
         }
         guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
-        return Corpus(registry: scan.registry, articles: articles, events: collected)
+        return Corpus(registry: scan.registry, articles: articles, events: collected, warnings: scan.warnings)
     }
 
     /// Reads and validates a corpus as ``load(seeds:events:)`` does, handing each valid event
@@ -195,7 +199,8 @@ public struct Corpus: Sendable {
             },
             consume: { reader.merge($0, onEvent: onEvent) })
         let unresolved = reader.checkTargets()
-        return CorpusScan(registry: registry, articles: articles, unresolvedTargets: unresolved, issues: diagnostics.issues)
+        return CorpusScan(registry: registry, articles: articles, unresolvedTargets: unresolved, issues: diagnostics.issues,
+                          warnings: reader.warnings(registry: registry))
     }
 
     /// The registries alone, for commands that need names but not the corpus.

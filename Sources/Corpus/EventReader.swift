@@ -9,7 +9,7 @@ struct ParsedEventFile: Sendable {
         /// A valid event with its canonical bytes and fold record, ``EventReader/key(bytes:)`` of
         /// its id and of its bytes, the event it fixes when it is a correction or retraction, and
         /// the last day its article may have been published (``EventFileParser/unknownPublication`` without one).
-        case event(ScannedEvent, idKey: UInt64, contentHash: UInt64, fix: Fix?, knownBy: Int32)
+        case event(ScannedEvent, idKey: UInt64, contentHash: UInt64, fix: Fix?, knownBy: Int32, facts: SanityFacts?)
     }
 
     /// What checking a correction's or retraction's target needs.
@@ -52,6 +52,8 @@ package struct EventReader {
     private var knownBy: [Int32] = []
     /// The corrections and retractions read, with their ordinal.
     private var fixes: [(fix: ParsedEventFile.Fix, type: EventType, location: SourceLocation, ordinal: Int)] = []
+    /// What the corpus's story is checked against (``SanityChecks``).
+    private var sanity = SanityChecks()
 
     package init(diagnostics: Diagnostics) {
         self.diagnostics = diagnostics
@@ -79,8 +81,8 @@ package struct EventReader {
             switch step {
             case .issue(let issue):
                 diagnostics.add(issue)
-            case .event(let item, let idKey, let contentHash, let fix, let known):
-                add(item, idKey: idKey, contentHash: contentHash, fix: fix, knownBy: known, onEvent)
+            case .event(let item, let idKey, let contentHash, let fix, let known, let facts):
+                add(item, idKey: idKey, contentHash: contentHash, fix: fix, knownBy: known, facts: facts, onEvent)
             }
         }
     }
@@ -94,7 +96,7 @@ package struct EventReader {
     }
 
     private mutating func add(_ item: ScannedEvent, idKey: UInt64, contentHash: UInt64, fix: ParsedEventFile.Fix?,
-                              knownBy known: Int32, _ onEvent: (ScannedEvent) -> Void) {
+                              knownBy known: Int32, facts: SanityFacts?, _ onEvent: (ScannedEvent) -> Void) {
         if let ordinal = seen[idKey] {
             let first = records[Int(ordinal)]
             if first.contentHash != contentHash {
@@ -111,10 +113,23 @@ package struct EventReader {
         records.append(Seen(contentHash: contentHash, file: UInt32(truncatingIfNeeded: files.count - 1),
                             lineAndFix: UInt32(truncatingIfNeeded: item.location.line ?? 0) << 1 | (isFix ? 1 : 0)))
         knownBy.append(known)
+        sanity.take(facts, id: item.id, location: item.location, ordinal: count)
         if let fix {
             fixes.append((fix, item.type, item.location, count))
         }
         onEvent(item)
+    }
+
+    /// The warnings of the sanity checks (``SanityChecks``), once every file is read: the
+    /// corpus's story, track by track, then corrections that move an event across a proposal.
+    func warnings(registry: Registry) -> [CorpusIssue] {
+        var issues = sanity.warnings(registry: registry)
+        for (fix, _, location, ordinal) in fixes {
+            guard let movedTo = fix.movedTo, let found = seen[Self.key(fix.target.utf8)], Int(found) < ordinal,
+                  let warning = sanity.reordering(target: Int(found), movedTo: movedTo, id: fix.target, at: location) else { continue }
+            issues.append(warning)
+        }
+        return issues
     }
 
     /// What is said of a correction that moves `target` to end on `moved`, past `latest`.
@@ -264,7 +279,8 @@ struct EventFileParser {
                 // in neither builds nor frees whole events.
                 let scanned = ScannedEvent(id: id, type: item.event.type, location: item.location, payload: payload,
                                            fold: FoldRecord.indexing(item.event), event: keepsEvents ? item.event : nil)
-                parsed.steps.append(.event(scanned, idKey: idKey, contentHash: contentHash, fix: fix, knownBy: known))
+                parsed.steps.append(.event(scanned, idKey: idKey, contentHash: contentHash, fix: fix, knownBy: known,
+                                           facts: SanityFacts(item.event)))
             }
             return nil
         }

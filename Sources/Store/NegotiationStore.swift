@@ -1,3 +1,4 @@
+import Corpus
 import EventLog
 import Foundation
 import Negotiation
@@ -11,6 +12,9 @@ public struct IngestReport: Sendable, Hashable {
     public var eventsAppended = 0
     public var eventsAlreadyRecorded = 0
     public var head = Head.empty
+    /// What the corpus's sanity checks found (an acceptance before any proposal, a start on a
+    /// track nobody accepted…): told, not refused.
+    public var warnings: [CorpusIssue] = []
 
     /// True when the corpus was already wholly in the log.
     public var appendedNothing: Bool { !registryAppended && articlesAppended == 0 && eventsAppended == 0 }

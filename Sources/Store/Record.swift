@@ -63,6 +63,7 @@ extension NegotiationStore {
     public func ingest(_ corpus: Corpus, method: IngestMethod = .pipelined, batchSize: Int = NegotiationStore.batchSize,
                        expectedLastSequence: UInt64? = nil, afterEachBatch: (IngestReport) -> Void = { _ in }) throws -> IngestReport {
         var report = IngestReport()
+        report.warnings = corpus.warnings
         var issues: [CorpusIssue] = []
         var fresh: [(event: Event, payload: [UInt8])] = []
         for source in corpus.events {

@@ -54,6 +54,7 @@ struct Ingest: ParsableCommand {
             printError("error: \(conflict)")
             Ingest.exit(withError: ExitCode(Failure.conflict))
         }
+        for warning in report.warnings { printError("warning: \(warning)") }
         if report.appendedNothing {
             print("nothing appended: the log already holds these \(report.articlesAlreadyRecorded) articles and \(report.eventsAlreadyRecorded) events")
         } else {

@@ -234,3 +234,29 @@ struct LifecycleTests {
         states.map { String(decoding: $0.encoded(), as: UTF8.self).replacing(/"sequence":"[0-9]+"/, with: "") }
     }
 }
+
+/// The corpus's story checked as a whole at ingest: warnings, and nothing refused.
+@Suite("Sanity checks at ingest")
+struct SanityCheckTests {
+    @Test func eachIncoherenceIsNamedWithItsFileLineAndFieldAndTheIngestGoesOn() throws {
+        let copy = try TemporaryDirectory("sanity")
+        try Fixtures.copy(Fixtures.lifecycle, to: copy.appending("corpus"))
+        let seeds = copy.appending("corpus/seeds")
+        let events = copy.appending("corpus/events")
+        #expect(try Corpus.load(seeds: seeds, events: events).warnings.isEmpty, "the fixture itself tells a coherent story")
+        try FileManager.default.copyItem(atPath: Fixtures.tests + "/Fixtures/sanity/zz-sanity.yaml", toPath: events + "/zz-sanity.yaml")
+        let warnings = try Corpus.load(seeds: seeds, events: events).warnings
+        let shown = warnings.map { $0.description.replacingOccurrences(of: events + "/", with: "") }
+        #expect(shown.count == 4, "\(shown)")
+        #expect(shown.contains { $0.hasPrefix("zz-sanity.yaml:4: events[0].on: 'ua-accepts-energy-early' is dated 2025-03-10, before any proposal on track 'energy'") }, "\(shown)")
+        #expect(shown.contains { $0.hasPrefix("zz-sanity.yaml:10: events[1].on: 'strike-before-anything' is a violation dated 2025-03-01, before any proposal or start on track 'black-sea'") }, "\(shown)")
+        #expect(shown.contains { $0.hasPrefix("zz-sanity.yaml:17: events[2].on: 'start-before-acceptance' is a start dated 2025-03-18 on track 'truce-30-day', which no party had accepted") }, "\(shown)")
+        #expect(shown.contains { $0.hasPrefix("zz-sanity.yaml:23: events[3].set.on: the correction moves 'ru-accepts-energy-a' from 2025-03-18 to 2025-03-12, across a proposal on track 'energy'") }, "\(shown)")
+        // The unilateral Easter truce, started by its one required party, is not flagged.
+        #expect(!shown.contains { $0.contains("easter-truce") })
+
+        let report = try NegotiationStore(directory: copy.appending("log")).ingest(seeds: seeds, events: events)
+        #expect(report.warnings == warnings)
+        #expect(report.eventsAppended == 22)
+    }
+}

@@ -6,6 +6,19 @@ import Testing
 /// usage 64, the user's input 65, no log 66, the system 74, a conflict 75, damage 1.
 @Suite("Exit codes")
 struct ExitCodeTests {
+    /// Sanity warnings are told on standard error, and the ingest appends and exits 0.
+    @Test func sanityWarningsAreToldAndTheIngestSucceeds() throws {
+        let dir = try TemporaryDirectory("parley-exit-warnings")
+        try Fixtures.copy(Fixtures.lifecycle, to: dir.appending("corpus"))
+        try FileManager.default.copyItem(atPath: Fixtures.tests + "/Fixtures/sanity/zz-sanity.yaml", toPath: dir.appending("corpus/events/zz-sanity.yaml"))
+        let run = try ParleyTool.run(["ingest", "--db", dir.appending("log"), dir.appending("corpus/seeds"), dir.appending("corpus/events")], in: dir.path)
+        #expect(run.status == 0, "\(run)")
+        let warnings = run.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
+        #expect(warnings.count == 4, "\(run.stderr)")
+        #expect(warnings.allSatisfy { $0.contains("zz-sanity.yaml:") }, "\(warnings)")
+        #expect(run.stdout.contains("appended 5 articles and 22 events"), "\(run.stdout)")
+    }
+
     @Test func aTrackOrProposalTheLogDoesNotHaveIsAUsageError() throws {
         let dir = try TemporaryDirectory("parley-exit-usage")
         let db = dir.appending("log")

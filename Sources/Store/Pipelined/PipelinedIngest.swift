@@ -43,6 +43,7 @@ extension NegotiationStore {
                                                  &pending, &report)
             issues = scan.issues + headerIssues + issues + (try unresolved(scan.unresolvedTargets))
             guard issues.isEmpty else { throw CorpusError(issues) }
+            report.warnings = scan.warnings
         }
         try spill.rewind()
         try appendPipelined(header: consume pending, events: EventSource(spill: spill), count: fresh, batchSize: batchSize,

@@ -1,0 +1,138 @@
+import Negotiation
+
+/// What an event tells the sanity checks: its type, the last day it could have happened, its
+/// first track and its actor. Made where the event is read (on any thread), a few words.
+struct SanityFacts: Sendable {
+    var type: EventType
+    var lastDay: Int32
+    var track: String?
+    var actor: String?
+
+    init?(_ event: Event) {
+        guard event.type.isReport, let on = event.on else { return nil }
+        type = event.type
+        lastDay = Int32(truncatingIfNeeded: on.last.ordinal)
+        track = event.tracks.first
+        actor = event.actor
+    }
+}
+
+/// Checks that a corpus tells a coherent story, which no single event can be held to: warnings
+/// for a person to read, not errors (the record may be right and the press incomplete).
+///
+/// - an acceptance or condition dated before any proposal on its track, a violation before any
+///   proposal or start on it;
+/// - a start on a track no party had accepted by then (but for a unilateral truce, whose one
+///   required party starts it);
+/// - a correction that moves an event across a proposal on its track, which reorders the fold.
+///
+/// Fed in corpus order, in memory a few bytes per event: of each track, its proposals' days
+/// and, of the events the checks may flag, only the earliest few.
+struct SanityChecks {
+    /// How many events of one kind on one track are named, at most (the earliest).
+    static let shownPerTrack = 8
+
+    private struct Flagged: Comparable {
+        var day: Int32
+        var location: SourceLocation
+        var id: String
+        var actor: String?
+        static func < (a: Flagged, b: Flagged) -> Bool { a.day < b.day }
+        static func == (a: Flagged, b: Flagged) -> Bool { a.day == b.day && a.id == b.id }
+    }
+
+    private struct TrackFacts {
+        var proposals: [Int32] = []
+        var firstStart = Int32.max
+        var firstAcceptance = Int32.max
+        /// The earliest acceptances and conditions, and violations, and starts.
+        var positions: [Flagged] = []
+        var violations: [Flagged] = []
+        var starts: [Flagged] = []
+    }
+
+    private var tracks: [String: TrackFacts] = [:]
+    /// Each event's last day and first track, by ordinal (``EventReader``'s), for the fixes.
+    private var days: [Int32] = []
+    private var trackOf: [String?] = []
+
+    /// Takes in the event of `ordinal` (ordinals are given in corpus order, one per event).
+    mutating func take(_ facts: SanityFacts?, id: String, location: SourceLocation, ordinal: Int) {
+        while days.count < ordinal { days.append(.min); trackOf.append(nil) }
+        days.append(facts?.lastDay ?? .min)
+        trackOf.append(facts?.track)
+        guard let facts, let track = facts.track else { return }
+        let flagged = Flagged(day: facts.lastDay, location: location, id: id, actor: facts.actor)
+        switch facts.type {
+        case .proposal:
+            tracks[track, default: TrackFacts()].proposals.append(facts.lastDay)
+        case .acceptance:
+            tracks[track, default: TrackFacts()].firstAcceptance = min(tracks[track]?.firstAcceptance ?? .max, facts.lastDay)
+            Self.keep(flagged, in: &tracks[track, default: TrackFacts()].positions)
+        case .condition:
+            Self.keep(flagged, in: &tracks[track, default: TrackFacts()].positions)
+        case .violation:
+            Self.keep(flagged, in: &tracks[track, default: TrackFacts()].violations)
+        case .start:
+            tracks[track, default: TrackFacts()].firstStart = min(tracks[track]?.firstStart ?? .max, facts.lastDay)
+            Self.keep(flagged, in: &tracks[track, default: TrackFacts()].starts)
+        default:
+            break
+        }
+    }
+
+    /// Keeps `item` if it is among the ``shownPerTrack`` earliest, plus one to tell there were more.
+    private static func keep(_ item: Flagged, in list: inout [Flagged]) {
+        guard list.count <= shownPerTrack || item < list[list.count - 1] else { return }
+        let at = list.firstIndex { item < $0 } ?? list.count
+        list.insert(item, at: at)
+        if list.count > shownPerTrack + 1 { list.removeLast() }
+    }
+
+    /// The warnings about the events taken in, track by track.
+    func warnings(registry: Registry) -> [CorpusIssue] {
+        var issues: [CorpusIssue] = []
+        for (track, facts) in tracks.sorted(by: { $0.key < $1.key }) {
+            let firstProposal = facts.proposals.min() ?? .max
+            let early = facts.positions.filter { $0.day < firstProposal }
+            issues += early.prefix(Self.shownPerTrack).map { item in
+                issue(item, "dated \(day(item.day)), before any proposal on track \(quoted(track))",
+                      expected: "a proposal on the track by then (or a date after it)")
+            }
+            let unprompted = facts.violations.filter { $0.day < min(firstProposal, facts.firstStart) }
+            issues += unprompted.prefix(Self.shownPerTrack).map { item in
+                issue(item, "a violation dated \(day(item.day)), before any proposal or start on track \(quoted(track))",
+                      expected: "a proposal or a start on the track by then")
+            }
+            let requires = registry.track(track)?.requires ?? []
+            let unaccepted = facts.starts.filter { start in
+                start.day < facts.firstAcceptance && !(requires.count == 1 && requires.first == start.actor)
+            }
+            issues += unaccepted.prefix(Self.shownPerTrack).map { item in
+                issue(item, "a start dated \(day(item.day)) on track \(quoted(track)), which no party had accepted by then",
+                      expected: "an acceptance on the track by then, or a unilateral track that requires only \(item.actor ?? "its actor")")
+            }
+        }
+        return issues
+    }
+
+    /// A warning for a correction that moves the event of ordinal `target` to end on `movedTo`,
+    /// when a proposal on its track lies between its old and new days.
+    func reordering(target: Int, movedTo: Int32, id: String, at location: SourceLocation) -> CorpusIssue? {
+        guard target < days.count, let track = trackOf[target], days[target] != .min else { return nil }
+        // On a proposal's own day an event comes after it: it is on the proposal's far side
+        // when its day is the proposal's or later.
+        let before = days[target]
+        guard let crossed = tracks[track]?.proposals.first(where: { ($0 <= before) != ($0 <= movedTo) }) else { return nil }
+        return CorpusIssue(file: location.file, line: location.line, field: location.field("set.on"),
+                           problem: "the correction moves \(quoted(id)) from \(day(days[target])) to \(day(movedTo)), across a proposal on track \(quoted(track)) (\(day(crossed)))",
+                           expected: "a date on the same side of the track's proposals, or a check that the new order is meant")
+    }
+
+    private func issue(_ item: Flagged, _ problem: String, expected: String) -> CorpusIssue {
+        CorpusIssue(file: item.location.file, line: item.location.line, field: item.location.field("on"),
+                    problem: "\(quoted(item.id)) is \(problem)", expected: expected)
+    }
+
+    private func day(_ ordinal: Int32) -> String { Day(ordinal: Int(ordinal)).description }
+}
