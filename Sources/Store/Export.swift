@@ -43,6 +43,10 @@ public enum Cadence: String, Sendable, CaseIterable {
 /// end (`RU start 2025-03-18`); `sources` counts the articles behind the events folded. The
 /// last three columns make every row reproducible: rerun `parley export` with the same dates
 /// against a log whose head is that hash.
+///
+/// Each date also has a row of its own for the general meetings (talks on the war as a whole,
+/// counted on no track), its `track` being `general`: the meetings held by then, the last one,
+/// its place, and the sources behind them; the track columns stay empty.
 public enum CSVExport {
     public static let columns = [
         "date", "track", "status", "proposal", "positions", "open_conditions", "violations", "last_violation",
@@ -51,11 +55,12 @@ public enum CSVExport {
         "disputed", "claims", "sources", "known_on", "log_sequence", "head_hash",
     ]
 
-    /// The CSV text for `series`.
-    public static func render(_ series: [(Day, [TrackState])], knownOn: Day?, head: Head) throws -> String {
+    /// The CSV text for `series`, with the general meetings' row for each day when `general`
+    /// (the general meetings by the last day) is given.
+    public static func render(_ series: [(Day, [TrackState])], general: [RecordedEvent]? = nil, knownOn: Day?, head: Head) throws -> String {
         let stream = OutputStream(toMemory: ())
         let writer = try Writer(stream: stream, knownOn: knownOn, head: head)
-        for (day, states) in series { try writer.write(day, states) }
+        for (day, states) in series { try writer.write(day, states, general: general) }
         try writer.finish()
         let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
         return String(decoding: data, as: UTF8.self)
@@ -88,12 +93,14 @@ public enum CSVExport {
             try csv.write(row: CSVExport.columns)
         }
 
-        /// One row per track on `day`.
+        /// One row per track on `day`, then, when `general` is given (the general meetings by some
+        /// later day, in valid-time order), the general meetings' row.
         ///
         /// - Throws: ``CSVExport/WriteError`` when the stream refused bytes (a full disk).
-        public func write(_ day: Day, _ states: [TrackState]) throws(WriteError) {
+        public func write(_ day: Day, _ states: [TrackState], general: [RecordedEvent]? = nil) throws(WriteError) {
             do {
                 for state in states { try csv.write(row: CSVExport.row(day, state, knownOn: knownOn, head: head)) }
+                if let general { try csv.write(row: CSVExport.generalRow(day, general, knownOn: knownOn, head: head)) }
             } catch {
                 throw WriteError(reason: output.failure ?? "the stream refused the bytes")
             }
@@ -147,6 +154,34 @@ public enum CSVExport {
             String(head.sequence),
             head.hashHex,
         ]
+    }
+}
+
+extension CSVExport {
+    /// The general meetings' row on `day`: of `general` (in valid-time order), those that had
+    /// happened by then, held ones counted.
+    static func generalRow(_ day: Day, _ general: [RecordedEvent], knownOn: Day?, head: Head) -> [String] {
+        let happened = general.filter { ($0.event.on?.last ?? .latest) <= day }
+        let held = happened.filter { !$0.event.planned }
+        let last = held.last?.event
+        var row = Array(repeating: "", count: columns.count)
+        func set(_ column: String, _ value: String) {
+            if let i = columns.firstIndex(of: column) { row[i] = value }
+        }
+        set("date", day.description)
+        set("track", "general")
+        set("violations", "0")
+        set("meetings", String(held.count))
+        set("last_meeting", last?.on?.description ?? "")
+        set("last_meeting_place", last?.place ?? "")
+        set("last_event", last?.id ?? "")
+        set("uncertain", held.contains { $0.event.on?.isPrecise == false } ? "true" : "false")
+        set("disputed", "false")
+        set("sources", String(held.reduce(0) { $0 + max(1, $1.event.sources.count) }))
+        set("known_on", knownOn?.description ?? "")
+        set("log_sequence", String(head.sequence))
+        set("head_hash", head.hashHex)
+        return row
     }
 }
 

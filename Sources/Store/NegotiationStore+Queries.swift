@@ -42,6 +42,20 @@ extension NegotiationStore {
                            general: replay.general)
     }
 
+    /// The general meetings (held and planned) that happened by `asOf`, as known on `knownOn`, in
+    /// valid-time order: from the indexes when they answer, by a replay otherwise.
+    public func generalMeetings(asOf: Day, knownOn: Day?) throws -> [RecordedEvent] {
+        if log.hasIndexes(ProjectionIndex.names) {
+            let found = try log.readIndexes { r -> [RecordedEvent]? in
+                guard try ProjectionIndex.isFresh(r) else { return nil }
+                if let knownOn, try ProjectionIndex.hasFixesAfter(knownOn, r) { return nil }
+                return try ProjectionIndex.generalMeetings(asOf: asOf, knownOn: knownOn, r)
+            }
+            if let found { return found }
+        }
+        return try replay([asOf], knownOn: knownOn).general
+    }
+
     /// Hands `body` the states of every track (or one) on each of `days`, ascending, one day at
     /// a time; returns the registry and head they were computed from.
     public func forEachDay(_ days: [Day], knownOn: Day?, track: String? = nil,

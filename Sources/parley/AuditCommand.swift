@@ -36,11 +36,13 @@ struct AuditCommand: ParsableCommand {
             print("")
             print("\(i + 1). \(e.on?.description ?? "") \(e.type.rawValue) by \(e.actor ?? "?")  [\(e.id)]")
             for line in describe(step.change) { print("   " + line) }
-            if let id = e.article {
-                let a = articles[id]
-                print("   source: \(id)" + (a.map { ", \($0.outlet), published \($0.published)" } ?? ""))
+            // Every article that reports the act, its own first.
+            let sources = e.sources.isEmpty ? e.article.map { [Source(article: $0, quote: e.quote, sequence: step.event.sequence)] } ?? [] : e.sources
+            for source in sources {
+                let a = articles[source.article]
+                print("   source: \(source.article)" + (a.map { ", \($0.outlet), published \($0.published)" } ?? ""))
+                if let quote = source.quote { print("   « \(quote) »") }
             }
-            if let quote = e.quote { print("   « \(quote) »") }
             print("   log: sequence \(step.event.sequence), hash \(step.event.hash.prefix(12))")
             if !step.fixedBy.isEmpty { print("   our record of it was fixed by: \(step.fixedBy.joined(separator: ", "))") }
         }
@@ -80,6 +82,11 @@ struct AuditJSON: Encodable {
         var change: Change
         var article: String?, quote: String?, sequence: UInt64, hash: String
         var fixedBy: [String]
+        /// Every article that reports the act, its own first.
+        var sources: [SourceJSON]
+    }
+    struct SourceJSON: Encodable {
+        var article: String, quote: String?, sequence: UInt64
     }
     struct Fix: Encodable {
         var event: String, type: String, target: String?, reason: String?, sequence: UInt64, hash: String
@@ -101,7 +108,7 @@ struct AuditJSON: Encodable {
             let e = s.event.event
             return Step(on: e.on?.description ?? "", event: e.id, type: e.type.rawValue, party: e.actor, change: s.change,
                         article: e.article, quote: e.quote, sequence: s.event.sequence, hash: String(s.event.hash.prefix(12)),
-                        fixedBy: s.fixedBy)
+                        fixedBy: s.fixedBy, sources: e.sources.map { SourceJSON(article: $0.article, quote: $0.quote, sequence: $0.sequence) })
         }
         recordFixes = audit.fixes.map { f in
             Fix(event: f.event.id, type: f.event.type.rawValue, target: f.event.target, reason: f.event.reason,

@@ -8,7 +8,8 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The tracks' states as CSV: on one day, or as a series.",
         discussion: """
-            One row per track per date, with stable columns (see the README). Every row \
+            One row per track per date, and one for the general meetings (track `general`), with \
+            stable columns (see the README). Every row \
             carries known_on, log_sequence and head_hash, so the export says how to reproduce it \
             and spreadsheets open it as a plain table.
             """
@@ -63,9 +64,11 @@ struct Export: ParsableCommand {
                     if let file { try file.write(block) } else { try standardOutput.write(contentsOf: Data(block)) }
                 },
                 knownOn: knownOn, head: head)
+            // The general meetings by the last day: each day's row takes those that had happened.
+            let general = try days.last.map { try store.generalMeetings(asOf: $0, knownOn: knownOn) } ?? []
             _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
-                try writer.write(day, states)
-                rows += states.count
+                try writer.write(day, states, general: general)
+                rows += states.count + 1
             }
             try writer.finish()
             // Renamed into place whole, so a reader never sees half an export; on any failure

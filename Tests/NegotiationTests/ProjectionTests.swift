@@ -104,7 +104,8 @@ struct ProjectionTests {
         let days = Cadence.week.days(from: try day("2025-02-15"), to: try day("2025-08-15"))
         #expect(days.count == 26)
         #expect(days.last == (try day("2025-08-09")))
-        let csv = try CSVExport.render(try history.series(days, knownOn: nil), knownOn: nil, head: history.head)
+        let general = try history.generalMeetings(for: Query(asOf: #require(days.last)))
+        let csv = try CSVExport.render(try history.series(days, knownOn: nil), general: general, knownOn: nil, head: history.head)
         let golden = Fixtures.tests + "/NegotiationTests/Fixtures/golden/export-weekly.csv"
         if ProcessInfo.processInfo.environment["PARLEY_UPDATE_GOLDEN"] == "1" {
             try csv.write(toFile: golden, atomically: true, encoding: .utf8)
