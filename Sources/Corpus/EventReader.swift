@@ -124,9 +124,11 @@ package struct EventReader {
     /// corpus's story, track by track, then corrections that move an event across a proposal.
     func warnings(registry: Registry) -> [CorpusIssue] {
         var issues = sanity.warnings(registry: registry)
+        var shown: [String: Int] = [:]
         for (fix, _, location, ordinal) in fixes {
             guard let movedTo = fix.movedTo, let found = seen[Self.key(fix.target.utf8)], Int(found) < ordinal,
-                  let warning = sanity.reordering(target: Int(found), movedTo: movedTo, id: fix.target, at: location) else { continue }
+                  let warning = sanity.reordering(target: Int(found), movedTo: movedTo, id: fix.target, at: location, shown: &shown)
+            else { continue }
             issues.append(warning)
         }
         return issues

@@ -52,15 +52,24 @@ struct SanityChecks {
     }
 
     private var tracks: [String: TrackFacts] = [:]
-    /// Each event's last day and first track, by ordinal (``EventReader``'s), for the fixes.
-    private var days: [Int32] = []
-    private var trackOf: [String?] = []
+    /// Each event's last day (days since 1970, ``unknownDay`` outside 1970–2149) and first track
+    /// (its place in `trackNames`, ``noTrack`` past the 255th), by ordinal (``EventReader``'s),
+    /// for the fixes: 3 bytes an event, which a large ingest's peak memory has room for.
+    private var days: [UInt16] = []
+    private var trackOf: [UInt8] = []
+    private var trackNames: [String] = []
+    private var trackPlaces: [String: UInt8] = [:]
+    private static let noTrack = UInt8.max
+    private static let unknownDay = UInt16.max
 
     /// Takes in the event of `ordinal` (ordinals are given in corpus order, one per event).
     mutating func take(_ facts: SanityFacts?, id: String, location: SourceLocation, ordinal: Int) {
-        while days.count < ordinal { days.append(.min); trackOf.append(nil) }
-        days.append(facts?.lastDay ?? .min)
-        trackOf.append(facts?.track)
+        while days.count < ordinal {
+            days.append(Self.unknownDay)
+            trackOf.append(Self.noTrack)
+        }
+        days.append(facts.map { (0..<Int32(Self.unknownDay)).contains($0.lastDay) ? UInt16($0.lastDay) : Self.unknownDay } ?? Self.unknownDay)
+        if let track = facts?.track { trackOf.append(place(track)) } else { trackOf.append(Self.noTrack) }
         guard let facts, let track = facts.track else { return }
         let flagged = Flagged(day: facts.lastDay, location: location, id: id, actor: facts.actor)
         switch facts.type {
@@ -79,6 +88,17 @@ struct SanityChecks {
         default:
             break
         }
+    }
+
+    /// The place of `track` in `trackNames`, added when first met (a corpus names a few dozen
+    /// tracks; past 255, the fixes of the rest are not checked).
+    private mutating func place(_ track: String) -> UInt8 {
+        if let known = trackPlaces[track] { return known }
+        guard trackNames.count < Int(Self.noTrack) else { return Self.noTrack }
+        let new = UInt8(trackNames.count)
+        trackNames.append(track)
+        trackPlaces[track] = new
+        return new
     }
 
     /// Keeps `item` if it is among the ``shownPerTrack`` earliest, plus one to tell there were more.
@@ -117,15 +137,19 @@ struct SanityChecks {
     }
 
     /// A warning for a correction that moves the event of ordinal `target` to end on `movedTo`,
-    /// when a proposal on its track lies between its old and new days.
-    func reordering(target: Int, movedTo: Int32, id: String, at location: SourceLocation) -> CorpusIssue? {
-        guard target < days.count, let track = trackOf[target], days[target] != .min else { return nil }
+    /// when a proposal on its track lies between its old and new days; `shown` counts those
+    /// already given per track (the first ``shownPerTrack`` of each are).
+    func reordering(target: Int, movedTo: Int32, id: String, at location: SourceLocation, shown: inout [String: Int]) -> CorpusIssue? {
+        guard target < days.count, trackOf[target] != Self.noTrack, days[target] != Self.unknownDay else { return nil }
+        let track = trackNames[Int(trackOf[target])]
+        guard shown[track, default: 0] < Self.shownPerTrack else { return nil }
         // On a proposal's own day an event comes after it: it is on the proposal's far side
         // when its day is the proposal's or later.
-        let before = days[target]
+        let before = Int32(days[target])
         guard let crossed = tracks[track]?.proposals.first(where: { ($0 <= before) != ($0 <= movedTo) }) else { return nil }
+        shown[track, default: 0] += 1
         return CorpusIssue(file: location.file, line: location.line, field: location.field("set.on"),
-                           problem: "the correction moves \(quoted(id)) from \(day(days[target])) to \(day(movedTo)), across a proposal on track \(quoted(track)) (\(day(crossed)))",
+                           problem: "the correction moves \(quoted(id)) from \(day(before)) to \(day(movedTo)), across a proposal on track \(quoted(track)) (\(day(crossed)))",
                            expected: "a date on the same side of the track's proposals, or a check that the new order is meant")
     }
 
