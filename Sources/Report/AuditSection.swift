@@ -44,12 +44,28 @@ struct AuditSection {
                .strong(.plain(labels.type(event.type))),
                .plain(event.actor.map { " \(labels.by) \(labels.partyName($0))" } ?? ""),
                .plain(" — "),
-               .a(.attr("href", "#\(EvidenceList.anchor(event.id))"), .code(.plain(event.id)))),
+               .a(.attr("href", "#\(EvidenceList.anchor(event.id))"), .code(.plain(event.id))),
+               sources(event)),
             .ul(.class("changes"), .group((lines.isEmpty ? [("", labels.noChange)] : lines).map { sign, text in
                 .li(.attr("data-sign", sign), .plain(sign.isEmpty ? text : "\(sign) \(text)"))
             })),
             step.fixedBy.isEmpty ? .empty : .p(.class("fixed"), .plain("\(labels.fixedBy) \(step.fixedBy.joined(separator: ", "))"))
         )
+    }
+
+    /// The articles behind a step, its own first: a step rests on every source of its event.
+    private func sources(_ event: Event) -> Node<HTML.BodyContext> {
+        let labels = model.labels
+        let sources = EvidenceList.sources(of: event)
+        guard !sources.isEmpty else { return .empty }
+        return .span(.class("step-sources"), .attr("data-count", "\(sources.count)"),
+                     .plain(" · \(labels.sourcesWord(sources.count))\(labels.colon)"),
+                     .group(sources.enumerated().map { index, source in
+                         let article = model.articles[source.article]
+                         let about = article.map { " (\($0.outlet), \($0.published))" } ?? ""
+                         return .group(.plain(index == 0 ? "" : ", "), .code(.attr("data-article", source.article), .plain(source.article)),
+                                       .plain(about))
+                     }))
     }
 
     /// What a step changed, as (sign, text): `+` added, `−` removed, `→` moved.

@@ -1,9 +1,11 @@
 import Negotiation
 import Plot
 
-/// The evidence for every event the page shows: when, who, the article's words and the
-/// article. A marker links to its entry, and the page's script shows the entry beside a marker
-/// on hover or focus, so the list is both the details and their text alternative.
+/// The evidence for every event the page shows: when, who, and every source of it (its own
+/// article first, then each other article that reports the same act), each with the article's
+/// words and the article. A marker links to its entry, and the page's script shows the entry
+/// beside a marker on hover or focus, so the list is both the details and their text
+/// alternative.
 struct EvidenceList {
     let model: ReportModel
 
@@ -26,7 +28,6 @@ struct EvidenceList {
         let on = event.on
         let precision = on.map { $0.isPrecise ? labels.exactDay : labels.imprecise($0) } ?? ""
         let fixedBy = model.fixes[event.id]?.map(\.event.id) ?? []
-        let article = event.article.flatMap { model.articles[$0] }
         return .li(
             .id(Self.anchor(event.id)), .class("evidence-item"), .attr("data-type", event.type.rawValue),
             .p(.class("ev-head"),
@@ -37,8 +38,7 @@ struct EvidenceList {
                .text(" "),
                .span(.class(on?.isPrecise ?? true ? "ev-precision" : "ev-precision imprecise"), .plain(precision))),
             .p(.class("ev-who"), .plain(Self.who(event, labels: labels))),
-            quote(event, article: article),
-            .p(.class("ev-source"), source(event, article: article)),
+            sources(event),
             .p(.class("ev-log"),
                .plain("\(labels.logPosition) \(recorded.sequence) · \(labels.hash) \(recorded.hash.prefix(12)) · "),
                .code(.plain(event.id)),
@@ -46,20 +46,45 @@ struct EvidenceList {
         )
     }
 
-    private func quote(_ event: Event, article: Negotiation.Article?) -> Node<HTML.BodyContext> {
-        guard let quote = event.quote else { return .empty }
+    /// An event's sources as the history resolved them: its own article first. An event read
+    /// without that resolution has only its own article and quote.
+    static func sources(of event: Event) -> [Source] {
+        if !event.sources.isEmpty { return event.sources }
+        return event.article.map { [Source(article: $0, quote: event.quote, sequence: 0)] } ?? []
+    }
+
+    /// Every source of the event, each with its words and its article: a second article that
+    /// reports the act is shown as fully as the first, since it is what a second source adds.
+    private func sources(_ event: Event) -> Node<HTML.BodyContext> {
+        let sources = Self.sources(of: event)
+        guard !sources.isEmpty else { return .empty }
+        return .ul(.class("ev-sources"), .attr("data-count", "\(sources.count)"),
+                   .group(sources.enumerated().map { index, source in
+                       let article = model.articles[source.article]
+                       return .li(.class("ev-source-item"), .attr("data-article", source.article),
+                                  quote(source.quote, article: article),
+                                  .p(.class("ev-source"), self.source(source, article: article, first: index == 0)))
+                   }))
+    }
+
+    private func quote(_ quote: String?, article: Negotiation.Article?) -> Node<HTML.BodyContext> {
+        guard let quote else { return .empty }
         return .blockquote(.class("quote"), .attr("lang", article?.language ?? ""), .plain(model.labels.quoted(quote)))
     }
 
-    private func source(_ event: Event, article: Negotiation.Article?) -> Node<HTML.BodyContext> {
+    /// The article of a source: its own (`Source:`), or another that reports the same act, with
+    /// the log sequence of the record that added it.
+    private func source(_ source: Source, article: Negotiation.Article?, first: Bool) -> Node<HTML.BodyContext> {
         let labels = model.labels
-        guard let id = event.article else { return .empty }
-        guard let article else { return .plain("\(labels.source)\(labels.colon)\(id) (\(labels.unknownArticle))") }
+        let lead = "\(first ? labels.source : labels.alsoReportedBy)\(labels.colon)"
+        let logged: Node<HTML.BodyContext> = first ? .empty : .plain(" · \(labels.logPosition) \(source.sequence)")
+        guard let article else { return .group(.plain("\(lead)\(source.article) (\(labels.unknownArticle))"), logged) }
         return .group(
-            .plain("\(labels.source)\(labels.colon)"),
+            .plain(lead),
             .element(named: "cite", nodes: [.attr("lang", article.language), .plain(article.title)]),
             .plain(" — \(article.outlet), \(labels.published) \(article.published) (\(labels.precision(article.precision))) · \(labels.article) "),
-            .code(.plain(article.id))
+            .code(.plain(article.id)),
+            logged
         )
     }
 
@@ -70,6 +95,7 @@ struct EvidenceList {
             parts.append(labels.partyName(actor) + (event.counterparts.isEmpty ? "" : " → " + labels.partyNames(event.counterparts)))
         }
         if !event.tracks.isEmpty { parts.append(event.tracks.map(labels.trackName).joined(separator: ", ")) }
+        if event.general { parts.append(labels.generalScope) }
         if let place = event.place { parts.append("\(labels.at) \(place)") }
         if event.planned { parts.append(labels.planned) }
         return parts.joined(separator: " · ")
@@ -88,6 +114,8 @@ struct EvidenceList {
             if let id = event.article, let article = model.articles[id] {
                 parts.append("\(article.outlet), \(labels.published) \(article.published)")
             }
+            let others = sources(of: event).count - 1
+            if others > 0 { parts.append(labels.otherSources(others)) }
         }
         return parts.filter { !$0.isEmpty }.joined(separator: " — ")
     }

@@ -118,16 +118,18 @@ struct Labels: Sendable {
     var legendPlanned: String { pick("planned meeting (announced, not held): dashed outline", "rencontre prévue (annoncée, non tenue) : contour en pointillé") }
     var legendAsOf: String { pick("as-of day: the table below describes this day", "jour de référence : le tableau ci-dessous décrit ce jour") }
     var legendKnownOn: String { pick("known-on day: later articles are left out", "jour de connaissance : les articles postérieurs sont écartés") }
-    var legendSharedMeeting: String {
-        pick("meeting that names no track: counted on every track", "rencontre sans volet précis : comptée sur chaque volet")
+    var legendGeneralTalks: String {
+        pick("general talks (meetings on the war as a whole): their own row above the lanes, counted on no track",
+             "pourparlers généraux (rencontres sur la guerre dans son ensemble) : leur propre ligne au-dessus des volets, comptés sur aucun volet")
     }
 
     var chartLabel: String { pick("Timeline of the negotiation tracks", "Chronologie des volets de la négociation") }
     var chartCaption: String {
-        pick("Each lane is a track: its band shows the status the log gives it on each day. Hover over, focus or select a marker to see its evidence. The table and the evidence list below give the same facts as text.",
-             "Chaque ligne est un volet : sa bande montre le statut que lui donne le journal chaque jour. Survolez, sélectionnez ou activez un marqueur pour voir sa source. Le tableau et la liste des sources ci-dessous donnent les mêmes faits sous forme de texte.")
+        pick("Each lane is a track: its band shows the status the log gives it on each day. General talks, on the war as a whole, have a row of their own and count on no track. Hover over, focus or select a marker to see its evidence. The table and the evidence list below give the same facts as text.",
+             "Chaque ligne est un volet : sa bande montre le statut que lui donne le journal chaque jour. Les pourparlers généraux, sur la guerre dans son ensemble, ont leur propre ligne et ne comptent sur aucun volet. Survolez, sélectionnez ou activez un marqueur pour voir sa source. Le tableau et la liste des sources ci-dessous donnent les mêmes faits sous forme de texte.")
     }
-    var sharedMeetings: String { pick("Meetings that name no track", "Rencontres sans volet précis") }
+    var generalTalks: String { pick("General talks", "Pourparlers généraux") }
+    var generalTalksNote: String { pick("on the war as a whole, on no track", "sur la guerre dans son ensemble, sur aucun volet") }
     var asOfShort: String { pick("as of", "au") }
     var knownOnShort: String { pick("known on", "connu le") }
 
@@ -140,6 +142,46 @@ struct Labels: Sendable {
     var columnViolations: String { pick("Violations alleged", "Violations alléguées") }
     var columnMeetings: String { pick("Meetings held", "Rencontres tenues") }
     var columnLastEvent: String { pick("Last event", "Dernier événement") }
+    var columnCeasefire: String { pick("In effect, end and claims", "En vigueur, fin et versions") }
+    var columnSources: String { pick("Sources", "Sources") }
+    var notInEffect: String { pick("not in effect", "pas en vigueur") }
+    var inEffect: String { pick("in effect", "en vigueur") }
+    var plannedStart: String { pick("its planned start", "à son début prévu") }
+    var lastDay: String { pick("last day", "dernier jour le") }
+    var endedOn: String { pick("ended on", "terminé le") }
+    /// A status or a position reached by an event with an imprecise date: from when it was
+    /// possible, and by when it is certain.
+    /// In two parts, each to be kept on one line: `possibly since A,` and `certainly by B`.
+    func possiblySince(_ possible: Day, certainlyBy certain: Day) -> [String] {
+        [pick("possibly since \(possible),", "possiblement depuis le \(possible),"),
+         pick("certainly by \(certain)", "certainement dès le \(certain)")]
+    }
+    func endReason(_ reason: EndReason) -> String {
+        switch reason {
+        case .expired: pick("expired: its term ran out", "expiré : son terme est échu")
+        case .withdrawn: pick("withdrawn", "retiré")
+        case .collapsed: pick("collapsed", "rompu")
+        case .superseded: pick("superseded", "remplacé")
+        }
+    }
+    func fact(_ fact: Claim.Fact) -> String {
+        switch fact {
+        case .start: pick("start", "début")
+        case .end: pick("end", "fin")
+        }
+    }
+    var claims: String { pick("Claims", "Versions des parties") }
+    var disputed: String { pick("disputed", "contesté") }
+    var disputedNote: String { pick("the parties' accounts differ", "les versions des parties divergent") }
+    func sourcesBehind(_ n: Int) -> String {
+        n == 1 ? pick("1 source behind this state", "1 source à l'appui de cet état")
+            : pick("\(n) sources behind this state", "\(n) sources à l'appui de cet état")
+    }
+    func generalTalksHeld(held: Int, planned: Int) -> String {
+        var text = pick("\(generalTalks) (on no track): \(held) held", "\(generalTalks) (sur aucun volet)\u{00A0}: \(held) tenus")
+        if planned > 0 { text += pick(", \(planned) planned", ", \(planned) prévus") }
+        return text
+    }
     var none: String { pick("none", "aucune") }
     var since: String { pick("since", "depuis le") }
     var last: String { pick("last", "dernière le") }
@@ -183,6 +225,12 @@ struct Labels: Sendable {
     var planned: String { pick("planned, not held", "prévue, non tenue") }
     var at: String { pick("at", "à") }
     var source: String { pick("Source", "Source") }
+    var alsoReportedBy: String { pick("Also reported by", "Également rapporté par") }
+    func sourcesWord(_ n: Int) -> String { n == 1 ? pick("source", "source") : pick("sources", "sources") }
+    func otherSources(_ n: Int) -> String {
+        n == 1 ? pick("1 other source", "1 autre source") : pick("\(n) other sources", "\(n) autres sources")
+    }
+    var generalScope: String { pick("general talks, on no track", "pourparlers généraux, sur aucun volet") }
     var published: String { pick("published", "publié le") }
     /// How precisely an article's date is known, as a phrase.
     func precision(_ p: DatePrecision) -> String {

@@ -1,8 +1,10 @@
 import Negotiation
 import Plot
 
-/// The key to the chart: each status's fill and pattern, each event type's shape, and what
-/// hollow shapes, bars and lines mean. Every entry is drawn and named, never colour alone.
+/// The key to the chart: each status's fill and pattern (in effect and ended among them), each
+/// event type's shape (a ceasefire's start, extension and end among them), what hollow shapes,
+/// bars and lines mean, and the general talks' row. Every entry is drawn and named, never
+/// colour alone.
 struct Legend {
     let labels: Labels
     let showsKnownOn: Bool
@@ -24,7 +26,7 @@ struct Legend {
                      .li(Self.glyphIcon(.meeting, hollow: true, dashed: true), .plain(labels.legendPlanned)),
                      .li(Self.lineIcon("legend-as-of"), .plain(labels.legendAsOf)),
                      showsKnownOn ? .li(Self.lineIcon("legend-known-on"), .plain(labels.legendKnownOn)) : .empty,
-                     .li(Self.lineIcon("legend-shared-meeting"), .plain(labels.legendSharedMeeting)),
+                     .li(.class("legend-general"), Self.generalRowIcon(), .plain(labels.legendGeneralTalks)),
                  ]))
         )
     }
@@ -62,6 +64,14 @@ struct Legend {
             SVG.element("line", ["class": "range", "x1": "2", "y1": "8", "x2": "36", "y2": "8", "stroke": glyph.colour]),
             SVG.element("line", ["class": "range-end", "x1": "2", "y1": "4.5", "x2": "2", "y2": "11.5", "stroke": glyph.colour]),
             glyph.shape(x: 36, y: 8, r: 5.5, hollow: true),
+        ])
+    }
+
+    /// A meeting on the dashed baseline of a row with no bands: the general talks' row.
+    private static func generalRowIcon() -> Node<HTML.BodyContext> {
+        icon(width: 30, height: 16, [
+            SVG.element("line", ["class": "baseline", "x1": "1", "y1": "15", "x2": "29", "y2": "15"]),
+            Glyph(type: .meeting).shape(x: 15, y: 7.5, r: 5.5, hollow: false),
         ])
     }
 

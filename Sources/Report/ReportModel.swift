@@ -8,9 +8,12 @@ struct ReportModel: Sendable {
     let from: Day
     let to: Day
     let lanes: [Lane]
-    /// Meetings that name no track: they count on every track, so they are drawn across all
-    /// lanes rather than in one.
-    let sharedMeetings: [RecordedEvent]
+    /// General meetings on the axis (talks on the war as a whole): they count on no track, so
+    /// they are drawn in a row of their own, never in a lane.
+    let generalMeetings: [RecordedEvent]
+    /// General meetings as of the as-of day (and known-on day), held and planned, for the line
+    /// under the state table.
+    let generalMeetingsAsOf: [RecordedEvent]
     /// Every track as of the as-of day (and known-on day).
     let states: [TrackState]
     /// Each proposal's audit as of the as-of day; proposals not yet known are left out.
@@ -42,7 +45,7 @@ struct ReportModel: Sendable {
             lanes = history.registry.tracks.map { track in
                 let statuses = series.map { _, states in states.first { $0.track == track.id }?.status ?? .none }
                 return Lane(track: track, bands: Lane.bands(days: days, statuses: statuses),
-                            events: shown.filter { $0.event.tracks.contains(track.id) })
+                            events: shown.filter { EffectiveEvents.concerns($0.event, track: track.id) })
             }
             states = try history.states(Query(asOf: options.asOf, knownOn: options.knownOn))
             audits = try history.proposals.map { proposal throws(ProjectionError) in
@@ -51,7 +54,10 @@ struct ReportModel: Sendable {
         } catch {
             throw .projection(error)
         }
-        sharedMeetings = shown.filter { $0.event.type == .meeting && $0.event.tracks.isEmpty }
+        // The history says which meetings are general, as `parley state` asks it.
+        generalMeetings = history.generalMeetings(for: Query(asOf: to, knownOn: options.knownOn))
+            .filter { ($0.event.on?.last ?? from) >= from }
+        generalMeetingsAsOf = history.generalMeetings(for: Query(asOf: options.asOf, knownOn: options.knownOn))
 
         var cited = shown
         let drawn = Set(shown.map(\.event.id))
@@ -80,6 +86,6 @@ struct ReportModel: Sendable {
 
     /// The events drawn on the chart, once each.
     var drawnEventCount: Int {
-        Set(lanes.flatMap { $0.events.map(\.event.id) } + sharedMeetings.map(\.event.id)).count
+        Set(lanes.flatMap { $0.events.map(\.event.id) } + generalMeetings.map(\.event.id)).count
     }
 }

@@ -44,7 +44,7 @@ enum Stylesheet {
         .band-label { font-size: 12px; font-weight: 600; fill: #111; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 3.5px; stroke-linejoin: round; pointer-events: none; }
         .range { stroke-width: 2.5; stroke-linecap: round; opacity: 0.5; }
         .range-end { stroke-width: 1.6; opacity: 0.7; }
-        .shared-meeting-line, .legend-shared-meeting { stroke: #59636e; stroke-width: 1; stroke-dasharray: 2 3; }
+        .lane-note { font-size: 12px; font-weight: 400; fill: var(--muted); font-style: italic; }
         .day-line line, .legend-as-of { stroke: #111; stroke-width: 2; }
         .day-line rect { fill: #111; }
         .day-line text { fill: #fff; font-size: 12px; font-weight: 600; }
@@ -68,6 +68,11 @@ enum Stylesheet {
         .status { display: inline-flex; align-items: center; gap: 6px; font-weight: 600; }
         .status .icon { flex: none; }
         .uncertain { color: var(--muted); }
+        .disputed { color: #a3231b; text-transform: uppercase; font-size: 12px; letter-spacing: 0.04em; }
+        td.ceasefire { min-width: 190px; }
+        td.ceasefire p { margin: 0 0 2px; }
+        td.sources { text-align: right; font-variant-numeric: tabular-nums; }
+        .state-general { font-size: 14px; margin: 8px 0 0; }
         .cell-list { margin: 4px 0 0; padding-left: 16px; }
         .cell-list li { margin: 0 0 2px; }
         small { color: var(--muted); }
@@ -94,6 +99,9 @@ enum Stylesheet {
         .ev-who { font-size: 14px; }
         .quote { margin: 4px 0 6px; padding: 2px 0 2px 12px; border-left: 3px solid #9aa5b1; font-style: italic; }
         .ev-source { font-size: 13.5px; }
+        .ev-sources { list-style: none; margin: 0; padding: 0; }
+        .ev-source-item + .ev-source-item { margin-top: 6px; padding-top: 4px; border-top: 1px dotted var(--rule); }
+        .step-sources { color: var(--muted); font-size: 13px; }
         .ev-log { font-size: 12.5px; color: var(--muted); }
         .intro { color: var(--muted); }
 
@@ -119,7 +127,7 @@ enum Stylesheet {
         @page { size: landscape; margin: 12mm; }
         @media print {
           * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-          td.conditions, td.last-event, tbody th { min-width: 0; }
+          td.conditions, td.last-event, td.ceasefire, tbody th { min-width: 0; }
           body { font-size: 11pt; }
           .page-head, main, .stamp { max-width: none; padding: 0; }
           .chart-scroll { overflow: visible; border: none; padding: 0; }

@@ -2,7 +2,8 @@ import Negotiation
 import Plot
 
 /// The chart: one lane per track across the time axis, with its status bands and its events,
-/// the meetings that name no track across all lanes, and the as-of (and known-on) day.
+/// a row of its own for the general talks (counted on no track, so in no lane), and the as-of
+/// (and known-on) day.
 struct TimelineChart {
     let model: ReportModel
 
@@ -45,24 +46,23 @@ struct TimelineChart {
         let labels = model.labels
         var y = axisHeight
         var sections: [Node<SVG>] = []
-        var laneTops: [Double] = []
 
-        if !model.sharedMeetings.isEmpty {
-            let (node, height) = lane(id: "lane-shared-meetings", classes: "lane shared-meetings", title: labels.sharedMeetings,
-                                      subtitle: nil, events: model.sharedMeetings, bands: nil, top: y)
+        // Its id has no `lane-` prefix, so no track (whose id is a slug) can take it.
+        if !model.generalMeetings.isEmpty {
+            let (node, height) = lane(id: "general-talks", classes: "lane general", title: labels.generalTalks,
+                                      subtitle: (labels.generalTalksNote, "lane-note"), events: model.generalMeetings,
+                                      bands: nil, top: y)
             sections.append(node)
             y += height + Self.laneGap
         }
         for lane in model.lanes {
-            laneTops.append(y)
             let (node, height) = self.lane(id: "lane-\(Markup.identifier(lane.track.id))", classes: "lane track",
-                                           title: labels.name(of: lane.track), subtitle: lane.track.id,
+                                           title: labels.name(of: lane.track), subtitle: (lane.track.id, "lane-id"),
                                            events: lane.events, bands: lane.bands, top: y)
             sections.append(node)
             y += height + Self.laneGap
         }
         let height = y
-        let firstLane = laneTops.first ?? axisHeight
         let n = SVG.number
         return [
             .attr("class", "chart"),
@@ -72,7 +72,6 @@ struct TimelineChart {
             .attr("role", "group"),
             .attr("aria-label", "\(labels.chartLabel), \(model.from) – \(model.to)"),
             axis(bottom: height - Self.laneGap / 2),
-            sharedMeetingLines(top: firstLane, bottom: height - Self.laneGap / 2),
             .group(sections),
             dayLines(bottom: height - Self.laneGap / 2),
         ]
@@ -99,19 +98,6 @@ struct TimelineChart {
         }
         nodes.append(SVG.element("line", ["class": "axis", "x1": n(Self.plotX), "y1": "20", "x2": n(Self.plotX + Self.plotWidth), "y2": "20"]))
         return SVG.element("g", ["class": "time-axis", "aria-hidden": "true"], nodes)
-    }
-
-    /// Held meetings that name no track, on an exact day: a line through every lane, since they
-    /// count on every track.
-    private func sharedMeetingLines(top: Double, bottom: Double) -> Node<SVG> {
-        let n = SVG.number
-        let scale = self.scale
-        let lines = model.sharedMeetings.compactMap { recorded -> Node<SVG>? in
-            guard let on = recorded.event.on, on.isPrecise, !recorded.event.planned, scale.contains(on.last) else { return nil }
-            let x = scale.centre(of: on.last)
-            return SVG.element("line", ["class": "shared-meeting-line", "x1": n(x), "y1": n(top), "x2": n(x), "y2": n(bottom)])
-        }
-        return SVG.element("g", ["class": "shared-meeting-lines", "aria-hidden": "true"], lines)
     }
 
     /// The as-of day and the known-on day, at the end of the day: the fold counts that day.
@@ -145,8 +131,8 @@ struct TimelineChart {
     // MARK: Lanes
 
     /// A lane: its title, its events stacked in rows so none overlaps, and its status bands
-    /// (none for the shared meetings). Returns the group and its height.
-    private func lane(id: String, classes: String, title: String, subtitle: String?, events: [RecordedEvent],
+    /// (none for the general talks). Returns the group and its height.
+    private func lane(id: String, classes: String, title: String, subtitle: (text: String, class: String)?, events: [RecordedEvent],
                       bands: [Lane.Band]?, top: Double) -> (Node<SVG>, Double) {
         let n = SVG.number
         let placed = MarkerLayout.place(events, scale: scale, radius: Self.radius)
@@ -163,7 +149,7 @@ struct TimelineChart {
                 : .empty,
             SVG.element("text", ["class": "lane-title", "x": n(Self.plotX), "y": n(top + 15)], [
                 .plain(title),
-                subtitle.map { SVG.element("tspan", ["class": "lane-id", "dx": "8"], [.plain($0)]) } ?? .empty,
+                subtitle.map { SVG.element("tspan", ["class": $0.class, "dx": "8"], [.plain($0.text)]) } ?? .empty,
             ]),
         ]
         if let bands {

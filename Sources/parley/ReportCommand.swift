@@ -13,8 +13,11 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             One lane per track across time, banded by its status day by day (the fold of \
             `parley state`), with a marker per event that shows its date, actors, quote and \
-            article on hover or focus and links to its evidence; then the state table as of \
-            --as-of, each proposal's audit, the evidence list, and how to reproduce the page. \
+            article on hover or focus and links to its evidence, and a row of its own for the \
+            general talks, which count on no track; then the state table as of --as-of (with \
+            since when a ceasefire is in effect, how it ended, each party's claims and the \
+            sources behind each state), each proposal's audit, the evidence list with every \
+            source of each event, and how to reproduce the page. \
             The time axis runs from --from (default: the first day any event could be) to --to \
             (default: the as-of day). The file is self-contained: open it in any browser, \
             offline.

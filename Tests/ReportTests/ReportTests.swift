@@ -7,15 +7,16 @@ import Store
 import TestSupport
 import Testing
 
-/// The seed corpus (the fixture copy) ingested into a fresh log in a temporary directory, read back as a history.
+/// The seed corpus (the fixture copy), or another fixture corpus, ingested into a fresh log in
+/// a temporary directory, read back as a history.
 struct SeedLog {
     let directory: TemporaryDirectory
     let history: History
 
-    init() throws {
+    init(seeds: String = Fixtures.seeds, events: String = Fixtures.events) throws {
         directory = try TemporaryDirectory("report")
         let db = directory.appending("db")
-        let corpus = try Corpus.load(seeds: Fixtures.seeds, events: Fixtures.events)
+        let corpus = try Corpus.load(seeds: seeds, events: events)
         try NegotiationStore(log: try EventLog(directory: db)).ingest(corpus)
         history = try NegotiationStore(log: try EventLog(directory: db, options: .init(readOnly: true))).history()
     }
@@ -61,6 +62,21 @@ struct Page {
         let stop = try #require(rest.range(of: end))
         return String(rest[..<stop.lowerBound])
     }
+
+    /// The general talks' row: from its opening tag to the first track's lane.
+    func generalRow() throws -> String {
+        try element(id: "general-talks", until: "id=\"lane-")
+    }
+
+    /// The ids of the events whose markers are in `markup`.
+    static func markedEvents(_ markup: String) throws -> [String] {
+        try Page(html: markup).matches(##"<a class="marker[^"]*" href="#ev-([^"]+)""##).map { $0[0] }
+    }
+
+    /// Markup as the text a reader sees: line breaks as spaces, other tags dropped, spaces collapsed.
+    static func text(_ markup: String) -> String {
+        markup.replacing("<br/>", with: " ").replacing(/<[^>]*>/, with: "").replacing(/\s+/, with: " ")
+    }
 }
 
 @Suite("The HTML report of the seed corpus")
@@ -82,7 +98,7 @@ struct ReportTests {
         let lanes = try page.matches(#"<g id="lane-([a-z0-9-]+)" class="lane track""#).map { $0[0] }
         #expect(lanes == history.registry.tracks.map(\.id))
         #expect(lanes == ["truce-30-day", "energy", "black-sea"])
-        #expect(page.html.contains("id=\"lane-shared-meetings\""))
+        #expect(page.html.contains("id=\"general-talks\""))
     }
 
     @Test func energyIsViolatedOnThe12thOfApril() throws {
@@ -222,6 +238,139 @@ struct ReportTests {
 
     @Test func theSameLogAndOptionsGiveTheSamePage() throws {
         #expect(try page().html == (try page().html))
+    }
+
+    @Test func generalTalksHaveARowOfTheirOwnAndAreInNoLane() throws {
+        let page = try page()
+        let general = history.generalMeetings(for: Query(asOf: try day("2025-08-15"))).map(\.event.id)
+        #expect(general.contains("us-russia-talks-istanbul-004"))
+        #expect(general.count == 9)
+        let row = try page.generalRow()
+        #expect(row.contains("class=\"lane general\""))
+        #expect(row.contains(">General talks<"))
+        #expect(try Page.markedEvents(row).sorted() == general.sorted())
+        for track in history.registry.tracks.map(\.id) {
+            let inLane = Set(try Page.markedEvents(try page.lane(track)))
+            #expect(inLane.isDisjoint(with: general), "\(track)")
+        }
+        // No line runs through the lanes for them any more, and the legend says where they are.
+        #expect(!page.html.contains("shared-meeting"))
+        #expect(try page.element(id: "legend", until: "</section>").contains("general talks (meetings on the war as a whole)"))
+        #expect(Page.text(try page.element(id: "ev-us-russia-talks-istanbul-004", until: "</p><ul")).contains("general talks, on no track"))
+        // And under the state table, as of the day: held and planned.
+        let line = try page.element(id: "state-general", until: "</p>")
+        #expect(line.contains("data-held=\"5\" data-planned=\"2\""))
+        #expect(try self.page(language: .fr).generalRow().contains(">Pourparlers généraux<"))
+    }
+
+    @Test func theEvidenceOfAnEventListsEachOfItsSources() throws {
+        let page = try page()
+        let entry = try page.element(id: "ev-putin-witkoff-meeting-001", until: "class=\"ev-log\"")
+        let articles = try Page(html: entry).matches(#"<li class="ev-source-item" data-article="([^"]+)""#).map { $0[0] }
+        #expect(articles == ["001_f6e6249cbed6ca01", "000_a1eb357bfc15af74"])
+        #expect(entry.contains("Le président Poutine a demandé à M. Witkoff jeudi soir"))
+        #expect(entry.contains("L'administration Trump s'est montrée « prudemment optimiste » quant aux négociations de cessez-le-feu en cours"))
+        let second = try #require(entry.range(of: "data-article=\"000_a1eb357bfc15af74\""))
+        let article = try #require(history.articles["000_a1eb357bfc15af74"])
+        #expect(entry[second.upperBound...].contains(article.outlet))
+        #expect(entry[second.upperBound...].contains("published \(article.published)"))
+        #expect(entry[second.upperBound...].contains("Also reported by"))
+        // Known on the 14th, 000 was not yet published: one source.
+        let earlier = try self.page(asOf: "2025-03-14", knownOn: "2025-03-14", to: "2025-03-20")
+            .element(id: "ev-putin-witkoff-meeting-001", until: "class=\"ev-log\"")
+        #expect(earlier.contains("data-count=\"1\""))
+        #expect(!earlier.contains("000_a1eb357bfc15af74"))
+    }
+
+    @Test func theStateTableShowsTheSourcesBehindEachStateAndWhenAStatusWasPossible() throws {
+        let page = try page()
+        let rows = try page.matches(#"<tr id="state-([a-z0-9-]+)"[^>]*>.*?<td class="sources" data-sources="([0-9]+)""#)
+        let expected = try history.states(Query(asOf: try day("2025-04-12"))).map { [$0.track, "\($0.sourceCount)"] }
+        #expect(rows == expected)
+        // The energy track's status and positions came from events dated 2025-01-20..2025-04-12.
+        let energy = Page.text(try page.element(id: "state-energy", until: "</tr>"))
+        #expect(energy.contains("violated possibly since 2025-01-20, certainly by 2025-04-12"))
+        #expect(energy.contains("Ukraine: accepted (possibly since 2025-01-20, certainly by 2025-04-12)"))
+        let truce = Page.text(try page.element(id: "state-truce-30-day", until: "</tr>"))
+        #expect(truce.contains("conditionally accepted since 2025-03-13"))
+        #expect(truce.contains("not in effect"))
+        let french = Page.text(try self.page(language: .fr).element(id: "state-energy", until: "</tr>"))
+        #expect(french.contains("possiblement depuis le 2025-01-20, certainement dès le 2025-04-12"))
+    }
+}
+
+/// The lifecycle fixture (`Tests/Fixtures/lifecycle`): a ceasefire in effect, violated and
+/// ended, with claims of its start that disagree and a second source.
+@Suite("The HTML report of a ceasefire's life")
+struct LifecycleReportTests {
+    let log: SeedLog
+    var history: History { log.history }
+
+    init() throws { log = try SeedLog(seeds: Fixtures.lifecycle + "/seeds", events: Fixtures.lifecycle + "/events") }
+
+    func page(asOf: String = "2025-06-30", language: ReportLanguage = .en) throws -> Page {
+        Page(html: try Report(history: history, options: ReportOptions(asOf: try day(asOf), language: language)).html())
+    }
+
+    @Test func theEnergyLaneIsInEffectThenViolatedThenEnded() throws {
+        let page = try page()
+        let bands = try page.bands("energy").map { "\($0.status) \($0.from) \($0.through)" }
+        #expect(bands == ["in-effect 2025-03-18 2025-03-20", "violated 2025-03-21 2025-04-16", "ended 2025-04-17 2025-06-30"])
+        #expect(try page.status("truce-30-day", on: try day("2025-06-20")) == "in-effect", "extended to 20 June")
+        #expect(try page.status("truce-30-day", on: try day("2025-06-21")) == "ended")
+        for day in Cadence.day.days(from: try day("2025-03-18"), to: try day("2025-06-30")) {
+            for state in try history.states(Query(asOf: day)) {
+                #expect(try page.status(state.track, on: day) == state.status.rawValue, "\(state.track) on \(day)")
+            }
+        }
+        // The legend names both statuses and the markers of a ceasefire's life.
+        let legend = try page.element(id: "legend", until: "</section>")
+        for status in ["in-effect", "ended"] { #expect(legend.contains("<li data-status=\"\(status)\"")) }
+        for type in ["start", "extension", "end"] { #expect(legend.contains("<li data-type=\"\(type)\"")) }
+        #expect(try page.lane("energy").contains("marker marker-start"))
+        #expect(try page.lane("truce-30-day").contains("marker marker-extension"))
+    }
+
+    @Test func theStateTableShowsTheDisputeWithEachPartysClaim() throws {
+        let page = try page()
+        let row = try page.element(id: "state-energy", until: "</tr>")
+        #expect(row.contains("data-status=\"ended\" data-disputed=\"true\""))
+        #expect(row.contains("<strong class=\"disputed\">disputed</strong>"))
+        let claims = try Page(html: row).matches(#"<li class="claim" data-party="([A-Z]+)" data-fact="([a-z]+)" data-date="([0-9.-]+)""#)
+            .map { $0.joined(separator: " ") }
+        #expect(claims == ["RU start 2025-03-18", "UA start 2025-03-25"])
+        let text = Page.text(row)
+        #expect(text.contains("in effect since 2025-03-18 (by Russia)"))
+        #expect(text.contains("ended on 2025-04-17 (expired"))
+        #expect(text.contains("Ukraine: start 2025-03-25"))
+        // Before Ukraine's account was dated, one claim and no dispute.
+        let before = try self.page(asOf: "2025-03-24").element(id: "state-energy", until: "</tr>")
+        #expect(!before.contains("data-disputed"))
+        #expect(Page.text(before).contains("in effect since 2025-03-18 (by Russia); last day 2025-04-16"))
+        // A truce in effect from its planned start names no party.
+        #expect(Page.text(try page.element(id: "state-truce-30-day", until: "</tr>")).contains("in effect since 2025-05-08 (its planned start)"))
+    }
+
+    @Test func aSecondSourceIsListedInTheEvidenceAndTheAudit() throws {
+        let page = try page()
+        let entry = try page.element(id: "ev-ru-orders-energy-halt-a", until: "class=\"ev-log\"")
+        #expect(try Page(html: entry).matches(#"data-article="([^"]+)""#).map { $0[0] } == ["fx-a", "fx-b"])
+        #expect(entry.contains("Russia's order of 18 March halted strikes on energy sites, the report confirmed."))
+        let audit = try page.element(id: "audit-energy-us-moratorium", until: "</details>")
+        let start = try #require(audit.range(of: "href=\"#ev-ru-orders-energy-halt-a\""))
+        let sources = try Page(html: String(audit[start.upperBound...].prefix(400))).matches(#"<code data-article="([^"]+)""#).map { $0[0] }
+        #expect(sources == ["fx-a", "fx-b"])
+        let row = try page.element(id: "state-energy", until: "</tr>")
+        let count = try #require(try history.states(Query(asOf: try day("2025-06-30")), track: "energy").first?.sourceCount)
+        #expect(row.contains("data-sources=\"\(count)\""))
+    }
+
+    @Test func theGeneralCallIsInItsOwnRow() throws {
+        let page = try page()
+        #expect(try Page.markedEvents(try page.generalRow()) == ["presidents-call-a"])
+        for track in history.registry.tracks.map(\.id) {
+            #expect(!(try page.lane(track)).contains("presidents-call-a"), "\(track)")
+        }
     }
 }
 
