@@ -125,7 +125,35 @@ extension Environment {
     /// commit writes the meta page of its transaction's parity), their trees' roots and depths
     /// are in range, and the file holds every page each says it does.
     /// - Returns: both, the newer one (which LMDB uses) first.
+    ///
+    /// The two pages are read one after the other, without the writers' lock: other processes'
+    /// commits in between can leave a pair no two commits leave (a CI run once read transactions
+    /// 2 and 5 while an ingest committed small batches). Such a pair is read again, a few times,
+    /// before it is called damage.
     static func readMetas(_ fd: Int32, path: String) throws(LMDBError) -> [MetaPage] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            switch try readMetaPair(fd, path: path) {
+            case .consistent(let metas):
+                return metas
+            case .notConsecutive(let t0, let t1) where attempt >= metaRereads:
+                throw LMDBError(found: MDB_CORRUPTED, "\(path)/data.mdb: the meta pages hold transactions \(t0) and \(t1), which no two commits leave")
+            case .notConsecutive:
+                usleep(UInt32(1_000 * attempt))
+            }
+        }
+    }
+
+    /// How many times a pair of meta pages that no two commits leave is read before it is damage.
+    static let metaRereads = 8
+
+    private enum MetaPair {
+        case consistent([MetaPage])
+        case notConsecutive(UInt64, UInt64)
+    }
+
+    private static func readMetaPair(_ fd: Int32, path: String) throws(LMDBError) -> MetaPair {
         let file = "\(path)/data.mdb"
         var bytes = [UInt8](repeating: 0, count: PageLayout.metaSize)
         func read(at offset: Int) throws(LMDBError) -> MetaPage? {
@@ -184,10 +212,8 @@ extension Environment {
         // A commit writes meta page (transaction & 1); a new environment has both at 0.
         let (t0, t1) = (first.transaction, second.transaction)
         let consecutive = (t0 == 0 && t1 == 0) || (t0 % 2 == 0 && t1 % 2 == 1 && (t0 &+ 1 == t1 || t1 &+ 1 == t0))
-        guard consecutive else {
-            throw LMDBError(found: MDB_CORRUPTED, "\(file): the meta pages hold transactions \(t0) and \(t1), which no two commits leave")
-        }
-        return t1 > t0 ? [second, first] : [first, second]
+        guard consecutive else { return .notConsecutive(t0, t1) }
+        return .consistent(t1 > t0 ? [second, first] : [first, second])
     }
 
     /// Checks the trees of the snapshot a new read transaction sees, reading their pages with

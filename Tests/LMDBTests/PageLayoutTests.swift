@@ -60,6 +60,30 @@ struct PageLayoutTests {
         #expect(Int(record.entries) == stat.ms_entries, "\(what): entries")
     }
 
+    /// Meta pages that no two commits leave are read again (another process may have committed
+    /// between the two reads) and, still so, refused as damage.
+    @Test func metaPagesNoTwoCommitsLeaveAreReadAgainThenRefused() throws {
+        let copy = try TemporaryDirectory("lmdb-metas")
+        try FileManager.default.copyItem(atPath: directory.path + "/data.mdb", toPath: copy.path + "/data.mdb")
+        let fd = open(copy.path + "/data.mdb", O_RDWR)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        #expect(try Environment.readMetas(fd, path: copy.path).map(\.transaction) == [6, 5])
+        // Meta page 1 now says transaction 9: between 6 and 9, two commits would have written page 0 again.
+        var nine = UInt64(9).littleEndian
+        let written = withUnsafeBytes(of: &nine) { pwrite(fd, $0.baseAddress, 8, off_t(4_096 + PageLayout.metaTransaction)) }
+        try #require(written == 8)
+        let clock = ContinuousClock()
+        let start = clock.now
+        #expect {
+            _ = try Environment.readMetas(fd, path: copy.path)
+        } throws: { error in
+            (error as? LMDBError)?.description.contains("the meta pages hold transactions 6 and 9, which no two commits leave") == true
+        }
+        // Read again, with a growing pause, before it is called damage: 1 + 2 + … + 7 ms.
+        #expect(clock.now - start >= .milliseconds(28))
+    }
+
     @Test func theMetaPagesReadWithPreadSayWhatLMDBSays() throws {
         let metas = try Environment.readMetas(descriptor, path: directory.path)
         let newest = metas[0]
