@@ -12,7 +12,7 @@ struct Log: ParsableCommand {
     @OptionGroup var log: LogOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Only events on this track.", valueName: "track"))
+    @Option(help: ArgumentHelp("Only events on this track (`general`: the general meetings).", valueName: "track"))
     var track: String?
 
     @Option(help: ArgumentHelp("Only events of this type (\(EventType.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "type"))
@@ -34,6 +34,7 @@ struct Log: ParsableCommand {
         var counterparts: [String]
         var place: String?
         var planned: Bool
+        var format: MeetingFormat?
         var proposal: String?
         var article: String?
         var quote: String?
@@ -45,12 +46,13 @@ struct Log: ParsableCommand {
         let store = try log.openForReading()
         let wantedType = type.flatMap(EventType.init(rawValue:))
         let events = try store.contents().events.filter { recorded in
-            (track == nil || recorded.event.tracks.contains(track ?? "")) && (wantedType == nil || recorded.event.type == wantedType)
+            let tracks = recorded.event.general ? ["general"] : recorded.event.tracks
+            return (track == nil || tracks.contains(track ?? "")) && (wantedType == nil || recorded.event.type == wantedType)
         }
         let rows = events.map { r in
             Row(sequence: r.sequence, id: r.event.id, on: r.event.on?.description, type: r.event.type.rawValue,
-                tracks: r.event.tracks, actor: r.event.actor, counterparts: r.event.counterparts, place: r.event.place,
-                planned: r.event.planned, proposal: r.event.proposal, article: r.event.article, quote: r.event.quote,
+                tracks: r.event.general ? ["general"] : r.event.tracks, actor: r.event.actor, counterparts: r.event.counterparts, place: r.event.place,
+                planned: r.event.planned, format: r.event.format, proposal: r.event.proposal, article: r.event.article, quote: r.event.quote,
                 target: r.event.target,
                 recorded: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(r.recordedAtMicroseconds) / 1e6)))
         }
@@ -61,7 +63,7 @@ struct Log: ParsableCommand {
         let table = rows.map { row -> [String] in
             let who = [row.actor, row.counterparts.isEmpty ? nil : row.counterparts.joined(separator: ",")]
                 .compactMap { $0 }.joined(separator: " → ")
-            var what = row.type + (row.planned ? " (planned)" : "")
+            var what = row.type + (row.format.map { " (\($0.rawValue))" } ?? "") + (row.planned ? " (planned)" : "")
             if let place = row.place { what += " @ \(place)" }
             if let target = row.target { what += " of \(target)" }
             return [String(row.sequence), row.on ?? "—", what, row.tracks.joined(separator: ","), who, row.article ?? "—"]
