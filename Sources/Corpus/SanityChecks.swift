@@ -20,8 +20,8 @@ struct SanityFacts: Sendable {
 /// Checks that a corpus tells a coherent story, which no single event can be held to: warnings
 /// for a person to read, not errors (the record may be right and the press incomplete).
 ///
-/// - an acceptance or condition dated before any proposal on its track, a violation before any
-///   proposal or start on it;
+/// - an acceptance, condition or violation dated before any proposal or start on its track (a
+///   party may accept a truce another declared);
 /// - a start on a track no party had accepted by then (but for a unilateral truce, whose one
 ///   required party starts it);
 /// - a correction that moves an event across a proposal on its track, which reorders the fold.
@@ -114,10 +114,10 @@ struct SanityChecks {
         var issues: [CorpusIssue] = []
         for (track, facts) in tracks.sorted(by: { $0.key < $1.key }) {
             let firstProposal = facts.proposals.min() ?? .max
-            let early = facts.positions.filter { $0.day < firstProposal }
+            let early = facts.positions.filter { $0.day < min(firstProposal, facts.firstStart) }
             issues += early.prefix(Self.shownPerTrack).map { item in
-                issue(item, "dated \(day(item.day)), before any proposal on track \(quoted(track))",
-                      expected: "a proposal on the track by then (or a date after it)")
+                issue(item, "dated \(day(item.day)), before any proposal or start on track \(quoted(track))",
+                      expected: "a proposal or a start on the track by then (or a date after it)")
             }
             let unprompted = facts.violations.filter { $0.day < min(firstProposal, facts.firstStart) }
             issues += unprompted.prefix(Self.shownPerTrack).map { item in

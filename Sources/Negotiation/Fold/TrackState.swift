@@ -354,7 +354,10 @@ public struct TrackState: Sendable, Hashable {
     private mutating func applyEnd(_ event: Event, _ on: ValidTime) {
         claim(.end, event, on)
         if let ending, ending.event != nil { return }
-        ending = Ending(on: on.last, reason: event.endReason ?? .collapsed, by: event.actor, event: event.id)
+        // After its term ran out, an end that says so keeps the day it ran out (its own day is
+        // when it was said, at the latest) and gives its account: who, and the event.
+        let day = ending.map { min($0.on, on.last) } ?? on.last
+        ending = Ending(on: day, reason: event.endReason ?? .collapsed, by: event.actor, event: event.id)
     }
 
     private mutating func addConditions(_ event: Event, _ day: Day) {
