@@ -32,13 +32,11 @@ struct SanityChecks {
     /// How many events of one kind on one track are named, at most (the earliest).
     static let shownPerTrack = 8
 
-    private struct Flagged: Comparable {
+    private struct Flagged {
         var day: Int32
         var location: SourceLocation
         var id: String
         var actor: String?
-        static func < (a: Flagged, b: Flagged) -> Bool { a.day < b.day }
-        static func == (a: Flagged, b: Flagged) -> Bool { a.day == b.day && a.id == b.id }
     }
 
     private struct TrackFacts {
@@ -49,6 +47,26 @@ struct SanityChecks {
         var positions: [Flagged] = []
         var violations: [Flagged] = []
         var starts: [Flagged] = []
+
+        /// Takes in an event of `type` on `day`; `flagged` makes what names it, when it is kept.
+        mutating func take(_ type: EventType, day: Int32, _ flagged: () -> Flagged) {
+            switch type {
+            case .proposal:
+                proposals.append(day)
+            case .acceptance:
+                firstAcceptance = min(firstAcceptance, day)
+                SanityChecks.keep(day, flagged, in: &positions)
+            case .condition:
+                SanityChecks.keep(day, flagged, in: &positions)
+            case .violation:
+                SanityChecks.keep(day, flagged, in: &violations)
+            case .start:
+                firstStart = min(firstStart, day)
+                SanityChecks.keep(day, flagged, in: &starts)
+            default:
+                break
+            }
+        }
     }
 
     private var tracks: [String: TrackFacts] = [:]
@@ -68,26 +86,18 @@ struct SanityChecks {
             days.append(Self.unknownDay)
             trackOf.append(Self.noTrack)
         }
-        days.append(facts.map { (0..<Int32(Self.unknownDay)).contains($0.lastDay) ? UInt16($0.lastDay) : Self.unknownDay } ?? Self.unknownDay)
-        if let track = facts?.track { trackOf.append(place(track)) } else { trackOf.append(Self.noTrack) }
+        days.append(facts.map { Self.compact($0.lastDay) } ?? Self.unknownDay)
+        trackOf.append(facts?.track.map { place($0) } ?? Self.noTrack)
         guard let facts, let track = facts.track else { return }
-        let flagged = Flagged(day: facts.lastDay, location: location, id: id, actor: facts.actor)
-        switch facts.type {
-        case .proposal:
-            tracks[track, default: TrackFacts()].proposals.append(facts.lastDay)
-        case .acceptance:
-            tracks[track, default: TrackFacts()].firstAcceptance = min(tracks[track]?.firstAcceptance ?? .max, facts.lastDay)
-            Self.keep(flagged, in: &tracks[track, default: TrackFacts()].positions)
-        case .condition:
-            Self.keep(flagged, in: &tracks[track, default: TrackFacts()].positions)
-        case .violation:
-            Self.keep(flagged, in: &tracks[track, default: TrackFacts()].violations)
-        case .start:
-            tracks[track, default: TrackFacts()].firstStart = min(tracks[track]?.firstStart ?? .max, facts.lastDay)
-            Self.keep(flagged, in: &tracks[track, default: TrackFacts()].starts)
-        default:
-            break
+        tracks[track, default: TrackFacts()].take(facts.type, day: facts.lastDay) {
+            Flagged(day: facts.lastDay, location: location, id: id, actor: facts.actor)
         }
+    }
+
+    /// A day ordinal in the 2 bytes ``days`` keeps: days since 1970, ``unknownDay`` outside
+    /// 1970–2149.
+    private static func compact(_ day: Int32) -> UInt16 {
+        (0..<Int32(unknownDay)).contains(day) ? UInt16(day) : unknownDay
     }
 
     /// The place of `track` in `trackNames`, added when first met (a corpus names a few dozen
@@ -101,11 +111,12 @@ struct SanityChecks {
         return new
     }
 
-    /// Keeps `item` if it is among the ``shownPerTrack`` earliest, plus one to tell there were more.
-    private static func keep(_ item: Flagged, in list: inout [Flagged]) {
-        guard list.count <= shownPerTrack || item < list[list.count - 1] else { return }
-        let at = list.firstIndex { item < $0 } ?? list.count
-        list.insert(item, at: at)
+    /// Keeps the event of `day` (made by `item` only then) if it is among the ``shownPerTrack``
+    /// earliest, plus one to tell there were more.
+    private static func keep(_ day: Int32, _ item: () -> Flagged, in list: inout [Flagged]) {
+        guard list.count <= shownPerTrack || day < list[list.count - 1].day else { return }
+        let at = list.firstIndex { day < $0.day } ?? list.count
+        list.insert(item(), at: at)
         if list.count > shownPerTrack + 1 { list.removeLast() }
     }
 

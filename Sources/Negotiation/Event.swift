@@ -28,9 +28,6 @@ public enum EventType: String, Sendable, Hashable, CaseIterable, Codable {
     /// Whether the event is an act of the negotiation or of a ceasefire's life: what a
     /// projection folds.
     public var isReport: Bool { !amendsAnother }
-
-    /// The types of a ceasefire's life.
-    public var isLifecycle: Bool { self == .start || self == .end || self == .extension }
 }
 
 /// Why a ceasefire ended.

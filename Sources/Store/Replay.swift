@@ -74,7 +74,7 @@ extension NegotiationStore {
         func known(_ candidates: [ReplayScan.Candidate]) -> [ReplayScan.Candidate] {
             candidates
                 .filter { EffectiveEvents.isKnown(published: $0.known == .max ? nil : Day(ordinal: Int($0.known)), by: knownOn) }
-                .sorted { scan.precedes($0, $1) }
+                .sorted { scan.order($0) < scan.order($1) }
         }
         let kept = known(scan.kept)
 
@@ -202,16 +202,9 @@ private struct ReplayScan {
         if event.general { general.append(candidate) } else { kept.append(candidate) }
     }
 
-    /// ``EffectiveEvents/precedes(_:_:)`` of two candidates.
-    func precedes(_ a: Candidate, _ b: Candidate) -> Bool {
-        if a.last != b.last { return a.last < b.last }
-        if a.rank != b.rank { return a.rank < b.rank }
-        if a.known != b.known { return a.known < b.known }
-        if a.article != b.article {
-            let x = a.article >= 0 ? articleIDs[Int(a.article)] : ""
-            let y = b.article >= 0 ? articleIDs[Int(b.article)] : ""
-            if x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
-        }
-        return a.sequence < b.sequence
+    /// A candidate's place in valid-time order (``EffectiveEvents/Order``).
+    func order(_ c: Candidate) -> EffectiveEvents.Order {
+        EffectiveEvents.Order(lastDay: c.last, rank: Int(c.rank), known: c.known == .max ? .max : Int(c.known),
+                              article: c.article >= 0 ? articleIDs[Int(c.article)] : "", sequence: c.sequence)
     }
 }

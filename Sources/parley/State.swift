@@ -123,13 +123,12 @@ struct StateAnswerJSON: Encodable {
     let answer: StateAnswer
 
     enum Key: String, CodingKey { case asOf, knownOn, head, fromIndex, tracks, generalMeetings }
-    struct HeadJSON: Encodable { var sequence: UInt64, hash: String }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(query.asOf, forKey: .asOf)
         try c.encode(query.knownOn, forKey: .knownOn)
-        try c.encode(HeadJSON(sequence: answer.head.sequence, hash: answer.head.hashHex), forKey: .head)
+        try c.encode(HeadJSON(answer.head), forKey: .head)
         try c.encode(answer.fromIndex, forKey: .fromIndex)
         try c.encode(answer.states.map(StateJSON.init), forKey: .tracks)
         try c.encode(answer.general.map(MeetingJSON.init), forKey: .generalMeetings)

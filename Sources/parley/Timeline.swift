@@ -26,8 +26,6 @@ struct Timeline: ParsableCommand {
         var track: String, asOf: Day, knownOn: Day?, head: HeadJSON, steps: [StepJSON], generalMeetings: [StepJSON]
     }
 
-    struct HeadJSON: Encodable { var sequence: UInt64, hash: String }
-
     static func step(_ recorded: RecordedEvent, status: TrackStatus?) -> StepJSON {
         let e = recorded.event
         return StepJSON(sequence: recorded.sequence, id: e.id, on: e.on?.description ?? "", type: e.type.rawValue,
@@ -42,7 +40,7 @@ struct Timeline: ParsableCommand {
         let general = history.generalMeetings(for: query).filter { m in range.from.map { (m.event.on?.last ?? .latest) >= $0 } ?? true }
         if output.json {
             try printJSON(AnswerJSON(track: track, asOf: query.asOf, knownOn: query.knownOn,
-                                     head: HeadJSON(sequence: history.head.sequence, hash: history.head.hashHex),
+                                     head: HeadJSON(history.head),
                                      steps: steps.map { Self.step($0.event, status: $0.state.status) },
                                      generalMeetings: general.map { Self.step($0, status: nil) }))
             return

@@ -126,19 +126,12 @@ package enum FoldRecord {
     }
 
     /// What indexing an event reads of its fold record, without decoding the rest or making a
-    /// string: its type and valid time, where the article's id lies in the record's bytes, and
-    /// in `tracks` (emptied first, its memory kept) where each track name lies: indexing a
-    /// report makes no string.
-    package static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>]) throws(RecordDecodingError)
-        -> (type: EventType, on: ValidTime?, article: Range<Int>?) {
-        var none: [Range<Int>] = []
-        let (type, on, article, _) = try spans(bytes, tracks: &tracks, sources: &none)
-        return (type, on, article)
-    }
-
-    /// ``spans(_:tracks:)``, and in `sources` (emptied first) where the article id of each of
-    /// the event's sources lies, when the record holds them (an event as its amendments left
-    /// it); the rest of the record is read only then.
+    /// string: its type and valid time, where the article's id lies in the record's bytes, in
+    /// `tracks` (emptied first, its memory kept) where each track name lies, in `sources`
+    /// (likewise) where the article id of each of its sources lies when the record holds them
+    /// (an event as its amendments left it), and whether it is a general meeting. The rest of
+    /// the record is read only for a record with the fields that follow the first part:
+    /// indexing a report makes no string.
     package static func spans(_ bytes: UnsafeRawBufferPointer, tracks: inout [Range<Int>], sources: inout [Range<Int>]) throws(RecordDecodingError)
         -> (type: EventType, on: ValidTime?, article: Range<Int>?, general: Bool) {
         var r = Reader(bytes: bytes)

@@ -123,27 +123,44 @@ public enum EffectiveEvents {
         }
     }
 
-    /// Valid-time order: the last day each event could have happened, then the same-day order.
-    public static func precedes(_ a: RecordedEvent, _ b: RecordedEvent) -> Bool {
-        let dayA = a.event.on?.last.ordinal ?? .min
-        let dayB = b.event.on?.last.ordinal ?? .min
-        if dayA != dayB { return dayA < dayB }
-        return sameDay(a, precedes: b)
+    /// Where an event falls in valid-time order, field by field: the last day it could have
+    /// happened, its type's ``sameDayRank(_:)``, its knowledge time (`Int.max` when unknown),
+    /// its article id (empty for none), and its log sequence last. Every path that orders
+    /// events compares these, whatever form it holds them in.
+    public struct Order: Comparable, Sendable {
+        public var lastDay: Int
+        public var rank: Int
+        public var known: Int
+        public var article: String
+        public var sequence: UInt64
+
+        public init(lastDay: Int, rank: Int, known: Int, article: String, sequence: UInt64) {
+            self.lastDay = lastDay
+            self.rank = rank
+            self.known = known
+            self.article = article
+            self.sequence = sequence
+        }
+
+        public static func < (a: Order, b: Order) -> Bool {
+            if a.lastDay != b.lastDay { return a.lastDay < b.lastDay }
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.known != b.known { return a.known < b.known }
+            if a.article != b.article { return a.article.utf8.lexicographicallyPrecedes(b.article.utf8) }
+            return a.sequence < b.sequence
+        }
     }
 
-    /// The order of two events of the same day: type, earliest source's publication, article
-    /// id, then log order.
-    public static func sameDay(_ a: RecordedEvent, precedes b: RecordedEvent) -> Bool {
-        let rankA = sameDayRank(a.event.type)
-        let rankB = sameDayRank(b.event.type)
-        if rankA != rankB { return rankA < rankB }
-        let knownA = a.known?.ordinal ?? .max
-        let knownB = b.known?.ordinal ?? .max
-        if knownA != knownB { return knownA < knownB }
-        let articleA = a.event.article ?? ""
-        let articleB = b.event.article ?? ""
-        if articleA != articleB { return articleA.utf8.lexicographicallyPrecedes(articleB.utf8) }
-        return a.sequence < b.sequence
+    /// `recorded`'s place in valid-time order.
+    public static func order(_ recorded: RecordedEvent) -> Order {
+        Order(lastDay: recorded.event.on?.last.ordinal ?? .min, rank: sameDayRank(recorded.event.type),
+              known: recorded.known?.ordinal ?? .max, article: recorded.event.article ?? "", sequence: recorded.sequence)
+    }
+
+    /// Valid-time order: the last day each event could have happened, then, on one day, type,
+    /// knowledge time, article id and log order (``Order``).
+    public static func precedes(_ a: RecordedEvent, _ b: RecordedEvent) -> Bool {
+        order(a) < order(b)
     }
 }
 

@@ -561,6 +561,9 @@ extension TrackState {
             guard let d = Day(iso: s) else { throw RecordDecodingError(reason: "checkpoint: \(what) '\(s)' is not a day") }
             return d
         }
+        func optionalDay(_ v: JSONValue?, _ what: String) throws(RecordDecodingError) -> Day? {
+            v == nil ? nil : try day(v, what)
+        }
         func map(_ v: JSONValue?) -> [String: String] {
             (v?.object ?? [:]).compactMapValues(\.string)
         }
@@ -575,8 +578,8 @@ extension TrackState {
             guard let stance = Stance(rawValue: try text(po["stance"], "stance")) else {
                 throw RecordDecodingError(reason: "checkpoint: unknown stance")
             }
-            positions[party] = Position(stance: stance, since: po["since"] == nil ? nil : try day(po["since"], "since"),
-                                        possibleSince: po["possible"] == nil ? nil : try day(po["possible"], "possible"),
+            positions[party] = Position(stance: stance, since: try optionalDay(po["since"], "since"),
+                                        possibleSince: try optionalDay(po["possible"], "possible"),
                                         event: po["event"]?.string)
         }
         if let p = o["proposal"]?.object {
@@ -584,7 +587,7 @@ extension TrackState {
                 id: try text(p["id"], "proposal id"),
                 terms: (p["terms"]?.array ?? []).map { Term(label: $0.object?["label"]?.string ?? "", words: map($0.object?["words"])) },
                 since: try day(p["since"], "proposal since"), event: try text(p["event"], "proposal event"),
-                duration: p["duration"]?.int, starts: p["starts"] == nil ? nil : try day(p["starts"], "proposal starts"))
+                duration: p["duration"]?.int, starts: try optionalDay(p["starts"], "proposal starts"))
         }
         openConditions = try (o["conditions"]?.array ?? []).map { (c) throws(RecordDecodingError) in
             let co = c.object ?? [:]
@@ -611,12 +614,12 @@ extension TrackState {
         uncertain = o["uncertain"]?.bool ?? false
         violatedSinceAllAccepted = o["violated"]?.bool ?? false
         sourceCount = o["sources"]?.int ?? 0
-        statusSince = o["statusSince"] == nil ? nil : try day(o["statusSince"], "statusSince")
-        statusPossibleSince = o["statusPossible"] == nil ? nil : try day(o["statusPossible"], "statusPossible")
+        statusSince = try optionalDay(o["statusSince"], "statusSince")
+        statusPossibleSince = try optionalDay(o["statusPossible"], "statusPossible")
         if let i = o["inEffect"]?.object {
             inEffect = InEffect(since: try day(i["since"], "since"), possibleSince: try day(i["possible"], "possible"),
                                 by: i["by"]?.string, event: i["event"]?.string,
-                                through: i["through"] == nil ? nil : try day(i["through"], "through"))
+                                through: try optionalDay(i["through"], "through"))
         }
         if let e = o["ending"]?.object {
             guard let reason = EndReason(rawValue: try text(e["reason"], "reason")) else {

@@ -114,16 +114,18 @@ package enum ProjectionIndex {
     static func rowEvent(_ value: UnsafeRawBufferPointer, sequence: UInt64, knownOn: Day?) throws(RecordDecodingError) -> RecordedEvent? {
         let (published, fold) = try trackDay(value)
         var event = try FoldRecord.decode(fold)
-        if event.sources.isEmpty, let article = event.article {
-            event.sources = [Source(article: article, quote: nil, sequence: sequence)]
-        }
-        guard published.count == event.sources.count else {
-            throw RecordDecodingError(reason: "a track-days row with \(published.count) days for \(event.sources.count) sources")
+        // A row's days are its sources', its own first; an event no amendment touched holds no
+        // source list (its one source is its own article: a fold counts it as one).
+        let sources = event.sources.isEmpty ? (event.article == nil ? 0 : 1) : event.sources.count
+        guard published.count == sources else {
+            throw RecordDecodingError(reason: "a track-days row with \(published.count) days for \(sources) sources")
         }
         let known = event.article == nil ? nil : published.first ?? nil
         if knownOn != nil {
             guard event.article != nil, EffectiveEvents.isKnown(published: known, by: knownOn) else { return nil }
-            event.sources = zip(event.sources, published).filter { EffectiveEvents.isKnown(published: $0.1, by: knownOn) }.map(\.0)
+            if !event.sources.isEmpty {
+                event.sources = zip(event.sources, published).filter { EffectiveEvents.isKnown(published: $0.1, by: knownOn) }.map(\.0)
+            }
         }
         var recorded = RecordedEvent(event: event, sequence: sequence, recordedAtMicroseconds: 0, hash: "")
         recorded.known = known
@@ -133,7 +135,7 @@ package enum ProjectionIndex {
 
 /// Folds a track's `track-days` rows, read in key order (day, then sequence), into its state:
 /// a day's rows wait until the day ends, and are then applied in the rule's same-day order
-/// (``EffectiveEvents/sameDay(_:precedes:)``), which log order need not be. Every fold of the
+/// (``EffectiveEvents/precedes(_:_:)``), which log order need not be. Every fold of the
 /// index goes through it: checkpoint rebuilds, the pipelined ingest's, and `--known-on`.
 struct RowFold {
     private(set) var state: TrackState
@@ -168,7 +170,7 @@ struct RowFold {
     }
 
     private mutating func foldPending() {
-        if pending.count > 1 { pending.sort(by: EffectiveEvents.sameDay(_:precedes:)) }
+        if pending.count > 1 { pending.sort(by: EffectiveEvents.precedes) }
         for event in pending { state.apply(event) }
         pending.removeAll(keepingCapacity: true)
     }
@@ -365,7 +367,7 @@ struct CheckpointRebuild {
                     next = [UInt8](key)
                     return false
                 }
-                rows.append((key[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, ProjectionIndex.sequence(from: key.suffix(8)), [UInt8](value)))
+                rows.append((ProjectionIndex.rowDayKey(key), ProjectionIndex.sequence(from: key.suffix(8)), [UInt8](value)))
                 return true
             }
             for row in rows {
@@ -398,14 +400,9 @@ extension ProjectionIndex {
     /// `day` with the sources published by then, folded. (The caller first asks
     /// ``hasFixesAfter(_:_:)``: rows hold events as every fix left them.)
     static func state(asOf day: Day, knownOn: Day, track: Track, _ r: borrowing some IndexReading & ~Copyable) throws -> TrackState {
-        let prefix = trackKey(track.id)
-        let end = dayBytes(day)
         var fold = RowFold(TrackState(track: track), knownOn: knownOn)
-        try r.scan("track-days", from: prefix) { key, value in
-            guard key.count == 20, key.starts(with: prefix), key[8..<12].lexicographicallyPrecedes(end) || key[8..<12].elementsEqual(end)
-            else { return false }
-            try fold.add(day: key[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }, sequence: sequence(from: key.suffix(8)), value: value) { _, _ in }
-            return true
+        try forEachRow(under: trackKey(track.id), through: day, r) { rowDay, sequence, value in
+            try fold.add(day: rowDay, sequence: sequence, value: value) { _, _ in }
         }
         try fold.finish { _, _ in }
         return fold.state.settled(to: day)
@@ -414,15 +411,30 @@ extension ProjectionIndex {
     /// The general meetings (held and planned) that happened by `day`, as known on `knownOn`,
     /// in the rule's order, from their rows. (The caller first asks ``hasFixesAfter(_:_:)``.)
     static func generalMeetings(asOf day: Day, knownOn: Day?, _ r: borrowing some IndexReading & ~Copyable) throws -> [RecordedEvent] {
-        let prefix = trackKey(generalTrack)
-        let end = dayBytes(day)
         var found: [RecordedEvent] = []
-        try r.scan("track-days", from: prefix) { key, value in
-            guard key.count == 20, key.starts(with: prefix), key[8..<12].lexicographicallyPrecedes(end) || key[8..<12].elementsEqual(end)
-            else { return false }
-            if let event = try rowEvent(value, sequence: sequence(from: key.suffix(8)), knownOn: knownOn) { found.append(event) }
-            return true
+        try forEachRow(under: trackKey(generalTrack), through: day, r) { _, sequence, value in
+            if let event = try rowEvent(value, sequence: sequence, knownOn: knownOn) { found.append(event) }
         }
         return found.sorted(by: EffectiveEvents.precedes)
+    }
+
+    /// Calls `body` with each `track-days` row under `prefix` (a track's key) whose day is on
+    /// or before `day`, in key order: its day as its key holds it (``dayKey(_:)``), its
+    /// sequence and its value.
+    static func forEachRow(under prefix: [UInt8], through day: Day, _ r: borrowing some IndexReading & ~Copyable,
+                           _ body: (UInt32, UInt64, UnsafeRawBufferPointer) throws -> Void) throws {
+        let end = dayKey(day)
+        try r.scan("track-days", from: prefix) { key, value in
+            guard key.count == 20, key.starts(with: prefix) else { return false }
+            let rowDay = rowDayKey(key)
+            guard rowDay <= end else { return false }
+            try body(rowDay, sequence(from: key.suffix(8)), value)
+            return true
+        }
+    }
+
+    /// The day of a `track-days` key (track key, day, sequence), as ``dayKey(_:)`` gives it.
+    static func rowDayKey(_ key: some Collection<UInt8>) -> UInt32 {
+        key.dropFirst(8).prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 }

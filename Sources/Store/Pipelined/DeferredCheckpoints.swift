@@ -43,7 +43,7 @@ struct DeferredCheckpoints: Sendable {
         var bytes: [UInt8] = []
         try w.scan("track-days", from: prefix + ProjectionIndex.dayBytes(from)) { [prefix] key, value in
             guard key.count == 20, key.starts(with: prefix) else { return false }
-            let day = key[8..<12].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            let day = ProjectionIndex.rowDayKey(key)
             let start = bytes.count
             bytes.append(contentsOf: value)
             existing.rows.append((day, ProjectionIndex.sequence(from: key.suffix(8)), true, start..<bytes.count))
