@@ -26,6 +26,16 @@ public struct SourceArticle: Sendable, Hashable {
     public var bytes: [UInt8]
     public var text: String
     public var location: SourceLocation
+    /// Which evaluation set the catalog puts the article in, if any.
+    public var split: EvaluationSplit?
+}
+
+/// The two sets an extractor is measured on: the articles its rules may be written against, and
+/// the articles kept apart to measure it on text it has not seen. A catalog entry's `split`;
+/// it is catalog data only, never recorded in the log.
+public enum EvaluationSplit: String, Sendable, Hashable, CaseIterable {
+    case development
+    case test
 }
 
 /// An event with the place in its file where it was written.
@@ -76,6 +86,8 @@ public struct CatalogArticle: Sendable, Hashable {
     /// The article file's path.
     public var path: String
     public var location: SourceLocation
+    /// Which evaluation set the catalog puts the article in, if any.
+    public var split: EvaluationSplit?
 }
 
 /// The catalogued articles by id (the first of an id catalogued twice), without a second copy
@@ -163,7 +175,7 @@ public struct Corpus: Sendable {
         let diagnostics = Diagnostics()
         let articles = scan.articles.compactMap { entry -> SourceArticle? in
             guard let bytes = readText(atPath: entry.path, shownAs: entry.path, into: diagnostics) else { return nil }
-            return SourceArticle(article: entry.article, bytes: bytes, text: String(decoding: bytes, as: UTF8.self), location: entry.location)
+            return SourceArticle(article: entry.article, bytes: bytes, text: String(decoding: bytes, as: UTF8.self), location: entry.location, split: entry.split)
         }
         guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
         return Corpus(registry: scan.registry, articles: articles, events: collected, warnings: scan.warnings)
@@ -283,7 +295,7 @@ public struct Corpus: Sendable {
 
     // MARK: Catalog
 
-    static let catalogFields: FieldNames = ["id", "file", "outlet", "title", "language", "published", "precision", "sha256", "basis", "url", "retrieved"]
+    static let catalogFields: FieldNames = ["id", "file", "outlet", "title", "language", "published", "precision", "sha256", "basis", "url", "retrieved", "split"]
 
     /// The catalogued articles that could be read, and the ids of those that could not (already
     /// reported, so that events citing them are not reported again).
@@ -382,6 +394,11 @@ public struct Corpus: Sendable {
         if let retrievedText, retrieved == nil {
             f.report("retrieved", problemWithDay(retrievedText), expected: "a day such as 2026-12-07")
         }
+        let splitText = f.string("split", expected: "development or test")
+        let split = splitText.flatMap(EvaluationSplit.init(rawValue:))
+        if let splitText, split == nil {
+            f.report("split", "\(quoted(splitText)) is not an evaluation set", expected: "development or test")
+        }
         let named = f.string("file")
         // Only a well-formed id or name becomes a path to read (and a file name in messages).
         var fileName = named ?? id.map { "\($0).txt" }
@@ -418,7 +435,7 @@ public struct Corpus: Sendable {
         }
         let article = Article(id: id, outlet: outlet, title: title, language: language, published: published,
                               precision: precision, sha256: sha, basis: basis, url: url, retrieved: retrieved)
-        let entry = CatalogArticle(article: article, path: display(seeds, fileName), location: SourceLocation(file: file, line: f.line, path: path))
+        let entry = CatalogArticle(article: article, path: display(seeds, fileName), location: SourceLocation(file: file, line: f.line, path: path), split: split)
         return DescribedArticle(article: entry, fields: f, fileName: fileName)
     }
 

@@ -7,7 +7,7 @@ struct Parley: ParsableCommand {
         abstract: "An append-only, sourced log of ceasefire negotiations, and the state of every track on any date.",
         subcommands: [
             Ingest.self, Log.self, State.self, Timeline.self, AuditCommand.self, Export.self, ReportCommand.self,
-            Extract.self, Eval.self, Synth.self, Reindex.self, Verify.self,
+            Extract.self, Eval.self, Check.self, Stats.self, Synth.self, Reindex.self, Verify.self,
         ]
     )
 }

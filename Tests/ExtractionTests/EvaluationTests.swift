@@ -1,5 +1,6 @@
 import Corpus
 import Extraction
+import Foundation
 import Negotiation
 import TestSupport
 import Testing
@@ -74,5 +75,45 @@ struct EvaluationTests {
         #expect(e.overall.falseAlarms == e.falseAlarms.count)
         // The issue's bar, with general rules: a regression guard, not a target to fit.
         #expect(e.overall.f1 >= 0.70, "micro-F1 \(e.overall.f1)")
+    }
+
+    @Test func aCatalogsTestSetIsScoredApartFromTheDevelopmentSet() throws {
+        let folder = try TemporaryDirectory("split")
+        let seeds = folder.appending("seeds")
+        try Fixtures.copy(Fixtures.seeds, to: seeds)
+        let catalog = seeds + "/catalog.yaml"
+        var text = try String(contentsOfFile: catalog, encoding: .utf8)
+        for id in ["001_f6e6249cbed6ca01", "003_6cbc209735f62d8c"] {
+            text = text.replacingOccurrences(of: "- id: \(id)\n", with: "- id: \(id)\n    split: test\n")
+        }
+        text = text.replacingOccurrences(of: "- id: 000_a1eb357bfc15af74\n", with: "- id: 000_a1eb357bfc15af74\n    split: development\n")
+        try text.write(toFile: catalog, atomically: true, encoding: .utf8)
+        let corpus = try Corpus.load(seeds: seeds, events: Fixtures.events)
+        #expect(corpus.articles.map { $0.split?.rawValue ?? "-" } == ["development", "test", "-", "test", "-"])
+
+        let whole = try Evaluation.run(Shared.extractor(), on: corpus)
+        let development = try Evaluation.run(Shared.extractor(), on: corpus, split: .development)
+        let test = try Evaluation.run(Shared.extractor(), on: corpus, split: .test)
+        // An article in no set is development; each set's pairs, misses and alarms are its own articles'.
+        #expect(development.articles == 3 && test.articles == 2)
+        let testArticles: Set<String?> = ["001_f6e6249cbed6ca01", "003_6cbc209735f62d8c"]
+        #expect(test.misses.allSatisfy { testArticles.contains($0.article) })
+        #expect(test.pairs.allSatisfy { testArticles.contains($0.curated.article) })
+        #expect(development.misses.allSatisfy { !testArticles.contains($0.article) })
+        #expect(development.overall + test.overall == whole.overall)
+        #expect(test.overall.matched + test.overall.misses > 0)
+    }
+
+    @Test func aSplitThatIsNoSetIsRefusedWithItsLine() throws {
+        let folder = try TemporaryDirectory("split")
+        let seeds = folder.appending("seeds")
+        try Fixtures.copy(Fixtures.seeds, to: seeds)
+        let catalog = seeds + "/catalog.yaml"
+        let text = try String(contentsOfFile: catalog, encoding: .utf8)
+            .replacingOccurrences(of: "- id: 002_8cb13a5d0c7818f1\n", with: "- id: 002_8cb13a5d0c7818f1\n    split: blind\n")
+        try text.write(toFile: catalog, atomically: true, encoding: .utf8)
+        let error = try #require(throws: CorpusError.self) { try Corpus.load(seeds: seeds, events: Fixtures.events) }
+        let shown = error.issues.map(\.description)
+        #expect(shown.contains { $0.contains("catalog.yaml:29: articles[2].split: 'blind' is not an evaluation set") }, "\(shown)")
     }
 }

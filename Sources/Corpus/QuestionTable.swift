@@ -1,0 +1,116 @@
+import Negotiation
+
+/// A question the record should answer, with the answer it supports and the articles that
+/// answer rests on: a corpus's claims about itself, which `parley check` puts to the log.
+///
+/// ```yaml
+/// questions:
+///   - id: energy-on-20-march
+///     ask: "Where did the energy moratorium stand on 20 March?"
+///     track: energy
+///     as-of: 2025-03-20
+///     known-on: 2025-03-21            # optional: as the press knew it that day
+///     expect:                         # fields of the track's state, as `state --json` names them
+///       status: in-effect
+///       inEffect.since: 2025-03-18
+///       openConditions.count: 0
+///     sources: [005_798b023faeb972e3]  # articles of events counted in that answer
+/// ```
+public struct Question: Sendable {
+    /// One expected value: a path into the state's JSON (`status`, `positions.RU`,
+    /// `inEffect.since`, `claims.0.party`, `openConditions.count`) and the value as text
+    /// (`null` for none).
+    public struct Expectation: Sendable, Hashable {
+        public var path: String
+        public var value: String
+        public var line: Int?
+    }
+
+    public var id: String
+    public var ask: String
+    public var track: String
+    public var asOf: Day
+    public var knownOn: Day?
+    public var expectations: [Expectation]
+    /// Article ids the answer rests on.
+    public var sources: [String]
+    public var location: SourceLocation
+}
+
+/// Reads a table of ``Question``s.
+public enum QuestionTable {
+    static let tableFields: FieldNames = ["questions"]
+    static let questionFields: FieldNames = ["id", "ask", "track", "as-of", "known-on", "expect", "sources"]
+
+    /// The questions of the YAML file at `path`, every field checked.
+    ///
+    /// - Throws: ``CorpusError`` with every problem, each naming file, line and field.
+    public static func load(path: String) throws(CorpusError) -> [Question] {
+        let diagnostics = Diagnostics()
+        var questions: [Question] = []
+        if let root = YAMLNode.read(atPath: path, into: diagnostics),
+           let table = Fields(root, file: path, path: "", allowed: tableFields, diagnostics: diagnostics) {
+            if case .sequence(let items, _)? = table.node("questions") {
+                var ids = Set<String>()
+                for (i, item) in items.enumerated() {
+                    guard let q = question(item, path: "questions[\(i)]", file: path, diagnostics) else { continue }
+                    if !ids.insert(q.id).inserted {
+                        diagnostics.add(file: path, line: q.location.line, field: "questions[\(i)].id",
+                                        problem: "\(quoted(q.id)) is asked twice", expected: "each question id once")
+                    }
+                    questions.append(q)
+                }
+            } else {
+                diagnostics.add(file: path, line: table.line("questions"), field: "questions",
+                                problem: table.has("questions") ? "not a list" : "missing", expected: "a list of questions")
+            }
+        }
+        let issues = diagnostics.drain()
+        guard issues.isEmpty else { throw CorpusError(issues) }
+        return questions
+    }
+
+    private static func question(_ node: YAMLNode, path: String, file: String, _ diagnostics: Diagnostics) -> Question? {
+        guard let f = Fields(node, file: file, path: path, allowed: questionFields, diagnostics: diagnostics) else { return nil }
+        let id = f.string("id", required: true, expected: "a name for the question")
+        let ask = f.string("ask", required: true, expected: "the question, in words")
+        let track = f.string("track", required: true, expected: "a track id")
+        let asOf = day(f, "as-of", required: true)
+        let knownOn = day(f, "known-on", required: false)
+        var expectations: [Question.Expectation] = []
+        switch f.node("expect") {
+        case .mapping(let entries, _)?:
+            for (key, value) in entries {
+                guard case .scalar(let name, let line) = key, case .scalar(let text, _) = value, !name.isEmpty else {
+                    diagnostics.add(file: file, line: value.line, field: f.fieldPath("expect"), problem: "found \(describe(value))",
+                                    expected: "a field path and its value as text, such as status: in-effect")
+                    continue
+                }
+                expectations.append(.init(path: name, value: text, line: line))
+            }
+        case nil:
+            break
+        case let other?:
+            diagnostics.add(file: file, line: other.line, field: f.fieldPath("expect"), problem: "found \(describe(other))",
+                            expected: "a mapping of field paths to values")
+        }
+        let sources = f.strings("sources", expected: "a list of article ids") ?? []
+        if expectations.isEmpty && sources.isEmpty {
+            diagnostics.add(file: file, line: f.line, field: path, problem: "the question expects nothing",
+                            expected: "an expect mapping or a sources list")
+        }
+        guard let id, let ask, let track, let asOf else { return nil }
+        return Question(id: id, ask: ask, track: track, asOf: asOf, knownOn: knownOn ?? nil, expectations: expectations,
+                        sources: sources, location: SourceLocation(file: file, line: f.line, path: path))
+    }
+
+    /// A day field: `nil` when absent or wrong (a wrong one reported); `.some(nil)` never.
+    private static func day(_ f: Fields, _ name: String, required: Bool) -> Day? {
+        guard let text = f.string(name, required: required, expected: "a day such as 2025-03-20") else { return nil }
+        guard let day = Day(iso: text) else {
+            f.report(name, problemWithDay(text), expected: "a day such as 2025-03-20")
+            return nil
+        }
+        return day
+    }
+}
