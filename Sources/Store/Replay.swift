@@ -152,7 +152,7 @@ private struct ReplayScan {
         var last: Int
         /// ``EffectiveEvents/sameDayRank(_:)`` of its type.
         var rank: UInt8
-        /// The ordinal of its knowledge time, its article's publication (`Int32.max` when unknown).
+        /// The ordinal of its knowledge time, the earliest publication of its sources (`Int32.max` when unknown).
         var known: Int32
         /// Its article's index in `published` (-1 for none).
         var article: Int32
@@ -196,7 +196,10 @@ private struct ReplayScan {
         guard event.type.isReport, let on = event.on, on.last.ordinal <= lastDay else { return }
         if !event.general, let track, !EffectiveEvents.concerns(event, track: track) { return }
         let article = event.article.map { index(of: $0) } ?? -1
-        let known = article >= 0 ? published[Int(article)] : nil
+        // Its knowledge time: the earliest of its sources' publications (an amended event
+        // comes here with them filled in), else its own article's.
+        let known = event.sources.isEmpty ? (article >= 0 ? published[Int(article)] : nil)
+            : EffectiveEvents.earliest(event.sources.map { source in articleIndex[source.article].flatMap { published[Int($0)] } })
         let candidate = Candidate(sequence: sequence, last: on.last.ordinal, rank: UInt8(EffectiveEvents.sameDayRank(event.type)),
                                   known: known.map { Int32(truncatingIfNeeded: $0.ordinal) } ?? .max, article: article)
         if event.general { general.append(candidate) } else { kept.append(candidate) }

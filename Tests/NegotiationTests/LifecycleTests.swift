@@ -85,6 +85,52 @@ struct LifecycleTests {
         #expect(order.event.sources.last?.quote == "Russia's order of 18 March halted strikes on energy sites, the report confirmed.")
     }
 
+    /// An act recorded from a later article is known from the first article that reports it:
+    /// fx-z (21 March), recorded after fx-b (26 March) as a source of its strike, makes the
+    /// strike known from the 21st, cited to fx-z until fx-b is out; the log's indexes, its
+    /// replay and the history agree on every known-on day.
+    @Test func anActIsKnownFromItsEarliestSourceWhicheverWasRecordedFirst() throws {
+        let dir = try TemporaryDirectory("lifecycle-earlier")
+        let seeds = dir.appending("seeds"), events = dir.appending("events")
+        try Fixtures.copy(Fixtures.lifecycle + "/seeds", to: seeds)
+        try Fixtures.copy(Fixtures.lifecycle + "/events", to: events)
+        let extra = Fixtures.tests + "/Fixtures/earlier-source"
+        try FileManager.default.copyItem(atPath: extra + "/seeds/fx-z.txt", toPath: seeds + "/fx-z.txt")
+        try FileManager.default.copyItem(atPath: extra + "/events/zz-earlier-source.yaml", toPath: events + "/zz-earlier-source.yaml")
+        let catalog = try String(contentsOfFile: seeds + "/catalog.yaml", encoding: .utf8)
+            + String(contentsOfFile: extra + "/catalog-append.yaml", encoding: .utf8)
+        try catalog.write(toFile: seeds + "/catalog.yaml", atomically: true, encoding: .utf8)
+        let store = try NegotiationStore(directory: dir.appending("log"))
+        try store.ingest(seeds: seeds, events: events)
+        let history = try store.history()
+
+        func strike(knownOn: String?) throws -> RecordedEvent? {
+            history.events(for: Query(asOf: try day("2025-03-31"), knownOn: try knownOn.map(day))).first { $0.event.id == "ua-accuses-ru-energy-b" }
+        }
+        #expect(try strike(knownOn: "2025-03-20") == nil)
+        let early = try #require(try strike(knownOn: "2025-03-22"))
+        #expect(early.event.article == "fx-z" && early.event.sources.map(\.article) == ["fx-z"])
+        #expect(early.event.quote == "Kyiv said Moscow struck a power plant on 20 March, in breach of the moratorium.")
+        #expect(early.known == (try day("2025-03-21")))
+        let late = try #require(try strike(knownOn: "2025-03-26"))
+        #expect(late.event.article == "fx-b" && late.event.sources.map(\.article) == ["fx-b", "fx-z"])
+        let all = try #require(try strike(knownOn: nil))
+        #expect(all.known == (try day("2025-03-21")), "known from its earliest source")
+
+        let energy = try #require(try history.states(Query(asOf: try day("2025-03-23"), knownOn: try day("2025-03-22")), track: "energy").first)
+        #expect(energy.status == .violated && energy.violationCount == 1, "\(energy.status)")
+        let first = try day("2025-03-15")
+        for asOf in (0..<20).map({ first.adding(days: $0) }) {
+            for known in [nil, "2025-03-20", "2025-03-21", "2025-03-25", "2025-03-26"] {
+                let query = Query(asOf: asOf, knownOn: try known.map(day))
+                #expect(try store.states(query).states == (try history.states(query)), "as of \(asOf) known on \(known ?? "-")")
+            }
+            let replay = try store.replay([asOf], knownOn: try day("2025-03-22"))
+            #expect(replay.series.map(\.states) == (try history.series([asOf], knownOn: try day("2025-03-22"))).map(\.1))
+        }
+        #expect(try store.indexDisagreement() == nil)
+    }
+
     @Test func aPlannedMeetingIsNeitherCountedNorTheLastEvent() throws {
         let s = try state("energy", "2025-03-31")
         #expect(s.meetingCount == 0)

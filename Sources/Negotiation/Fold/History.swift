@@ -32,10 +32,11 @@ public struct Query: Sendable, Hashable {
 ///    amendment whose article was published after it is left out: a correction whose
 ///    evidence came later does not reach back;
 /// 3. it happened by the as-of day: its last possible day is on or before it (``hasHappened(_:by:)``);
-/// 4. its own article (its first source, whose words its fields are) was published by the
-///    known-on day, when one is asked; of its other sources, only those published by then
-///    count (``isKnown(published:by:)``). An event is known from its own article on: record
-///    an act from the earliest article that reports it, and the later ones as its sources;
+/// 4. one of its sources (its own article, whose words its fields are, or an article
+///    recorded as a `source` of it) was published by the known-on day, when one is asked;
+///    only the sources published by then count (``isKnown(published:by:)``), and when its own
+///    article was not yet out, the answer cites the first that was. An act is known from the
+///    first article that reports it, whichever was recorded first (``known(_:published:)``);
 /// 5. it concerns the track: it names it (``concerns(_:track:)``). A general meeting names none
 ///    and counts on none.
 ///
@@ -75,16 +76,33 @@ public enum EffectiveEvents {
             }
         }
         if knownOn != nil {
-            guard result.article != nil, counts(result.article) else { return nil }
+            guard result.article != nil else { return nil }
             sources.removeAll { !counts($0.article) }
+            // Known from its first source published by then; when that is not the article its
+            // fields were recorded from, the answer cites the one that was out.
+            guard let first = sources.first else { return nil }
+            if first.article != result.article {
+                result.article = first.article
+                result.quote = first.quote
+            }
         }
         result.sources = sources
         return result
     }
 
-    /// Knowledge time: the publication day of `event`'s own article.
+    /// Knowledge time: the earliest publication among `event`'s sources (as ``fixed(_:sequence:by:knownOn:published:)``
+    /// leaves them), or of its own article when it has no source list.
     public static func known(_ event: Event, published: (String) -> Day?) -> Day? {
-        event.article.flatMap(published)
+        guard !event.sources.isEmpty else { return event.article.flatMap(published) }
+        return earliest(event.sources.map { published($0.article) })
+    }
+
+    /// The earliest of publication days (`nil` ones are unknown); `nil` when none is known.
+    public static func earliest(_ days: some Sequence<Day?>) -> Day? {
+        days.reduce(nil as Day?) { found, day in
+            guard let day else { return found }
+            return found.map { min($0, day) } ?? day
+        }
     }
 
     /// Whether `event` happened by `asOf`: its last possible day is on or before it. An event

@@ -34,7 +34,8 @@ package enum ProjectionIndex {
     package static let names = ["track-days", "fixes", "articles", "checkpoints", "state"]
     /// 2: `track-days` holds fold records (indexes of version 1 are rebuilt). 3: each row holds
     /// its sources' days, general meetings are under no track, the fold knows a ceasefire's life.
-    static let version: [UInt8] = Array("3".utf8)
+    /// 4: an event is known from its earliest source (same-day order and checkpoints follow).
+    static let version: [UInt8] = Array("4".utf8)
 
     package static func trackKey(_ track: String) -> [UInt8] {
         Array(SHA256.hash(data: track.utf8).prefix(8))
@@ -108,9 +109,9 @@ package enum ProjectionIndex {
     }
 
     /// The event of a `track-days` row at `sequence` as known on `knownOn` (every source when
-    /// `nil`): its sources that count, and its knowledge time (its own article's publication,
-    /// the first day); `nil` when its article had not been published by then. What every fold
-    /// of the index takes in.
+    /// `nil`): its sources that count, and its knowledge time (the earliest of their
+    /// publications); `nil` when none had been published by then. What every fold of the index
+    /// takes in.
     static func rowEvent(_ value: UnsafeRawBufferPointer, sequence: UInt64, knownOn: Day?) throws(RecordDecodingError) -> RecordedEvent? {
         let (published, fold) = try trackDay(value)
         var event = try FoldRecord.decode(fold)
@@ -120,15 +121,27 @@ package enum ProjectionIndex {
         guard published.count == sources else {
             throw RecordDecodingError(reason: "a track-days row with \(published.count) days for \(sources) sources")
         }
-        let known = event.article == nil ? nil : published.first ?? nil
+        guard event.article != nil else {
+            if knownOn != nil { return nil }
+            return RecordedEvent(event: event, sequence: sequence, recordedAtMicroseconds: 0, hash: "")
+        }
+        var days = published
         if knownOn != nil {
-            guard event.article != nil, EffectiveEvents.isKnown(published: known, by: knownOn) else { return nil }
+            // As ``EffectiveEvents/fixed(_:sequence:by:knownOn:published:)`` does: the sources
+            // published by then, the first of them cited when the own article was not out.
+            let counted = published.indices.filter { EffectiveEvents.isKnown(published: published[$0], by: knownOn) }
+            guard let first = counted.first else { return nil }
             if !event.sources.isEmpty {
-                event.sources = zip(event.sources, published).filter { EffectiveEvents.isKnown(published: $0.1, by: knownOn) }.map(\.0)
+                event.sources = counted.map { event.sources[$0] }
+                if first > 0 {
+                    event.article = event.sources[0].article
+                    event.quote = event.sources[0].quote
+                }
             }
+            days = counted.map { published[$0] }
         }
         var recorded = RecordedEvent(event: event, sequence: sequence, recordedAtMicroseconds: 0, hash: "")
-        recorded.known = known
+        recorded.known = EffectiveEvents.earliest(days)
         return recorded
     }
 }
