@@ -304,5 +304,16 @@ struct SanityCheckTests {
         let report = try NegotiationStore(directory: copy.appending("log")).ingest(seeds: seeds, events: events)
         #expect(report.warnings == warnings)
         #expect(report.eventsAppended == 22)
+
+        // A correction that moves a proposal crosses no proposal but its own day: not flagged.
+        try """
+            events:
+              - id: proposal-moved-back
+                type: correction
+                corrects: us-proposes-energy-moratorium-a
+                set: {on: 2025-03-17}
+                reason: "test: moves a proposal a day back, across nothing but itself"
+            """.write(toFile: events + "/zz-tail.yaml", atomically: true, encoding: .utf8)
+        #expect(try Corpus.load(seeds: seeds, events: events).warnings.count == 4)
     }
 }
