@@ -55,17 +55,15 @@ let package = Package(
         ),
         // The domain, with no I/O: days, articles, events, registries, the fold of a track's
         // events into its state, history and audit, and the bytes a record is logged as.
-        .target(name: "Negotiation", dependencies: ["EventLog"]),
+        .target(name: "CanonicalJSON"),
+        .target(name: "Negotiation", dependencies: ["EventLog", "CanonicalJSON"]),
         // Reading and checking the curated files: the catalog, the articles, the registries and
         // the event files, with diagnostics that name the file, line and field.
         .target(name: "Corpus", dependencies: ["Negotiation", "FileIO", "CYAML"]),
-        // The negotiation record over the log: ingest, derived indexes, queries, replay, export.
+        // The negotiation record over the log: ingest, derived indexes, queries, replay.
         .target(
             name: "Store",
-            dependencies: [
-                "Negotiation", "Corpus", "EventLog", "FileIO", "CGlibc",
-                .product(name: "CSV", package: "CSV.swift"), .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            dependencies: ["Negotiation", "Corpus", "EventLog", "FileIO", "CGlibc", .product(name: "SystemPackage", package: "swift-system")]
         ),
         // A deterministic synthetic corpus at any scale, for `parley synth`, the benchmark and tests.
         .target(name: "Synthetic", dependencies: ["Negotiation"]),
@@ -75,8 +73,11 @@ let package = Package(
         // Article → candidate events: sentence analysis and cues, dates, parties, tracks, merged
         // drafts, the event-file writer; and the evaluation against the curated events.
         .target(name: "Extraction", dependencies: ["Lexicons", "Negotiation", "Corpus"]),
-        // The HTML timeline report.
-        .target(name: "Report", dependencies: ["Negotiation", "Store", .product(name: "Plot", package: "Plot")]),
+        // What leaves Parley as files: the HTML timeline report and the CSV export.
+        .target(
+            name: "Report",
+            dependencies: ["Negotiation", "Store", "EventLog", .product(name: "Plot", package: "Plot"), .product(name: "CSV", package: "CSV.swift")]
+        ),
         // The command-line tool: parses arguments, calls the library, prints.
         .executableTarget(
             name: "parley",
@@ -103,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "Lexicons", "Extraction", "CBench", "CGlibc",
+                "Negotiation", "Corpus", "Store", "Report", "Synthetic", "EventLog", "Lexicons", "Extraction", "CBench", "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/parley-bench"
@@ -118,7 +119,7 @@ let package = Package(
         .testTarget(
             name: "NegotiationTests",
             dependencies: [
-                "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "LMDB", "FileIO", "TestSupport",
+                "Negotiation", "Corpus", "Store", "Report", "Synthetic", "EventLog", "LMDB", "FileIO", "TestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]
@@ -133,7 +134,7 @@ let package = Package(
             path: "Tests/Harness"
         ),
         // Kills, races and stalls real `parley` processes; depending on the tools builds them first.
-        .testTarget(name: "ReliabilityTests", dependencies: ["parley", "parley-test-harness", "Negotiation", "Corpus", "Store", "Synthetic", "EventLog", "LMDB", "TestSupport"]),
+        .testTarget(name: "ReliabilityTests", dependencies: ["parley", "parley-test-harness", "Negotiation", "Corpus", "Store", "Report", "Synthetic", "EventLog", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

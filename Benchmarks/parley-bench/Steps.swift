@@ -5,6 +5,7 @@ import Extraction
 import Foundation
 import Lexicons
 import Negotiation
+import Report
 import Store
 import Synthetic
 

@@ -1,21 +1,8 @@
 import Negotiation
 
 /// A question the record should answer, with the answer it supports and the articles that
-/// answer rests on: a corpus's claims about itself, which `parley check` puts to the log.
-///
-/// ```yaml
-/// questions:
-///   - id: energy-on-20-march
-///     ask: "Where did the energy moratorium stand on 20 March?"
-///     track: energy
-///     as-of: 2025-03-20
-///     known-on: 2025-03-21            # optional: as the press knew it that day
-///     expect:                         # fields of the track's state, as `state --json` names them
-///       status: in-effect
-///       inEffect.since: 2025-03-18
-///       openConditions.count: 0
-///     sources: [005_798b023faeb972e3]  # articles of events counted in that answer
-/// ```
+/// answer rests on: a corpus's claims about itself, which `parley check` puts to the log. The
+/// file's form is in docs/corpus.md ("Questions the corpus answers").
 public struct Question: Sendable {
     /// One expected value: a path into the state's JSON (`status`, `positions.RU`,
     /// `inEffect.since`, `claims.0.party`, `openConditions.count`) and the value as text
@@ -88,8 +75,7 @@ public enum QuestionTable {
                 }
                 expectations.append(.init(path: name, value: text, line: line))
             }
-        case nil:
-            break
+        case nil: break
         case let other?:
             diagnostics.add(file: file, line: other.line, field: f.fieldPath("expect"), problem: "found \(describe(other))",
                             expected: "a mapping of field paths to values")

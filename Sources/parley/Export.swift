@@ -2,6 +2,7 @@ import ArgumentParser
 import FileIO
 import Foundation
 import Negotiation
+import Report
 import Store
 
 struct Export: ParsableCommand {

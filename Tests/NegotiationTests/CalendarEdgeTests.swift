@@ -1,6 +1,7 @@
 import Foundation
 @testable import Negotiation
 import PropertyBased
+import Report
 @testable import Store
 import Testing
 

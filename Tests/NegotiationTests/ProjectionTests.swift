@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Negotiation
+import Report
 @testable import Store
 import TestSupport
 import Testing

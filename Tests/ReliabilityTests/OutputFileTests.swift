@@ -1,5 +1,6 @@
 import Foundation
 import Negotiation
+import Report
 @testable import Store
 import TestSupport
 import Testing

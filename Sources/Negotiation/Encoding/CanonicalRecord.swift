@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// The canonical bytes of log records, written and read without Foundation's coders.
 /// Keys are written in ascending byte order; `CanonicalEncodingTests` checks the bytes equal
 /// `JSONEncoder`'s with `.sortedKeys`, the reference definition.

@@ -1,3 +1,5 @@
+import CanonicalJSON
+
 /// Where a track stands, from `none` to `in-effect`, `violated` or `ended`; see DESIGN.md.
 public enum TrackStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case none

@@ -1,11 +1,12 @@
-/// Writes and reads the canonical JSON of log records, fast.
+/// Writes and reads the canonical JSON of log records, fast: a module of its own, with no
+/// knowledge of what the records hold (``Negotiation``'s encoding says that).
 ///
 /// Foundation's coders cost more per event than an ingest's whole budget for one (see
 /// docs/performance.md). The writer emits exactly the bytes
 /// `JSONEncoder` does with `.sortedKeys` and `.withoutEscapingSlashes` (a test compares them on
 /// generated records); the reader accepts any RFC 8259 JSON.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     /// Whether each open container needs a comma before its next value, the innermost in the
     /// lowest bit: one word, not an array allocated for every record and checked for
     /// uniqueness at every value.
@@ -14,26 +15,26 @@ struct JSONWriter {
     private var depth = 0
     private var outerNeedsComma: [Bool] = []
 
-    init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+    package init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
 
-    mutating func beginObject() {
+    package mutating func beginObject() {
         comma()
         bytes.append(UInt8(ascii: "{"))
         open()
     }
 
-    mutating func endObject() {
+    package mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         close()
     }
 
-    mutating func beginArray() {
+    package mutating func beginArray() {
         comma()
         bytes.append(UInt8(ascii: "["))
         open()
     }
 
-    mutating func endArray() {
+    package mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         close()
     }
@@ -54,7 +55,7 @@ struct JSONWriter {
     }
 
     /// A key; the caller writes keys of an object in ascending byte order.
-    mutating func key(_ name: StaticString) {
+    package mutating func key(_ name: StaticString) {
         comma()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -65,13 +66,13 @@ struct JSONWriter {
     }
 
     /// A key that is not known statically (a language code).
-    mutating func key(_ name: String) {
+    package mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
         needsComma &= ~1
     }
 
-    mutating func string(_ text: String) {
+    package mutating func string(_ text: String) {
         comma()
         bytes.append(UInt8(ascii: "\""))
         // Runs of bytes that need no escape are copied whole: byte by byte, strings took most
@@ -117,19 +118,19 @@ struct JSONWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
     }
 
-    mutating func int(_ value: Int) {
+    package mutating func int(_ value: Int) {
         comma()
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    mutating func bool(_ value: Bool) {
+    package mutating func bool(_ value: Bool) {
         comma()
         let text: StaticString = value ? "true" : "false"
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
     /// An object of text values, keys in ascending byte order.
-    mutating func stringMap(_ map: [String: String]) {
+    package mutating func stringMap(_ map: [String: String]) {
         beginObject()
         for key in map.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             self.key(key)
@@ -138,7 +139,7 @@ struct JSONWriter {
         endObject()
     }
 
-    mutating func strings(_ values: [String]) {
+    package mutating func strings(_ values: [String]) {
         beginArray()
         for value in values { string(value) }
         endArray()
@@ -154,37 +155,37 @@ struct JSONWriter {
 
 /// A JSON object's members in document order. Records have a dozen keys or so: a linear scan
 /// beats hashing them into a dictionary, which cost most of a checkpoint's decoding.
-struct JSONObject: Equatable, Sequence, ExpressibleByDictionaryLiteral {
+package struct JSONObject: Equatable, Sequence, ExpressibleByDictionaryLiteral {
     private(set) var members: [(key: String, value: JSONValue)] = []
 
-    init(dictionaryLiteral elements: (String, JSONValue)...) {
+    package init(dictionaryLiteral elements: (String, JSONValue)...) {
         members = elements.map { ($0.0, $0.1) }
     }
 
-    init() {}
+    package init() {}
 
-    mutating func append(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+    package mutating func append(_ key: String, _ value: JSONValue) { members.append((key, value)) }
 
     /// The value of the last member named `key`, as a dictionary would keep it.
-    subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         members.last { $0.key == key }?.value
     }
 
-    func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { members.makeIterator() }
+    package func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> { members.makeIterator() }
 
-    func compactMapValues<T>(_ transform: (JSONValue) -> T?) -> [String: T] {
+    package func compactMapValues<T>(_ transform: (JSONValue) -> T?) -> [String: T] {
         var result: [String: T] = [:]
         for (key, value) in members { result[key] = transform(value) }
         return result
     }
 
-    static func == (a: JSONObject, b: JSONObject) -> Bool {
+    package static func == (a: JSONObject, b: JSONObject) -> Bool {
         a.members.count == b.members.count && zip(a.members, b.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 }
 
 /// A parsed JSON value.
-enum JSONValue: Equatable {
+package enum JSONValue: Equatable {
     case null
     case bool(Bool)
     case number(String)
@@ -192,29 +193,29 @@ enum JSONValue: Equatable {
     case array([JSONValue])
     case object(JSONObject)
 
-    var string: String? { if case .string(let s) = self { s } else { nil } }
-    var int: Int? { if case .number(let n) = self { Int(n) } else { nil } }
-    var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
-    var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-    var object: JSONObject? { if case .object(let o) = self { o } else { nil } }
+    package var string: String? { if case .string(let s) = self { s } else { nil } }
+    package var int: Int? { if case .number(let n) = self { Int(n) } else { nil } }
+    package var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
+    package var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    package var object: JSONObject? { if case .object(let o) = self { o } else { nil } }
 }
 
 /// A JSON document that could not be read, and where.
-struct JSONReadError: Error, CustomStringConvertible {
-    var offset: Int
-    var problem: String
-    var description: String { "\(problem) at byte \(offset)" }
+package struct JSONReadError: Error, CustomStringConvertible {
+    package var offset: Int
+    package var problem: String
+    package var description: String { "\(problem) at byte \(offset)" }
 }
 
 /// A small recursive-descent reader of RFC 8259 JSON, bounded in depth.
-struct JSONReader {
-    static let maximumDepth = 64
+package struct JSONReader {
+    package static let maximumDepth = 64
 
     private let bytes: UnsafeRawBufferPointer
     private var position = 0
 
     /// Parses a whole document.
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONReadError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONReadError) -> JSONValue {
         var reader = JSONReader(bytes: bytes)
         reader.skipSpace()
         let value = try reader.value(depth: 0)
@@ -229,7 +230,7 @@ struct JSONReader {
     /// last for one repeated, as ``JSONObject`` keeps them), reading past the other members
     /// without building them: their strings are checked for syntax but not decoded as UTF-8.
     /// `nil` for each key when the document is not an object.
-    static func members(_ keys: [String], of bytes: UnsafeRawBufferPointer) throws(JSONReadError) -> [JSONValue?] {
+    package static func members(_ keys: [String], of bytes: UnsafeRawBufferPointer) throws(JSONReadError) -> [JSONValue?] {
         var reader = JSONReader(bytes: bytes)
         var found = [JSONValue?](repeating: nil, count: keys.count)
         reader.skipSpace()
@@ -475,7 +476,7 @@ struct JSONReader {
 }
 
 extension UInt8 {
-    var hexDigitValue: UInt8? {
+    fileprivate var hexDigitValue: UInt8? {
         switch self {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
