@@ -457,7 +457,7 @@ public struct Corpus: Sendable {
     }
 }
 
-func problemWithDay(_ text: String) -> String {
+package func problemWithDay(_ text: String) -> String {
     do {
         _ = try ValidTime(parsing: text)
         return "\(quoted(text)) is not a single day"

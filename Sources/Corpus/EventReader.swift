@@ -123,13 +123,19 @@ package struct EventReader {
     /// The warnings of the sanity checks (``SanityChecks``), once every file is read: the
     /// corpus's story, track by track, then corrections that move an event across a proposal.
     func warnings(registry: Registry) -> [CorpusIssue] {
-        var issues = sanity.warnings(registry: registry)
-        var shown: [String: Int] = [:]
+        var checks = sanity
+        var moves: [(target: Int, to: Int32, id: String, location: SourceLocation)] = []
         for (fix, _, location, ordinal) in fixes {
-            guard let movedTo = fix.movedTo, let found = seen[Self.key(fix.target.utf8)], Int(found) < ordinal,
-                  let warning = sanity.reordering(target: Int(found), movedTo: movedTo, id: fix.target, at: location, shown: &shown)
-            else { continue }
-            issues.append(warning)
+            guard let movedTo = fix.movedTo, let found = seen[Self.key(fix.target.utf8)], Int(found) < ordinal else { continue }
+            moves.append((Int(found), movedTo, fix.target, location))
+            checks.moved(target: Int(found), to: movedTo)
+        }
+        var issues = checks.warnings(registry: registry)
+        var shown: [String: Int] = [:]
+        for move in moves {
+            if let warning = checks.reordering(target: move.target, movedTo: move.to, id: move.id, at: move.location, shown: &shown) {
+                issues.append(warning)
+            }
         }
         return issues
     }

@@ -154,6 +154,19 @@ struct SanityChecks {
         return issues
     }
 
+    /// Whether the event of ordinal `target` is a proposal.
+    private func isProposal(_ target: Int) -> Bool {
+        target / 64 < proposalBits.count && proposalBits[target / 64] & (1 << UInt64(target % 64)) != 0
+    }
+
+    /// Takes in a correction that moves the event of ordinal `target` to end on `movedTo`: a
+    /// proposal moved earlier is on its track from then on, for the checks of what came before
+    /// any proposal.
+    mutating func moved(target: Int, to movedTo: Int32) {
+        guard isProposal(target), target < trackOf.count, trackOf[target] != Self.noTrack else { return }
+        tracks[trackNames[Int(trackOf[target])]]?.proposals.append(movedTo)
+    }
+
     /// A warning for a correction that moves the event of ordinal `target` to end on `movedTo`,
     /// when a proposal on its track lies between its old and new days; `shown` counts those
     /// already given per track (the first ``shownPerTrack`` of each are).
@@ -164,7 +177,7 @@ struct SanityChecks {
         // On a proposal's own day an event comes after it: it is on the proposal's far side
         // when its day is the proposal's or later.
         let before = Int32(days[target])
-        let isProposal = target / 64 < proposalBits.count && proposalBits[target / 64] & (1 << UInt64(target % 64)) != 0
+        let isProposal = isProposal(target)
         guard let crossed = tracks[track]?.proposals.first(where: { ($0 <= before) != ($0 <= movedTo) && !(isProposal && $0 == before) })
         else { return nil }
         shown[track, default: 0] += 1

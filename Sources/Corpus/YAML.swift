@@ -188,7 +188,7 @@ package final class Diagnostics {
     func add(_ issue: CorpusIssue) { issues.append(issue) }
 
     /// The problems collected so far, which are then forgotten.
-    func drain() -> [CorpusIssue] {
+    package func drain() -> [CorpusIssue] {
         defer { issues.removeAll() }
         return issues
     }
@@ -388,7 +388,7 @@ func parseYAML(_ bytes: [UInt8], file: String, streaming key: String? = nil, int
     }
 }
 
-func describe(_ node: YAMLNode, quoting: Bool = true) -> String {
+package func describe(_ node: YAMLNode, quoting: Bool = true) -> String {
     switch node {
     case .scalar(let text, _): quoting ? quoted(text, limit: 80) : "a text"
     case .mapping: "a mapping"
@@ -405,7 +405,7 @@ private func isBlank(_ text: String) -> Bool {
 
 /// The names a mapping's fields may have, each with its ``Fields/nameCode(_:)``, worked out
 /// once: a name is then looked for among those of the same code only.
-struct FieldNames: ExpressibleByArrayLiteral {
+package struct FieldNames: ExpressibleByArrayLiteral {
     let names: [String]
     private let codes: [UInt8]
 
@@ -414,7 +414,7 @@ struct FieldNames: ExpressibleByArrayLiteral {
         codes = names.map(Fields.nameCode)
     }
 
-    init(arrayLiteral names: String...) { self.init(names) }
+    package init(arrayLiteral names: String...) { self.init(names) }
 
     /// Whether `name`, whose code is `code`, is one of the names.
     func contains(_ name: String, code: UInt8) -> Bool {
@@ -428,10 +428,10 @@ struct FieldNames: ExpressibleByArrayLiteral {
 
 /// The fields of one YAML mapping, read with their line numbers. Every problem goes to the
 /// diagnostics, with the file, line and the field's path.
-struct Fields {
+package struct Fields {
     let file: String
     let path: String
-    let line: Int?
+    package let line: Int?
     /// The mapping's entries in file order, kept as they are (copying each field into an
     /// array of its own retained every value and allocated for every mapping read): a
     /// mapping has a dozen at most, and a linear search beats hashing them.
@@ -450,7 +450,7 @@ struct Fields {
     let diagnostics: Diagnostics
 
     /// `nil` (with an issue) when `node` is not a mapping. Unknown and repeated keys are reported.
-    init?(_ node: YAMLNode, file: String, path: String, allowed: FieldNames, diagnostics: Diagnostics) {
+    package init?(_ node: YAMLNode, file: String, path: String, allowed: FieldNames, diagnostics: Diagnostics) {
         self.file = file
         self.path = path
         self.line = node.line
@@ -548,20 +548,20 @@ struct Fields {
         return mapping[i].value
     }
 
-    func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    package func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func has(_ key: String) -> Bool { self[key] != nil }
+    package func has(_ key: String) -> Bool { self[key] != nil }
 
-    func node(_ key: String) -> YAMLNode? { self[key] }
+    package func node(_ key: String) -> YAMLNode? { self[key] }
 
-    func line(_ key: String) -> Int? { self[key]?.line ?? line }
+    package func line(_ key: String) -> Int? { self[key]?.line ?? line }
 
-    func report(_ key: String, _ problem: String, expected: String? = nil, line: Int? = nil) {
+    package func report(_ key: String, _ problem: String, expected: String? = nil, line: Int? = nil) {
         diagnostics.add(file: file, line: line ?? self.line(key), field: fieldPath(key), problem: problem, expected: expected)
     }
 
     /// A text field, in Unicode NFC. A missing required field, a non-text value or empty text is reported.
-    func string(_ key: String, required: Bool = false, expected: @autoclosure () -> String = "text") -> String? {
+    package func string(_ key: String, required: Bool = false, expected: @autoclosure () -> String = "text") -> String? {
         guard let node = self[key] else {
             if required { report(key, "missing", expected: expected(), line: line) }
             return nil
@@ -579,7 +579,7 @@ struct Fields {
     }
 
     /// A list of texts (a single text is taken as a list of one).
-    func strings(_ key: String, expected: @autoclosure () -> String = "a list of texts") -> [String]? {
+    package func strings(_ key: String, expected: @autoclosure () -> String = "a list of texts") -> [String]? {
         guard let node = self[key] else { return nil }
         switch node {
         case .scalar(let text, _) where !text.isEmpty:

@@ -1,3 +1,4 @@
+import Corpus
 import Negotiation
 
 /// A question the record should answer, with the answer it supports and the articles that
