@@ -121,12 +121,15 @@ package struct EventReader {
     }
 
     /// The warnings of the sanity checks (``SanityChecks``), once every file is read: the
-    /// corpus's story, track by track, then corrections that move an event across a proposal.
+    /// corpus's story, track by track, then corrections that move an event across a proposal;
+    /// proposals are where the corpus's corrections and retractions leave them.
     func warnings(registry: Registry) -> [CorpusIssue] {
         var checks = sanity
         var moves: [(target: Int, to: Int32, id: String, location: SourceLocation)] = []
-        for (fix, _, location, ordinal) in fixes {
-            guard let movedTo = fix.movedTo, let found = seen[Self.key(fix.target.utf8)], Int(found) < ordinal else { continue }
+        for (fix, type, location, ordinal) in fixes {
+            guard let found = seen[Self.key(fix.target.utf8)], Int(found) < ordinal else { continue }
+            if type == .retraction { checks.retracted(target: Int(found)) }
+            guard let movedTo = fix.movedTo else { continue }
             moves.append((Int(found), movedTo, fix.target, location))
             checks.moved(target: Int(found), to: movedTo)
         }

@@ -167,6 +167,15 @@ struct SanityChecks {
         tracks[trackNames[Int(trackOf[target])]]?.proposals.append(movedTo)
     }
 
+    /// Takes in a retraction of the event of ordinal `target`: a retracted proposal is on its
+    /// track no more.
+    mutating func retracted(target: Int) {
+        guard isProposal(target), target < trackOf.count, trackOf[target] != Self.noTrack, days[target] != Self.unknownDay else { return }
+        let day = Int32(days[target])
+        let track = trackNames[Int(trackOf[target])]
+        if let i = tracks[track]?.proposals.firstIndex(of: day) { tracks[track]?.proposals.remove(at: i) }
+    }
+
     /// A warning for a correction that moves the event of ordinal `target` to end on `movedTo`,
     /// when a proposal on its track lies between its old and new days; `shown` counts those
     /// already given per track (the first ``shownPerTrack`` of each are).

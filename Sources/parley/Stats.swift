@@ -6,8 +6,9 @@ struct Stats: ParsableCommand {
         abstract: "What the log holds: articles by language and outlet, events by type and track.",
         discussion: """
             Counts the recorded articles (by language, by outlet, by month of publication) and \
-            the recorded acts (by type, by track; general meetings apart), with the second \
-            sources and the log's own fixes. An act on two tracks counts once on each track.
+            the acts as they stand (corrections applied, retracted ones left out; by type, by \
+            track, general meetings apart), with the second sources and the log's own fixes. An \
+            act on two tracks counts once on each track.
             """
     )
 
@@ -35,7 +36,8 @@ struct Stats: ParsableCommand {
     func run() throws {
         let history = try readHistory(log)
         let articles = Array(history.articles.values)
-        let reports = history.reports.map(\.event)
+        // The acts as they stand: corrections applied, retracted ones left out.
+        let reports = history.events(for: Query(asOf: .latest)).map(\.event)
         var byTrack: [String: Int] = [:]
         for e in reports {
             if e.general { byTrack["general", default: 0] += 1 }

@@ -318,5 +318,18 @@ struct SanityCheckTests {
         let after = try Corpus.load(seeds: seeds, events: events).warnings.map(\.description)
         #expect(after.count == 3, "\(after)")
         #expect(!after.contains { $0.contains("ua-accepts-energy-early") || $0.contains("proposal-moved-back") }, "\(after)")
+
+        // A retracted proposal is on its track no more: moving an acceptance across its day is
+        // not flagged (the early acceptance still is: no proposal at all comes before it).
+        try """
+            events:
+              - id: proposal-withdrawn
+                type: retraction
+                retracts: us-proposes-energy-moratorium-a
+                reason: "test: the proposal was recorded twice"
+            """.write(toFile: events + "/zz-tail.yaml", atomically: true, encoding: .utf8)
+        let retracted = try Corpus.load(seeds: seeds, events: events).warnings.map(\.description)
+        #expect(!retracted.contains { $0.contains("the correction moves 'ru-accepts-energy-a'") }, "\(retracted)")
+        #expect(retracted.contains { $0.contains("'ua-accepts-energy-early' is dated 2025-03-10") }, "\(retracted)")
     }
 }
