@@ -77,17 +77,24 @@ struct EvaluationTests {
         #expect(e.overall.f1 >= 0.70, "micro-F1 \(e.overall.f1)")
     }
 
-    @Test func aCatalogsTestSetIsScoredApartFromTheDevelopmentSet() throws {
+    /// A copy of the fixture's articles whose catalog puts the articles of `splits` in those sets.
+    static func seeds(splitting splits: [String: String]) throws -> (TemporaryDirectory, String) {
         let folder = try TemporaryDirectory("split")
         let seeds = folder.appending("seeds")
         try Fixtures.copy(Fixtures.seeds, to: seeds)
         let catalog = seeds + "/catalog.yaml"
         var text = try String(contentsOfFile: catalog, encoding: .utf8)
-        for id in ["001_f6e6249cbed6ca01", "003_6cbc209735f62d8c"] {
-            text = text.replacingOccurrences(of: "- id: \(id)\n", with: "- id: \(id)\n    split: test\n")
+        for (id, split) in splits {
+            text = text.replacingOccurrences(of: "- id: \(id)\n", with: "- id: \(id)\n    split: \(split)\n")
         }
-        text = text.replacingOccurrences(of: "- id: 000_a1eb357bfc15af74\n", with: "- id: 000_a1eb357bfc15af74\n    split: development\n")
         try text.write(toFile: catalog, atomically: true, encoding: .utf8)
+        return (folder, seeds)
+    }
+
+    @Test func aCatalogsTestSetIsScoredApartFromTheDevelopmentSet() throws {
+        let (folder, seeds) = try Self.seeds(splitting: ["001_f6e6249cbed6ca01": "test", "003_6cbc209735f62d8c": "test",
+                                                         "000_a1eb357bfc15af74": "development"])
+        defer { withExtendedLifetime(folder) {} }
         let corpus = try Corpus.load(seeds: seeds, events: Fixtures.events)
         #expect(corpus.articles.map { $0.split?.rawValue ?? "-" } == ["development", "test", "-", "test", "-"])
 
@@ -105,13 +112,8 @@ struct EvaluationTests {
     }
 
     @Test func aSplitThatIsNoSetIsRefusedWithItsLine() throws {
-        let folder = try TemporaryDirectory("split")
-        let seeds = folder.appending("seeds")
-        try Fixtures.copy(Fixtures.seeds, to: seeds)
-        let catalog = seeds + "/catalog.yaml"
-        let text = try String(contentsOfFile: catalog, encoding: .utf8)
-            .replacingOccurrences(of: "- id: 002_8cb13a5d0c7818f1\n", with: "- id: 002_8cb13a5d0c7818f1\n    split: blind\n")
-        try text.write(toFile: catalog, atomically: true, encoding: .utf8)
+        let (folder, seeds) = try Self.seeds(splitting: ["002_8cb13a5d0c7818f1": "blind"])
+        defer { withExtendedLifetime(folder) {} }
         let error = try #require(throws: CorpusError.self) { try Corpus.load(seeds: seeds, events: Fixtures.events) }
         let shown = error.issues.map(\.description)
         #expect(shown.contains { $0.contains("catalog.yaml:29: articles[2].split: 'blind' is not an evaluation set") }, "\(shown)")
