@@ -23,6 +23,14 @@ public struct QuoteMatcher: Sendable {
         Self.withNormalForm(of: quote) { normal, _ in contains(normal: normal) }
     }
 
+    /// Where the quote's normal form first occurs in the normalised article, as byte offsets
+    /// into it; `nil` when it does not. For comparing where two quotes lie, not for speed.
+    public func span(of quote: String) -> Range<Int>? {
+        let needle = Self.normalizedBytes(quote)
+        guard !needle.isEmpty else { return nil }
+        return text.firstRange(of: needle)
+    }
+
     /// Whether a quote's normal form occurs in the normalised article.
     func contains(normal: UnsafeRawBufferPointer) -> Bool {
         guard !normal.isEmpty, normal.count <= text.count else { return false }

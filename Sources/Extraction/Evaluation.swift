@@ -67,22 +67,38 @@ public struct Evaluation: Sendable {
     /// Candidates that matched no curated event.
     public var falseAlarms: [Candidate]
     /// Articles extracted.
-    public var articles: Int
+    public var articles: Int { articleIDs.count }
+    /// The ids of the articles extracted.
+    public var articleIDs: [String]
     /// The time spent extracting (not matching).
     public var extractionTime: Duration
 
     /// Whether a candidate may stand for a curated event: same article, type and actor, tracks
-    /// that intersect or are both empty, and dates that overlap.
-    public static func matches(_ candidate: Event, _ curated: Event) -> Bool {
+    /// that intersect or are both empty, and dates that overlap; and, given the article's
+    /// text (`quotes`), quotes that overlap in it: the candidate's sentence holds, or is part
+    /// of, the words the curated event quotes.
+    public static func matches(_ candidate: Event, _ curated: Event, quotes: QuoteMatcher? = nil) -> Bool {
         guard candidate.article == curated.article, candidate.type == curated.type, candidate.actor == curated.actor,
               let a = candidate.on, let b = curated.on
         else { return false }
         let tracksAgree = candidate.tracks.isEmpty && curated.tracks.isEmpty || !Set(candidate.tracks).isDisjoint(with: curated.tracks)
-        return tracksAgree && a.first <= b.last && b.first <= a.last
+        guard tracksAgree && a.first <= b.last && b.first <= a.last else { return false }
+        guard let quotes else { return true }
+        return quotesOverlap(candidate.quote, curated.quote, in: quotes)
     }
 
-    /// Compares candidates with curated events, article by article.
-    public init(candidates: [Candidate], curated: [Event], articles: Int, extractionTime: Duration = .zero) {
+    /// Whether two quotes share words in an article (as ``QuoteMatcher`` finds quotes: after
+    /// typographic normalisation): where each is first found, their spans meet. A quote not
+    /// found overlaps nothing.
+    public static func quotesOverlap(_ a: String?, _ b: String?, in article: QuoteMatcher) -> Bool {
+        guard let a, let b, let ra = article.span(of: a), let rb = article.span(of: b) else { return false }
+        return ra.lowerBound < rb.upperBound && rb.lowerBound < ra.upperBound
+    }
+
+    /// Compares candidates with curated events, article by article; with the articles' `texts`
+    /// (by id), a match also needs overlapping quotes.
+    public init(candidates: [Candidate], curated: [Event], articles: [String], texts: [String: String]? = nil,
+                extractionTime: Duration = .zero) {
         var pairs: [Pair] = []
         var misses: [Event] = []
         var falseAlarms: [Candidate] = []
@@ -90,27 +106,50 @@ public struct Evaluation: Sendable {
         for article in ids {
             let cs = candidates.filter { $0.event.article == article }
             let gs = curated.filter { $0.article == article }
-            let edges = cs.map { c in gs.indices.filter { Self.matches(c.event, gs[$0]) } }
+            let quotes = texts.map { QuoteMatcher(article: $0[article] ?? "") }
+            let edges = cs.map { c in gs.indices.filter { Self.matches(c.event, gs[$0], quotes: quotes) } }
             let matching = BipartiteMatching.maximum(left: cs.count, right: gs.count, edges: edges)
             pairs += matching.map { Pair(candidate: cs[$0.left], curated: gs[$0.right]) }
             let matchedLeft = Set(matching.map(\.left)), matchedRight = Set(matching.map(\.right))
             falseAlarms += cs.indices.filter { !matchedLeft.contains($0) }.map { cs[$0] }
             misses += gs.indices.filter { !matchedRight.contains($0) }.map { gs[$0] }
         }
-        var byType: [(type: EventType, score: Score)] = []
-        for type in EventType.allCases {
-            let score = Score(matched: pairs.filter { $0.curated.type == type }.count,
-                              falseAlarms: falseAlarms.filter { $0.event.type == type }.count,
-                              misses: misses.filter { $0.type == type }.count)
-            if score != Score() { byType.append((type, score)) }
-        }
-        self.byType = byType
-        overall = byType.map(\.score).reduce(Score(), +)
+        (byType, overall) = Self.scores(pairs: pairs, misses: misses, falseAlarms: falseAlarms)
         self.pairs = pairs
         self.misses = misses
         self.falseAlarms = falseAlarms
-        self.articles = articles
+        self.articleIDs = articles
         self.extractionTime = extractionTime
+    }
+
+    /// The same figures for the articles `keep` accepts only: their pairs, misses and false
+    /// alarms, scored again.
+    public func restricted(to keep: (String) -> Bool) -> Evaluation {
+        var part = self
+        part.articleIDs = articleIDs.filter(keep)
+        part.pairs = pairs.filter { $0.curated.article.map(keep) ?? false }
+        part.misses = misses.filter { $0.article.map(keep) ?? false }
+        part.falseAlarms = falseAlarms.filter { $0.event.article.map(keep) ?? false }
+        (part.byType, part.overall) = Self.scores(pairs: part.pairs, misses: part.misses, falseAlarms: part.falseAlarms)
+        return part
+    }
+
+    /// The scores per type (the types proposed or curated, in ``EventType`` order) and overall.
+    private static func scores(pairs: [Pair], misses: [Event], falseAlarms: [Candidate]) -> ([(type: EventType, score: Score)], Score) {
+        let byType: [(type: EventType, score: Score)] = EventType.allCases.compactMap { type in
+            let score = Score(matched: pairs.filter { $0.curated.type == type }.count,
+                              falseAlarms: falseAlarms.filter { $0.event.type == type }.count,
+                              misses: misses.filter { $0.type == type }.count)
+            return score == Score() ? nil : (type, score)
+        }
+        return (byType, byType.map(\.score).reduce(Score(), +))
+    }
+
+    /// How many candidates have a confidence in `band`, and how many of them matched: the
+    /// calibration of the extractor's confidence.
+    public func candidates(confidence band: Range<Double>) -> (count: Int, matched: Int) {
+        let matched = pairs.filter { band.contains($0.candidate.confidence) }.count
+        return (matched + falseAlarms.filter { band.contains($0.confidence) }.count, matched)
     }
 
     /// Runs extraction on every catalogued article, with the catalog's language and
@@ -136,7 +175,8 @@ public struct Evaluation: Sendable {
             let ids = Set(chosen.map(\.article.id))
             curated = curated.filter { $0.article.map(ids.contains) ?? false }
         }
-        return Evaluation(candidates: candidates, curated: curated, articles: chosen.count, extractionTime: elapsed)
+        let texts = Dictionary(chosen.map { ($0.article.id, $0.text) }, uniquingKeysWith: { first, _ in first })
+        return Evaluation(candidates: candidates, curated: curated, articles: chosen.map(\.article.id), texts: texts, extractionTime: elapsed)
     }
 
     /// The corpus's reported events as they stand after its own corrections and retractions,

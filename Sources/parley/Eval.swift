@@ -11,12 +11,13 @@ struct Eval: ParsableCommand {
             Extracts every article of SEEDS/catalog.yaml (with its catalogued language and \
             publication date) and compares the candidates with the curated events of EVENTS. \
             A candidate matches a curated event when the article, type and actor are the same, \
-            the tracks intersect (or both are empty) and the dates overlap; matching is \
-            one-to-one and maximal per article (augmenting paths). Prints precision, recall \
-            and F1 per type and micro-averaged, then the misses and false alarms with their quotes. \
-            When the catalog puts articles in a test set (`split: test`), the development and test \
-            sets are scored apart (an article in no set is development), and only the \
-            development set's errors are listed unless --errors-of says otherwise.
+            the tracks intersect (or both are empty), the dates overlap and the candidate's \
+            sentence overlaps the curated quote in the article; matching is one-to-one and \
+            maximal per article (augmenting paths). The catalog's `split` puts each article in \
+            the development or the test set (an article in neither is development). Prints \
+            micro-F1 for every set and language, then, for the set --split names (development \
+            unless told), precision, recall and F1 per type and per language, precision per \
+            confidence band, and its misses and false alarms with their quotes.
             """
     )
 
@@ -29,8 +30,8 @@ struct Eval: ParsableCommand {
     @Option(name: .customLong("min-confidence"), help: ArgumentHelp("Leave out candidates below this confidence (0…1).", valueName: "c"))
     var minimumConfidence = ExtractionOptions().minimumConfidence
 
-    @Option(name: .customLong("errors-of"), help: ArgumentHelp("Whose misses and false alarms to list when the catalog names a test set: development, test or all.", valueName: "set"))
-    var errorsOf: ErrorSet = .development
+    @Option(help: ArgumentHelp("The set to detail: dev, test or all.", valueName: "set"))
+    var split: SplitChoice = .dev
 
     @OptionGroup var format: OutputOptions
 
@@ -47,58 +48,73 @@ struct Eval: ParsableCommand {
             throw ExitCode(Failure.badInput)
         }
         let extractor = Extractor(lexicon: try loadLexicon(events), options: ExtractionOptions(minimumConfidence: minimumConfidence))
-        // A catalog that names a test set is measured set by set; the errors listed are those
-        // of one set (development unless told), so that reading them never tunes on the test set.
-        let isSplit = corpus.articles.contains { $0.split == .test }
-        let sets: [EvaluationSplit?] = isSplit ? [.development, .test] : [nil]
-        var results: [(split: EvaluationSplit?, evaluation: Evaluation)] = []
-        do {
-            for set in sets { results.append((set, try Evaluation.run(extractor, on: corpus, split: set))) }
-        } catch {
-            throw CommandError("\(error)", exitCode: Failure.badInput)
-        }
-        let shown = isSplit ? (errorsOf == .all ? nil : errorsOf.split) : nil
-        let detailed = shown.map { wanted in results.first { $0.split == wanted }?.evaluation } ?? nil
         let whole: Evaluation
-        if isSplit, shown == nil {
-            do { whole = try Evaluation.run(extractor, on: corpus) } catch { throw CommandError("\(error)", exitCode: Failure.badInput) }
-        } else {
-            whole = detailed ?? results[0].evaluation
+        do { whole = try Evaluation.run(extractor, on: corpus) } catch { throw CommandError("\(error)", exitCode: Failure.badInput) }
+        // Every figure is a view of the one run: by set, by language, by confidence.
+        let setOf = Dictionary(corpus.articles.map { ($0.article.id, $0.split ?? .development) }, uniquingKeysWith: { a, _ in a })
+        let languageOf = Dictionary(corpus.articles.map { ($0.article.id, $0.article.language) }, uniquingKeysWith: { a, _ in a })
+        let languages = Array(Set(languageOf.values)).sorted()
+        let detailed = whole.restricted { article in split.split.map { setOf[article] == $0 } ?? true }
+        var summary: [(set: String, language: String, evaluation: Evaluation)] = []
+        for set in EvaluationSplit.allCases {
+            let inSet = whole.restricted { setOf[$0] == set }
+            guard inSet.articles > 0 else { continue }
+            summary.append((set.rawValue, "all", inSet))
+            for language in languages {
+                let part = whole.restricted { setOf[$0] == set && languageOf[$0] == language }
+                if part.articles > 0 { summary.append((set.rawValue, language, part)) }
+            }
         }
+        let byLanguage = languages.map { language in (language, detailed.restricted { languageOf[$0] == language }) }.filter { $0.1.articles > 0 }
+        let bands = Self.bands.map { band in (band, detailed.candidates(confidence: band)) }
         if format.json {
-            try printJSON(EvaluationJSON(sets: results.map { ($0.split?.rawValue ?? "all", $0.evaluation) },
-                                         errorsOf: shown?.rawValue ?? "all", details: whole))
+            try printJSON(EvaluationJSON(summary: summary, split: split.rawValue, details: detailed, byLanguage: byLanguage, bands: bands))
             return
         }
-        for (set, evaluation) in results {
-            let ms = Double(evaluation.extractionTime.components.attoseconds) / 1e15 + Double(evaluation.extractionTime.components.seconds) * 1000
-            if let set { print("\(set.rawValue) set:") }
-            print("\(evaluation.articles) articles extracted in \(String(format: "%.1f", ms)) ms; "
-                + "\(evaluation.pairs.count + evaluation.falseAlarms.count) candidates, \(evaluation.pairs.count + evaluation.misses.count) curated events")
-            print("")
-            var rows = [["type", "matched", "false alarms", "misses", "precision", "recall", "F1"]]
-            for (type, score) in evaluation.byType { rows.append(row(type.rawValue, score)) }
-            rows.append(row("overall (micro)", evaluation.overall))
-            print(table(rows))
-            print("")
+        let ms = Double(whole.extractionTime.components.attoseconds) / 1e15 + Double(whole.extractionTime.components.seconds) * 1000
+        print("\(whole.articles) articles extracted in \(String(format: "%.1f", ms)) ms")
+        print("")
+        var rows = [["set", "language", "articles", "matched", "false alarms", "misses", "precision", "recall", "F1"]]
+        for (set, language, e) in summary { rows.append([set, language, "\(e.articles)"] + Array(row("", e.overall).dropFirst())) }
+        print(table(rows))
+        print("")
+        print("\(split.rawValue) set, \(detailed.articles) articles: "
+            + "\(detailed.pairs.count + detailed.falseAlarms.count) candidates, \(detailed.pairs.count + detailed.misses.count) curated events")
+        print("")
+        rows = [["type", "matched", "false alarms", "misses", "precision", "recall", "F1"]]
+        for (type, score) in detailed.byType { rows.append(row(type.rawValue, score)) }
+        rows.append(row("overall (micro)", detailed.overall))
+        for (language, e) in byLanguage { rows.append(row("language \(language)", e.overall)) }
+        print(table(rows))
+        print("")
+        rows = [["confidence", "candidates", "matched", "precision"]]
+        for (band, (count, matched)) in bands {
+            rows.append([Self.describe(band), "\(count)", "\(matched)", count == 0 ? "—" : String(format: "%.3f", Double(matched) / Double(count))])
         }
-        if isSplit { print("errors listed: \(shown?.rawValue ?? "every") set (--errors-of development|test|all)") }
-        if !whole.misses.isEmpty {
+        print(table(rows))
+        if !detailed.misses.isEmpty {
             print("\nmisses (curated, not found):")
-            for e in whole.misses {
+            for e in detailed.misses {
                 print("  \(e.article ?? "?")  \(e.type.rawValue) \(e.actor ?? "?") [\(e.tracks.joined(separator: ","))] \(e.on?.description ?? "")  \(e.id)")
                 print("      « \(e.quote ?? "") »")
             }
         }
-        if !whole.falseAlarms.isEmpty {
+        if !detailed.falseAlarms.isEmpty {
             print("\nfalse alarms (proposed, not curated):")
-            for c in whole.falseAlarms {
+            for c in detailed.falseAlarms {
                 let e = c.event
                 print("  \(e.article ?? "?")  \(e.type.rawValue) \(e.actor ?? "?") [\(e.tracks.joined(separator: ","))] \(e.on?.description ?? "")"
                     + "  confidence \(String(format: "%.2f", c.confidence)), cue « \(c.cue) »")
                 print("      « \(e.quote ?? "") »")
             }
         }
+    }
+
+    /// The confidence bands of the calibration table.
+    static let bands: [Range<Double>] = [0..<0.5, 0.5..<0.7, 0.7..<0.85, 0.85..<1.01]
+
+    static func describe(_ band: Range<Double>) -> String {
+        band.upperBound > 1 ? String(format: "≥ %.2f", band.lowerBound) : String(format: "%.2f–%.2f", band.lowerBound, band.upperBound)
     }
 
     private func row(_ name: String, _ s: Evaluation.Score) -> [String] {
@@ -158,29 +174,45 @@ struct EvaluationJSON: Encodable {
         var curated: String
     }
 
-    struct SetJSON: Encodable {
+    struct PartJSON: Encodable {
         var set: String
+        var language: String
         var articles: Int
-        var extractionMilliseconds: Double
-        var byType: [ScoreJSON]
         var overall: ScoreJSON
     }
 
-    /// The scores of each set (`development` and `test`, or `all` when the catalog has no test set).
-    var sets: [SetJSON]
-    /// The set whose matches and errors follow: `development`, `test` or `all`.
-    var errorsOf: String
+    struct BandJSON: Encodable {
+        var from: Double
+        var below: Double
+        var candidates: Int
+        var matched: Int
+    }
+
+    /// Micro-averaged scores of each set (`development`, `test`) and language (`all`, `fr`, `en`…).
+    var summary: [PartJSON]
+    /// The set detailed below: `dev`, `test` or `all`.
+    var split: String
+    var articles: Int
+    var extractionMilliseconds: Double
+    var byType: [ScoreJSON]
+    var overall: ScoreJSON
+    var byLanguage: [ScoreJSON]
+    /// Candidates and matches per confidence band.
+    var calibration: [BandJSON]
     var matches: [PairJSON]
     var misses: [MissJSON]
     var falseAlarms: [CandidateJSON]
 
-    init(sets: [(String, Evaluation)], errorsOf: String, details e: Evaluation) {
-        self.sets = sets.map { name, e in
-            SetJSON(set: name, articles: e.articles,
-                    extractionMilliseconds: Double(e.extractionTime.components.seconds) * 1000 + Double(e.extractionTime.components.attoseconds) / 1e15,
-                    byType: e.byType.map { ScoreJSON($0.type.rawValue, $0.score) }, overall: ScoreJSON("overall", e.overall))
-        }
-        self.errorsOf = errorsOf
+    init(summary: [(set: String, language: String, evaluation: Evaluation)], split: String, details e: Evaluation,
+         byLanguage: [(String, Evaluation)], bands: [(Range<Double>, (count: Int, matched: Int))]) {
+        self.summary = summary.map { PartJSON(set: $0.set, language: $0.language, articles: $0.evaluation.articles, overall: ScoreJSON("overall", $0.evaluation.overall)) }
+        self.split = split
+        articles = e.articles
+        extractionMilliseconds = Double(e.extractionTime.components.seconds) * 1000 + Double(e.extractionTime.components.attoseconds) / 1e15
+        byType = e.byType.map { ScoreJSON($0.type.rawValue, $0.score) }
+        overall = ScoreJSON("overall", e.overall)
+        self.byLanguage = byLanguage.map { ScoreJSON($0.0, $0.1.overall) }
+        calibration = bands.map { BandJSON(from: $0.0.lowerBound, below: $0.0.upperBound, candidates: $0.1.count, matched: $0.1.matched) }
         matches = e.pairs.map { PairJSON(candidate: $0.candidate.event.id, curated: $0.curated.id) }
         misses = e.misses.map {
             MissJSON(article: $0.article, id: $0.id, type: $0.type.rawValue, actor: $0.actor, tracks: $0.tracks, on: $0.on?.description, quote: $0.quote)
@@ -189,13 +221,13 @@ struct EvaluationJSON: Encodable {
     }
 }
 
-/// `eval --errors-of`: whose errors to list.
-enum ErrorSet: String, ExpressibleByArgument, CaseIterable {
-    case development, test, all
+/// `eval --split`: the set to detail.
+enum SplitChoice: String, ExpressibleByArgument, CaseIterable {
+    case dev, test, all
 
     var split: EvaluationSplit? {
         switch self {
-        case .development: .development
+        case .dev: .development
         case .test: .test
         case .all: nil
         }

@@ -41,6 +41,45 @@ struct EvaluationTests {
         #expect(!Evaluation.matches(try Self.event("c", .meeting, actor: "US", tracks: ["energy"], on: "2025-03-31"), meeting))
     }
 
+    /// With the article's text, a candidate matches only where its sentence overlaps the
+    /// curated quote (after the quote matcher's typographic normalisation).
+    @Test func aMatchNeedsTheCandidatesSentenceToOverlapTheCuratedQuote() throws {
+        let text = "Ukraine accepted the truce on Tuesday. Russia’s envoy met the Americans. Talks go on."
+        var curated = try Self.event("g", .acceptance, actor: "UA", tracks: ["truce-30-day"], on: "2025-03-11")
+        curated.quote = "accepted the truce"
+        var right = try Self.event("c1", .acceptance, actor: "UA", tracks: ["truce-30-day"], on: "2025-03-11")
+        right.quote = "Ukraine accepted the truce on Tuesday."
+        var elsewhere = right
+        elsewhere.id = "c2"
+        elsewhere.quote = "Talks go on."
+        let quotes = QuoteMatcher(article: text)
+        #expect(Evaluation.matches(right, curated, quotes: quotes))
+        #expect(!Evaluation.matches(elsewhere, curated, quotes: quotes))
+        #expect(Evaluation.matches(elsewhere, curated), "without the text, no quote check")
+        #expect(Evaluation.quotesOverlap("Russia's envoy met", "envoy met the Americans.", in: quotes), "’ and ' are one")
+        #expect(!Evaluation.quotesOverlap("Russia's envoy met", "not in the text", in: quotes))
+
+        let e = Evaluation(candidates: [Self.candidate(elsewhere), Self.candidate(right)], curated: [curated], articles: ["a"], texts: ["a": text])
+        #expect(e.pairs.map(\.candidate.event.id) == ["c1"] && e.falseAlarms.map(\.event.id) == ["c2"])
+    }
+
+    /// The figures of a part of the articles, and the confidence bands, are views of one run.
+    @Test func aRunIsRestrictedToSomeArticlesAndCalibratedByConfidence() throws {
+        let curated = [try Self.event("g1", .meeting, actor: "US", on: "2025-03-11", article: "a"),
+                       try Self.event("g2", .meeting, actor: "US", on: "2025-03-12", article: "b")]
+        var high = Self.candidate(try Self.event("c1", .meeting, actor: "US", on: "2025-03-11", article: "a"))
+        high.confidence = 0.9
+        var low = Self.candidate(try Self.event("c2", .violation, actor: "RU", on: "2025-03-12", article: "b"))
+        low.confidence = 0.4
+        let e = Evaluation(candidates: [high, low], curated: curated, articles: ["a", "b"])
+        let onlyB = e.restricted { $0 == "b" }
+        #expect(onlyB.articleIDs == ["b"] && onlyB.overall == Evaluation.Score(matched: 0, falseAlarms: 1, misses: 1))
+        #expect(e.restricted { $0 == "a" }.overall == Evaluation.Score(matched: 1, falseAlarms: 0, misses: 0))
+        #expect(e.candidates(confidence: 0.85..<1.01) == (count: 1, matched: 1))
+        #expect(e.candidates(confidence: 0..<0.5) == (count: 1, matched: 0))
+        #expect(e.candidates(confidence: 0.5..<0.85) == (count: 0, matched: 0))
+    }
+
     @Test func scoresArePerTypeAndMicroAveraged() throws {
         let curated = [
             try Self.event("g1", .meeting, actor: "US", on: "2025-03-11"),
@@ -52,7 +91,7 @@ struct EvaluationTests {
             Self.candidate(try Self.event("c2", .meeting, actor: "US", on: "2025-03-12")),
             Self.candidate(try Self.event("c3", .violation, actor: "RU", tracks: ["energy"], on: "2025-03-11")),
         ]
-        let e = Evaluation(candidates: candidates, curated: curated, articles: 1)
+        let e = Evaluation(candidates: candidates, curated: curated, articles: ["a"])
         #expect(e.pairs.map { "\($0.candidate.event.id)=\($0.curated.id)" }.sorted() == ["c1=g1", "c2=g2"])
         #expect(e.byType.map(\.type) == [.acceptance, .violation, .meeting])
         #expect(e.byType.first { $0.type == .meeting }?.score == Evaluation.Score(matched: 2, falseAlarms: 0, misses: 0))
