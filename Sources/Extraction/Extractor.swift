@@ -38,6 +38,11 @@ public struct Extractor: Sendable {
                 if let phrase = Phrase(alias) { parties.add(phrase, code) }
             }
         }
+        for (_, nouns) in lexicon.groupNouns.sorted(by: { $0.key < $1.key }) {
+            for noun in unique(nouns) {
+                if let phrase = Phrase(noun) { parties.add(phrase, SentenceAnalysis.groupCode) }
+            }
+        }
         var cues: [String: PhraseSet<Int>] = [:]
         for (i, cue) in lexicon.cues.enumerated() { cues[cue.language, default: PhraseSet()].add(cue.phrase, i) }
 
@@ -174,6 +179,8 @@ public struct Extractor: Sendable {
         // text, for the quotes. A sentence's tokens are let go once it is read.
         var lastTracks: [String?] = []
         var quotes: [String] = []
+        // The parties named so far, the most recent first, for group nouns.
+        var recentParties: [String] = []
         splitter.forEachSentence(text) { sentence in
             var sentence = sentence
             if let lists {
@@ -191,7 +198,8 @@ public struct Extractor: Sendable {
                     sentence.tokens[t].foldedID = word.folded
                 }
             }
-            let analysis = SentenceAnalysis(sentence: sentence, context: context)
+            let analysis = SentenceAnalysis(sentence: sentence, context: context, recentParties: recentParties)
+            if !analysis.named.isEmpty { recentParties = Array(unique(analysis.named.reversed() + recentParties).prefix(4)) }
             drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: sentence.index, lastTracks))
             lastTracks.append(analysis.tracks.last?.track)
             quotes.append(sentence.text)

@@ -28,6 +28,8 @@ final class AnalysisContext: Sendable {
     let language: String
     let lexicon: Lexicon
     let modifiers: CueModifiers
+    /// The parties some track requires: the sides a group noun names.
+    let sides: Set<String>
     let partyPhrases: PhraseSet<String>
     let cuePhrases: PhraseSet<Int>?
     let resolver: DateResolver?
@@ -38,6 +40,7 @@ final class AnalysisContext: Sendable {
         self.language = language
         self.lexicon = lexicon
         modifiers = lexicon.modifiers[language] ?? CueModifiers()
+        sides = Set(lexicon.registry.tracks.flatMap(\.requires))
         self.partyPhrases = partyPhrases
         self.cuePhrases = cuePhrases
         self.resolver = resolver
@@ -87,15 +90,25 @@ struct SentenceAnalysis: Sendable {
     /// The speaker that the speech verbs name (see `speaker()`), worked out once; only with a
     /// violation cue, which is all it is for.
     private(set) var speakerCode: String?
+    /// The parties the sentence names, in order, each once: for the group nouns of the
+    /// sentences after it.
+    let named: [String]
 
-    init(sentence: Sentence, context: AnalysisContext) {
+    /// The payload of a group noun among the party phrases (« les deux camps », "both sides").
+    static let groupCode = "@both"
+
+    /// Reads a sentence; `recentParties` are the parties named in the sentences before it, the
+    /// nearest first, for its group nouns.
+    init(sentence: Sentence, context: AnalysisContext, recentParties: [String] = []) {
         self.sentence = sentence
         tokens = sentence.tokens
         self.context = context
         let tokens = sentence.tokens
         tracks = context.lexicon.tracks.mentions(in: tokens, language: context.language).map { TrackMention(track: $0.track, range: $0.range) }
+        let found = context.partyPhrases.longestMatches(in: tokens).map { PartyMention(code: $0.payload, range: $0.range) }
+        named = unique(found.map(\.code).filter { $0 != Self.groupCode })
 
-        // A sentence without a cue proposes nothing: only its tracks are needed, by the sentences after it.
+        // A sentence without a cue proposes nothing: only its tracks and parties are needed, by the sentences after it.
         let cueMatches = context.cuePhrases?.longestMatches(in: tokens) ?? []
         guard !cueMatches.isEmpty else {
             (clause, segment, clauseFirst, clauseEnd, parties, groups, groupOf) = ([], [], [], [], [], [], [])
@@ -135,10 +148,17 @@ struct SentenceAnalysis: Sendable {
         }
         self.clauseEnd = clauseEnd
 
-        let parties = Self.merged(context.partyPhrases.longestMatches(in: tokens).map { PartyMention(code: $0.payload, range: $0.range) },
-                                  tokens: tokens, modifiers: context.modifiers)
+        let (parties, pairs) = Self.resolvingGroupNouns(Self.merged(found, tokens: tokens, modifiers: context.modifiers), recent: recentParties,
+                                                        sides: context.sides)
         self.parties = parties
-        let (groups, groupOf) = Self.coordinate(parties, tokens: tokens, modifiers: context.modifiers)
+        var (groups, groupOf) = Self.coordinate(parties, tokens: tokens, modifiers: context.modifiers)
+        // The two parties a group noun stands for are one group, as if coordinated.
+        for (a, b) in pairs where groupOf[a] != groupOf[b] {
+            let (kept, gone) = (groupOf[a], groupOf[b])
+            groups[kept] += groups[gone]
+            for k in groups[gone] { groupOf[k] = kept }
+            groups[gone] = []
+        }
         self.groups = groups
         self.groupOf = groupOf
         dates = context.resolver?.mentions(in: tokens, text: sentence.text, published: context.published) ?? []
@@ -213,6 +233,31 @@ struct SentenceAnalysis: Sendable {
     // MARK: Building
 
     /// The same party named twice in a row is one mention: « le président russe, Vladimir Poutine ».
+    /// Each group noun replaced by the two parties named just before it (earlier in the
+    /// sentence, else in the sentences before), the older first: the first on the noun's
+    /// words, the second just after them; with the pairs of their indices. The two sides are
+    /// sought first among `sides` (the parties some track requires: a mediator is not a side).
+    /// A group noun with fewer than two parties before it is left out.
+    private static func resolvingGroupNouns(_ mentions: [PartyMention], recent: [String], sides: Set<String>) -> ([PartyMention], [(Int, Int)]) {
+        guard mentions.contains(where: { $0.code == groupCode }) else { return (mentions, []) }
+        var result: [PartyMention] = []
+        var pairs: [(Int, Int)] = []
+        for m in mentions {
+            guard m.code == groupCode else {
+                result.append(m)
+                continue
+            }
+            let before = unique(result.reversed().map(\.code) + recent)
+            let amongSides = before.filter(sides.contains)
+            let nearest = Array((amongSides.count >= 2 ? amongSides : before).prefix(2))
+            guard nearest.count == 2 else { continue }
+            pairs.append((result.count, result.count + 1))
+            result.append(PartyMention(code: nearest[1], range: m.range))
+            result.append(PartyMention(code: nearest[0], range: m.range.upperBound..<m.range.upperBound))
+        }
+        return (result, pairs)
+    }
+
     private static func merged(_ mentions: [PartyMention], tokens: [Token], modifiers: CueModifiers) -> [PartyMention] {
         var result: [PartyMention] = []
         for m in mentions {

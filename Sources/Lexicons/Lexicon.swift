@@ -28,6 +28,9 @@ public struct Lexicon: Sendable {
     public var languageWords: [String: Set<String>] = [:]
     /// Aliases by party code: the registry's, then the lexicon's.
     public var aliases: [String: [String]] = [:]
+    /// Words that name both sides at once (« les deux camps », "both sides"), by language: they
+    /// stand for the two parties named just before.
+    public var groupNouns: [String: [String]] = [:]
 
     /// A lexicon with the registry's aliases and no words yet.
     public init(registry: Registry) {
@@ -240,8 +243,15 @@ public struct Lexicon: Sendable {
     // MARK: parties.yaml
 
     private mutating func readAliases(_ file: String, _ reader: LexiconReader) {
-        guard let root = reader.document(file, optional: true), let top = reader.mapping(file, root, "", allowed: ["aliases"]) else { return }
-        for (_, _, value) in top {
+        guard let root = reader.document(file, optional: true), let top = reader.mapping(file, root, "", allowed: ["aliases", "groups"]) else { return }
+        for (key, _, value) in top {
+            if key == "groups" {
+                guard let languages = reader.mapping(file, value, "groups") else { continue }
+                for (language, _, list) in languages {
+                    groupNouns[language, default: []] += reader.strings(file, list, "groups.\(language)", expected: "words that name both sides")
+                }
+                continue
+            }
             guard let parties = reader.mapping(file, value, "aliases") else { continue }
             for (code, keyNode, list) in parties {
                 guard registry.party(code) != nil else {
