@@ -54,6 +54,31 @@ struct ExtractorTests {
         #expect(rejection.event.tracks == ["truce-30-day"])
     }
 
+    /// A group noun stands for the two sides named just before it, each its own act.
+    @Test(arguments: [
+        ("Kiev et Moscou ont négocié lundi. Les deux camps se sont mutuellement accusés de violer la trêve énergétique.", "fr"),
+        ("Kyiv and Moscow held talks on Monday. Both sides accused each other of violating the energy truce.", "en"),
+    ])
+    func aGroupNounGivesAnActForEachSide(text: String, language: String) throws {
+        let violations = Self.of(.violation, try Shared.extract(text, published: "2025-03-25", language: language))
+        #expect(Set(violations.map { "\($0.event.actor ?? "?")>\($0.event.counterparts.joined(separator: ","))" }) == ["UA>RU", "RU>UA"],
+                "\(violations.map(\.event))")
+    }
+
+    /// A mediator named just before is not one of « both sides »: the sides are the parties a
+    /// track requires.
+    @Test func aGroupNounPassesOverTheMediator() throws {
+        let text = "Russia and Ukraine sent delegations to Riyadh. Washington said on Tuesday that both sides agreed to a Black Sea truce."
+        let acceptances = Self.of(.acceptance, try Shared.extract(text, published: "2025-03-25", language: "en"))
+        #expect(Set(acceptances.compactMap(\.event.actor)) == ["UA", "RU"], "\(acceptances.map(\.event))")
+    }
+
+    /// With fewer than two parties named before it, a group noun stands for no one.
+    @Test func aGroupNounWithNoSidesBeforeItNamesNoOne() throws {
+        let candidates = try Shared.extract("Both sides accused each other of violating the energy truce.", published: "2025-03-25", language: "en")
+        #expect(Self.of(.violation, candidates).isEmpty, "\(candidates.map(\.event))")
+    }
+
     @Test func aHypotheticalAcceptanceCountsLessThanAFact() throws {
         let fact = try #require(Shared.extract("Moscou a accepté une trêve.", published: "2025-03-20").first)
         let maybe = try #require(Shared.extract("Moscou pourrait accepter une trêve.", published: "2025-03-20").first)
