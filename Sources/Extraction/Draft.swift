@@ -26,6 +26,9 @@ struct Draft: Sendable {
     var sentence: Int
     /// Sentences that reported the same event and were merged into this one.
     var alsoIn: [Int] = []
+    /// Its track is a ceasefire's with no qualifier (« la trêve »): the article's main track
+    /// may say which.
+    var bareCeasefire = false
 
     /// How precise the date is, higher is better: a merged event keeps the most precise.
     var precisionRank: Int {

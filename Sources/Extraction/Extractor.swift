@@ -179,8 +179,10 @@ public struct Extractor: Sendable {
         // text, for the quotes. A sentence's tokens are let go once it is read.
         var lastTracks: [String?] = []
         var quotes: [String] = []
-        // The parties named so far, the most recent first, for group nouns.
+        // The parties named so far, the most recent first, for group nouns; how often each
+        // track is named by its own words, for the ceasefires named with none.
         var recentParties: [String] = []
+        var trackCounts: [String: Int] = [:]
         splitter.forEachSentence(text) { sentence in
             var sentence = sentence
             if let lists {
@@ -202,7 +204,14 @@ public struct Extractor: Sendable {
             if !analysis.named.isEmpty { recentParties = Array(unique(analysis.named.reversed() + recentParties).prefix(4)) }
             drafts += analysis.drafts(published: published, options: options, contextTracks: contextTracks(before: sentence.index, lastTracks))
             lastTracks.append(analysis.tracks.last?.track)
+            for mention in analysis.tracks where !mention.general { trackCounts[mention.track, default: 0] += 1 }
             quotes.append(sentence.text)
+        }
+        if let main = Self.mainTrack(trackCounts) {
+            for i in drafts.indices where drafts[i].bareCeasefire && drafts[i].tracks != [main] {
+                drafts[i].tracks = [main]
+                drafts[i].reasons.append("track: the article's main track, for a ceasefire named with no qualifier")
+            }
         }
         drafts = DraftMerger.attachConditions(drafts)
         drafts = DraftMerger.mergeWithinSentences(drafts)
@@ -218,6 +227,14 @@ public struct Extractor: Sendable {
         }
         return ExtractionResult(article: article, published: published, language: language, sentenceCount: quotes.count,
                                 candidates: candidates)
+    }
+
+    /// The track an article names most by its own words, when one is named more than any other
+    /// and at least twice: what a ceasefire with no qualifier most likely means in it.
+    static func mainTrack(_ counts: [String: Int]) -> String? {
+        let ranked = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        guard let first = ranked.first, first.value >= 2, ranked.count == 1 || ranked[1].value < first.value else { return nil }
+        return first.key
     }
 
     /// The track named nearest before sentence `i`, within the context window, given the last

@@ -59,6 +59,8 @@ extension SentenceAnalysis {
 
         // Tracks.
         var tracks = tracks(for: hit, index: index)
+        // A ceasefire with no qualifier: the article's main track, once it is read.
+        let bare = !tracks.isEmpty && self.tracks.allSatisfy(\.general)
         if tracks.isEmpty, type != .meeting {
             guard !contextTracks.isEmpty else { return [] }
             tracks = contextTracks
@@ -101,7 +103,7 @@ extension SentenceAnalysis {
                                         dateText: date.text, plannedFor: date.plannedFor, planned: planned, hypothetical: hypothetical,
                                         conditions: conditionSet,
                                         place: hit.place, confidence: min(1, confidence), cueText: cueText, cuePhrase: hit.cue.phrase.text,
-                                        cueRange: hit.range, reasons: reasons, sentence: sentence.index))
+                                        cueRange: hit.range, reasons: reasons, sentence: sentence.index, bareCeasefire: bare))
                 }
             }
         }

@@ -19,6 +19,8 @@ struct CueHit: Sendable {
 struct TrackMention: Sendable {
     var track: String
     var range: Range<Int>
+    /// Named by a ceasefire with no qualifier (« la trêve », "the ceasefire").
+    var general: Bool
 }
 
 /// What every sentence of one article is read with: the lexicon, and its lists for the
@@ -104,7 +106,7 @@ struct SentenceAnalysis: Sendable {
         tokens = sentence.tokens
         self.context = context
         let tokens = sentence.tokens
-        tracks = context.lexicon.tracks.mentions(in: tokens, language: context.language).map { TrackMention(track: $0.track, range: $0.range) }
+        tracks = context.lexicon.tracks.mentions(in: tokens, language: context.language).map { TrackMention(track: $0.track, range: $0.range, general: $0.general) }
         let found = context.partyPhrases.longestMatches(in: tokens).map { PartyMention(code: $0.payload, range: $0.range) }
         named = unique(found.map(\.code).filter { $0 != Self.groupCode })
 

@@ -18,11 +18,12 @@ public struct TrackLexicon: Sendable {
         general[language, default: PhraseList()].append(phrase)
     }
 
-    /// The tracks named in a sentence, with where; general phrases only when no specific one is there.
-    package func mentions(in tokens: [Token], language: String) -> [(track: String, range: Range<Int>)] {
-        let found = (specific[language]?.longestMatches(in: tokens) ?? []).map { (track: $0.payload, range: $0.range) }
+    /// The tracks named in a sentence, with where; general phrases (`general`: a ceasefire
+    /// with no qualifier) only when no specific one is there.
+    package func mentions(in tokens: [Token], language: String) -> [(track: String, range: Range<Int>, general: Bool)] {
+        let found = (specific[language]?.longestMatches(in: tokens) ?? []).map { (track: $0.payload, range: $0.range, general: false) }
         if !found.isEmpty { return found }
         guard let generalTrack, let list = general[language] else { return [] }
-        return list.matches(in: tokens).map { (track: generalTrack, range: $0) }
+        return list.matches(in: tokens).map { (track: generalTrack, range: $0, general: true) }
     }
 }

@@ -79,6 +79,20 @@ struct ExtractorTests {
         #expect(Self.of(.violation, candidates).isEmpty, "\(candidates.map(\.event))")
     }
 
+    /// A ceasefire named with no qualifier is the article's main track when one is named more
+    /// than any other, else the general one.
+    @Test func aBareCeasefireIsTheArticlesMainTrack() throws {
+        let main = "Russia declared a Black Sea truce on Saturday. The Black Sea truce was to protect shipping. "
+            + "On Sunday, Ukraine accused Russia of violating the truce."
+        let violation = try #require(Self.of(.violation, try Shared.extract(main, published: "2025-04-21", language: "en")).first)
+        #expect(violation.event.tracks == ["black-sea"])
+        #expect(violation.reasons.contains { $0.hasPrefix("track: the article's main track") })
+
+        let none = "On Sunday, Ukraine accused Russia of violating the truce."
+        let general = try #require(Self.of(.violation, try Shared.extract(none, published: "2025-04-21", language: "en")).first)
+        #expect(general.event.tracks == ["truce-30-day"])
+    }
+
     @Test func aHypotheticalAcceptanceCountsLessThanAFact() throws {
         let fact = try #require(Shared.extract("Moscou a accepté une trêve.", published: "2025-03-20").first)
         let maybe = try #require(Shared.extract("Moscou pourrait accepter une trêve.", published: "2025-03-20").first)
