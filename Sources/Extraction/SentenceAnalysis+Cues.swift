@@ -211,11 +211,11 @@ extension SentenceAnalysis {
 
     // MARK: Tracks
 
-    /// The tracks named after the cue, before the next cue; else the nearest before it; else
-    /// the nearest after it in its clause.
+    /// The tracks named in the cue's own words (« a annoncé une trêve »), or after it, before
+    /// the next cue; else the nearest before it; else the nearest after it in its clause.
     func tracks(for hit: CueHit, index: Int) -> [String] {
         let nextCue = cues.dropFirst(index + 1).first { $0.range.lowerBound >= hit.range.upperBound }?.range.lowerBound ?? tokens.count
-        let owned = tracks.filter { $0.range.lowerBound >= hit.range.upperBound && $0.range.lowerBound < nextCue }
+        let owned = tracks.filter { $0.range.lowerBound > hit.range.lowerBound && $0.range.lowerBound < nextCue }
         if !owned.isEmpty { return unique(owned.map(\.track)) }
         if let before = tracks.last(where: { $0.range.upperBound <= hit.range.lowerBound }) { return [before.track] }
         if let after = tracks.first(where: { $0.range.lowerBound >= hit.range.upperBound && clause[$0.range.lowerBound] == clause[hit.range.lowerBound] }) {

@@ -93,6 +93,27 @@ struct ExtractorTests {
         #expect(general.event.tracks == ["truce-30-day"])
     }
 
+    /// Cue classes: a truce taking effect, a truce announced or called for, an agreement
+    /// reached together, a condition put as "only after".
+    @Test(arguments: [
+        ("Kyiv said the energy truce took effect on Tuesday.", "en", EventType.start, "UA", "energy"),
+        ("Le Kremlin a annoncé samedi une trêve sur les infrastructures énergétiques.", "fr", .proposal, "RU", "energy"),
+        ("On Monday, Ukraine called for a full ceasefire.", "en", .proposal, "UA", "truce-30-day"),
+        ("Moscou s'est engagé à respecter la trêve en mer Noire.", "fr", .acceptance, "RU", "black-sea"),
+        ("Russia would stop its strikes on energy sites only after sanctions were lifted, the Kremlin said.", "en", .condition, "RU", "energy"),
+    ])
+    func aCueClassGivesItsEvent(text: String, language: String, type: EventType, actor: String, track: String) throws {
+        let candidates = try Shared.extract(text, published: "2025-03-25", language: language)
+        #expect(Self.of(type, candidates).contains { $0.event.actor == actor && $0.event.tracks == [track] }, "\(candidates.map(\.event))")
+    }
+
+    /// Two parties agreeing together: an acceptance each.
+    @Test func aJointAgreementIsAnAcceptanceForEachParty() throws {
+        let candidates = try Shared.extract("La Russie et l'Ukraine ont convenu mardi d'un moratoire sur les frappes énergétiques.",
+                                            published: "2025-03-25", language: "fr")
+        #expect(Set(Self.of(.acceptance, candidates).compactMap(\.event.actor)) == ["RU", "UA"], "\(candidates.map(\.event))")
+    }
+
     @Test func aHypotheticalAcceptanceCountsLessThanAFact() throws {
         let fact = try #require(Shared.extract("Moscou a accepté une trêve.", published: "2025-03-20").first)
         let maybe = try #require(Shared.extract("Moscou pourrait accepter une trêve.", published: "2025-03-20").first)

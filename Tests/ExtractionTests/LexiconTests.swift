@@ -40,7 +40,7 @@ struct LexiconTests {
     @Test func theFixtureLexiconsLoadWithBothLanguages() throws {
         let lexicon = try Shared.lexicon()
         #expect(lexicon.languages == ["en", "fr"])
-        #expect(Set(lexicon.cues.map(\.type)) == Set([.proposal, .acceptance, .condition, .violation, .meeting, .rejection]))
+        #expect(Set(lexicon.cues.map(\.type)) == Set([.proposal, .acceptance, .condition, .violation, .meeting, .rejection, .start]))
         #expect(lexicon.tracks.generalTrack == "truce-30-day")
     }
 
