@@ -27,6 +27,10 @@ extension SentenceAnalysis {
             confidence *= 0.7
             reasons.append("negated acceptance read as a rejection")
         }
+        // « a rejeté les accusations », "denied the claims": a denial, not a rejection.
+        if type == .rejection, Self.words(after: hit.range.upperBound, count: 4, in: tokens).contains(where: { modifiers.denied.startsAt(tokens, $0) }) {
+            return []
+        }
         let hypothetical = isHypothetical(hit)
         let intended = isIntended(hit)
 

@@ -43,6 +43,9 @@ public struct CueModifiers: Sendable {
     public var enumeration = PhraseList()
     /// Words between a noun and its author.
     public var agentPrepositions = PhraseList()
+    /// What a rejection may turn down that is no proposal (« a rejeté les accusations »): a
+    /// denial, not a rejection.
+    public var denied = PhraseList()
 
     /// No words at all.
     public init() {}
@@ -54,7 +57,7 @@ public struct CueModifiers: Sendable {
         ("mutual", \.mutual), ("clause", \.clause), ("coordination", \.coordination), ("fillers", \.fillers),
         ("between", \.between), ("with", \.with), ("anaphora", \.anaphora), ("singular", \.singular), ("plural", \.plural),
         ("future", \.future), ("places", \.places), ("near-places", \.nearPlaces), ("enumeration", \.enumeration),
-        ("agent-prepositions", \.agentPrepositions),
+        ("agent-prepositions", \.agentPrepositions), ("denied", \.denied),
     ]
 }
 

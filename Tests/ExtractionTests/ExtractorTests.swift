@@ -114,6 +114,27 @@ struct ExtractorTests {
         #expect(Set(Self.of(.acceptance, candidates).compactMap(\.event.actor)) == ["RU", "UA"], "\(candidates.map(\.event))")
     }
 
+    /// Turning down an accusation is a denial, not the rejection of a proposal.
+    @Test(arguments: [
+        ("Le Kremlin a rejeté les accusations de Kiev sur la trêve énergétique.", "fr"),
+        ("Moscow rejected the claims about the energy truce on Monday.", "en"),
+    ])
+    func aRejectedAccusationIsNoRejection(text: String, language: String) throws {
+        let candidates = try Shared.extract(text, published: "2025-03-25", language: language)
+        #expect(Self.of(.rejection, candidates).isEmpty, "\(candidates.map(\.event))")
+        let refused = try Shared.extract("Le Kremlin a rejeté la proposition de trêve énergétique.", published: "2025-03-25", language: "fr")
+        #expect(Self.of(.rejection, refused).first?.event.actor == "RU")
+    }
+
+    /// « en cas de », "in case of": what would happen is no fact.
+    @Test func aViolationInCaseOfIsHypothetical() throws {
+        let fact = try #require(Self.of(.violation, try Shared.extract("Kiev accuse Moscou d'avoir violé la trêve énergétique.",
+                                                                      published: "2025-03-25", language: "fr")).first)
+        let maybe = try #require(Self.of(.violation, try Shared.extract("En cas de violation de la trêve énergétique, Kiev répondra, a dit Zelensky.",
+                                                                       published: "2025-03-25", language: "fr")).first)
+        #expect(maybe.confidence < fact.confidence && maybe.reasons.contains("hypothetical"), "\(maybe.reasons)")
+    }
+
     @Test func aHypotheticalAcceptanceCountsLessThanAFact() throws {
         let fact = try #require(Shared.extract("Moscou a accepté une trêve.", published: "2025-03-20").first)
         let maybe = try #require(Shared.extract("Moscou pourrait accepter une trêve.", published: "2025-03-20").first)

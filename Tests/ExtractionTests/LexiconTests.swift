@@ -99,7 +99,7 @@ struct LexiconTests {
             "events/lexicons/cues.yaml:10: modifiers.fr.negatoin: unknown field 'negatoin'; expected one of " + [
                 "negation", "negation-particles", "hypothetical", "intention", "reporting", "accusation", "visitor", "mutual", "clause",
                 "coordination", "fillers", "between", "with", "anaphora", "singular", "plural", "future", "places", "near-places",
-                "enumeration", "agent-prepositions",
+                "enumeration", "agent-prepositions", "denied",
             ].joined(separator: ", "),
             "events/lexicons/cues.yaml:11: extra: unknown field 'extra'; expected one of events, modifiers",
         ])
