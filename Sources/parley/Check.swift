@@ -51,16 +51,16 @@ struct Check: ParsableCommand {
     }
 
     private func check(_ q: Question, store: NegotiationStore, history: History) throws -> CheckResult {
-        let where_ = "\(q.location.file):\(q.location.line.map(String.init) ?? "?")"
+        let at = "\(q.location.file):\(q.location.line.map(String.init) ?? "?")"
         let query = Query(asOf: q.asOf, knownOn: q.knownOn)
         guard history.registry.track(q.track) != nil else {
-            return CheckResult(id: q.id, ask: q.ask, differences: ["\(where_): the log has no track \(quoted(q.track))"])
+            return CheckResult(id: q.id, ask: q.ask, differences: ["\(at): the log has no track \(quoted(q.track))"])
         }
         let answer = try store.states(query, track: q.track)
         guard let state = answer.states.first else {
-            return CheckResult(id: q.id, ask: q.ask, differences: ["\(where_): no state for \(quoted(q.track))"])
+            return CheckResult(id: q.id, ask: q.ask, differences: ["\(at): no state for \(quoted(q.track))"])
         }
-        let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(StateJSON(state)))
+        let json = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(StateJSON(state)))
         var differences: [String] = []
         for e in q.expectations {
             let found = json.value(at: e.path)
@@ -77,7 +77,7 @@ struct Check: ParsableCommand {
             for source in step.event.event.sources { behind.insert(source.article) }
         }
         for article in q.sources where !behind.contains(article) {
-            differences.append("\(where_): cites \(article), but no event counted on \(q.track) by \(q.asOf)"
+            differences.append("\(at): cites \(article), but no event counted on \(q.track) by \(q.asOf)"
                 + (q.knownOn.map { " as known on \($0)" } ?? "") + " comes from it")
         }
         return CheckResult(id: q.id, ask: q.ask, differences: differences)
@@ -100,8 +100,8 @@ struct CheckJSON: Encodable {
 }
 
 /// A JSON document read back, to look up a field by its path.
-enum JSONValue: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+enum JSONTree: Decodable {
+    case null, bool(Bool), number(Double), string(String), array([JSONTree]), object([String: JSONTree])
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -109,8 +109,8 @@ enum JSONValue: Decodable {
         else if let b = try? c.decode(Bool.self) { self = .bool(b) }
         else if let n = try? c.decode(Double.self) { self = .number(n) }
         else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        else if let a = try? c.decode([JSONTree].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONTree].self)) }
     }
 
     /// The value at a dotted path as text (`null` for null, a count for `….count` of a list),
