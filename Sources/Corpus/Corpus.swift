@@ -30,6 +30,13 @@ public struct SourceArticle: Sendable, Hashable {
     public var split: EvaluationSplit?
 }
 
+/// What reading a corpus does with events still marked `status: draft` (drafted by the
+/// extractor, not yet reviewed by a person): refuse the file, or leave them out.
+public enum DraftPolicy: String, Sendable, Hashable, CaseIterable {
+    case refuse
+    case skip
+}
+
 /// The two sets an extractor is measured on: the articles its rules may be written against, and
 /// the articles kept apart to measure it on text it has not seen. A catalog entry's `split`;
 /// it is catalog data only, never recorded in the log.
@@ -168,9 +175,9 @@ public struct Corpus: Sendable {
     /// and `tracks.yaml`, read in name order; events keep their order within a file.
     ///
     /// - Throws: ``CorpusError`` with every problem found, each naming file, line and field.
-    public static func load(seeds: String, events: String) throws(CorpusError) -> Corpus {
+    public static func load(seeds: String, events: String, drafts: DraftPolicy = .refuse) throws(CorpusError) -> Corpus {
         var collected: [SourceEvent] = []
-        let scan = scan(seeds: seeds, events: events) { event, _ in collected.append(event) }
+        let scan = scan(seeds: seeds, events: events, drafts: drafts) { event, _ in collected.append(event) }
         guard scan.issues.isEmpty else { throw CorpusError(scan.issues) }
         let diagnostics = Diagnostics()
         let articles = scan.articles.compactMap { entry -> SourceArticle? in
@@ -185,8 +192,9 @@ public struct Corpus: Sendable {
     /// and its canonical bytes to `onEvent` as soon as it is read instead of keeping it, so that
     /// memory stays bounded whatever the corpus's size. An event repeated with the same
     /// content is handed over once.
-    public static func scan(seeds: String, events: String, onEvent: (SourceEvent, [UInt8]) -> Void) -> CorpusScan {
-        scan(seeds: seeds, events: events, keepingEvents: true) { item in
+    public static func scan(seeds: String, events: String, drafts: DraftPolicy = .refuse,
+                            onEvent: (SourceEvent, [UInt8]) -> Void) -> CorpusScan {
+        scan(seeds: seeds, events: events, keepingEvents: true, drafts: drafts) { item in
             if let event = item.event { onEvent(SourceEvent(event: event, location: item.location), item.payload) }
         }
     }
@@ -194,7 +202,7 @@ public struct Corpus: Sendable {
     /// Reads and validates a corpus as ``scan(seeds:events:onEvent:)`` does, handing each valid
     /// event over as what appending it needs (with the whole event only if `keepingEvents`):
     /// a large ingest then never builds an ``Event`` on the thread that takes them in.
-    public static func scan(seeds: String, events: String, keepingEvents: Bool,
+    public static func scan(seeds: String, events: String, keepingEvents: Bool, drafts: DraftPolicy = .refuse,
                             onScanned onEvent: (ScannedEvent) -> Void) -> CorpusScan {
         let diagnostics = Diagnostics()
         let registry = loadRegistry(events: events, diagnostics)
@@ -205,7 +213,11 @@ public struct Corpus: Sendable {
         let byID = CatalogIndex(articles)
         forEachInOrder(
             count: files.count, workers: ProcessInfo.processInfo.activeProcessorCount, window: 4,
-            makeState: { EventFileParser(registry: registry, articles: byID, refusedArticles: refused, keepsEvents: keepingEvents) },
+            makeState: {
+                var parser = EventFileParser(registry: registry, articles: byID, refusedArticles: refused, keepsEvents: keepingEvents)
+                parser.drafts = drafts
+                return parser
+            },
             work: { parser, i in
                 parser.parse(path: (events as NSString).appendingPathComponent(files[i]), shownAs: display(events, files[i]))
             },

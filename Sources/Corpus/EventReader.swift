@@ -188,6 +188,8 @@ package struct EventReader {
 /// articles. Keeps the normalised texts of the articles it used last; one per thread.
 struct EventFileParser {
     let registry: Registry
+    /// What to do with events still marked `status: draft`.
+    var drafts: DraftPolicy = .refuse
     let articles: CatalogIndex
     /// Catalogued articles that were refused: events citing them are not reported again.
     let refusedArticles: Set<String>
@@ -215,7 +217,7 @@ struct EventFileParser {
     static let eventFields = [
         "id", "type", "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped",
         "place", "planned", "unconditional", "article", "quote", "note", "corrects", "set", "retracts", "reason",
-        "format", "scope", "duration", "starts", "until", "days", "of",
+        "format", "scope", "duration", "starts", "until", "days", "of", "status", "confidence", "extractor",
     ]
     static let changeFields = [
         "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped", "place", "planned", "quote",
@@ -269,7 +271,13 @@ struct EventFileParser {
         }
         parsed.listsEvents = true
         if case .sequence(let items, _)? = top.node("events") { parsed.steps.reserveCapacity(items.count + 8) }
+        var drafted: [Int?] = []
         _ = top.list("events") { node, path -> Bool? in
+            if let status = Self.status(of: node), status == "draft" {
+                // A machine's draft no person has reviewed: never recorded.
+                drafted.append(node.line)
+                return nil
+            }
             let item = readEvent(node, file: file, path: path, defaultArticle: defaultArticle)
             // The problems found so far come before this event (and a duplicate of its id).
             if !diagnostics.issues.isEmpty { parsed.steps += diagnostics.drain().map { .issue($0) } }
@@ -295,6 +303,21 @@ struct EventFileParser {
             }
             return nil
         }
+        if !drafted.isEmpty, drafts == .refuse {
+            diagnostics.add(file: file, line: drafted[0], field: "events",
+                            problem: "\(drafted.count) event\(drafted.count == 1 ? " is a draft" : "s are drafts") (status: draft), not yet reviewed",
+                            expected: "each draft reviewed (its `status: draft` removed), or the ingest told --drafts skip")
+            parsed.steps += diagnostics.drain().map { .issue($0) }
+        }
+    }
+
+    /// An event's `status` as written (`draft`, `reviewed`), read before the event itself.
+    static func status(of node: YAMLNode) -> String? {
+        guard case .mapping(let entries, _) = node else { return nil }
+        for (key, value) in entries {
+            if case .scalar("status", _) = key, case .scalar(let text, _) = value { return text }
+        }
+        return nil
     }
 
     private mutating func readEvent(_ node: YAMLNode, file: String, path: String, defaultArticle: String?) -> SourceEvent? {
@@ -312,6 +335,15 @@ struct EventFileParser {
 
         var event = Event(id: id, type: type)
         event.note = f.string("note")
+        // What the extractor said of a draft (`confidence`, `extractor`) may stay once it is
+        // reviewed; a draft itself is never read this far (see `status(of:)`).
+        if let status = f.string("status", expected: "draft or reviewed"), status != "reviewed" {
+            f.report("status", "\(quoted(status)) is not a status", expected: "draft or reviewed")
+        }
+        if let text = f.string("confidence", expected: "a number from 0 to 1"), !(Double(text).map { (0...1).contains($0) } ?? false) {
+            f.report("confidence", "\(quoted(text)) is not a number from 0 to 1", expected: "the extractor's confidence, from 0 to 1")
+        }
+        _ = f.string("extractor", expected: "the extractor that drafted it")
         let ownArticle = f.string("article", expected: "an article id from the catalog")
         event.article = ownArticle ?? defaultArticle
         event.quote = f.string("quote", expected: "the article's own words")

@@ -8,8 +8,10 @@ public enum EventFileWriter {
     public static func yaml(_ result: ExtractionResult) -> String {
         var lines = [
             "# Candidate events extracted by `parley extract` from \(result.article) (published \(result.published), language \(result.language)).",
-            "# Review each one: keep, fix or delete it. Each comment gives the confidence, the cue that fired",
-            "# and how the date was found; `note` says more. Then `parley ingest` reads this file as is.",
+            "# Every event is a draft (`status: draft`): review each one, keep it (delete its `status` line),",
+            "# fix it or delete it. Each comment gives the confidence, the cue that fired and how the date was",
+            "# found; `note` says more. `parley ingest` refuses a file that still holds drafts, unless told",
+            "# `--drafts skip` (drafts are then left out, never recorded).",
             "article: \(result.article)",
         ]
         if result.candidates.isEmpty {
@@ -23,6 +25,9 @@ public enum EventFileWriter {
             lines.append("  # confidence \(format(c.confidence)); cue « \(c.cue.replacingOccurrences(of: "\n", with: " ")) » (\(c.cuePhrase) → \(e.type.rawValue)); date \(c.precision.rawValue)")
             lines.append("  - id: \(e.id)")
             lines.append("    type: \(e.type.rawValue)")
+            lines.append("    status: draft")
+            lines.append("    confidence: \(format(c.confidence))")
+            lines.append("    extractor: \(quoted(Extractor.version))")
             if !e.tracks.isEmpty { lines.append("    tracks: [\(e.tracks.joined(separator: ", "))]") }
             if e.type == .meeting, e.tracks.isEmpty { lines.append("    scope: general") }
             if let on = e.on { lines.append("    on: \(on)") }

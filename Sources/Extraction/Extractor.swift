@@ -27,6 +27,9 @@ public struct Extractor: Sendable {
     /// The words of those lists, numbered (see `Token.lowerID`).
     private let vocabulary: [String: Int32]
 
+    /// What drafts name as their extractor: the rules' version (the lexicon is the user's).
+    public static let version = "parley-extract 2026-12-07"
+
     /// Compiles the lexicon's phrases once, for many articles.
     public init(lexicon: Lexicon, options: ExtractionOptions = ExtractionOptions()) {
         self.lexicon = lexicon

@@ -41,16 +41,17 @@ extension NegotiationStore {
     ///   two batches (the batches before were).
     @discardableResult
     public func ingest(seeds: String, events: String, method: IngestMethod = .pipelined, batchSize: Int = NegotiationStore.batchSize,
-                       expectedLastSequence: UInt64? = nil, afterEachBatch: (IngestReport) -> Void = { _ in }) throws -> IngestReport {
+                       expectedLastSequence: UInt64? = nil, drafts: DraftPolicy = .refuse,
+                       afterEachBatch: (IngestReport) -> Void = { _ in }) throws -> IngestReport {
         try refuseDamagedLog()
         switch method {
         case .reference:
-            let corpus = try Corpus.load(seeds: seeds, events: events)
+            let corpus = try Corpus.load(seeds: seeds, events: events, drafts: drafts)
             return try ingest(corpus, method: .reference, batchSize: batchSize, expectedLastSequence: expectedLastSequence,
                               afterEachBatch: afterEachBatch)
         case .pipelined:
             return try ingestStreaming(seeds: seeds, events: events, batchSize: batchSize, expectedLastSequence: expectedLastSequence,
-                                       afterEachBatch: afterEachBatch)
+                                       drafts: drafts, afterEachBatch: afterEachBatch)
         }
     }
 

@@ -35,6 +35,12 @@ struct Ingest: ParsableCommand {
         valueName: "n"))
     var expectSequence: UInt64?
 
+    @Option(help: ArgumentHelp(
+        "What to do with events still marked `status: draft` (drafted by `extract`, not reviewed): refuse, or skip them.",
+        discussion: "refuse (the default): a file holding drafts is refused, naming the file and how many. skip: drafts are left out, never recorded; the reviewed events are ingested.",
+        valueName: "refuse|skip"))
+    var drafts: DraftPolicy = .refuse
+
     func run() throws {
         #if canImport(Glibc)
         // glibc raises its mmap threshold to the size of each large block freed (up to 32 MB),
@@ -75,7 +81,7 @@ struct Ingest: ParsableCommand {
     private func ingest() throws -> IngestReport {
         let store = try log.openForWriting()
         do {
-            return try store.ingest(seeds: seeds, events: events, expectedLastSequence: expectSequence)
+            return try store.ingest(seeds: seeds, events: events, expectedLastSequence: expectSequence, drafts: drafts)
         } catch let error as CorpusError {
             throw Refusal(error: error, logIsEmpty: (try? store.log.head().sequence) == 0)
         }
@@ -94,3 +100,5 @@ struct Ingest: ParsableCommand {
         Ingest.exit(withError: ExitCode(Failure.badInput))
     }
 }
+
+extension DraftPolicy: ExpressibleByArgument {}

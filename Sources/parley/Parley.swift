@@ -1,10 +1,12 @@
 import ArgumentParser
+import Extraction
 
 @main
 struct Parley: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "An append-only, sourced log of ceasefire negotiations, and the state of every track on any date.",
+        version: "parley 2026.12.7 (\(Extractor.version))",
         subcommands: [
             Ingest.self, Log.self, State.self, Timeline.self, AuditCommand.self, Export.self, ReportCommand.self,
             Extract.self, Eval.self, Check.self, Stats.self, Synth.self, Reindex.self, Verify.self,

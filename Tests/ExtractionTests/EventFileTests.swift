@@ -5,8 +5,13 @@ import Negotiation
 import TestSupport
 import Testing
 
-@Suite("An extracted file ingests as is")
+@Suite("An extracted file ingests once reviewed")
 struct EventFileTests {
+    /// The file as a reviewer who keeps every draft leaves it: its `status: draft` lines gone.
+    static func reviewed(_ yaml: String) -> String {
+        yaml.split(separator: "\n", omittingEmptySubsequences: false).filter { $0 != "    status: draft" }.joined(separator: "\n")
+    }
+
     /// A copy of the fixture corpus, which a test may add event files to.
     struct CorpusCopy {
         let directory: TemporaryDirectory
@@ -30,6 +35,17 @@ struct EventFileTests {
             #expect(!result.candidates.isEmpty, "\(a.id)")
             try EventFileWriter.yaml(result).write(toFile: copy.events + "/zz-extracted-\(a.id).yaml", atomically: true, encoding: .utf8)
             for c in result.candidates { written[c.event.id] = c }
+        }
+        // Drafts are refused, each file named with how many it holds; or left out when told.
+        let refused = try #require(throws: CorpusError.self) { try Corpus.load(seeds: copy.seeds, events: copy.events) }
+        #expect(refused.issues.count == corpus.articles.count)
+        #expect(refused.issues.allSatisfy { $0.description.contains("zz-extracted-") && $0.description.contains("are drafts (status: draft)") },
+                "\(refused.issues)")
+        let skipped = try Corpus.load(seeds: copy.seeds, events: copy.events, drafts: .skip)
+        #expect(skipped.events.map(\.event.id) == corpus.events.map(\.event.id))
+        for source in corpus.articles {
+            let path = copy.events + "/zz-extracted-\(source.article.id).yaml"
+            try Self.reviewed(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
         }
         // Every check of ingest: ids, types, tracks, parties, dates, quotes verbatim in their article.
         let reloaded = try Corpus.load(seeds: copy.seeds, events: copy.events)
@@ -60,7 +76,7 @@ struct EventFileTests {
         let result = try Shared.extractor().extract(text: text, article: "tricky-quotes", published: Shared.day("2025-03-15"))
         #expect(result.candidates.contains { $0.event.type == .acceptance && $0.event.actor == "UA" })
         #expect(result.candidates.contains { $0.event.quote?.contains("\\") == true })
-        try EventFileWriter.yaml(result).write(toFile: events + "/extracted.yaml", atomically: true, encoding: .utf8)
+        try Self.reviewed(EventFileWriter.yaml(result)).write(toFile: events + "/extracted.yaml", atomically: true, encoding: .utf8)
 
         let corpus = try Corpus.load(seeds: seeds, events: events)
         #expect(corpus.events.map(\.event.quote) == result.candidates.map(\.event.quote))

@@ -33,6 +33,12 @@ struct ExitCodeTests {
         #expect(!FileManager.default.fileExists(atPath: db + "/export.csv"))
     }
 
+    @Test func theVersionIsPrinted() throws {
+        let dir = try TemporaryDirectory("parley-version")
+        let run = try ParleyTool.run(["--version"], in: dir.path)
+        #expect(run.status == 0 && run.stdout.hasPrefix("parley 2026.") && run.stdout.contains("parley-extract"), "\(run)")
+    }
+
     @Test func anArticleThatIsNotTextIsBadInput() throws {
         let dir = try TemporaryDirectory("parley-exit-input")
         let article = dir.appending("latin1.txt")

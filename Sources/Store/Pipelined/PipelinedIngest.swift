@@ -8,7 +8,7 @@ extension NegotiationStore {
     /// ``IngestMethod/pipelined``'s ingest of a corpus's files: the corpus is read as a stream,
     /// its checked events kept in a temporary file rather than in memory, so that memory stays
     /// bounded however large the corpus. The log was verified by the caller.
-    func ingestStreaming(seeds: String, events: String, batchSize: Int, expectedLastSequence: UInt64?,
+    func ingestStreaming(seeds: String, events: String, batchSize: Int, expectedLastSequence: UInt64?, drafts: DraftPolicy = .refuse,
                          afterEachBatch: (IngestReport) -> Void) throws -> IngestReport {
         let spill = try SpillFile()
         var report = IngestReport()
@@ -23,7 +23,7 @@ extension NegotiationStore {
         // append: at the end of a large ingest, memory is tightest.
         do {
             // Events are kept whole only when the log may hold some of them (to check them against it).
-            let scan = Corpus.scan(seeds: seeds, events: events, keepingEvents: !logIsEmpty) { scanned in
+            let scan = Corpus.scan(seeds: seeds, events: events, keepingEvents: !logIsEmpty, drafts: drafts) { scanned in
                 guard failure == nil else { return }
                 do {
                     switch logIsEmpty ? .new : try checkAgainstLog(SourceEvent(event: scanned.event ?? Event(id: scanned.id, type: scanned.type),

@@ -1,0 +1,50 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Events still marked `status: draft` (drafted by `extract`, not reviewed) never reach the log.
+@Suite("Drafts are refused, or skipped when told")
+struct DraftIngestTests {
+    static let drafts = """
+        # Drafted by parley extract; not reviewed.
+        article: 000_a1eb357bfc15af74
+        events:
+          - id: drafted-acceptance
+            type: rejection
+            status: draft
+            confidence: 0.62
+            extractor: "parley-extract 2026-12-07"
+            tracks: [truce-30-day]
+            on: 2025-03-12
+            actor: RU
+            quote: "Kiev a accepté un cessez-le-feu temporaire proposé par Washington lors des négociations de Djeddah le 11 mars, à condition que la Russie s'y conforme."
+          - id: drafted-meeting
+            type: meeting
+            status: draft
+            on: 2025-03-12
+            actor: US
+            counterparts: [RU]
+            quote: "Kiev a accepté un cessez-le-feu temporaire proposé par Washington lors des négociations de Djeddah le 11 mars, à condition que la Russie s'y conforme."
+        """
+
+    @Test func aFileOfDraftsIsRefusedByNameAndCountOrSkippedWithNoChangeOfState() throws {
+        let dir = try TemporaryDirectory("parley-drafts")
+        let seeds = dir.appending("seeds"), events = dir.appending("events"), db = dir.appending("log")
+        try Fixtures.copy(Fixtures.seeds, to: seeds)
+        try Fixtures.copy(Fixtures.events, to: events)
+        try #require(try ParleyTool.run(["ingest", "--db", db, seeds, events], in: dir.path).succeeded)
+        let before = try ParleyTool.run(["state", "--db", db, "--as-of", "2025-03-20", "--json"], in: dir.path)
+        let data = try #require(FileManager.default.contents(atPath: db + "/data.mdb"))
+
+        try Self.drafts.write(toFile: events + "/zz-drafts.yaml", atomically: true, encoding: .utf8)
+        let refused = try ParleyTool.run(["ingest", "--db", db, seeds, events], in: dir.path)
+        #expect(refused.status == 65, "\(refused)")
+        #expect(refused.stderr.contains("zz-drafts.yaml:4: events: 2 events are drafts (status: draft), not yet reviewed"), "\(refused.stderr)")
+        #expect(FileManager.default.contents(atPath: db + "/data.mdb") == data, "a refused ingest changed the log")
+
+        let skipped = try ParleyTool.run(["ingest", "--db", db, "--drafts", "skip", seeds, events], in: dir.path)
+        #expect(skipped.status == 0 && skipped.stdout.contains("nothing appended"), "\(skipped)")
+        let after = try ParleyTool.run(["state", "--db", db, "--as-of", "2025-03-20", "--json"], in: dir.path)
+        #expect(after.stdout == before.stdout)
+    }
+}
