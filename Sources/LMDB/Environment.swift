@@ -561,6 +561,13 @@ public final class Environment: @unchecked Sendable {
         return Int(cleared)
     }
 
+    /// Writes a consistent copy of the environment (one snapshot, as a read transaction sees
+    /// it) into the existing, empty folder `directory` (`mdb_env_copy2`), for work that must not
+    /// touch the original.
+    public func copy(to directory: String) throws(LMDBError) {
+        try check(mdb_env_copy2(handle, directory, 0), "mdb_env_copy2(\(path) → \(directory))")
+    }
+
     /// Flushes buffers to disk; needed only when opened with `.noSync` or `.noMetaSync`.
     public func sync(force: Bool = true) throws(LMDBError) {
         try check(mdb_env_sync(handle, force ? 1 : 0), "mdb_env_sync(\(path))")

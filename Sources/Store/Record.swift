@@ -416,3 +416,42 @@ struct SpilledEvent {
     var payload: [UInt8]
     var fold: [UInt8]
 }
+
+/// What an ingest would change, worked out on a copy of the log.
+public struct DryRun: Sendable {
+    /// What the ingest would append (nothing was).
+    public var report: IngestReport
+    /// Every track's state as of the day asked, before and after.
+    public var before: StateAnswer
+    public var after: StateAnswer
+}
+
+extension NegotiationStore {
+    /// Ingests the corpus into a copy of the log (one consistent snapshot, in a temporary
+    /// folder removed afterwards) and answers the states as of `day` before and after: every
+    /// check of a real ingest, and the log itself only read. A corpus refused throws as
+    /// ``ingest(seeds:events:method:batchSize:expectedLastSequence:drafts:afterEachBatch:)`` does.
+    public func dryRun(seeds: String, events: String, drafts: DraftPolicy = .refuse, asOf day: Day) throws -> DryRun {
+        try refuseDamagedLog()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-dry-run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        do { try log.environment.copy(to: scratch) } catch { throw StoreError.log(.storage(error)) }
+        let copy = try NegotiationStore(directory: scratch)
+        let report = try copy.ingest(seeds: seeds, events: events, drafts: drafts)
+        let query = Query(asOf: day)
+        return DryRun(report: report, before: try states(query), after: try copy.states(query))
+    }
+
+    /// ``dryRun(seeds:events:drafts:asOf:)`` for a log that does not exist yet: the corpus
+    /// ingested into a temporary log, with no state before.
+    public static func dryRun(seeds: String, events: String, drafts: DraftPolicy = .refuse, asOf day: Day) throws -> DryRun {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-dry-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let store = try NegotiationStore(directory: scratch)
+        let report = try store.ingest(seeds: seeds, events: events, drafts: drafts)
+        let after = try store.states(Query(asOf: day))
+        return DryRun(report: report, before: StateAnswer(states: [], registry: after.registry, head: .empty, fromIndex: false),
+                      after: after)
+    }
+}

@@ -41,7 +41,13 @@ struct Ingest: ParsableCommand {
         valueName: "refuse|skip"))
     var drafts: DraftPolicy = .refuse
 
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp(
+        "Check everything and append nothing: print what would be appended, the warnings, and how each track's state today would change.",
+        discussion: "The corpus is ingested into a copy of the log in a temporary folder, removed afterwards; the log itself is only read."))
+    var dryRun = false
+
     func run() throws {
+        if dryRun { return try runDry() }
         #if canImport(Glibc)
         // glibc raises its mmap threshold to the size of each large block freed (up to 32 MB),
         // after which large buffers come from the heap and stay resident once freed: an ingest
@@ -69,6 +75,32 @@ struct Ingest: ParsableCommand {
                     ? " (\(report.articlesAlreadyRecorded) articles and \(report.eventsAlreadyRecorded) events were already recorded)" : ""))
         }
         print("log: \(log.path), last sequence \(report.head.sequence), head \(report.head.hashHex)")
+    }
+
+    /// `--dry-run`: the ingest done on a copy, and the change it makes to today's states.
+    private func runDry() throws {
+        let today = Day.today
+        let run: DryRun
+        do {
+            if FileManager.default.fileExists(atPath: log.path + "/data.mdb") {
+                run = try log.openForReading().dryRun(seeds: seeds, events: events, drafts: drafts, asOf: today)
+            } else {
+                run = try NegotiationStore.dryRun(seeds: seeds, events: events, drafts: drafts, asOf: today)
+            }
+        } catch let error as CorpusError {
+            for issue in error.issues { printError("error: \(issue)") }
+            printError("refused: \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); the ingest would append nothing")
+            throw ExitCode(Failure.badInput)
+        }
+        for warning in run.report.warnings { printError("warning: \(warning)") }
+        let r = run.report
+        print("dry run: would append \(r.articlesAppended) articles and \(r.eventsAppended) events; nothing was written")
+        print("state as of \(today), before → after:")
+        let before = Dictionary(run.before.states.map { ($0.track, $0) }, uniquingKeysWith: { a, _ in a })
+        for state in run.after.states {
+            let changes = try StateChange.between(before[state.track], state)
+            print("  \(state.track): " + (changes.isEmpty ? "unchanged (\(state.status.rawValue))" : changes.joined(separator: "; ")))
+        }
     }
 
     /// A corpus refused, and whether the log was left with nothing in it.
@@ -102,3 +134,26 @@ struct Ingest: ParsableCommand {
 }
 
 extension DraftPolicy: ExpressibleByArgument {}
+
+/// What differs between two states of a track, field by field, as `state --json` names them.
+enum StateChange {
+    static let fields = ["status", "proposal", "positions.UA", "positions.RU", "inEffect.since", "inEffect.by", "ended.on",
+                         "ended.reason", "disputed", "openConditions.count", "violations", "meetings", "sources"]
+
+    static func between(_ before: TrackState?, _ after: TrackState) throws -> [String] {
+        let new = try tree(after)
+        let old = try before.map(tree)
+        var changes: [String] = []
+        for field in fields {
+            let now = new.value(at: field)
+            let then = old?.value(at: field)
+            guard now != then, !(then == nil && (now == "null" || now == "none" || now == "0" || now == "false")) else { continue }
+            changes.append("\(field) \(then ?? "—") → \(now ?? "—")")
+        }
+        return changes
+    }
+
+    private static func tree(_ state: TrackState) throws -> JSONTree {
+        try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(StateJSON(state)))
+    }
+}

@@ -48,3 +48,44 @@ struct DraftIngestTests {
         #expect(after.stdout == before.stdout)
     }
 }
+
+/// `ingest --dry-run`: every check, the change of state it would make, and the log untouched.
+@Suite("A dry run changes nothing")
+struct DryRunTests {
+    @Test func aNewArticleIsShownAsTheStateChangeItWouldMakeAndTheLogStaysByteIdentical() throws {
+        let dir = try TemporaryDirectory("parley-dry-run")
+        let seeds = dir.appending("seeds"), events = dir.appending("events"), db = dir.appending("log")
+        try Fixtures.copy(Fixtures.seeds, to: seeds)
+        try Fixtures.copy(Fixtures.events, to: events)
+        try #require(try ParleyTool.run(["ingest", "--db", db, seeds, events], in: dir.path).succeeded)
+        let data = try #require(FileManager.default.contents(atPath: db + "/data.mdb"))
+
+        let extra = Fixtures.tests + "/Fixtures/dry-run"
+        try FileManager.default.copyItem(atPath: extra + "/seeds/fx-dry.txt", toPath: seeds + "/fx-dry.txt")
+        try FileManager.default.copyItem(atPath: extra + "/events/fx-dry.yaml", toPath: events + "/fx-dry.yaml")
+        let catalog = try String(contentsOfFile: seeds + "/catalog.yaml", encoding: .utf8)
+            + String(contentsOfFile: extra + "/catalog-append.yaml", encoding: .utf8)
+        try catalog.write(toFile: seeds + "/catalog.yaml", atomically: true, encoding: .utf8)
+
+        let dry = try ParleyTool.run(["ingest", "--dry-run", "--db", db, seeds, events], in: dir.path)
+        #expect(dry.status == 0, "\(dry)")
+        #expect(dry.stdout.contains("would append 1 articles and 1 events; nothing was written"), "\(dry.stdout)")
+        #expect(dry.stdout.contains("black-sea: status conditionally-accepted → rejected; positions.RU accepted-with-conditions → rejected"),
+                "\(dry.stdout)")
+        #expect(dry.stdout.contains("energy: unchanged"), "\(dry.stdout)")
+        #expect(FileManager.default.contents(atPath: db + "/data.mdb") == data, "the dry run changed the log")
+
+        // A refused corpus is refused as by a real ingest, and still nothing is written.
+        try "events:\n  - id: broken\n    type: acceptance\n".write(toFile: events + "/zz-broken.yaml", atomically: true, encoding: .utf8)
+        let refused = try ParleyTool.run(["ingest", "--dry-run", "--db", db, seeds, events], in: dir.path)
+        #expect(refused.status == 65 && refused.stderr.contains("zz-broken.yaml:"), "\(refused)")
+        #expect(FileManager.default.contents(atPath: db + "/data.mdb") == data)
+
+        // With no log yet: the states it would give, and no log made.
+        try FileManager.default.removeItem(atPath: events + "/zz-broken.yaml")
+        let fresh = dir.appending("new-log")
+        let first = try ParleyTool.run(["ingest", "--dry-run", "--db", fresh, seeds, events], in: dir.path)
+        #expect(first.status == 0 && first.stdout.contains("would append 6 articles"), "\(first)")
+        #expect(!FileManager.default.fileExists(atPath: fresh))
+    }
+}
