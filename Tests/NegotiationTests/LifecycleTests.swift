@@ -94,12 +94,7 @@ struct LifecycleTests {
         let seeds = dir.appending("seeds"), events = dir.appending("events")
         try Fixtures.copy(Fixtures.lifecycle + "/seeds", to: seeds)
         try Fixtures.copy(Fixtures.lifecycle + "/events", to: events)
-        let extra = Fixtures.tests + "/Fixtures/earlier-source"
-        try FileManager.default.copyItem(atPath: extra + "/seeds/fx-z.txt", toPath: seeds + "/fx-z.txt")
-        try FileManager.default.copyItem(atPath: extra + "/events/zz-earlier-source.yaml", toPath: events + "/zz-earlier-source.yaml")
-        let catalog = try String(contentsOfFile: seeds + "/catalog.yaml", encoding: .utf8)
-            + String(contentsOfFile: extra + "/catalog-append.yaml", encoding: .utf8)
-        try catalog.write(toFile: seeds + "/catalog.yaml", atomically: true, encoding: .utf8)
+        try Fixtures.add(Fixtures.tests + "/Fixtures/earlier-source", seeds: seeds, events: events)
         let store = try NegotiationStore(directory: dir.appending("log"))
         try store.ingest(seeds: seeds, events: events)
         let history = try store.history()

@@ -2,6 +2,15 @@ import Foundation
 import TestSupport
 import Testing
 
+/// A copy of the fixture corpus in `dir`, ingested into `dir/log`.
+func ingestedCopy(in dir: TemporaryDirectory) throws -> (seeds: String, events: String, db: String) {
+    let seeds = dir.appending("seeds"), events = dir.appending("events"), db = dir.appending("log")
+    try Fixtures.copy(Fixtures.seeds, to: seeds)
+    try Fixtures.copy(Fixtures.events, to: events)
+    try #require(try ParleyTool.run(["ingest", "--db", db, seeds, events], in: dir.path).succeeded)
+    return (seeds, events, db)
+}
+
 /// Events still marked `status: draft` (drafted by `extract`, not reviewed) never reach the log.
 @Suite("Drafts are refused, or skipped when told")
 struct DraftIngestTests {
@@ -29,10 +38,7 @@ struct DraftIngestTests {
 
     @Test func aFileOfDraftsIsRefusedByNameAndCountOrSkippedWithNoChangeOfState() throws {
         let dir = try TemporaryDirectory("parley-drafts")
-        let seeds = dir.appending("seeds"), events = dir.appending("events"), db = dir.appending("log")
-        try Fixtures.copy(Fixtures.seeds, to: seeds)
-        try Fixtures.copy(Fixtures.events, to: events)
-        try #require(try ParleyTool.run(["ingest", "--db", db, seeds, events], in: dir.path).succeeded)
+        let (seeds, events, db) = try ingestedCopy(in: dir)
         let before = try ParleyTool.run(["state", "--db", db, "--as-of", "2025-03-20", "--json"], in: dir.path)
         let data = try #require(FileManager.default.contents(atPath: db + "/data.mdb"))
 
@@ -54,18 +60,10 @@ struct DraftIngestTests {
 struct DryRunTests {
     @Test func aNewArticleIsShownAsTheStateChangeItWouldMakeAndTheLogStaysByteIdentical() throws {
         let dir = try TemporaryDirectory("parley-dry-run")
-        let seeds = dir.appending("seeds"), events = dir.appending("events"), db = dir.appending("log")
-        try Fixtures.copy(Fixtures.seeds, to: seeds)
-        try Fixtures.copy(Fixtures.events, to: events)
-        try #require(try ParleyTool.run(["ingest", "--db", db, seeds, events], in: dir.path).succeeded)
+        let (seeds, events, db) = try ingestedCopy(in: dir)
         let data = try #require(FileManager.default.contents(atPath: db + "/data.mdb"))
 
-        let extra = Fixtures.tests + "/Fixtures/dry-run"
-        try FileManager.default.copyItem(atPath: extra + "/seeds/fx-dry.txt", toPath: seeds + "/fx-dry.txt")
-        try FileManager.default.copyItem(atPath: extra + "/events/fx-dry.yaml", toPath: events + "/fx-dry.yaml")
-        let catalog = try String(contentsOfFile: seeds + "/catalog.yaml", encoding: .utf8)
-            + String(contentsOfFile: extra + "/catalog-append.yaml", encoding: .utf8)
-        try catalog.write(toFile: seeds + "/catalog.yaml", atomically: true, encoding: .utf8)
+        try Fixtures.add(Fixtures.tests + "/Fixtures/dry-run", seeds: seeds, events: events)
 
         let dry = try ParleyTool.run(["ingest", "--dry-run", "--db", db, seeds, events], in: dir.path)
         #expect(dry.status == 0, "\(dry)")

@@ -32,4 +32,18 @@ public enum Fixtures {
     public static func copy(_ source: String, to destination: String) throws {
         try FileManager.default.copyItem(atPath: source, toPath: destination)
     }
+
+    /// Adds the fixture at `fixture` to a corpus copy: its `seeds/` and `events/` files join
+    /// the copy's, and its `catalog-append.yaml` is appended to the copy's catalog.
+    public static func add(_ fixture: String, seeds: String, events: String) throws {
+        let fm = FileManager.default
+        for (folder, target) in [("seeds", seeds), ("events", events)] {
+            for name in (try? fm.contentsOfDirectory(atPath: fixture + "/" + folder)) ?? [] {
+                try fm.copyItem(atPath: fixture + "/" + folder + "/" + name, toPath: target + "/" + name)
+            }
+        }
+        let catalog = try String(contentsOfFile: seeds + "/catalog.yaml", encoding: .utf8)
+            + String(contentsOfFile: fixture + "/catalog-append.yaml", encoding: .utf8)
+        try catalog.write(toFile: seeds + "/catalog.yaml", atomically: true, encoding: .utf8)
+    }
 }
