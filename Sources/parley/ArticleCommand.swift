@@ -1,0 +1,78 @@
+import ArgumentParser
+import Negotiation
+import Store
+
+struct ArticleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "article",
+        abstract: "One article as the log holds it: its catalog entry, and every event it reports.",
+        discussion: """
+            Shows the catalog entry as recorded (outlet, title, URL, publication day and how it \
+            is known, when the text was taken, its SHA-256) and, in log order, the acts recorded \
+            from it, the acts it reports again (second sources) and the fixes that rest on it.
+            """
+    )
+
+    @OptionGroup var log: LogOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("The article's id.", valueName: "article"))
+    var id: String
+
+    struct Reported: Encodable {
+        /// `act` (recorded from this article), `source` (an act it reports again) or `fix`.
+        var role: String
+        var id: String
+        var type: String
+        /// The act a second source or fix is about.
+        var about: String?
+        var sequence: UInt64
+        var quote: String?
+    }
+
+    struct Answer: Encodable {
+        var head: HeadJSON
+        var id: String
+        var outlet: String
+        var title: String
+        var language: String
+        var url: String?
+        var published: String
+        var precision: String
+        var basis: String?
+        var retrieved: String?
+        var sha256: String
+        var events: [Reported]
+    }
+
+    func run() throws {
+        let history = try readHistory(log)
+        guard let article = history.articles[id] else {
+            throw CommandError("no article '\(id)' in the log", exitCode: Failure.usage)
+        }
+        let all = (history.reports + history.fixes + history.sources).sorted { $0.sequence < $1.sequence }
+        let events = all.filter { $0.event.article == id }.map { r in
+            let e = r.event
+            let role = e.type.isReport ? "act" : e.type == .source ? "source" : "fix"
+            return Reported(role: role, id: e.id, type: e.type.rawValue, about: e.target, sequence: r.sequence, quote: e.quote)
+        }
+        let answer = Answer(head: HeadJSON(history.head), id: id, outlet: article.outlet, title: article.title, language: article.language,
+                            url: article.url, published: article.published.description, precision: article.precision.description,
+                            basis: article.basis, retrieved: article.retrieved?.description, sha256: article.sha256, events: events)
+        if output.json {
+            try printJSON(answer)
+            return
+        }
+        print("\(id): \(article.outlet), « \(article.title) » (\(article.language))")
+        if let url = article.url { print("  url          \(url)") }
+        print("  published    \(article.published) (\(article.precision.description))")
+        if let basis = article.basis { print("  basis        \(basis)") }
+        if let retrieved = article.retrieved { print("  retrieved    \(retrieved)") }
+        print("  sha256       \(article.sha256)")
+        let counts = ["act", "source", "fix"].map { role in events.filter { $0.role == role }.count }
+        print("  reports      \(counts[0]) acts recorded from it, \(counts[1]) reported again, \(counts[2]) fixes")
+        for r in events {
+            print("    \(r.sequence)  \(r.role == "act" ? r.type : r.role + " of " + (r.about ?? "?"))  \(r.id)")
+        }
+    }
+}
