@@ -393,7 +393,7 @@ public struct Corpus: Sendable {
         let outlet = f.string("outlet", required: true)
         let title = f.string("title", required: true)
         let language = f.string("language", required: true, expected: "an ISO 639-1 code such as fr")
-        let publishedText = f.string("published", required: true, expected: "a day such as 2025-03-14")
+        let published = f.day("published", required: true, expected: "a day such as 2025-03-14")
         let precisionText = f.string("precision", required: true, expected: "day, ±N days (N up to \(DatePrecision.maximumDays)) or month")
         var sha = f.string("sha256", required: true, expected: "the SHA-256 of the file, 64 hex digits")
         let basis = f.string("basis")
@@ -401,11 +401,7 @@ public struct Corpus: Sendable {
         if let url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.contains(where: \.isWhitespace) {
             f.report("url", "\(quoted(url)) is not a web address", expected: "an address starting with https:// or http://, without spaces")
         }
-        let retrievedText = f.string("retrieved", expected: "the day the text was taken, such as 2026-12-07")
-        let retrieved = retrievedText.flatMap { Day(iso: $0) }
-        if let retrievedText, retrieved == nil {
-            f.report("retrieved", problemWithDay(retrievedText), expected: "a day such as 2026-12-07")
-        }
+        let retrieved = f.day("retrieved", expected: "the day the text was taken, such as 2026-12-07", wrong: "a day such as 2026-12-07")
         let splitText = f.string("split", expected: "development or test")
         let split = splitText.flatMap(EvaluationSplit.init(rawValue:))
         if let splitText, split == nil {
@@ -424,13 +420,6 @@ public struct Corpus: Sendable {
         }
         if let language, !(language.count == 2 && language.allSatisfy(\.isLowercase)) {
             f.report("language", "\(quoted(language)) is not a language code", expected: "an ISO 639-1 code such as fr or en")
-        }
-        var published: Day?
-        if let publishedText {
-            published = Day(iso: publishedText)
-            if published == nil {
-                f.report("published", problemWithDay(publishedText), expected: "a day such as 2025-03-14")
-            }
         }
         let precision = precisionText.flatMap(DatePrecision.init(parsing:))
         if let precisionText, precision == nil {
@@ -469,7 +458,7 @@ public struct Corpus: Sendable {
     }
 }
 
-package func problemWithDay(_ text: String) -> String {
+func problemWithDay(_ text: String) -> String {
     do {
         _ = try ValidTime(parsing: text)
         return "\(quoted(text)) is not a single day"

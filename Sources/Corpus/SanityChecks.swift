@@ -159,20 +159,24 @@ struct SanityChecks {
         target / 64 < proposalBits.count && proposalBits[target / 64] & (1 << UInt64(target % 64)) != 0
     }
 
+    /// The track of the event of ordinal `target`, and its last day when that is known.
+    private func placed(_ target: Int) -> (track: String, day: Int32?)? {
+        guard target < days.count, trackOf[target] != Self.noTrack else { return nil }
+        return (trackNames[Int(trackOf[target])], days[target] == Self.unknownDay ? nil : Int32(days[target]))
+    }
+
     /// Takes in a correction that moves the event of ordinal `target` to end on `movedTo`: a
     /// proposal moved earlier is on its track from then on, for the checks of what came before
     /// any proposal.
     mutating func moved(target: Int, to movedTo: Int32) {
-        guard isProposal(target), target < trackOf.count, trackOf[target] != Self.noTrack else { return }
-        tracks[trackNames[Int(trackOf[target])]]?.proposals.append(movedTo)
+        guard isProposal(target), let track = placed(target)?.track else { return }
+        tracks[track]?.proposals.append(movedTo)
     }
 
     /// Takes in a retraction of the event of ordinal `target`: a retracted proposal is on its
     /// track no more.
     mutating func retracted(target: Int) {
-        guard isProposal(target), target < trackOf.count, trackOf[target] != Self.noTrack, days[target] != Self.unknownDay else { return }
-        let day = Int32(days[target])
-        let track = trackNames[Int(trackOf[target])]
+        guard isProposal(target), case let (track, day?)? = placed(target) else { return }
         if let i = tracks[track]?.proposals.firstIndex(of: day) { tracks[track]?.proposals.remove(at: i) }
     }
 
@@ -180,12 +184,9 @@ struct SanityChecks {
     /// when a proposal on its track lies between its old and new days; `shown` counts those
     /// already given per track (the first ``shownPerTrack`` of each are).
     func reordering(target: Int, movedTo: Int32, id: String, at location: SourceLocation, shown: inout [String: Int]) -> CorpusIssue? {
-        guard target < days.count, trackOf[target] != Self.noTrack, days[target] != Self.unknownDay else { return nil }
-        let track = trackNames[Int(trackOf[target])]
-        guard shown[track, default: 0] < Self.shownPerTrack else { return nil }
+        guard case let (track, before?)? = placed(target), shown[track, default: 0] < Self.shownPerTrack else { return nil }
         // On a proposal's own day an event comes after it: it is on the proposal's far side
         // when its day is the proposal's or later.
-        let before = Int32(days[target])
         let isProposal = isProposal(target)
         guard let crossed = tracks[track]?.proposals.first(where: { ($0 <= before) != ($0 <= movedTo) && !(isProposal && $0 == before) })
         else { return nil }

@@ -578,6 +578,17 @@ package struct Fields {
         return text
     }
 
+    /// A day field (`2025-03-14`): `nil` when absent or not a day, a wrong one reported with
+    /// what is wrong with it (`wrong`, what is expected then; `expected` by default).
+    package func day(_ key: String, required: Bool = false, expected: String, wrong: String? = nil) -> Day? {
+        guard let text = string(key, required: required, expected: expected) else { return nil }
+        guard let day = Day(iso: text) else {
+            report(key, problemWithDay(text), expected: wrong ?? expected)
+            return nil
+        }
+        return day
+    }
+
     /// A list of texts (a single text is taken as a list of one).
     package func strings(_ key: String, expected: @autoclosure () -> String = "a list of texts") -> [String]? {
         guard let node = self[key] else { return nil }

@@ -362,7 +362,7 @@ extension NegotiationStore {
     /// All recorded events in log order, and all recorded articles by id.
     public func contents() throws -> (events: [RecordedEvent], articles: [String: Article]) {
         let history = try history()
-        return ((history.reports + history.fixes + history.sources).sorted { $0.sequence < $1.sequence }, history.articles)
+        return (history.recorded, history.articles)
     }
 
     /// The whole record, read once, for projections: the last registry recorded, the articles
@@ -428,30 +428,35 @@ public struct DryRun: Sendable {
 
 extension NegotiationStore {
     /// Ingests the corpus into a copy of the log (one consistent snapshot, in a temporary
-    /// folder removed afterwards) and answers the states as of `day` before and after: every
-    /// check of a real ingest, and the log itself only read. A corpus refused throws as
-    /// ``ingest(seeds:events:method:batchSize:expectedLastSequence:drafts:afterEachBatch:)`` does.
+    /// folder removed afterwards) and answers the states as of `day` before and after, both
+    /// from the copy: every check of a real ingest, and the log itself only read. A corpus
+    /// refused throws as ``ingest(seeds:events:method:batchSize:expectedLastSequence:drafts:afterEachBatch:)`` does.
     public func dryRun(seeds: String, events: String, drafts: DraftPolicy = .refuse, asOf day: Day) throws -> DryRun {
         try refuseDamagedLog()
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-dry-run-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false)
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        do { try log.environment.copy(to: scratch) } catch { throw StoreError.log(.storage(error)) }
-        let copy = try NegotiationStore(directory: scratch)
-        let report = try copy.ingest(seeds: seeds, events: events, drafts: drafts)
-        let query = Query(asOf: day)
-        return DryRun(report: report, before: try states(query), after: try copy.states(query))
+        return try Self.dryRun(seeds: seeds, events: events, drafts: drafts, asOf: day, copying: log)
     }
 
     /// ``dryRun(seeds:events:drafts:asOf:)`` for a log that does not exist yet: the corpus
     /// ingested into a temporary log, with no state before.
     public static func dryRun(seeds: String, events: String, drafts: DraftPolicy = .refuse, asOf day: Day) throws -> DryRun {
+        try dryRun(seeds: seeds, events: events, drafts: drafts, asOf: day, copying: nil)
+    }
+
+    /// The ingest of a dry run, into a temporary log that starts as a copy of `original`
+    /// (empty when there is none).
+    private static func dryRun(seeds: String, events: String, drafts: DraftPolicy, asOf day: Day, copying original: EventLog?) throws -> DryRun {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("parley-dry-run-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        if let original {
+            do { try original.environment.copy(to: scratch) } catch { throw StoreError.log(.storage(error)) }
+        }
         let store = try NegotiationStore(directory: scratch)
+        let query = Query(asOf: day)
+        let before = original == nil ? nil : try store.states(query)
         let report = try store.ingest(seeds: seeds, events: events, drafts: drafts)
-        let after = try store.states(Query(asOf: day))
-        return DryRun(report: report, before: StateAnswer(states: [], registry: after.registry, head: .empty, fromIndex: false),
+        let after = try store.states(query)
+        return DryRun(report: report, before: before ?? StateAnswer(states: [], registry: after.registry, head: .empty, fromIndex: false),
                       after: after)
     }
 }

@@ -50,8 +50,7 @@ struct ArticleCommand: ParsableCommand {
         guard let article = history.articles[id] else {
             throw CommandError("no article '\(id)' in the log", exitCode: Failure.usage)
         }
-        let all = (history.reports + history.fixes + history.sources).sorted { $0.sequence < $1.sequence }
-        let events = all.filter { $0.event.article == id }.map { r in
+        let events = history.recorded.filter { $0.event.article == id }.map { r in
             let e = r.event
             let role = e.type.isReport ? "act" : e.type == .source ? "source" : "fix"
             return Reported(role: role, id: e.id, type: e.type.rawValue, about: e.target, sequence: r.sequence, quote: e.quote)

@@ -60,7 +60,7 @@ struct Check: ParsableCommand {
         guard let state = answer.states.first else {
             return CheckResult(id: q.id, ask: q.ask, differences: ["\(at): no state for \(quoted(q.track))"])
         }
-        let json = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(StateJSON(state)))
+        let json = try JSONTree(state)
         var differences: [String] = []
         for e in q.expectations {
             let found = json.value(at: e.path)
@@ -111,6 +111,11 @@ enum JSONTree: Decodable {
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let a = try? c.decode([JSONTree].self) { self = .array(a) }
         else { self = .object(try c.decode([String: JSONTree].self)) }
+    }
+
+    /// A track's state as `state --json` gives it, read back.
+    init(_ state: TrackState) throws {
+        self = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(StateJSON(state)))
     }
 
     /// The value at a dotted path as text (`null` for null, a count for `….count` of a list),

@@ -88,9 +88,7 @@ struct Ingest: ParsableCommand {
                 run = try NegotiationStore.dryRun(seeds: seeds, events: events, drafts: drafts, asOf: today)
             }
         } catch let error as CorpusError {
-            for issue in error.issues { printError("error: \(issue)") }
-            printError("refused: \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); the ingest would append nothing")
-            throw ExitCode(Failure.badInput)
+            refuse(error, "the ingest would append nothing")
         }
         for warning in run.report.warnings { printError("warning: \(warning)") }
         let r = run.report
@@ -126,9 +124,10 @@ struct Ingest: ParsableCommand {
         _ = rmdir(path)
     }
 
-    private func refuse(_ error: CorpusError) -> Never {
+    /// Tells every problem of a refused corpus, and what it means for the log (`outcome`), and exits 65.
+    private func refuse(_ error: CorpusError, _ outcome: String = "nothing was appended") -> Never {
         for issue in error.issues { printError("error: \(issue)") }
-        printError("refused: \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); nothing was appended")
+        printError("refused: \(error.issues.count) problem\(error.issues.count == 1 ? "" : "s"); \(outcome)")
         Ingest.exit(withError: ExitCode(Failure.badInput))
     }
 }
@@ -141,8 +140,8 @@ enum StateChange {
                          "ended.reason", "disputed", "openConditions.count", "violations", "meetings", "sources"]
 
     static func between(_ before: TrackState?, _ after: TrackState) throws -> [String] {
-        let new = try tree(after)
-        let old = try before.map(tree)
+        let new = try JSONTree(after)
+        let old = try before.map(JSONTree.init)
         var changes: [String] = []
         for field in fields {
             let now = new.value(at: field)
@@ -151,9 +150,5 @@ enum StateChange {
             changes.append("\(field) \(then ?? "—") → \(now ?? "—")")
         }
         return changes
-    }
-
-    private static func tree(_ state: TrackState) throws -> JSONTree {
-        try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(StateJSON(state)))
     }
 }

@@ -63,8 +63,8 @@ public enum QuestionTable {
         let id = f.string("id", required: true, expected: "a name for the question")
         let ask = f.string("ask", required: true, expected: "the question, in words")
         let track = f.string("track", required: true, expected: "a track id")
-        let asOf = day(f, "as-of", required: true)
-        let knownOn = day(f, "known-on", required: false)
+        let asOf = f.day("as-of", required: true, expected: "a day such as 2025-03-20")
+        let knownOn = f.day("known-on", expected: "a day such as 2025-03-20")
         var expectations: [Question.Expectation] = []
         switch f.node("expect") {
         case .mapping(let entries, _)?:
@@ -87,17 +87,7 @@ public enum QuestionTable {
                             expected: "an expect mapping or a sources list")
         }
         guard let id, let ask, let track, let asOf else { return nil }
-        return Question(id: id, ask: ask, track: track, asOf: asOf, knownOn: knownOn ?? nil, expectations: expectations,
+        return Question(id: id, ask: ask, track: track, asOf: asOf, knownOn: knownOn, expectations: expectations,
                         sources: sources, location: SourceLocation(file: file, line: f.line, path: path))
-    }
-
-    /// A day field: `nil` when absent or wrong (a wrong one reported); `.some(nil)` never.
-    private static func day(_ f: Fields, _ name: String, required: Bool) -> Day? {
-        guard let text = f.string(name, required: required, expected: "a day such as 2025-03-20") else { return nil }
-        guard let day = Day(iso: text) else {
-            f.report(name, problemWithDay(text), expected: "a day such as 2025-03-20")
-            return nil
-        }
-        return day
     }
 }

@@ -52,10 +52,10 @@ struct Show: ParsableCommand {
     func run() throws {
         let store = try log.openForReading()
         let history = try store.history()
-        guard let recorded = (history.reports + history.fixes + history.sources).first(where: { $0.event.id == id }) else {
+        guard let recorded = history.recorded.first(where: { $0.event.id == id }) else {
             throw CommandError("no event '\(id)' in the log", exitCode: Failure.usage)
         }
-        let amendments = (history.fixes + history.sources).filter { $0.event.target == id }.sorted { $0.sequence < $1.sequence }
+        let amendments = history.amendments(of: id)
         let effective = history.events(for: Query(asOf: .latest)).first { $0.event.id == id }
         var event = effective?.event ?? recorded.event
         if event.sources.isEmpty, let article = event.article {

@@ -120,13 +120,7 @@ struct EvaluationTests {
     static func seeds(splitting splits: [String: String]) throws -> (TemporaryDirectory, String) {
         let folder = try TemporaryDirectory("split")
         let seeds = folder.appending("seeds")
-        try Fixtures.copy(Fixtures.seeds, to: seeds)
-        let catalog = seeds + "/catalog.yaml"
-        var text = try String(contentsOfFile: catalog, encoding: .utf8)
-        for (id, split) in splits {
-            text = text.replacingOccurrences(of: "- id: \(id)\n", with: "- id: \(id)\n    split: \(split)\n")
-        }
-        try text.write(toFile: catalog, atomically: true, encoding: .utf8)
+        try Fixtures.copySeeds(to: seeds, splitting: splits)
         return (folder, seeds)
     }
 

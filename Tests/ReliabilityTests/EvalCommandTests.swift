@@ -8,11 +8,7 @@ struct EvalCommandTests {
     @Test func theSetsAreScoredApartAndTheOneAskedForIsDetailed() throws {
         let dir = try TemporaryDirectory("parley-eval")
         let seeds = dir.appending("seeds")
-        try Fixtures.copy(Fixtures.seeds, to: seeds)
-        let catalog = seeds + "/catalog.yaml"
-        let text = try String(contentsOfFile: catalog, encoding: .utf8)
-            .replacingOccurrences(of: "- id: 002_8cb13a5d0c7818f1\n", with: "- id: 002_8cb13a5d0c7818f1\n    split: test\n")
-        try text.write(toFile: catalog, atomically: true, encoding: .utf8)
+        try Fixtures.copySeeds(to: seeds, splitting: ["002_8cb13a5d0c7818f1": "test"])
 
         let run = try ParleyTool.run(["eval", seeds, Fixtures.events, "--split", "test", "--json"], in: dir.path)
         #expect(run.status == 0, "\(run)")

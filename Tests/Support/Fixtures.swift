@@ -33,6 +33,18 @@ public enum Fixtures {
         try FileManager.default.copyItem(atPath: source, toPath: destination)
     }
 
+    /// Copies the fixture's articles to `seeds`, its catalog putting the articles of `splits`
+    /// (by id) in those evaluation sets (`split: test`…).
+    public static func copySeeds(to seeds: String, splitting splits: [String: String]) throws {
+        try copy(Self.seeds, to: seeds)
+        let catalog = seeds + "/catalog.yaml"
+        var text = try String(contentsOfFile: catalog, encoding: .utf8)
+        for (id, split) in splits {
+            text = text.replacingOccurrences(of: "- id: \(id)\n", with: "- id: \(id)\n    split: \(split)\n")
+        }
+        try text.write(toFile: catalog, atomically: true, encoding: .utf8)
+    }
+
     /// Adds the fixture at `fixture` to a corpus copy: its `seeds/` and `events/` files join
     /// the copy's, and its `catalog-append.yaml` is appended to the copy's catalog.
     public static func add(_ fixture: String, seeds: String, events: String) throws {

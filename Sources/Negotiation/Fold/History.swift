@@ -205,9 +205,19 @@ public struct History: Sendable {
         self.head = head
     }
 
+    /// The amendments of the event `id` (its fixes and second sources), in log order.
+    public func amendments(of id: String) -> [RecordedEvent] {
+        (fixes + sources).filter { $0.event.target == id }.sorted { $0.sequence < $1.sequence }
+    }
+
     /// The amendments of each event (fixes and sources), in log order.
     private var amendmentsByTarget: [String: [RecordedEvent]] {
         Dictionary(grouping: (fixes + sources).filter { $0.event.target != nil }.sorted { $0.sequence < $1.sequence }) { $0.event.target ?? "" }
+    }
+
+    /// Every event record (reports, fixes and second sources), in log order.
+    public var recorded: [RecordedEvent] {
+        (reports + fixes + sources).sorted { $0.sequence < $1.sequence }
     }
 
     /// An article's publication day.
