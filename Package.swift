@@ -73,6 +73,9 @@ let package = Package(
         // Article → candidate events: sentence analysis and cues, dates, parties, tracks, merged
         // drafts, the event-file writer; and the evaluation against the curated events.
         .target(name: "Extraction", dependencies: ["Lexicons", "Negotiation", "Corpus"]),
+        // Taking articles in and fixing the record by command: `add`, `review`, `correct`,
+        // `retract` and `init` write the project's files (never the log), each whole.
+        .target(name: "Intake", dependencies: ["Corpus", "Extraction", "Negotiation", "EventLog", "FileIO"]),
         // What leaves Parley as files: the HTML timeline report and the CSV export.
         .target(
             name: "Report",
@@ -90,6 +93,7 @@ let package = Package(
                 "FileIO",
                 "Lexicons",
                 "Extraction",
+                "Intake",
                 "Report",
                 "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -148,6 +148,18 @@ public struct FixTarget: Sendable {
     /// The last day of the `on` a correction gives the event, if it gives one: it must be
     /// known by the target's article's publication, as the event's own date must.
     public var movedTo: Day?
+    /// The fix's type, when the corpus holds its target after it: right only if the log holds
+    /// the target already (an event is recorded before its fixes).
+    public var placedBefore: EventType?
+
+    /// The problem when the log does not hold the target either.
+    public var notRecordedProblem: (problem: String, expected: String) {
+        if let type = placedBefore {
+            return ("\(quoted(target)) comes after this \(type.rawValue) and is not yet recorded",
+                    "a fix placed after the event it fixes (in a later file, or later in the same file)")
+        }
+        return ("unknown event \(quoted(target)): it is neither in the corpus nor in the log", "the id of a recorded event")
+    }
 
     package init(target: String, location: SourceLocation, field: String, movedTo: Day?) {
         self.target = target
@@ -178,7 +190,12 @@ public struct Corpus: Sendable {
     public static func load(seeds: String, events: String, drafts: DraftPolicy = .refuse) throws(CorpusError) -> Corpus {
         var collected: [SourceEvent] = []
         let scan = scan(seeds: seeds, events: events, drafts: drafts) { event, _ in collected.append(event) }
-        guard scan.issues.isEmpty else { throw CorpusError(scan.issues) }
+        // A corpus loaded whole is appended in its own order: a fix before its target is wrong.
+        let misplaced = scan.unresolvedTargets.filter { $0.placedBefore != nil }.map { fix in
+            CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.field,
+                        problem: fix.notRecordedProblem.problem, expected: fix.notRecordedProblem.expected)
+        }
+        guard scan.issues.isEmpty, misplaced.isEmpty else { throw CorpusError(scan.issues + misplaced) }
         let diagnostics = Diagnostics()
         let articles = scan.articles.compactMap { entry -> SourceArticle? in
             guard let bytes = readText(atPath: entry.path, shownAs: entry.path, into: diagnostics) else { return nil }
@@ -233,6 +250,17 @@ public struct Corpus: Sendable {
         let registry = loadRegistry(events: events, diagnostics)
         guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
         return registry
+    }
+
+    /// The catalog of `seeds` alone, each article read and checked against its SHA-256: or, with
+    /// `text`, the catalog that text would be, before it is written.
+    ///
+    /// - Throws: ``CorpusError`` with every problem found, each naming file, line and field.
+    public static func readCatalog(seeds: String, text: [UInt8]? = nil) throws(CorpusError) -> [CatalogArticle] {
+        let diagnostics = Diagnostics()
+        let (articles, _) = loadCatalog(seeds: seeds, diagnostics, text: text)
+        guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
+        return articles
     }
 
     static func display(_ directory: String, _ file: String) -> String {
@@ -311,11 +339,11 @@ public struct Corpus: Sendable {
 
     /// The catalogued articles that could be read, and the ids of those that could not (already
     /// reported, so that events citing them are not reported again).
-    private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics) -> ([CatalogArticle], Set<String>) {
+    private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics, text: [UInt8]? = nil) -> ([CatalogArticle], Set<String>) {
         let file = display(seeds, "catalog.yaml")
         var refused = Set<String>()
         var articles: [CatalogArticle] = []
-        guard let bytes = readText(atPath: file, shownAs: file, into: diagnostics) else { return (articles, refused) }
+        guard let bytes = text ?? readText(atPath: file, shownAs: file, into: diagnostics) else { return (articles, refused) }
         // Entries are checked as they are read, a few hundred at a time on every core (each
         // reads and hashes its article): the catalog is never a whole tree. Problems keep the
         // catalog's order, a syntax error after the entries before it.
@@ -505,6 +533,6 @@ func isLowercaseHexDigit(_ byte: UInt8) -> Bool {
     (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
 }
 
-func isArticleID(_ s: String) -> Bool {
+package func isArticleID(_ s: String) -> Bool {
     !s.isEmpty && s.count <= 120 && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
 }

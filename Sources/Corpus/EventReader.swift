@@ -164,9 +164,11 @@ package struct EventReader {
                 continue
             }
             if Int(found) >= ordinal {
-                diagnostics.add(file: location.file, line: location.line, field: field,
-                                problem: "\(quoted(target)) comes after this \(type.rawValue)",
-                                expected: "a fix placed after the event it fixes")
+                // Right if the log holds the target already, whatever the files are called:
+                // the ingest decides (``FixTarget/placedBefore``).
+                var late = FixTarget(target: target, location: location, field: field, movedTo: fix.movedTo.map { Day(ordinal: Int($0)) })
+                late.placedBefore = type
+                unresolved.append(late)
             } else if records[Int(found)].isFix {
                 diagnostics.add(file: location.file, line: location.line, field: field,
                                 problem: "\(quoted(target)) is itself a correction, retraction or source",
@@ -217,7 +219,7 @@ struct EventFileParser {
     static let eventFields = [
         "id", "type", "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped",
         "place", "planned", "unconditional", "article", "quote", "note", "corrects", "set", "retracts", "reason",
-        "format", "scope", "duration", "starts", "until", "days", "of", "status", "confidence", "extractor",
+        "format", "scope", "duration", "starts", "until", "days", "of", "status", "confidence", "extractor", "reviewed-by",
     ]
     static let changeFields = [
         "tracks", "on", "actor", "counterparts", "proposal", "terms", "conditions", "met", "dropped", "place", "planned", "quote",
@@ -227,7 +229,7 @@ struct EventFileParser {
     /// The fields only a correction or retraction takes.
     static let fixOnlyFields = ["corrects", "retracts", "set", "reason"]
     /// The fields a `source` takes.
-    static let sourceFields: Set<String> = ["id", "type", "of", "article", "quote", "note"]
+    static let sourceFields: Set<String> = ["id", "type", "of", "article", "quote", "note", "status", "confidence", "extractor", "reviewed-by"]
     /// Which report types take each field that not all of them take.
     static let fieldTypes: [(field: String, types: [EventType])] = [
         ("planned", [.meeting]), ("format", [.meeting]), ("scope", [.meeting]), ("unconditional", [.acceptance]),
@@ -306,7 +308,7 @@ struct EventFileParser {
         if !drafted.isEmpty, drafts == .refuse {
             diagnostics.add(file: file, line: drafted[0], field: "events",
                             problem: "\(drafted.count) event\(drafted.count == 1 ? " is a draft" : "s are drafts") (status: draft), not yet reviewed",
-                            expected: "each draft reviewed (its `status: draft` removed), or the ingest told --drafts skip")
+                            expected: "each draft reviewed (`parley review`, or `status: reviewed` written by hand), or the ingest told --drafts skip")
             parsed.steps += diagnostics.drain().map { .issue($0) }
         }
     }
@@ -340,10 +342,15 @@ struct EventFileParser {
         if let status = f.string("status", expected: "draft or reviewed"), status != "reviewed" {
             f.report("status", "\(quoted(status)) is not a status", expected: "draft or reviewed")
         }
-        if let text = f.string("confidence", expected: "a number from 0 to 1"), !(Double(text).map { (0...1).contains($0) } ?? false) {
-            f.report("confidence", "\(quoted(text)) is not a number from 0 to 1", expected: "the extractor's confidence, from 0 to 1")
+        if let text = f.string("confidence", expected: "a number from 0 to 1") {
+            if Double(text).map({ (0...1).contains($0) }) ?? false {
+                event.confidence = text
+            } else {
+                f.report("confidence", "\(quoted(text)) is not a number from 0 to 1", expected: "the extractor's confidence, from 0 to 1")
+            }
         }
-        _ = f.string("extractor", expected: "the extractor that drafted it")
+        event.extractor = f.string("extractor", expected: "the extractor that drafted it")
+        event.reviewedBy = f.string("reviewed-by", expected: "the name of who reviewed the draft")
         let ownArticle = f.string("article", expected: "an article id from the catalog")
         event.article = ownArticle ?? defaultArticle
         event.quote = f.string("quote", expected: "the article's own words")

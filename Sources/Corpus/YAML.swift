@@ -374,7 +374,7 @@ extension YAMLNode {
 }
 
 /// Parses YAML into a node tree with line numbers, reporting a syntax error where it is.
-func parseYAML(_ bytes: [UInt8], file: String, streaming key: String? = nil, into diagnostics: Diagnostics,
+package func parseYAML(_ bytes: [UInt8], file: String, streaming key: String? = nil, into diagnostics: Diagnostics,
                onItem: (YAMLNode) -> Void = { _ in }) -> YAMLNode? {
     do {
         guard let node = try YAMLNode.parse(bytes, streaming: key, onItem: onItem) else {

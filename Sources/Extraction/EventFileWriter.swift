@@ -8,10 +8,11 @@ public enum EventFileWriter {
     public static func yaml(_ result: ExtractionResult) -> String {
         var lines = [
             "# Candidate events extracted by `parley extract` from \(result.article) (published \(result.published), language \(result.language)).",
-            "# Every event is a draft (`status: draft`): review each one, keep it (delete its `status` line),",
-            "# fix it or delete it. Each comment gives the confidence, the cue that fired and how the date was",
-            "# found; `note` says more. `parley ingest` refuses a file that still holds drafts, unless told",
-            "# `--drafts skip` (drafts are then left out, never recorded).",
+            "# Every event is a draft (`status: draft`): `parley review <article>` goes through them (keep,",
+            "# edit, reject, or record as another report of an event already recorded); by hand, keep one by",
+            "# writing `status: reviewed`. Each comment gives the confidence, the cue that fired and how the",
+            "# date was found; `note` says more. `parley ingest` refuses a file that still holds drafts,",
+            "# unless told `--drafts skip` (drafts are then left out, never recorded).",
             "article: \(result.article)",
         ]
         if result.candidates.isEmpty {

@@ -122,6 +122,12 @@ public struct Event: Sendable, Hashable {
     /// Verbatim words of the article.
     public var quote: String?
     public var note: String?
+    /// Who drafted it, when a machine did: the extractor's name and version, as `extractor`
+    /// wrote them in the draft, and the confidence it gave (as written, `0.74`).
+    public var extractor: String?
+    public var confidence: String?
+    /// Who reviewed the draft and kept it (`parley review --by`, else the git user, else `$USER`).
+    public var reviewedBy: String?
     /// For a correction: the event it fixes, and the fields that replace that event's.
     public var corrects: String?
     public var changes: EventChanges?

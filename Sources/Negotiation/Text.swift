@@ -64,3 +64,16 @@ package func bytes(fromHex text: String) -> [UInt8]? {
     }
     return out
 }
+
+/// The quote with up to `around` characters of its article on each side, cut at word
+/// boundaries, the quote itself in [brackets]; `nil` when the article does not hold it verbatim.
+public func quoteInContext(_ quote: String, in text: String, around: Int = 80) -> String? {
+    guard !quote.isEmpty, let range = text.range(of: quote) else { return nil }
+    var start = text.index(range.lowerBound, offsetBy: -around, limitedBy: text.startIndex) ?? text.startIndex
+    var end = text.index(range.upperBound, offsetBy: around, limitedBy: text.endIndex) ?? text.endIndex
+    if start > text.startIndex, let space = text[start..<range.lowerBound].firstIndex(where: \.isWhitespace) { start = text.index(after: space) }
+    if end < text.endIndex, let space = text[range.upperBound..<end].lastIndex(where: \.isWhitespace) { end = space }
+    let before = text[start..<range.lowerBound], after = text[range.upperBound..<end]
+    let shown = (start > text.startIndex ? "…" : "") + before + "[" + quote + "]" + after + (end < text.endIndex ? "…" : "")
+    return shown.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+}

@@ -140,9 +140,8 @@ extension NegotiationStore {
     func unresolved(_ targets: [FixTarget]) throws -> [CorpusIssue] {
         try targets.compactMap { fix in
             guard let sequence = try sequence(of: "event/\(fix.target)") else {
-                return CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.field,
-                                   problem: "unknown event \(quoted(fix.target)): it is neither in the corpus nor in the log",
-                                   expected: "the id of a recorded event")
+                let (problem, expected) = fix.notRecordedProblem
+                return CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.field, problem: problem, expected: expected)
             }
             guard let moved = fix.movedTo, let latest = try latestPublication(ofEventAt: sequence), moved > latest else { return nil }
             return CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.location.field("set.on"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import FileIO
+import Intake
 import Foundation
 import LMDB
 import Negotiation
@@ -77,6 +78,12 @@ struct Failure {
     /// Classes `error`; `nil` for errors that are not the log's (usage, validation, exits).
     init?(_ error: any Error) {
         switch error {
+        case let error as IntakeError:
+            switch error {
+            case .badInput(let issues): self.init(kind: .other, problems: issues.map(\.description), exitCode: Self.badInput)
+            case .conflict(let problem): self.init(kind: .conflict, problems: [problem], exitCode: Self.conflict)
+            case .io(let error): self.init(kind: .inputOutput, problems: [error.description], exitCode: Self.inputOutput)
+            }
         case let error as CommandError:
             self.init(kind: error.exitCode == Self.noLog ? .noLog : error.exitCode == Self.inputOutput ? .inputOutput : .other, problems: [error.description], exitCode: error.exitCode)
         case StoreError.log(let error):

@@ -66,7 +66,7 @@ struct Show: ParsableCommand {
             let article = history.articles[source.article]
             if texts[source.article] == nil, let article { texts[source.article] = try store.text(of: article) }
             return SourceJSON(article: source.article, outlet: article?.outlet, published: article?.published.description, quote: source.quote,
-                              context: source.quote.flatMap { quote in texts[source.article].flatMap { Self.context(of: quote, in: $0) } },
+                              context: source.quote.flatMap { quote in texts[source.article].flatMap { quoteInContext(quote, in: $0) } },
                               sequence: source.sequence)
         }
         event.sources = []
@@ -98,6 +98,10 @@ struct Show: ParsableCommand {
         if let target = e.corrects ?? e.retracts { lines.append("amends       \(target)") }
         if let reason = e.reason { lines.append("reason       \(reason)") }
         if let note = e.note { lines.append("note         \(note)") }
+        if let extractor = e.extractor {
+            lines.append("drafted by   \(extractor)" + (e.confidence.map { " (confidence \($0))" } ?? ""))
+        }
+        if let reviewer = e.reviewedBy { lines.append("reviewed by  \(reviewer)") }
         for line in lines { print("  " + line) }
         print("  sources      \(sources.count)")
         for s in sources {
@@ -110,18 +114,5 @@ struct Show: ParsableCommand {
                 print("    \(a.id): \(a.type), sequence \(a.sequence)" + (a.article.map { ", \($0)" } ?? "") + (a.reason.map { ": \($0)" } ?? ""))
             }
         }
-    }
-
-    /// The quote with up to `around` characters of its article on each side, cut at word
-    /// boundaries, the quote itself in [brackets]; `nil` when the article does not hold it verbatim.
-    static func context(of quote: String, in text: String, around: Int = 80) -> String? {
-        guard !quote.isEmpty, let range = text.range(of: quote) else { return nil }
-        var start = text.index(range.lowerBound, offsetBy: -around, limitedBy: text.startIndex) ?? text.startIndex
-        var end = text.index(range.upperBound, offsetBy: around, limitedBy: text.endIndex) ?? text.endIndex
-        if start > text.startIndex, let space = text[start..<range.lowerBound].firstIndex(where: \.isWhitespace) { start = text.index(after: space) }
-        if end < text.endIndex, let space = text[range.upperBound..<end].lastIndex(where: \.isWhitespace) { end = space }
-        let before = text[start..<range.lowerBound], after = text[range.upperBound..<end]
-        let shown = (start > text.startIndex ? "…" : "") + before + "[" + quote + "]" + after + (end < text.endIndex ? "…" : "")
-        return shown.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }

@@ -28,6 +28,11 @@ enum ParleyTool {
         try start(arguments, user: user, in: directory).wait()
     }
 
+    /// Runs `parley` to its end with `input` as its standard input, and `environment` added to ours.
+    static func run(_ arguments: [String], input: String, environment: [String: String] = [:], in directory: String) throws -> Finished {
+        try Running(arguments, user: nil, input: input, environment: environment, in: directory).wait()
+    }
+
     /// Runs `parley`, killing it if it has not ended after `seconds`: `nil` then (it hung).
     static func run(_ arguments: [String], in directory: String, timeout seconds: Double) throws -> Finished? {
         try start(arguments, in: directory).wait(timeout: seconds)
@@ -77,9 +82,17 @@ final class Running {
     private let stderrPath: String
     private static let counter = Counter()
 
-    init(_ arguments: [String], user: UInt32?, in directory: String) throws {
+    /// Starts `parley`; its standard input is `input`, else nothing (`/dev/null`).
+    init(_ arguments: [String], user: UInt32?, input: String? = nil, environment: [String: String] = [:], in directory: String) throws {
         self.arguments = arguments
         let n = Self.counter.next()
+        if let input {
+            let inputPath = directory + "/process-\(n).in"
+            _ = FileManager.default.createFile(atPath: inputPath, contents: Data(input.utf8))
+            process.standardInput = FileHandle(forReadingAtPath: inputPath)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         stdoutPath = directory + "/process-\(n).out"
         stderrPath = directory + "/process-\(n).err"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -95,6 +108,7 @@ final class Running {
             process.arguments = arguments
         }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         try process.run()

@@ -226,6 +226,9 @@ extension Event {
         article = try o.optionalString("article")
         quote = try o.optionalString("quote")
         note = try o.optionalString("note")
+        extractor = try o.optionalString("extractor")
+        confidence = try o.optionalString("confidence")
+        reviewedBy = try o.optionalString("reviewed-by")
         corrects = try o.optionalString("corrects")
         retracts = try o.optionalString("retracts")
         reason = try o.optionalString("reason")
@@ -267,11 +270,13 @@ extension Event {
         if let actor { w.key("actor"); w.string(actor) }
         if let article { w.key("article"); w.string(article) }
         if !conditions.isEmpty { w.key("conditions"); writeTerms(conditions, &w) }
+        if let confidence { w.key("confidence"); w.string(confidence) }
         if let corrects { w.key("corrects"); w.string(corrects) }
         if !counterparts.isEmpty { w.key("counterparts"); w.strings(counterparts) }
         if let days { w.key("days"); w.int(days) }
         if !dropped.isEmpty { w.key("dropped"); w.strings(dropped) }
         if let duration { w.key("duration"); w.int(duration) }
+        if let extractor { w.key("extractor"); w.string(extractor) }
         if let format { w.key("format"); w.string(format.rawValue) }
         if general { w.key("general"); w.bool(true) }
         w.key("id"); w.string(id)
@@ -286,6 +291,7 @@ extension Event {
         if let quote { w.key("quote"); w.string(quote) }
         if let reason { w.key("reason"); w.string(reason) }
         if let retracts { w.key("retracts"); w.string(retracts) }
+        if let reviewedBy { w.key("reviewed-by"); w.string(reviewedBy) }
         if let changes { w.key("set"); changes.write(&w) }
         if let starts { w.key("starts"); w.string(starts.description) }
         if !terms.isEmpty { w.key("terms"); writeTerms(terms, &w) }

@@ -1,0 +1,27 @@
+import Corpus
+import FileIO
+
+extension Project {
+    /// What the corpus's own checks find wrong in one event file, drafts left out: what a
+    /// reviewed event must pass before it is kept.
+    public func problems(in eventFile: String) -> [CorpusIssue] {
+        let scan = Corpus.scan(seeds: seeds, events: events, keepingEvents: false, drafts: .skip) { _ in }
+        return scan.issues.filter { $0.file == eventFile }
+    }
+
+    /// Whether the corpus has an event of that id that is not a draft.
+    public func hasEvent(_ id: String) -> Bool {
+        var found = false
+        _ = Corpus.scan(seeds: seeds, events: events, keepingEvents: false, drafts: .skip) { scanned in
+            if scanned.id == id { found = true }
+        }
+        return found
+    }
+
+    /// The text of a catalogued article, for showing a quote in its context.
+    public func articleText(_ id: String) -> String? {
+        guard let entry = try? Corpus.readCatalog(seeds: seeds).first(where: { $0.article.id == id }),
+              let bytes = try? InputFile.read(entry.path) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}
