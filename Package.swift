@@ -44,8 +44,9 @@ let package = Package(
         ),
         // What glibc has and Swift's Glibc module leaves out: mallopt, fallocate (empty elsewhere).
         .systemLibrary(name: "CGlibc"),
-        // Reading and writing the files a user names: bounded, regular files only, written whole.
-        .target(name: "FileIO", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
+        // Reading and writing the files a user names (bounded, regular files only, written whole),
+        // and the ingest's scratch files.
+        .target(name: "FileIO", dependencies: ["CGlibc", .product(name: "SystemPackage", package: "swift-system")]),
         // A thin, safe wrapper over LMDB's C API.
         .target(name: "LMDB", dependencies: ["CLMDB", .product(name: "SystemPackage", package: "swift-system")]),
         // The append-only, hash-chained log of opaque payloads.

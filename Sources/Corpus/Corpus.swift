@@ -148,17 +148,15 @@ public struct FixTarget: Sendable {
     /// The last day of the `on` a correction gives the event, if it gives one: it must be
     /// known by the target's article's publication, as the event's own date must.
     public var movedTo: Day?
-    /// The fix's type, when the corpus holds its target after it: right only if the log holds
-    /// the target already (an event is recorded before its fixes).
+    /// The fix's type when the corpus has its target after it: right only if the log has it.
     public var placedBefore: EventType?
 
     /// The problem when the log does not hold the target either.
-    public var notRecordedProblem: (problem: String, expected: String) {
-        if let type = placedBefore {
-            return ("\(quoted(target)) comes after this \(type.rawValue) and is not yet recorded",
-                    "a fix placed after the event it fixes (in a later file, or later in the same file)")
-        }
-        return ("unknown event \(quoted(target)): it is neither in the corpus nor in the log", "the id of a recorded event")
+    public var notRecorded: CorpusIssue {
+        let (problem, expected) = placedBefore.map {
+            ("\(quoted(target)) comes after this \($0.rawValue) and is not yet recorded", "a fix placed after the event it fixes (in a later file, or later in the same file)")
+        } ?? ("unknown event \(quoted(target)): it is neither in the corpus nor in the log", "the id of a recorded event")
+        return CorpusIssue(file: location.file, line: location.line, field: field, problem: problem, expected: expected)
     }
 
     package init(target: String, location: SourceLocation, field: String, movedTo: Day?) {
@@ -191,10 +189,7 @@ public struct Corpus: Sendable {
         var collected: [SourceEvent] = []
         let scan = scan(seeds: seeds, events: events, drafts: drafts) { event, _ in collected.append(event) }
         // A corpus loaded whole is appended in its own order: a fix before its target is wrong.
-        let misplaced = scan.unresolvedTargets.filter { $0.placedBefore != nil }.map { fix in
-            CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.field,
-                        problem: fix.notRecordedProblem.problem, expected: fix.notRecordedProblem.expected)
-        }
+        let misplaced = scan.unresolvedTargets.filter { $0.placedBefore != nil }.map(\.notRecorded)
         guard scan.issues.isEmpty, misplaced.isEmpty else { throw CorpusError(scan.issues + misplaced) }
         let diagnostics = Diagnostics()
         let articles = scan.articles.compactMap { entry -> SourceArticle? in
@@ -250,17 +245,6 @@ public struct Corpus: Sendable {
         let registry = loadRegistry(events: events, diagnostics)
         guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
         return registry
-    }
-
-    /// The catalog of `seeds` alone, each article read and checked against its SHA-256: or, with
-    /// `text`, the catalog that text would be, before it is written.
-    ///
-    /// - Throws: ``CorpusError`` with every problem found, each naming file, line and field.
-    public static func readCatalog(seeds: String, text: [UInt8]? = nil) throws(CorpusError) -> [CatalogArticle] {
-        let diagnostics = Diagnostics()
-        let (articles, _) = loadCatalog(seeds: seeds, diagnostics, text: text)
-        guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
-        return articles
     }
 
     static func display(_ directory: String, _ file: String) -> String {
@@ -339,7 +323,7 @@ public struct Corpus: Sendable {
 
     /// The catalogued articles that could be read, and the ids of those that could not (already
     /// reported, so that events citing them are not reported again).
-    private static func loadCatalog(seeds: String, _ diagnostics: Diagnostics, text: [UInt8]? = nil) -> ([CatalogArticle], Set<String>) {
+    package static func loadCatalog(seeds: String, _ diagnostics: Diagnostics, text: [UInt8]? = nil) -> ([CatalogArticle], Set<String>) {
         let file = display(seeds, "catalog.yaml")
         var refused = Set<String>()
         var articles: [CatalogArticle] = []

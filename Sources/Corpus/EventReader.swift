@@ -164,8 +164,7 @@ package struct EventReader {
                 continue
             }
             if Int(found) >= ordinal {
-                // Right if the log holds the target already, whatever the files are called:
-                // the ingest decides (``FixTarget/placedBefore``).
+                // Right if the log holds the target already, whatever the files are called.
                 var late = FixTarget(target: target, location: location, field: field, movedTo: fix.movedTo.map { Day(ordinal: Int($0)) })
                 late.placedBefore = type
                 unresolved.append(late)

@@ -88,7 +88,7 @@ public struct ArticleIntake {
         let catalogText: [UInt8]
         do { catalogText = try InputFile.read(project.catalogPath) } catch { throw .file(error) }
         let catalog: [CatalogArticle]
-        do { catalog = try Corpus.readCatalog(seeds: project.seeds, text: catalogText) } catch { throw .badInput(error.issues) }
+        do { catalog = try project.catalog(text: catalogText) } catch { throw .badInput(error.issues) }
 
         let sha = hexString(SHA256.hash(data: bytes))
         if let same = catalog.first(where: { $0.article.sha256 == sha }) {
@@ -127,7 +127,7 @@ public struct ArticleIntake {
             try Self.writeNew(bytes, to: articlePath)
             written.append(articlePath)
             do {
-                _ = try Corpus.readCatalog(seeds: project.seeds, text: newCatalog)
+                _ = try project.catalog(text: newCatalog)
             } catch {
                 throw IntakeError.badInput(error.issues.map { issue in
                     // The entry's problems are the options' problems: say which.

@@ -2,6 +2,17 @@ import Corpus
 import FileIO
 
 extension Project {
+    /// The catalog alone, each article read and checked against its SHA-256: or, with `text`,
+    /// the catalog that text would be, before it is written.
+    ///
+    /// - Throws: ``CorpusError`` with every problem found, each naming file, line and field.
+    public func catalog(text: [UInt8]? = nil) throws(CorpusError) -> [CatalogArticle] {
+        let diagnostics = Diagnostics()
+        let (articles, _) = Corpus.loadCatalog(seeds: seeds, diagnostics, text: text)
+        guard diagnostics.issues.isEmpty else { throw CorpusError(diagnostics.issues) }
+        return articles
+    }
+
     /// What the corpus's own checks find wrong in one event file, drafts left out: what a
     /// reviewed event must pass before it is kept.
     public func problems(in eventFile: String) -> [CorpusIssue] {
@@ -20,7 +31,7 @@ extension Project {
 
     /// The text of a catalogued article, for showing a quote in its context.
     public func articleText(_ id: String) -> String? {
-        guard let entry = try? Corpus.readCatalog(seeds: seeds).first(where: { $0.article.id == id }),
+        guard let entry = try? catalog().first(where: { $0.article.id == id }),
               let bytes = try? InputFile.read(entry.path) else { return nil }
         return String(validating: bytes, as: UTF8.self)
     }

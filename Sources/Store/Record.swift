@@ -139,10 +139,7 @@ extension NegotiationStore {
     /// event of the log past what its article could know.
     func unresolved(_ targets: [FixTarget]) throws -> [CorpusIssue] {
         try targets.compactMap { fix in
-            guard let sequence = try sequence(of: "event/\(fix.target)") else {
-                let (problem, expected) = fix.notRecordedProblem
-                return CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.field, problem: problem, expected: expected)
-            }
+            guard let sequence = try sequence(of: "event/\(fix.target)") else { return fix.notRecorded }
             guard let moved = fix.movedTo, let latest = try latestPublication(ofEventAt: sequence), moved > latest else { return nil }
             return CorpusIssue(file: fix.location.file, line: fix.location.line, field: fix.location.field("set.on"),
                                problem: EventReader.movedPastPublication(fix.target, to: moved, latest: latest),

@@ -17,13 +17,14 @@ struct Log: ParsableCommand {
     @OptionGroup var log: LogOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Only events on this track (`general`: the general meetings).", valueName: "track"))
+    @Option(help: ArgumentHelp("Only events on this track (`general`: the general meetings).", valueName: "track"), completion: Completions.tracks)
     var track: String?
 
-    @Option(help: ArgumentHelp("Only events of this type (\(EventType.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "type"))
+    @Option(help: ArgumentHelp("Only events of this type (\(EventType.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "type"),
+            completion: Completions.types)
     var type: String?
 
-    @Option(help: ArgumentHelp("Only events whose actor or counterparts include this party.", valueName: "code"))
+    @Option(help: ArgumentHelp("Only events whose actor or counterparts include this party.", valueName: "code"), completion: Completions.parties)
     var party: String?
 
     @Option(help: ArgumentHelp("Only events recorded from, fixed on the word of, or reported again by this article.", valueName: "id"))

@@ -18,7 +18,7 @@ struct State: ParsableCommand {
     @OptionGroup var query: QueryOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Only this track.", valueName: "track"))
+    @Option(help: ArgumentHelp("Only this track.", valueName: "track"), completion: Completions.tracks)
     var track: String?
 
     func run() throws {

@@ -9,7 +9,7 @@ struct Timeline: ParsableCommand {
     @OptionGroup var log: LogOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("The track.", valueName: "track"))
+    @Option(help: ArgumentHelp("The track.", valueName: "track"), completion: Completions.tracks)
     var track: String
 
     @OptionGroup var range: DateRangeOptions

@@ -66,6 +66,10 @@ struct FastCodecTests {
             e.unconditional = Bool.random(using: &generator)
             e.quote = pick()
             e.note = Bool.random(using: &generator) ? pick() : nil
+            // A reviewed draft's provenance.
+            e.extractor = Bool.random(using: &generator) ? pick() : nil
+            e.confidence = Bool.random(using: &generator) ? "0.\(Int.random(in: 10...99, using: &generator))" : nil
+            e.reviewedBy = Bool.random(using: &generator) ? pick() : nil
             // A meeting on no track is general (a record of an older log is read so).
             e.general = e.type == .meeting && e.tracks.isEmpty
             e.format = Bool.random(using: &generator) ? MeetingFormat.allCases.randomElement(using: &generator) : nil

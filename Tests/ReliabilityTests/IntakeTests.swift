@@ -119,6 +119,25 @@ struct IntakeTests {
     }
 }
 
+/// The shell's completions of values: the tracks and parties of the project's own registries.
+@Suite("completions")
+struct CompletionTests {
+    @Test func tracksPartiesAndTypesAreOfferedFromTheProjectsRegistries() throws {
+        let dir = try TemporaryDirectory("parley-completion")
+        let project = try IntakeTests.project(in: dir)
+        // A track of this project's own, added to its registry: offered without a rebuild.
+        let tracks = project + "/events/tracks.yaml"
+        try (String(contentsOfFile: tracks, encoding: .utf8) + "\n  - id: harbour-pause\n    requires: [UA, RU]\n")
+            .write(toFile: tracks, atomically: true, encoding: .utf8)
+        let offered = try ParleyTool.run(["---completion", "log", "--", "--track", "3", "0", "parley", "log", "--track", ""], in: project)
+        #expect(offered.stdout.split(separator: "\n").contains("harbour-pause") && offered.stdout.contains("truce-30-day\n"), "\(offered)")
+        let parties = try ParleyTool.run(["---completion", "log", "--", "--party", "3", "0", "parley", "log", "--party", ""], in: project)
+        #expect(parties.stdout.split(separator: "\n").map(String.init) == ["UA", "RU", "US", "CN"], "\(parties)")
+        let script = try ParleyTool.run(["--generate-completion-script", "bash"], in: project)
+        #expect(script.stdout.contains("---completion log -- --track") && script.stdout.contains("acceptance"), "\(script.stdout.prefix(300))")
+    }
+}
+
 /// A terminal of its own (a tmux server on its own socket), running one command.
 final class Terminal {
     private let socket: String

@@ -1,20 +1,19 @@
 import CGlibc
-import FileIO
 import Foundation
 import SystemPackage
 
-/// A temporary file of the pipelined ingest, unlinked as soon as it is made: it vanishes with
+/// A temporary file (the pipelined ingest's), unlinked as soon as it is made: it vanishes with
 /// its descriptor (closed when the file is freed), whatever happens to the process. Written and
 /// read at explicit offsets; what has been read for the last time is handed back to the file
 /// system (``release(_:)``).
 ///
 /// Its failures are the system's (a full disk, an I/O error): ``FileError`` with the errno.
-final class ScratchFile: Sendable {
+public final class ScratchFile: Sendable {
     private let descriptor: FileDescriptor
     /// What the file is, as a message names it ("the temporary ingest file").
-    let name: String
+    public let name: String
 
-    init(name: String, prefix: String) throws(FileError) {
+    public init(name: String, prefix: String) throws(FileError) {
         self.name = name
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString).tmp").path
         do {
@@ -29,7 +28,7 @@ final class ScratchFile: Sendable {
     deinit { try? descriptor.close() }
 
     /// Writes all of `bytes` at `offset`.
-    func write(_ bytes: [UInt8], at offset: Int) throws(FileError) {
+    public func write(_ bytes: [UInt8], at offset: Int) throws(FileError) {
         do {
             _ = try bytes.withUnsafeBytes { try descriptor.writeAll(toAbsoluteOffset: Int64(offset), $0) }
         } catch {
@@ -38,7 +37,7 @@ final class ScratchFile: Sendable {
     }
 
     /// Reads into `buffer` from `offset` until it is full or the file ends; how many bytes came.
-    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(FileError) -> Int {
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(FileError) -> Int {
         var done = 0
         while done < buffer.count {
             let n: Int
@@ -57,7 +56,7 @@ final class ScratchFile: Sendable {
     /// leave the page cache while the log's join it, so that an ingest's temporary bytes and its
     /// log do not take memory up together. Where the file system cannot, the blocks stay until
     /// the file is closed.
-    func release(_ range: Range<Int>) {
+    public func release(_ range: Range<Int>) {
         #if os(Linux)
         _ = parley_punch_hole(descriptor.rawValue, off_t(range.lowerBound), off_t(range.count))
         #endif
@@ -65,7 +64,7 @@ final class ScratchFile: Sendable {
 
     /// The bytes the file takes on its file system (its allocated blocks), or `nil` when it
     /// cannot be told.
-    var allocatedBytes: Int? {
+    public var allocatedBytes: Int? {
         var status = stat()
         guard fstat(descriptor.rawValue, &status) == 0 else { return nil }
         return Int(status.st_blocks) * 512
