@@ -34,7 +34,7 @@ struct Review: ParsableCommand {
         }
         var file = try EventFileText(path: path)
         let reviewer = by ?? Self.defaultReviewer()
-        let context = (file.article ?? id).flatMap { project.articleText($0) }
+        let context = project.articleText(file.article ?? id)
         var tally = (accepted: 0, edited: 0, rejected: 0, sources: 0)
         let total = file.drafts.count
         guard total > 0 else {
