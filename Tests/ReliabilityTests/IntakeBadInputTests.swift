@@ -54,6 +54,8 @@ struct IntakeBadInputTests {
             (add + ["-", "--url", "https://e.org", "--outlet", "O", "--title", "T", "--published", "2025-02-30"], "Another text.\n", 64,
              "2025-02-30"),
             (["review", "999_nothing"], nil, 65, "no event file for the article '999_nothing'"),
+            (["init", "."], nil, 75, "is already there: . is a project already"),
+            (["init", "elsewhere", "--from", dir.appending("nowhere")], nil, 65, "--from: \(dir.appending("nowhere"))/tracks.yaml is missing"),
             (["correct", "no-such-event", "--set", "on=2025-03-10", "--reason", "r"], nil, 65, "no event 'no-such-event' in the event files or the log"),
             (["correct", kept, "--set", "colour=red", "--reason", "r"], nil, 65, "--set: 'colour' is not a field a correction sets"),
             (["correct", kept, "--set", "on", "--reason", "r"], nil, 65, "--set: 'on' is not field=value"),
