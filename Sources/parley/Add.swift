@@ -51,9 +51,7 @@ struct Add: ParsableCommand {
     @OptionGroup var folders: ProjectOptions
 
     func validate() throws {
-        if let language, !(language.count == 2 && language.allSatisfy({ $0.isASCII && $0.isLowercase })) {
-            throw ValidationError("--language takes an ISO 639-1 code such as fr or en, not '\(language)'")
-        }
+        try validateLanguage(language)
     }
 
     func run() throws {

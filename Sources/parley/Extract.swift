@@ -40,9 +40,7 @@ struct Extract: ParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(minimumConfidence) else { throw ValidationError("--min-confidence must be from 0 to 1, not \(minimumConfidence)") }
-        if let language, !(language.count == 2 && language.allSatisfy({ $0.isASCII && $0.isLowercase })) {
-            throw ValidationError("--language takes an ISO 639-1 code such as fr or en, not '\(language)'")
-        }
+        try validateLanguage(language)
     }
 
     func run() throws {
@@ -71,6 +69,13 @@ private func jsonText(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+}
+
+/// Refuses a `--language` that is not an ISO 639-1 code.
+func validateLanguage(_ language: String?) throws {
+    if let language, !(language.count == 2 && language.allSatisfy({ $0.isASCII && $0.isLowercase })) {
+        throw ValidationError("--language takes an ISO 639-1 code such as fr or en, not '\(language)'")
+    }
 }
 
 /// Reads the registries and lexicons, or stops with every problem, each with file, line and field.

@@ -27,7 +27,7 @@ struct IntakeBadInputTests {
         let project = try IntakeTests.project(in: dir)
         try #require(try ParleyTool.run(["add", IntakeTests.article] + IntakeTests.addArguments, in: project).succeeded)
         let drafts = try String(contentsOfFile: project + "/events/\(IntakeTests.id).yaml", encoding: .utf8)
-        let ids = drafts.split(separator: "\n").compactMap { $0.hasPrefix("  - id: ") ? String($0.dropFirst(8)) : nil }
+        let ids = IntakeTests.ids(in: drafts)
         let review = try ParleyTool.run(["review", IntakeTests.id, "--by", "T"], input: "a\n" + String(repeating: "r\n", count: ids.count - 1), in: project)
         try #require(review.succeeded, "\(review)")
         try #require(try ParleyTool.run(["ingest"], in: project).succeeded)

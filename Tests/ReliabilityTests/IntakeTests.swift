@@ -12,6 +12,11 @@ struct IntakeTests {
                                "--published", "2025-03-12"]
     static let id = "000_test-wire-2025-03-12"
 
+    /// The ids of an event file's events, in file order.
+    static func ids(in eventFile: String) -> [String] {
+        eventFile.split(separator: "\n").compactMap { $0.hasPrefix("  - id: ") ? String($0.dropFirst(8)) : nil }
+    }
+
     /// A project made by `parley init` from the fixture registries, in `dir/project`.
     static func project(in dir: TemporaryDirectory) throws -> String {
         let made = try ParleyTool.run(["init", "project", "--from", Fixtures.events], in: dir.path)
@@ -37,7 +42,7 @@ struct IntakeTests {
         // The drafts are marked until reviewed, and ingest refuses them.
         let eventFile = project + "/events/\(Self.id).yaml"
         let drafted = try String(contentsOfFile: eventFile, encoding: .utf8)
-        let ids = drafted.split(separator: "\n").compactMap { $0.hasPrefix("  - id: ") ? String($0.dropFirst(8)) : nil }
+        let ids = IntakeTests.ids(in: drafted)
         #expect(ids.count >= 3 && drafted.components(separatedBy: "    status: draft\n").count - 1 == ids.count, "\(drafted)")
         // What the extractor drafts from this text: the acceptance first, the proposal second.
         try #require(ids.count >= 2 && ids[0].hasSuffix("-acceptance-ua") && ids[1].hasSuffix("-proposal-us"), "\(ids)")
@@ -84,7 +89,7 @@ struct IntakeTests {
         let eventFile = project + "/events/\(Self.id).yaml"
         // Reviewed by hand: the first draft kept, the others dropped.
         let drafts = try String(contentsOfFile: eventFile, encoding: .utf8)
-        let ids = drafts.split(separator: "\n").compactMap { $0.hasPrefix("  - id: ") ? String($0.dropFirst(8)) : nil }
+        let ids = IntakeTests.ids(in: drafts)
         let firstOnly = try ParleyTool.run(["review", Self.id, "--by", "T"], input: "a\n" + String(repeating: "r\n", count: ids.count - 1), in: project)
         #expect(firstOnly.succeeded, "\(firstOnly)")
         #expect(try ParleyTool.run(["ingest"], in: project).succeeded)
@@ -95,7 +100,7 @@ struct IntakeTests {
         let secondID = "001_second-wire-2025-03-12"
         let secondFile = project + "/events/\(secondID).yaml"
         let secondDrafts = try String(contentsOfFile: secondFile, encoding: .utf8)
-        let secondIDs = secondDrafts.split(separator: "\n").compactMap { $0.hasPrefix("  - id: ") ? String($0.dropFirst(8)) : nil }
+        let secondIDs = IntakeTests.ids(in: secondDrafts)
         try #require(!secondIDs.isEmpty, "\(secondDrafts)")
 
         // An edit the checks refuse (an unknown party) leaves the draft as it was.
