@@ -46,6 +46,9 @@ struct ExtractorTests {
         ("Kyiv did not agree to the ceasefire.", "en"),
         ("Russia has refused to accept a full ceasefire.", "en"),
         ("La Russie refuse d'accepter le cessez-le-feu de 30 jours.", "fr"),
+        // Implicative verbs: the act they name is not done.
+        ("The Kremlin stopped short of accepting the 30-day ceasefire.", "en"),
+        ("Moscow declined to accept the ceasefire on Tuesday.", "en"),
     ])
     func aNegatedAcceptanceIsARefusalNotAnAcceptance(_ text: String, _ language: String) throws {
         let candidates = try Shared.extract(text, published: "2025-03-20", language: language)
