@@ -77,6 +77,9 @@ let package = Package(
         // Taking articles in and fixing the record by command: `add`, `review`, `correct`,
         // `retract` and `init` write the project's files (never the log), each whole.
         .target(name: "Intake", dependencies: ["Corpus", "Extraction", "Negotiation", "EventLog", "FileIO"]),
+        // The log as NDJSON (every entry, its hash and record, an article's text) and a log
+        // rebuilt from it, every hash checked as it comes.
+        .target(name: "Exchange", dependencies: ["Store", "EventLog", "Negotiation", "CanonicalJSON", "FileIO"]),
         // What leaves Parley as files: the HTML timeline report and the CSV export.
         .target(
             name: "Report",
@@ -95,6 +98,7 @@ let package = Package(
                 "Lexicons",
                 "Extraction",
                 "Intake",
+                "Exchange",
                 "Report",
                 "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

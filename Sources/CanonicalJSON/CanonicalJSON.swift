@@ -129,6 +129,34 @@ package struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// A parsed value, written canonically: each object's keys in ascending byte order (the
+    /// last of a key repeated), numbers as they were read.
+    package mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null:
+            comma()
+            bytes.append(contentsOf: "null".utf8)
+        case .bool(let b): bool(b)
+        case .number(let n):
+            comma()
+            bytes.append(contentsOf: n.utf8)
+        case .string(let s): string(s)
+        case .array(let items):
+            beginArray()
+            for item in items { self.value(item) }
+            endArray()
+        case .object(let object):
+            var members: [String: JSONValue] = [:]
+            for (key, member) in object { members[key] = member }
+            beginObject()
+            for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                self.key(key)
+                if let member = members[key] { self.value(member) }
+            }
+            endObject()
+        }
+    }
+
     /// An object of text values, keys in ascending byte order.
     package mutating func stringMap(_ map: [String: String]) {
         beginObject()

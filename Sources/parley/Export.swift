@@ -1,5 +1,6 @@
 import ArgumentParser
 import FileIO
+import Exchange
 import Foundation
 import Negotiation
 import Report
@@ -7,12 +8,14 @@ import Store
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The tracks' states as CSV: on one day, or as a series.",
+        abstract: "The tracks' states as CSV: on one day, or as a series; or the whole log as NDJSON.",
         discussion: """
             One row per track per date, and one for the general meetings (track `general`), with \
             stable columns (see the README). Every row \
             carries known_on, log_sequence and head_hash, so the export says how to reproduce it \
-            and spreadsheets open it as a plain table.
+            and spreadsheets open it as a plain table. With --log: every entry of the log, one \
+            JSON object a line (sequence, recorded time, id, hash, record, and an article's text), \
+            after a first line with the head; `parley import` rebuilds the log from it.
             """
     )
 
@@ -31,7 +34,13 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Write the CSV to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Flag(name: .customLong("log"), help: "Write every entry of the log as NDJSON instead of the states as CSV.")
+    var wholeLog = false
+
     func validate() throws {
+        if wholeLog, asOf != nil || range.from != nil || range.to != nil || every != nil || known.knownOn != nil {
+            throw ValidationError("--log writes the whole log: it takes no --as-of, series or --known-on")
+        }
         let series = range.from != nil || range.to != nil || every != nil
         if series {
             guard range.from != nil, range.to != nil, let every else {
@@ -46,6 +55,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let store = try log.openForReading()
+        if wholeLog { return try exportLog(store) }
         let days: [Day]
         if let from = range.from, let to = range.to, let cadence = every.flatMap(Cadence.init(rawValue:)) {
             days = cadence.days(from: from, to: to)
@@ -80,5 +90,17 @@ struct Export: ParsableCommand {
             throw ExitCode(Failure.inputOutput)
         }
         if let output { printError("wrote \(rows) rows to \(output)") }
+    }
+
+    /// The log as NDJSON, to the file (written whole) or standard output.
+    private func exportLog(_ store: NegotiationStore) throws {
+        if let output { try checkOutput(output, against: log) }
+        let file = try output.map { try OutputFile(replacing: $0) }
+        let standardOutput = FileHandle.standardOutput
+        let head = try LogExchange.export(store) { line in
+            if let file { try file.write(line.utf8) } else { try standardOutput.write(contentsOf: Data(line.utf8)) }
+        }
+        try file?.commit()
+        if let output { printError("wrote \(head.sequence) entries to \(output), head \(head.hashHex)") }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventLog
 import FileIO
+import Exchange
 import Intake
 import Foundation
 import LMDB
@@ -78,6 +79,13 @@ struct Failure {
     /// Classes `error`; `nil` for errors that are not the log's (usage, validation, exits).
     init?(_ error: any Error) {
         switch error {
+        case let error as ExchangeError:
+            switch error {
+            case .badLine: self.init(kind: .other, problems: [error.description], exitCode: Self.badInput)
+            case .conflict: self.init(kind: .conflict, problems: [error.description], exitCode: Self.conflict)
+            case .file(let error): self.init(kind: error.isInputProblem ? .other : .inputOutput, problems: [error.description], exitCode: error.exitCode)
+            case .failed: self.init(kind: .inputOutput, problems: [error.description], exitCode: Self.inputOutput)
+            }
         case let error as IntakeError:
             switch error {
             case .badInput(let issues): self.init(kind: .other, problems: issues.map(\.description), exitCode: Self.badInput)
