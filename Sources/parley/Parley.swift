@@ -8,7 +8,7 @@ struct Parley: ParsableCommand {
         abstract: "An append-only, sourced log of ceasefire negotiations, and the state of every track on any date.",
         version: "parley 2026.12.7 (\(Extractor.version))",
         subcommands: [
-            Ingest.self, Log.self, State.self, Timeline.self, AuditCommand.self, Export.self, Import.self, ReportCommand.self,
+            Ingest.self, Log.self, State.self, Timeline.self, AuditCommand.self, Diff.self, Export.self, Import.self, ReportCommand.self,
             Show.self, ArticleCommand.self, Add.self, Review.self, Correct.self, Retract.self, Init.self, Extract.self, Eval.self, Check.self, Stats.self, Synth.self, Reindex.self, Verify.self,
         ]
     )

@@ -1,0 +1,55 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `diff`: what an answer learned between two knowledge dates, or since a sequence, and from
+/// which articles.
+@Suite("diff")
+struct DiffCommandTests {
+    static func json(_ run: Finished) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run)")
+    }
+
+    @Test func theActsAndSourcesPublishedBetweenTwoDaysAreNamedWithTheChangeTheyMade() throws {
+        let dir = try TemporaryDirectory("parley-diff")
+        let (_, _, db) = try ingestedCopy(in: dir)
+        let run = try ParleyTool.run(["diff", "--db", db, "--known-on", "2025-03-13", "--to-known-on", "2025-03-15",
+                                      "--track", "truce-30-day", "--json"], in: dir.path)
+        let answer = try Self.json(run)
+        #expect(answer["asOf"] as? String == "2025-03-15")
+        #expect((answer["knownOn"] as? [String: String]) == ["from": "2025-03-13", "to": "2025-03-15"])
+        let track = try #require((answer["tracks"] as? [[String: Any]])?.first)
+        #expect(track["before"] as? String == "none" && track["after"] as? String == "conditionally-accepted", "\(track)")
+        #expect((track["changes"] as? [String])?.contains("positions.RU none → accepted-with-conditions") == true, "\(track)")
+        let learned = try #require(track["learned"] as? [[String: Any]])
+        let putin = try #require(learned.first { $0["id"] as? String == "ru-accepts-truce-with-three-demands-000" }, "\(learned)")
+        #expect(putin["change"] as? String == "new" && putin["article"] as? String == "000_a1eb357bfc15af74")
+        #expect((putin["quote"] as? String)?.hasPrefix("Le président russe Vladimir Poutine a déclaré le 13 mars") == true)
+        // Nothing of 002 (12 April) or later is among what was learned by 15 March.
+        #expect(!learned.contains { ($0["article"] as? String)?.hasPrefix("002_") == true })
+
+        let text = try ParleyTool.run(["diff", "--db", db, "--known-on", "2025-03-13", "--to-known-on", "2025-03-15", "--track", "truce-30-day"],
+                                      in: dir.path)
+        #expect(text.stdout.contains("truce-30-day: status none → conditionally-accepted;"), "\(text)")
+        #expect(text.stdout.contains("  new       ru-accepts-truce-with-three-demands-000 (acceptance, 2025-03-13) — 000_a1eb357bfc15af74"), "\(text)")
+    }
+
+    @Test func whatTheLogRecordedSinceASequenceIncludesItsFixes() throws {
+        let dir = try TemporaryDirectory("parley-diff-since")
+        let (_, _, db) = try ingestedCopy(in: dir)
+        let corrections = try ParleyTool.run(["log", "--db", db, "--type", "correction", "--json"], in: dir.path)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(corrections.stdout.utf8)) as? [[String: Any]])
+        let fix = try #require(rows.first { $0["id"] as? String == "witkoff-putin-meeting-in-moscow-000" })
+        let sequence = try #require(fix["sequence"] as? Int)
+        let run = try ParleyTool.run(["diff", "--db", db, "--since-sequence", "\(sequence - 1)", "--as-of", "2025-12-31", "--json"], in: dir.path)
+        let answer = try Self.json(run)
+        #expect(answer["sinceSequence"] as? Int == sequence - 1)
+        let learned = (answer["tracks"] as? [[String: Any]] ?? []).flatMap { $0["learned"] as? [[String: Any]] ?? [] }
+        #expect(learned.contains { $0["change"] as? String == "corrected" && $0["by"] as? String == "witkoff-putin-meeting-in-moscow-000"
+                && $0["id"] as? String == "putin-witkoff-meeting-001" }, "\(learned)")
+        let nothing = try ParleyTool.run(["diff", "--db", db, "--since-sequence", "1000", "--as-of", "2025-12-31"], in: dir.path)
+        #expect(nothing.stdout.contains("nothing changed"), "\(nothing)")
+        let half = try ParleyTool.run(["diff", "--db", db, "--known-on", "2025-03-13"], in: dir.path)
+        #expect(half.status == 64 && half.stderr.contains("give --known-on and --to-known-on, or --since-sequence"), "\(half)")
+    }
+}
