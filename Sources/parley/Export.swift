@@ -37,7 +37,16 @@ struct Export: ParsableCommand {
     @Flag(name: .customLong("log"), help: "Write every entry of the log as NDJSON instead of the states as CSV.")
     var wholeLog = false
 
+    @Flag(name: .customLong("timelinejs"), help: "Write a TimelineJS timeline (JSON) of the acts as of --as-of, as known on --known-on.")
+    var timelineJS = false
+
+    @Option(help: ArgumentHelp("The timeline's language for track names (en, fr).", valueName: "code"))
+    var language = "en"
+
     func validate() throws {
+        if timelineJS, wholeLog || range.from != nil || range.to != nil || every != nil {
+            throw ValidationError("--timelinejs writes one timeline as of --as-of: it takes no series, nor --log")
+        }
         if wholeLog, asOf != nil || range.from != nil || range.to != nil || every != nil || known.knownOn != nil {
             throw ValidationError("--log writes the whole log: it takes no --as-of, series or --known-on")
         }
@@ -56,6 +65,7 @@ struct Export: ParsableCommand {
     func run() throws {
         let store = try log.openForReading()
         if wholeLog { return try exportLog(store) }
+        if timelineJS { return try exportTimeline(store) }
         let days: [Day]
         if let from = range.from, let to = range.to, let cadence = every.flatMap(Cadence.init(rawValue:)) {
             days = cadence.days(from: from, to: to)
@@ -102,5 +112,18 @@ struct Export: ParsableCommand {
         }
         try file?.commit()
         if let output { printError("wrote \(head.sequence) entries to \(output), head \(head.hashHex)") }
+    }
+
+    /// The TimelineJS file, to the file (written whole) or standard output.
+    private func exportTimeline(_ store: NegotiationStore) throws {
+        let timeline = try TimelineJS.timeline(store.history(), asOf: asOf ?? .today, knownOn: known.knownOn, language: language)
+        let bytes = try TimelineJS.json(timeline)
+        guard let output else {
+            FileHandle.standardOutput.write(Data(bytes))
+            return
+        }
+        try checkOutput(output, against: log)
+        try OutputFile.write(bytes, to: output)
+        printError("wrote \(timeline.events.count) events and \(timeline.eras.count) eras to \(output)")
     }
 }
