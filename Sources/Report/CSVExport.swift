@@ -7,22 +7,27 @@ import Negotiation
 public enum Cadence: String, Sendable, CaseIterable {
     case day, week, month
 
-    /// The days from `from` through `to`, `from` first: every day, every 7 days, or the same
-    /// day of each month (the month's last day when it is shorter). Empty when `to` is before
-    /// `from`.
+    /// The days from `from` through `to` a series samples: every day; every Monday; the first
+    /// of every month. Empty when `to` is before `from` (or no Monday, or no first of a month,
+    /// falls between them).
     ///
     /// Bounded by the calendar: no day past 9999-12-31 is made, so every pair of days ends,
     /// with at most one entry per day between them.
     public func days(from: Day, to: Day) -> [Day] {
         guard from <= to else { return [] }
         switch self {
-        case .day, .week:
-            return stride(from: from.ordinal, through: to.ordinal, by: self == .day ? 1 : 7).map(Day.init(ordinal:))
+        case .day:
+            return (from.ordinal...to.ordinal).map(Day.init(ordinal:))
+        case .week:
+            // The first Monday on or after `from` (weekday 0 is Monday).
+            let first = from.ordinal + (7 - from.weekday) % 7
+            guard first <= to.ordinal else { return [] }
+            return stride(from: first, through: to.ordinal, by: 7).map(Day.init(ordinal:))
         case .month:
             var result: [Day] = []
-            var (year, month) = (from.year, from.month)
+            var (year, month) = from.day == 1 ? (from.year, from.month) : from.month == 12 ? (from.year + 1, 1) : (from.year, from.month + 1)
             // Day(year:month:day:) refuses year 10000, which ends the walk at the calendar's edge.
-            while let day = Day(year: year, month: month, day: min(from.day, Day.daysIn(month: month, year: year))), day <= to {
+            while let day = Day(year: year, month: month, day: 1), day <= to {
                 result.append(day)
                 (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
             }
@@ -97,7 +102,10 @@ public enum CSVExport {
         /// later day, in valid-time order), the general meetings' row.
         ///
         /// - Throws: ``CSVExport/WriteError`` when the stream refused bytes (a full disk).
-        public func write(_ day: Day, _ states: [TrackState], general: [RecordedEvent]? = nil) throws(WriteError) {
+        /// `knownOn`, when given, is this day's known-on day instead of the writer's (a real-time
+        /// series: each day as it was known on that day).
+        public func write(_ day: Day, _ states: [TrackState], general: [RecordedEvent]? = nil, knownOn rowKnownOn: Day? = nil) throws(WriteError) {
+            let knownOn = rowKnownOn ?? knownOn
             do {
                 for state in states { try csv.write(row: CSVExport.row(day, state, knownOn: knownOn, head: head)) }
                 if let general { try csv.write(row: CSVExport.generalRow(day, general, knownOn: knownOn, head: head)) }

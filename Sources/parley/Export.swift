@@ -29,7 +29,15 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("The series' step: day, week or month.", valueName: "day|week|month"))
     var every: String?
 
-    @OptionGroup var known: KnownOnOption
+    @Option(name: .customLong("known-on"), help: ArgumentHelp(
+        "Keep only what was published by this day; `each`: each row as it was known on its own date (a real-time series).",
+        valueName: "YYYY-MM-DD|each"))
+    var knownOnText: String?
+
+    /// `--known-on each`.
+    private var knownOnEach: Bool { knownOnText == "each" }
+    /// `--known-on` as a day (`nil` for none, or `each`).
+    private func knownOnDay() throws -> Day? { try knownOnEach ? nil : knownOnText.map(dayArgument) }
 
     @Option(help: ArgumentHelp("Write the CSV to this file instead of standard output.", valueName: "file"))
     var output: String?
@@ -44,10 +52,12 @@ struct Export: ParsableCommand {
     var language = "en"
 
     func validate() throws {
+        _ = try knownOnDay()
+        if knownOnEach, timelineJS || wholeLog { throw ValidationError("--known-on each is for the CSV series") }
         if timelineJS, wholeLog || range.from != nil || range.to != nil || every != nil {
             throw ValidationError("--timelinejs writes one timeline as of --as-of: it takes no series, nor --log")
         }
-        if wholeLog, asOf != nil || range.from != nil || range.to != nil || every != nil || known.knownOn != nil {
+        if wholeLog, asOf != nil || range.from != nil || range.to != nil || every != nil || knownOnText != nil {
             throw ValidationError("--log writes the whole log: it takes no --as-of, series or --known-on")
         }
         let series = range.from != nil || range.to != nil || every != nil
@@ -72,7 +82,7 @@ struct Export: ParsableCommand {
         } else {
             days = [asOf ?? .today]
         }
-        let knownOn = known.knownOn
+        let knownOn = try knownOnDay()
         // Rows are streamed; the head is known once the log is open, before the first row.
         let head = try store.log.head()
         if let output { try checkOutput(output, against: log) }
@@ -85,11 +95,22 @@ struct Export: ParsableCommand {
                     if let file { try file.write(block) } else { try standardOutput.write(contentsOf: Data(block)) }
                 },
                 knownOn: knownOn, head: head)
-            // The general meetings by the last day: each day's row takes those that had happened.
-            let general = try days.last.map { try store.generalMeetings(asOf: $0, knownOn: knownOn) } ?? []
-            _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
-                try writer.write(day, states, general: general)
-                rows += states.count + 1
+            if knownOnEach {
+                // Each day as the press knew it that day: a question of its own per day.
+                for day in days {
+                    let general = try store.generalMeetings(asOf: day, knownOn: day)
+                    _ = try store.forEachDay([day], knownOn: day) { day, states in
+                        try writer.write(day, states, general: general, knownOn: day)
+                        rows += states.count + 1
+                    }
+                }
+            } else {
+                // The general meetings by the last day: each day's row takes those that had happened.
+                let general = try days.last.map { try store.generalMeetings(asOf: $0, knownOn: knownOn) } ?? []
+                _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
+                    try writer.write(day, states, general: general)
+                    rows += states.count + 1
+                }
             }
             try writer.finish()
             // Renamed into place whole, so a reader never sees half an export; on any failure
@@ -116,7 +137,7 @@ struct Export: ParsableCommand {
 
     /// The TimelineJS file, to the file (written whole) or standard output.
     private func exportTimeline(_ store: NegotiationStore) throws {
-        let timeline = try TimelineJS.timeline(store.history(), asOf: asOf ?? .today, knownOn: known.knownOn, language: language)
+        let timeline = try TimelineJS.timeline(store.history(), asOf: asOf ?? .today, knownOn: try knownOnDay(), language: language)
         let bytes = try TimelineJS.json(timeline)
         guard let output else {
             FileHandle.standardOutput.write(Data(bytes))

@@ -53,3 +53,28 @@ struct DiffCommandTests {
         #expect(half.status == 64 && half.stderr.contains("give --known-on and --to-known-on, or --since-sequence"), "\(half)")
     }
 }
+
+/// `export --known-on each`: a real-time series, each row as the press knew it on its own date.
+@Suite("A real-time series")
+struct RealTimeSeriesTests {
+    @Test func eachRowIsTheAnswerAsKnownOnItsOwnDate() throws {
+        let dir = try TemporaryDirectory("parley-realtime")
+        let (_, _, db) = try ingestedCopy(in: dir)
+        let series = try ParleyTool.run(["export", "--db", db, "--from", "2025-03-12", "--to", "2025-03-16", "--every", "day", "--known-on", "each"],
+                                        in: dir.path)
+        try #require(series.succeeded, "\(series)")
+        let rows = series.stdout.split(separator: "\r\n").map(String.init)
+        // known_on is the third column from the end (then log_sequence and head_hash, no commas in either).
+        #expect(rows[0].hasSuffix(",known_on,log_sequence,head_hash"))
+        for day in ["2025-03-12", "2025-03-13", "2025-03-14", "2025-03-15", "2025-03-16"] {
+            let own = rows.filter { $0.hasPrefix(day + ",") }
+            #expect(own.count == 4 && own.allSatisfy { $0.split(separator: ",").suffix(3).first == day[...] }, "\(own)")
+            let single = try ParleyTool.run(["export", "--db", db, "--as-of", day, "--known-on", day], in: dir.path)
+            #expect(Array(single.stdout.split(separator: "\r\n").dropFirst().map(String.init)) == own, "\(day)")
+        }
+        // As the press knew it on the 13th, Ukraine alone had answered; by the 15th, Russia too.
+        #expect(rows.contains { $0.hasPrefix("2025-03-15,truce-30-day,conditionally-accepted,") }, "\(rows)")
+        let refused = try ParleyTool.run(["export", "--db", db, "--known-on", "yesterday"], in: dir.path)
+        #expect(refused.status == 64, "\(refused)")
+    }
+}
