@@ -2,6 +2,7 @@ import ArgumentParser
 import EventLog
 import Foundation
 import Negotiation
+import Report
 
 struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,11 +40,15 @@ struct Log: ParsableCommand {
     @Flag(help: "Show each event's note, and each fix's reason, under it.")
     var notes = false
 
+    @Flag(help: "Print CSV (dates as first and last day with their precision, CAMEO and PLOVER codes) instead of a table.")
+    var csv = false
+
     func validate() throws {
         if let type, EventType(rawValue: type) == nil {
             throw ValidationError("unknown type '\(type)'; expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let from, let to, to < from { throw ValidationError("--to \(to) is before --from \(from)") }
+        if csv, output.json { throw ValidationError("give --csv or --json, not both") }
     }
 
     struct Row: Encodable {
@@ -65,6 +70,8 @@ struct Log: ParsableCommand {
         var reason: String?
         /// What was recorded later about it: `corrected`, `retracted`, and how many second sources.
         var fixedBy: [String]
+        /// The act in CAMEO and PLOVER (none for a source, a fix, or a term that ran out).
+        var codes: EventCodes?
         var recorded: String
     }
 
@@ -99,11 +106,15 @@ struct Log: ParsableCommand {
                        tracks: r.event.general ? ["general"] : r.event.tracks, actor: r.event.actor, counterparts: r.event.counterparts,
                        place: r.event.place, planned: r.event.planned, format: r.event.format, proposal: r.event.proposal,
                        article: r.event.article, quote: r.event.quote, target: r.event.target, note: r.event.note, reason: r.event.reason,
-                       fixedBy: fixedBy,
+                       fixedBy: fixedBy, codes: EventCodes(r.event),
                        recorded: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(r.recordedAtMicroseconds) / 1e6)))
         }
         if output.json {
             try printJSON(rows)
+            return
+        }
+        if csv {
+            print(try EventsCSV.render(events), terminator: "")
             return
         }
         var table: [[String]] = []

@@ -50,3 +50,31 @@ struct TimelineJSTests {
         #expect(planned.status == 64 && planned.stderr.contains("--timelinejs writes one timeline"), "\(planned)")
     }
 }
+
+/// `log --csv` and `log --json`: each act coded in CAMEO and PLOVER, dates as two ISO days.
+@Suite("Event codes")
+struct EventCodeTests {
+    @Test func eachActCarriesItsCAMEOAndPLOVERCodesAndDatesASpreadsheetReads() throws {
+        let dir = try TemporaryDirectory("parley-codes")
+        let db = dir.appending("log")
+        try #require(try ParleyTool.run(["ingest", "--db", db, Fixtures.lifecycle + "/seeds", Fixtures.lifecycle + "/events"], in: dir.path).succeeded)
+        let json = try ParleyTool.run(["log", "--db", db, "--json"], in: dir.path)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let codes = Dictionary(rows.map { ($0["type"] as? String ?? "", (($0["codes"] as? [String: Any])?["cameo"] as? String, ($0["codes"] as? [String: Any])?["plover"] as? String)) },
+                               uniquingKeysWith: { a, _ in a })
+        #expect(codes["start"]?.0 == "0871" && codes["start"]?.1 == "RETREAT", "\(codes)")
+        #expect(codes["violation"]?.0 == "1123" && codes["violation"]?.1 == "ACCUSE", "\(codes)")
+        #expect(codes["proposal"]?.0 == "0356" && codes["proposal"]?.1 == "AGREE", "\(codes)")
+        #expect(codes["source"].map { $0.0 == nil } ?? true, "a source is no act: \(codes)")
+
+        let csv = try ParleyTool.run(["log", "--db", db, "--csv"], in: dir.path)
+        let lines = csv.stdout.split(separator: "\r\n").map(String.init)
+        #expect(lines.first?.hasPrefix("sequence,id,type,cameo,cameo_name,plover,on_earliest,on_latest,on_precision,") == true, "\(lines.first ?? "")")
+        #expect(lines.count == rows.count + 1, "\(lines.count) lines for \(rows.count) records")
+        // A start: its codes (the name quoted, for its comma), then two ISO days and the precision.
+        let iso = try NSRegularExpression(pattern: "^[0-9]+,[^,]+,start,0871,\"Declare truce, ceasefire\",RETREAT,[0-9]{4}-[0-9]{2}-[0-9]{2},[0-9]{4}-[0-9]{2}-[0-9]{2},(day|month|range),")
+        #expect(lines.contains { iso.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }, "\(lines.filter { $0.contains(",start,") })")
+        let both = try ParleyTool.run(["log", "--db", db, "--csv", "--json"], in: dir.path)
+        #expect(both.status == 64, "\(both)")
+    }
+}
