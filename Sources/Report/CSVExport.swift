@@ -39,26 +39,41 @@ public enum Cadence: String, Sendable, CaseIterable {
 /// CSV export of track states: one row per track per date.
 ///
 /// Columns, stable and in this order (RFC 4180, CRLF line ends, UTF-8, lists joined with "; "):
-/// `date, track, status, proposal, positions, open_conditions, violations, last_violation,
-/// meetings, last_meeting, last_meeting_place, last_event, uncertain, status_since,
+/// `date, track, status, proposal`, then `position_<PARTY>` for each party a track requires
+/// (the registry's, in its order; empty where the track does not require the party), then
+/// `open_conditions, violations, last_violation_earliest, last_violation_latest,
+/// last_violation_precision, meetings, last_meeting_earliest, last_meeting_latest,
+/// last_meeting_precision, last_meeting_place, last_event, uncertain, status_since,
 /// status_possible_since, in_effect_since, in_effect_by, in_effect_through, ended_on,
-/// end_reason, disputed, claims, sources, known_on, log_sequence, head_hash`. `status_since`
-/// is the day the status is certain, `status_possible_since` the first day it may have been
-/// so when the event's date is imprecise; `claims` lists each party's account of a start or
-/// end (`RU start 2025-03-18`); `sources` counts the articles behind the events folded. The
-/// last three columns make every row reproducible: rerun `parley export` with the same dates
-/// against a log whose head is that hash.
+/// end_reason, disputed, claims, sources, known_on, log_sequence, head_hash`. Every date column
+/// holds one ISO day a spreadsheet reads as a date: an imprecise date is two columns, its
+/// first and last possible day, with its precision (`day`, `month`, `range`) beside them.
+/// `status_since` is the day the status is certain, `status_possible_since` the first day it
+/// may have been so; `claims` lists each party's account of a start or end (`RU start
+/// 2025-03-18`); `sources` counts the articles behind the events folded. The last three columns
+/// make every row reproducible: rerun `parley export` with the same dates against a log whose
+/// head is that hash.
 ///
 /// Each date also has a row of its own for the general meetings (talks on the war as a whole,
 /// counted on no track), its `track` being `general`: the meetings held by then, the last one,
 /// its place, and the sources behind them; the track columns stay empty.
 public enum CSVExport {
-    public static let columns = [
-        "date", "track", "status", "proposal", "positions", "open_conditions", "violations", "last_violation",
-        "meetings", "last_meeting", "last_meeting_place", "last_event", "uncertain",
-        "status_since", "status_possible_since", "in_effect_since", "in_effect_by", "in_effect_through", "ended_on", "end_reason",
-        "disputed", "claims", "sources", "known_on", "log_sequence", "head_hash",
-    ]
+    /// The columns, with a position column for each of `parties`.
+    public static func columns(parties: [String]) -> [String] {
+        ["date", "track", "status", "proposal"] + parties.map { "position_\($0)" } + [
+            "open_conditions", "violations", "last_violation_earliest", "last_violation_latest", "last_violation_precision",
+            "meetings", "last_meeting_earliest", "last_meeting_latest", "last_meeting_precision", "last_meeting_place", "last_event", "uncertain",
+            "status_since", "status_possible_since", "in_effect_since", "in_effect_by", "in_effect_through", "ended_on", "end_reason",
+            "disputed", "claims", "sources", "known_on", "log_sequence", "head_hash",
+        ]
+    }
+
+    /// The parties with a position column: those the tracks require, in the order met.
+    static func parties(of states: [TrackState]) -> [String] {
+        var seen: [String] = []
+        for state in states { for party in state.required where !seen.contains(party) { seen.append(party) } }
+        return seen
+    }
 
     /// The CSV text for `series`, with the general meetings' row for each day when `general`
     /// (the general meetings by the last day) is given.
@@ -77,6 +92,9 @@ public enum CSVExport {
         private let output: BlockOutputStream
         private let knownOn: Day?
         private let head: Head
+        /// The parties with a position column, fixed by the first day's tracks (the header is
+        /// written then).
+        private var parties: [String]?
 
         /// Writes the header row at once, to `stream`.
         public convenience init(stream: OutputStream, knownOn: Day?, head: Head) throws {
@@ -95,7 +113,14 @@ public enum CSVExport {
             csv = try CSVWriter(stream: output, newline: .crlf)
             self.knownOn = knownOn
             self.head = head
-            try csv.write(row: CSVExport.columns)
+        }
+
+        private func header(_ states: [TrackState]) throws -> [String] {
+            if let parties { return parties }
+            let found = CSVExport.parties(of: states)
+            try csv.write(row: CSVExport.columns(parties: found))
+            parties = found
+            return found
         }
 
         /// One row per track on `day`, then, when `general` is given (the general meetings by some
@@ -107,8 +132,9 @@ public enum CSVExport {
         public func write(_ day: Day, _ states: [TrackState], general: [RecordedEvent]? = nil, knownOn rowKnownOn: Day? = nil) throws(WriteError) {
             let knownOn = rowKnownOn ?? knownOn
             do {
-                for state in states { try csv.write(row: CSVExport.row(day, state, knownOn: knownOn, head: head)) }
-                if let general { try csv.write(row: CSVExport.generalRow(day, general, knownOn: knownOn, head: head)) }
+                let parties = try header(states)
+                for state in states { try csv.write(row: CSVExport.row(day, state, parties: parties, knownOn: knownOn, head: head)) }
+                if let general { try csv.write(row: CSVExport.generalRow(day, general, parties: parties, knownOn: knownOn, head: head)) }
             } catch {
                 throw WriteError(reason: output.failure ?? "the stream refused the bytes")
             }
@@ -119,6 +145,7 @@ public enum CSVExport {
         /// - Throws: ``CSVExport/WriteError`` when the stream refused bytes, here or in an
         ///   earlier ``write(_:_:)``.
         public func finish() throws(WriteError) {
+            do { _ = try header([]) } catch { throw WriteError(reason: output.failure ?? "the stream refused the bytes") }
             // CSVWriter separates rows; RFC 4180 lets the last one end with a line break too.
             _ = output.write("\r\n", maxLength: 2)
             output.close()
@@ -133,18 +160,25 @@ public enum CSVExport {
         public var description: String { "cannot write the export: \(reason)" }
     }
 
-    static func row(_ day: Day, _ s: TrackState, knownOn: Day?, head: Head) -> [String] {
-        [
-            day.description,
-            s.track,
-            s.status.rawValue,
-            s.proposal?.id ?? "",
-            s.required.map { "\($0)=\(s.positions[$0]?.stance.rawValue ?? Stance.none.rawValue)" }.joined(separator: "; "),
-            s.openConditions.map { "\($0.party): \($0.label)" }.joined(separator: "; "),
-            String(s.violationCount),
-            s.lastViolation?.date ?? "",
-            String(s.meetingCount),
-            s.lastMeeting?.date ?? "",
+    /// A date as a spreadsheet reads it: its first and last possible day, and its precision.
+    static func dateColumns(_ text: String?) -> [String] {
+        guard let text, let time = try? ValidTime(parsing: text) else { return ["", "", ""] }
+        let precision = switch time {
+        case .day: "day"
+        case .month: "month"
+        case .range: "range"
+        }
+        return [time.first.description, time.last.description, precision]
+    }
+
+    static func row(_ day: Day, _ s: TrackState, parties: [String], knownOn: Day?, head: Head) -> [String] {
+        [day.description, s.track, s.status.rawValue, s.proposal?.id ?? ""]
+            + parties.map { s.required.contains($0) ? (s.positions[$0]?.stance.rawValue ?? Stance.none.rawValue) : "" }
+            + [s.openConditions.map { "\($0.party): \($0.label)" }.joined(separator: "; "), String(s.violationCount)]
+            + dateColumns(s.lastViolation?.date)
+            + [String(s.meetingCount)]
+            + dateColumns(s.lastMeeting?.date)
+            + [
             s.lastMeeting?.place ?? "",
             s.lastEvent?.id ?? "",
             s.uncertain ? "true" : "false",
@@ -168,7 +202,8 @@ public enum CSVExport {
 extension CSVExport {
     /// The general meetings' row on `day`: of `general` (in valid-time order), those that had
     /// happened by then, held ones counted.
-    static func generalRow(_ day: Day, _ general: [RecordedEvent], knownOn: Day?, head: Head) -> [String] {
+    static func generalRow(_ day: Day, _ general: [RecordedEvent], parties: [String], knownOn: Day?, head: Head) -> [String] {
+        let columns = columns(parties: parties)
         let happened = general.filter { ($0.event.on?.last ?? .latest) <= day }
         let held = happened.filter { !$0.event.planned }
         let last = held.last?.event
@@ -180,7 +215,9 @@ extension CSVExport {
         set("track", "general")
         set("violations", "0")
         set("meetings", String(held.count))
-        set("last_meeting", last?.on?.description ?? "")
+        for (column, value) in zip(["last_meeting_earliest", "last_meeting_latest", "last_meeting_precision"], dateColumns(last?.on?.description)) {
+            set(column, value)
+        }
         set("last_meeting_place", last?.place ?? "")
         set("last_event", last?.id ?? "")
         set("uncertain", held.contains { $0.event.on?.isPrecise == false } ? "true" : "false")

@@ -114,7 +114,7 @@ struct ProjectionTests {
         }
         let expected = try String(contentsOfFile: golden, encoding: .utf8)
         #expect(csv == expected)
-        #expect(csv.hasPrefix(CSVExport.columns.joined(separator: ",") + "\r\n"))
+        #expect(csv.hasPrefix(CSVExport.columns(parties: ["UA", "RU"]).joined(separator: ",") + "\r\n"))
     }
 
     @Test func anExportWrittenToAFileInBlocksIsTheRenderedTextByteForByte() throws {

@@ -78,3 +78,50 @@ struct RealTimeSeriesTests {
         #expect(refused.status == 64, "\(refused)")
     }
 }
+
+/// The CSV export's columns a spreadsheet types: every date one ISO day, a position per party.
+@Suite("CSV a spreadsheet reads")
+struct SpreadsheetCSVTests {
+    /// The fields of one RFC 4180 record (quoted fields may hold commas and doubled quotes).
+    static func fields(_ line: String) -> [String] {
+        var fields: [String] = [], field = "", quoted = false
+        var characters = line.makeIterator()
+        while let c = characters.next() {
+            if quoted {
+                if c == "\"" {
+                    if let next = characters.next() {
+                        if next == "\"" { field.append("\"") } else { quoted = false; if next == "," { fields.append(field); field = "" } else { field.append(next) } }
+                    } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" { quoted = true } else if c == "," { fields.append(field); field = "" } else { field.append(c) }
+        }
+        fields.append(field)
+        return fields
+    }
+
+    @Test func everyDateColumnIsOneISODayAndEachPartyHasItsPositionColumn() throws {
+        let dir = try TemporaryDirectory("parley-csv-dates")
+        let db = dir.appending("log")
+        try #require(try ParleyTool.run(["ingest", "--db", db, Fixtures.lifecycle + "/seeds", Fixtures.lifecycle + "/events"], in: dir.path).succeeded)
+        let run = try ParleyTool.run(["export", "--db", db, "--from", "2025-03-01", "--to", "2025-07-01", "--every", "week"], in: dir.path)
+        let lines = run.stdout.split(separator: "\r\n").map(String.init)
+        let header = Self.fields(lines[0])
+        #expect(header.contains("position_UA") && header.contains("position_RU") && !header.contains("positions"), "\(header)")
+        let suffixes = ["_earliest", "_latest", "_since", "_on", "_through"]
+        let dateColumns = header.indices.filter { i in header[i] == "date" || suffixes.contains { header[i].hasSuffix($0) } }
+        let precisionColumns = header.indices.filter { header[$0].hasSuffix("_precision") }
+        #expect(dateColumns.count >= 11 && precisionColumns.count == 2, "\(dateColumns.map { header[$0] })")
+        let day = try NSRegularExpression(pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        for line in lines.dropFirst() {
+            let row = Self.fields(line)
+            #expect(row.count == header.count, "\(line)")
+            for i in dateColumns where !row[i].isEmpty {
+                #expect(day.firstMatch(in: row[i], range: NSRange(row[i].startIndex..., in: row[i])) != nil, "\(header[i]) = \(row[i])")
+            }
+            for i in precisionColumns { #expect(["", "day", "month", "range"].contains(row[i]), "\(header[i]) = \(row[i])") }
+            // A Monday each week.
+            #expect(row[0] >= "2025-03-03", "\(row[0])")
+        }
+        #expect(lines.count > 10)
+    }
+}
