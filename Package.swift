@@ -80,7 +80,7 @@ let package = Package(
         // The log as NDJSON (every entry, its hash and record, an article's text) and a log
         // rebuilt from it, every hash checked as it comes.
         .target(name: "Exchange", dependencies: ["Store", "EventLog", "Negotiation", "CanonicalJSON", "FileIO"]),
-        // What leaves Parley as files: the HTML timeline report and the CSV export.
+        // What leaves Parley as files: the HTML timeline report, the CSV exports and TimelineJS.
         .target(
             name: "Report",
             dependencies: ["Negotiation", "Store", "EventLog", .product(name: "Plot", package: "Plot"), .product(name: "CSV", package: "CSV.swift")]

@@ -105,19 +105,6 @@ public enum TimelineJS {
         return html
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// Text in HTML, an attribute's value included: `&`, `<`, `>`, `"` and `'` escaped.
+    static func escape(_ text: String) -> String { Markup.attribute(text) }
 }
