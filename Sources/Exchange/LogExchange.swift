@@ -112,7 +112,7 @@ public enum LogExchange {
                 throw fail(number, "not JSON: \(error)")
             }
             guard let object = value.object else { throw fail(number, "not a JSON object") }
-            guard let header else {
+            guard header != nil else {
                 guard object["parleyLog"]?.int == LogExchange.version, let format = object["format"]?.int,
                       let sequence = object["sequence"]?.int, sequence >= 0, let head = object["head"]?.string
                 else { throw fail(number, "not a Parley log's first line ({\"parleyLog\":1,\"format\":…,\"sequence\":…,\"head\":…})") }
