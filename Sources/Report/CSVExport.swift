@@ -94,7 +94,7 @@ public enum CSVExport {
         private let head: Head
         /// The parties with a position column, fixed by the first day's tracks (the header is
         /// written then).
-        private var parties: [String]?
+        public private(set) var parties: [String]?
 
         /// Writes the header row at once, to `stream`.
         public convenience init(stream: OutputStream, knownOn: Day?, head: Head) throws {

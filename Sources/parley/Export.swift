@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileIO
 import Exchange
+import EventLog
 import Foundation
 import Negotiation
 import Report
@@ -51,8 +52,14 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("The timeline's language for track names (en, fr).", valueName: "code"))
     var language = "en"
 
+    @Flag(help: "Also write a Frictionless Data Package (datapackage.json) describing the CSV, beside --output.")
+    var datapackage = false
+
     func validate() throws {
         _ = try knownOnDay()
+        if datapackage, output == nil || wholeLog || timelineJS {
+            throw ValidationError("--datapackage describes a CSV written with --output")
+        }
         if knownOnEach, timelineJS || wholeLog { throw ValidationError("--known-on each is for the CSV series") }
         if timelineJS, wholeLog || range.from != nil || range.to != nil || every != nil {
             throw ValidationError("--timelinejs writes one timeline as of --as-of: it takes no series, nor --log")
@@ -116,6 +123,8 @@ struct Export: ParsableCommand {
             // Renamed into place whole, so a reader never sees half an export; on any failure
             // the new file is removed and what was at the name stays as it was.
             try file?.commit()
+            // Once the CSV is in place: the package describes a file that is there.
+            if datapackage, let output { try writePackage(for: output, parties: writer.parties ?? [], days: days, knownOn: knownOn, head: head) }
         } catch let error as CSVExport.WriteError {
             printError("error: \(error.reason)")
             throw ExitCode(Failure.inputOutput)
@@ -146,5 +155,17 @@ struct Export: ParsableCommand {
         try checkOutput(output, against: log)
         try OutputFile.write(bytes, to: output)
         printError("wrote \(timeline.events.count) events and \(timeline.eras.count) eras to \(output)")
+    }
+
+    /// `datapackage.json` beside the CSV, naming it by its file name.
+    private func writePackage(for output: String, parties: [String], days: [Day], knownOn: Day?, head: Head) throws {
+        let url = URL(fileURLWithPath: output)
+        let asOf = days.count == 1 ? days[0].description : "\(days.first?.description ?? "")..\(days.last?.description ?? "")"
+        let command = (["parley"] + CommandLine.arguments.dropFirst()).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        let bytes = try DataPackage.states(csvName: url.lastPathComponent, parties: parties,
+                                           provenance: .init(command: command, asOf: asOf, knownOn: knownOnText, head: head))
+        let path = url.deletingLastPathComponent().appendingPathComponent("datapackage.json").path
+        try OutputFile.write(bytes, to: path)
+        printError("wrote \(path)")
     }
 }

@@ -125,3 +125,55 @@ struct SpreadsheetCSVTests {
         #expect(lines.count > 10)
     }
 }
+
+/// `export --datapackage`: a Frictionless Data Package beside the CSV, checked by `frictionless`.
+@Suite("Data package")
+struct DataPackageTests {
+    /// Runs `python3 -m frictionless validate` (installed by `.ci/setup`) on `file`.
+    static func validate(_ file: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-m", "frictionless", "validate", file]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func theExportsPackageDescribesEveryColumnAndFrictionlessFindsTheCSVValid() throws {
+        let dir = try TemporaryDirectory("parley-datapackage")
+        let (_, _, db) = try ingestedCopy(in: dir)
+        let folder = dir.appending("out")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let csv = folder + "/weekly.csv"
+        let run = try ParleyTool.run(["export", "--db", db, "--from", "2025-02-03", "--to", "2025-08-25", "--every", "week", "--output", csv,
+                                      "--datapackage"], in: dir.path)
+        try #require(run.succeeded, "\(run)")
+        let data = try #require(FileManager.default.contents(atPath: folder + "/datapackage.json"))
+        let package = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let resource = try #require((package["resources"] as? [[String: Any]])?.first)
+        #expect(resource["path"] as? String == "weekly.csv")
+        let fields = try #require((resource["schema"] as? [String: Any])?["fields"] as? [[String: Any]])
+        let header = try String(contentsOfFile: csv, encoding: .utf8).components(separatedBy: "\r\n")[0].split(separator: ",").map(String.init)
+        #expect(fields.map { $0["name"] as? String ?? "" } == header)
+        #expect(fields.allSatisfy { ($0["description"] as? String)?.isEmpty == false })
+        #expect(fields.first { $0["name"] as? String == "last_meeting_earliest" }?["type"] as? String == "date")
+        let provenance = try #require(package["parley"] as? [String: Any])
+        #expect((provenance["command"] as? String)?.contains("--every week") == true && (provenance["head"] as? [String: Any])?["hash"] is String)
+
+        let valid = try Self.validate(folder + "/datapackage.json")
+        #expect(valid.status == 0 && valid.output.contains("VALID") && !valid.output.contains("INVALID"), "\(valid.output)")
+        // A month where a day belongs: frictionless says so, so the types are really checked.
+        var lines = try String(contentsOfFile: csv, encoding: .utf8).components(separatedBy: "\r\n")
+        lines[1] = "2025-02" + lines[1].drop { $0 != "," }
+        try lines.joined(separator: "\r\n").write(toFile: csv, atomically: false, encoding: .utf8)
+        let invalid = try Self.validate(folder + "/datapackage.json")
+        #expect(invalid.status != 0 && invalid.output.contains("type-error"), "\(invalid.output)")
+
+        let refused = try ParleyTool.run(["export", "--db", db, "--as-of", "2025-03-20", "--datapackage"], in: dir.path)
+        #expect(refused.status == 64 && refused.stderr.contains("--datapackage describes a CSV written with --output"), "\(refused)")
+    }
+}
