@@ -95,13 +95,24 @@ public enum CSVExport {
         /// The parties with a position column, fixed by the first day's tracks (the header is
         /// written then).
         public private(set) var parties: [String]?
+        /// The header written: the columns of every row.
+        public private(set) var columns: [String]?
+        /// One row per day instead of one per track: `date`, then each track's columns with its id
+        /// before them (`energy.status`), then the general meetings' (`general.meetings`), then
+        /// `known_on, log_sequence, head_hash`. Set before the first row.
+        public var wide = false
 
-        /// Writes the header row at once, to `stream`.
+        /// The columns a track has in a wide row, and those the general meetings have.
+        static let perTrackDropped: Set<String> = ["date", "track", "known_on", "log_sequence", "head_hash"]
+        static let generalColumns = ["meetings", "last_meeting_earliest", "last_meeting_latest", "last_meeting_precision",
+                                     "last_meeting_place", "last_event", "uncertain", "sources"]
+
+        /// Writes to `stream`; the header row goes first, with the first day's rows.
         public convenience init(stream: OutputStream, knownOn: Day?, head: Head) throws {
             try self.init(output: BlockOutputStream(stream), knownOn: knownOn, head: head)
         }
 
-        /// Writes the header row at once; `sink` is handed the text in blocks of 64 KiB and
+        /// Writes to `sink` (the header first, with the first day's rows), handed the text in blocks of 64 KiB and
         /// throws to refuse them (its error's description becomes the ``WriteError``'s reason).
         public convenience init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void, knownOn: Day?, head: Head) throws {
             try self.init(output: BlockOutputStream(sink: sink), knownOn: knownOn, head: head)
@@ -115,12 +126,36 @@ public enum CSVExport {
             self.head = head
         }
 
-        private func header(_ states: [TrackState]) throws -> [String] {
+        private func header(_ states: [TrackState], general: Bool) throws -> [String] {
             if let parties { return parties }
             let found = CSVExport.parties(of: states)
-            try csv.write(row: CSVExport.columns(parties: found))
+            let long = CSVExport.columns(parties: found)
+            var header = long
+            if wide {
+                let perTrack = long.filter { !Self.perTrackDropped.contains($0) }
+                header = ["date"] + states.flatMap { state in perTrack.map { "\(state.track).\($0)" } }
+                    + (general ? Self.generalColumns.map { "general.\($0)" } : []) + ["known_on", "log_sequence", "head_hash"]
+            }
+            try csv.write(row: header)
             parties = found
+            columns = header
             return found
+        }
+
+        /// A day's one wide row, from its long rows.
+        private func wideRow(_ day: Day, _ states: [TrackState], general: [RecordedEvent]?, parties: [String], knownOn: Day?) -> [String] {
+            let long = CSVExport.columns(parties: parties)
+            let keep = long.indices.filter { !Self.perTrackDropped.contains(long[$0]) }
+            var row = [day.description]
+            for state in states {
+                let cells = CSVExport.row(day, state, parties: parties, knownOn: knownOn, head: head)
+                row += keep.map { cells[$0] }
+            }
+            if let general {
+                let cells = CSVExport.generalRow(day, general, parties: parties, knownOn: knownOn, head: head)
+                row += Self.generalColumns.compactMap { column in long.firstIndex(of: column).map { cells[$0] } }
+            }
+            return row + [knownOn?.description ?? "", String(head.sequence), head.hashHex]
         }
 
         /// One row per track on `day`, then, when `general` is given (the general meetings by some
@@ -132,7 +167,11 @@ public enum CSVExport {
         public func write(_ day: Day, _ states: [TrackState], general: [RecordedEvent]? = nil, knownOn rowKnownOn: Day? = nil) throws(WriteError) {
             let knownOn = rowKnownOn ?? knownOn
             do {
-                let parties = try header(states)
+                let parties = try header(states, general: general != nil)
+                if wide {
+                    try csv.write(row: wideRow(day, states, general: general, parties: parties, knownOn: knownOn))
+                    return
+                }
                 for state in states { try csv.write(row: CSVExport.row(day, state, parties: parties, knownOn: knownOn, head: head)) }
                 if let general { try csv.write(row: CSVExport.generalRow(day, general, parties: parties, knownOn: knownOn, head: head)) }
             } catch {
@@ -145,7 +184,7 @@ public enum CSVExport {
         /// - Throws: ``CSVExport/WriteError`` when the stream refused bytes, here or in an
         ///   earlier ``write(_:_:)``.
         public func finish() throws(WriteError) {
-            do { _ = try header([]) } catch { throw WriteError(reason: output.failure ?? "the stream refused the bytes") }
+            do { _ = try header([], general: false) } catch { throw WriteError(reason: output.failure ?? "the stream refused the bytes") }
             // CSVWriter separates rows; RFC 4180 lets the last one end with a line break too.
             _ = output.write("\r\n", maxLength: 2)
             output.close()

@@ -21,10 +21,10 @@ public enum DataPackage {
         }
     }
 
-    /// The package's JSON for the states export `csvName` (a file beside it), whose position
-    /// columns are those of `parties`.
-    public static func states(csvName: String, parties: [String], provenance: Provenance) throws -> [UInt8] {
-        let fields = CSVExport.columns(parties: parties).map(field)
+    /// The package's JSON for the states export `csvName` (a file beside it) of `columns`
+    /// (a wide export's `track.column` included).
+    public static func states(csvName: String, columns: [String], provenance: Provenance) throws -> [UInt8] {
+        let fields = columns.map(field)
         let package: [String: Any] = [
             "name": "parley-track-states",
             "title": "Ceasefire tracks' states, one row per track per date",
@@ -53,9 +53,11 @@ public enum DataPackage {
     /// One column's descriptor.
     static func field(_ name: String) -> [String: Any] {
         var field: [String: Any] = ["name": name]
-        let (type, description, values) = meaning(name)
+        // A wide export's column: the track's id, then the column.
+        let (track, column) = name.firstIndex(of: ".").map { (String(name[..<$0]), String(name[name.index(after: $0)...])) } ?? (nil, name)
+        let (type, description, values) = meaning(column)
         field["type"] = type
-        field["description"] = description
+        field["description"] = track.map { "\($0): \(description)" } ?? description
         if let values { field["constraints"] = ["enum": values] }
         return field
     }

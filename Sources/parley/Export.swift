@@ -55,8 +55,12 @@ struct Export: ParsableCommand {
     @Flag(help: "Also write a Frictionless Data Package (datapackage.json) describing the CSV, beside --output.")
     var datapackage = false
 
+    @Flag(help: "One row per day, each track a set of columns (energy.status, …), instead of one row per track.")
+    var wide = false
+
     func validate() throws {
         _ = try knownOnDay()
+        if wide, wholeLog || timelineJS { throw ValidationError("--wide is for the CSV of states") }
         if datapackage, output == nil || wholeLog || timelineJS {
             throw ValidationError("--datapackage describes a CSV written with --output")
         }
@@ -102,13 +106,14 @@ struct Export: ParsableCommand {
                     if let file { try file.write(block) } else { try standardOutput.write(contentsOf: Data(block)) }
                 },
                 knownOn: knownOn, head: head)
+            writer.wide = wide
             if knownOnEach {
                 // Each day as the press knew it that day: a question of its own per day.
                 for day in days {
                     let general = try store.generalMeetings(asOf: day, knownOn: day)
                     _ = try store.forEachDay([day], knownOn: day) { day, states in
                         try writer.write(day, states, general: general, knownOn: day)
-                        rows += states.count + 1
+                        rows += wide ? 1 : states.count + 1
                     }
                 }
             } else {
@@ -116,7 +121,7 @@ struct Export: ParsableCommand {
                 let general = try days.last.map { try store.generalMeetings(asOf: $0, knownOn: knownOn) } ?? []
                 _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
                     try writer.write(day, states, general: general)
-                    rows += states.count + 1
+                    rows += wide ? 1 : states.count + 1
                 }
             }
             try writer.finish()
@@ -124,7 +129,7 @@ struct Export: ParsableCommand {
             // the new file is removed and what was at the name stays as it was.
             try file?.commit()
             // Once the CSV is in place: the package describes a file that is there.
-            if datapackage, let output { try writePackage(for: output, parties: writer.parties ?? [], days: days, knownOn: knownOn, head: head) }
+            if datapackage, let output { try writePackage(for: output, columns: writer.columns ?? [], days: days, knownOn: knownOn, head: head) }
         } catch let error as CSVExport.WriteError {
             printError("error: \(error.reason)")
             throw ExitCode(Failure.inputOutput)
@@ -158,11 +163,11 @@ struct Export: ParsableCommand {
     }
 
     /// `datapackage.json` beside the CSV, naming it by its file name.
-    private func writePackage(for output: String, parties: [String], days: [Day], knownOn: Day?, head: Head) throws {
+    private func writePackage(for output: String, columns: [String], days: [Day], knownOn: Day?, head: Head) throws {
         let url = URL(fileURLWithPath: output)
         let asOf = days.count == 1 ? days[0].description : "\(days.first?.description ?? "")..\(days.last?.description ?? "")"
         let command = (["parley"] + CommandLine.arguments.dropFirst()).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
-        let bytes = try DataPackage.states(csvName: url.lastPathComponent, parties: parties,
+        let bytes = try DataPackage.states(csvName: url.lastPathComponent, columns: columns,
                                            provenance: .init(command: command, asOf: asOf, knownOn: knownOnText, head: head))
         let path = url.deletingLastPathComponent().appendingPathComponent("datapackage.json").path
         try OutputFile.write(bytes, to: path)

@@ -124,6 +124,32 @@ struct SpreadsheetCSVTests {
         }
         #expect(lines.count > 10)
     }
+
+    @Test func aWideExportHasOneRowADayWithEachTracksColumnsAndTheSameAnswers() throws {
+        let dir = try TemporaryDirectory("parley-csv-wide")
+        let db = dir.appending("log")
+        try #require(try ParleyTool.run(["ingest", "--db", db, Fixtures.lifecycle + "/seeds", Fixtures.lifecycle + "/events"], in: dir.path).succeeded)
+        let series = ["export", "--db", db, "--from", "2025-03-01", "--to", "2025-07-01", "--every", "week"]
+        let long = try ParleyTool.run(series, in: dir.path).stdout.split(separator: "\r\n").map { Self.fields(String($0)) }
+        let folder = dir.appending("wide")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let wideRun = try ParleyTool.run(series + ["--wide", "--output", folder + "/wide.csv", "--datapackage"], in: dir.path)
+        try #require(wideRun.succeeded, "\(wideRun)")
+        let wide = try String(contentsOfFile: folder + "/wide.csv", encoding: .utf8).split(separator: "\r\n").map { Self.fields(String($0)) }
+        let header = wide[0]
+        #expect(header.first == "date" && header.contains("energy.status") && header.contains("general.meetings") && header.last == "head_hash", "\(header)")
+        let days = Set(long.dropFirst().map { $0[0] })
+        #expect(wide.count == days.count + 1, "one row a day: \(wide.count) rows for \(days.count) days")
+        // Each track's status in the wide row is the long export's for that day and track.
+        let status = try #require(header.firstIndex(of: "energy.status"))
+        for row in wide.dropFirst() {
+            #expect(row.count == header.count)
+            let longRow = long.first { $0[0] == row[0] && $0[1] == "energy" }
+            #expect(longRow?[2] == row[status], "\(row[0])")
+        }
+        let valid = try DataPackageTests.validate(folder + "/datapackage.json")
+        #expect(valid.status == 0 && !valid.output.contains("INVALID"), "\(valid.output)")
+    }
 }
 
 /// `export --datapackage`: a Frictionless Data Package beside the CSV, checked by `frictionless`.
