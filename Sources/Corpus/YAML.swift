@@ -220,15 +220,13 @@ func readText(atPath path: String, shownAs file: String, into diagnostics: Diagn
     }
     guard isValidUTF8(bytes) else {
         let offset = firstInvalidUTF8Offset(bytes)
-        let line = bytes[..<offset].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-        diagnostics.add(file: file, line: line, field: nil,
+        diagnostics.add(file: file, line: lineNumber(at: offset, in: bytes), field: nil,
                         problem: "byte \(offset) (0x\(String(bytes[offset], radix: 16))) is not valid UTF-8",
                         expected: "UTF-8 text")
         return false
     }
     if let nul = firstNUL(bytes) {
-        let line = bytes[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-        diagnostics.add(file: file, line: line, field: nil, problem: "the file contains a NUL byte at offset \(nul)", expected: "text")
+        diagnostics.add(file: file, line: lineNumber(at: nul, in: bytes), field: nil, problem: "the file contains a NUL byte at offset \(nul)", expected: "text")
         return false
     }
     return true
@@ -343,14 +341,15 @@ func adviseWillRead(paths: [String]) {
 }
 
 /// The offset of the first NUL byte, found with memchr.
-private func firstNUL(_ bytes: [UInt8]) -> Int? {
+package func firstNUL(_ bytes: [UInt8]) -> Int? {
     bytes.withUnsafeBytes { buffer in
         guard let base = buffer.baseAddress, let hit = memchr(base, 0, buffer.count) else { return nil }
         return base.distance(to: UnsafeRawPointer(hit))
     }
 }
 
-private func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
+/// The offset of the first byte that is not valid UTF-8 (the last one's, ending in a scalar).
+package func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int {
     var parser = Unicode.UTF8.ForwardParser()
     var iterator = bytes.makeIterator()
     var offset = 0

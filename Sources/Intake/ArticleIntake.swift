@@ -153,24 +153,18 @@ public struct ArticleIntake {
     /// the test set, the others in the development set.
     static let testDigits = Set("01234567".utf8)
 
-    /// The text, if it is one: UTF-8, not empty, with no NUL byte (a binary file).
+    /// The text, if it is one: UTF-8, not empty, with no NUL byte (a binary file). The bytes
+    /// are searched as the corpus reader searches an article's (``firstNUL(_:)``,
+    /// ``firstInvalidUTF8Offset(_:)``); the problems are said of the file the person named.
     static func checkText(_ bytes: [UInt8], named source: String) throws(IntakeError) -> String {
         guard !bytes.isEmpty else { throw .bad(source, "the file is empty", expected: "the article's text, UTF-8") }
-        if let nul = bytes.firstIndex(of: 0) {
-            throw .bad(source, line: bytes[..<nul].count(where: { $0 == 0x0A }) + 1,
+        if let nul = firstNUL(bytes) {
+            throw .bad(source, line: lineNumber(at: nul, in: bytes),
                        "a NUL byte at offset \(nul): this is a binary file, not an article's text", expected: "the article's text, UTF-8")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            var decoder = UTF8()
-            var iterator = bytes.makeIterator()
-            var offset = 0
-            loop: while true {
-                switch decoder.decode(&iterator) {
-                case .scalarValue(let s): offset += String(s).utf8.count
-                case .emptyInput, .error: break loop
-                }
-            }
-            throw .bad(source, line: bytes[..<min(offset, bytes.count)].count(where: { $0 == 0x0A }) + 1,
+            let offset = firstInvalidUTF8Offset(bytes)
+            throw .bad(source, line: lineNumber(at: offset, in: bytes),
                        "byte \(offset) is not valid UTF-8", expected: "the article's text, UTF-8 (convert it first, e.g. with iconv)")
         }
         return text

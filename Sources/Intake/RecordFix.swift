@@ -49,20 +49,9 @@ public struct RecordFixer {
                                   "format", "duration", "starts", "until", "days"]
     static let listFields: Set<String> = ["tracks", "counterparts", "met", "dropped"]
 
-    /// Where `id` is in the corpus, if it is there (drafts left out), with every id in use.
-    public func locate(_ id: String) -> (place: String?, ids: Set<String>) {
-        var place: String?
-        var ids = Set<String>()
-        _ = Corpus.scan(seeds: project.seeds, events: project.events, keepingEvents: false, drafts: .skip) { scanned in
-            ids.insert(scanned.id)
-            if scanned.id == id, scanned.type.isReport { place = scanned.location.file }
-        }
-        return (place, ids)
-    }
-
     /// Appends the fix, and returns its id and the file it went into.
     ///
-    /// - Parameter place: where the target is (``locate(_:)`` for the corpus; the caller
+    /// - Parameter place: where the target is (``Project/locate(_:)`` for the corpus; the caller
     ///   looks in the log).
     public func write(_ request: FixRequest, place: TargetPlace, ids: Set<String>) throws(IntakeError) -> (id: String, file: String) {
         if request.kind == .correction {

@@ -20,13 +20,16 @@ extension Project {
         return scan.issues.filter { $0.file == eventFile }
     }
 
-    /// Whether the corpus has an event of that id that is not a draft.
-    public func hasEvent(_ id: String) -> Bool {
-        var found = false
+    /// Where the reported event `id` is in the corpus (its file), if it is there, with every id
+    /// the corpus uses (drafts left out, sources and fixes in).
+    public func locate(_ id: String) -> (reportFile: String?, ids: Set<String>) {
+        var file: String?
+        var ids = Set<String>()
         _ = Corpus.scan(seeds: seeds, events: events, keepingEvents: false, drafts: .skip) { scanned in
-            if scanned.id == id { found = true }
+            ids.insert(scanned.id)
+            if scanned.id == id, scanned.type.isReport { file = scanned.location.file }
         }
-        return found
+        return (file, ids)
     }
 
     /// The text of a catalogued article, for showing a quote in its context.

@@ -77,3 +77,8 @@ public func quoteInContext(_ quote: String, in text: String, around: Int = 80) -
     let shown = (start > text.startIndex ? "…" : "") + before + "[" + quote + "]" + after + (end < text.endIndex ? "…" : "")
     return shown.split(whereSeparator: \.isWhitespace).joined(separator: " ")
 }
+
+/// The line (from 1) the byte at `offset` is on.
+package func lineNumber(at offset: Int, in bytes: [UInt8]) -> Int {
+    bytes[..<min(offset, bytes.count)].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+}

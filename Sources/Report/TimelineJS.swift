@@ -84,12 +84,10 @@ public enum TimelineJS {
 
     static func part(_ day: Day) -> DatePart { DatePart(year: day.year, month: day.month, day: day.day) }
 
+    /// The date as written in the log (`2025-03-11`, `2025-03`), a range with "to" between its ends.
     static func display(_ on: ValidTime) -> String {
-        switch on {
-        case .day(let d): d.description
-        case .month(let year, let month): String(format: "%04d-%02d", year, month)
-        case .range(let a, let b): "\(a) to \(b)"
-        }
+        if case .range(let a, let b) = on { return "\(a) to \(b)" }
+        return on.description
     }
 
     /// A source: the quote, then the outlet and day, linked to the article's page when known.

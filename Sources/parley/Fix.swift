@@ -81,12 +81,12 @@ struct FixOptions: ParsableArguments {
         request.quote = quote
         request.by = by ?? Review.defaultReviewer()
         let fixer = RecordFixer(project: folders.project)
-        let (place, ids) = fixer.locate(request.target)
+        let (place, ids) = folders.project.locate(request.target)
         let target: TargetPlace
         if let place {
             target = .file(place)
-        } else if let recorded = try recordedArticle(of: request.target) {
-            target = .log(article: recorded)
+        } else if let recorded = try log.recordedEvent(request.target), recorded.event.type.isReport {
+            target = .log(article: recorded.event.article)
         } else {
             throw IntakeError.badInput([.init(file: "event", problem: "no event '\(request.target)' in the event files or the log",
                                               expected: "the id of a reported event (`parley log` lists them)")])
@@ -94,12 +94,5 @@ struct FixOptions: ParsableArguments {
         let (id, file) = try fixer.write(request, place: target, ids: ids)
         print("\(request.kind == .correction ? "correction" : "retraction") \(id) of \(request.target) written to \(file)")
         print("next: parley ingest --dry-run, then parley ingest")
-    }
-
-    /// The article of the event in the log (`""` for one without), or `nil` when it is not there.
-    private func recordedArticle(of id: String) throws -> String?? {
-        guard let store = try? log.openForReading() else { return nil }
-        guard let found = try store.contents().events.first(where: { $0.event.id == id && $0.event.type.isReport }) else { return nil }
-        return .some(found.event.article)
     }
 }

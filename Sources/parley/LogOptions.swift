@@ -28,6 +28,12 @@ struct LogOptions: ParsableArguments {
         try NegotiationStore(directory: path)
     }
 
+    /// The event `id` as the log recorded it; `nil` when it is not there, or there is no log yet.
+    func recordedEvent(_ id: String) throws -> RecordedEvent? {
+        guard let store = try? openForReading() else { return nil }
+        return try store.contents().events.first { $0.event.id == id }
+    }
+
     /// Opens the log read-only: query commands never write.
     func openForReading() throws -> NegotiationStore {
         do {

@@ -169,9 +169,7 @@ struct Review: ParsableCommand {
     }
 
     private func isRecorded(_ target: String, project: Project) throws -> Bool {
-        if project.hasEvent(target) { return true }
-        guard let store = try? log.openForReading() else { return false }
-        return try store.contents().events.contains { $0.event.id == target }
+        try project.locate(target).ids.contains(target) || log.recordedEvent(target) != nil
     }
 
     /// git's `user.name`, else `$USER`, else "unknown".
