@@ -39,7 +39,7 @@ struct AuditSection {
         return .li(
             .class("step"),
             .p(.class("step-head"),
-               .element(named: "time", nodes: [.plain(event.on?.description ?? "")]),
+               EvidenceList.time(event.on, labels: labels),
                .plain(" "),
                .strong(.plain(labels.type(event.type))),
                .plain(event.actor.map { " \(labels.by) \(labels.partyName($0))" } ?? ""),
@@ -62,7 +62,7 @@ struct AuditSection {
                      .plain(" · \(labels.sourcesWord(sources.count))\(labels.colon)"),
                      .group(sources.enumerated().map { index, source in
                          let article = model.articles[source.article]
-                         let about = article.map { " (\($0.outlet), \($0.published))" } ?? ""
+                         let about = article.map { " (\($0.outlet), \(labels.day($0.published)))" } ?? ""
                          return .group(.plain(index == 0 ? "" : ", "), .code(.attr("data-article", source.article), .plain(source.article)),
                                        .plain(about))
                      }))

@@ -34,7 +34,7 @@ struct EvidenceList {
                .span(.class("ev-type"), Legend.glyphIcon(event.type, hollow: !(on?.isPrecise ?? true) || event.planned, dashed: event.planned),
                      .plain(labels.type(event.type))),
                .text(" "),
-               .element(named: "time", nodes: [.class("ev-date"), .plain(on?.description ?? "")]),
+               Self.time(on, labels: labels, class: "ev-date"),
                .text(" "),
                .span(.class(on?.isPrecise ?? true ? "ev-precision" : "ev-precision imprecise"), .plain(precision))),
             .p(.class("ev-who"), .plain(Self.who(event, labels: labels))),
@@ -81,11 +81,30 @@ struct EvidenceList {
         guard let article else { return .group(.plain("\(lead)\(source.article) (\(labels.unknownArticle))"), logged) }
         return .group(
             .plain(lead),
-            .element(named: "cite", nodes: [.attr("lang", article.language), .plain(article.title)]),
-            .plain(" — \(article.outlet), \(labels.published) \(article.published) (\(labels.precision(article.precision))) · \(labels.article) "),
+            .element(named: "cite", nodes: [.attr("lang", article.language), Self.link(article)]),
+            .plain(" — \(article.outlet), \(labels.published) \(labels.day(article.published)) (\(labels.precision(article.precision))) · \(labels.article) "),
             .code(.plain(article.id)),
             logged
         )
+    }
+
+    /// An event's date in a `time` element: in the page's language, with the ISO day or month
+    /// for machines when it is one.
+    static func time(_ on: ValidTime?, labels: Labels, class name: String = "") -> Node<HTML.BodyContext> {
+        var nodes: [Node<HTML.BodyContext>] = name.isEmpty ? [] : [.class(name)]
+        switch on {
+        case .day, .month: nodes.append(.attr("datetime", on?.description ?? ""))
+        case .range, nil: break
+        }
+        nodes.append(.plain(on.map(labels.date) ?? ""))
+        return .element(named: "time", nodes: nodes)
+    }
+
+    /// An article's title, linked to the page it was read from when the catalog gives a web
+    /// address (only `http` and `https`: a catalog is data, never a script to run).
+    static func link(_ article: Negotiation.Article) -> Node<HTML.BodyContext> {
+        guard let url = article.url, url.hasPrefix("https://") || url.hasPrefix("http://") else { return .plain(article.title) }
+        return .a(.class("source-link"), .attr("href", url), .attr("rel", "noopener noreferrer external"), .plain(article.title))
     }
 
     /// Who did what to whom, on which tracks, where.
@@ -107,12 +126,12 @@ struct EvidenceList {
         let labels = model.labels
         let event = recorded.event
         var parts = [labels.type(event.type)]
-        if let on = event.on { parts.append(on.isPrecise ? on.description : "\(on) (\(labels.imprecise(on)))") }
+        if let on = event.on { parts.append(on.isPrecise ? labels.date(on) : "\(labels.date(on)) (\(labels.imprecise(on)))") }
         parts.append(who(event, labels: labels))
         if withQuote {
             if let quote = event.quote { parts.append(labels.quoted(quote)) }
             if let id = event.article, let article = model.articles[id] {
-                parts.append("\(article.outlet), \(labels.published) \(article.published)")
+                parts.append("\(article.outlet), \(labels.published) \(labels.day(article.published))")
             }
             let others = sources(of: event).count - 1
             if others > 0 { parts.append(labels.otherSources(others)) }

@@ -87,6 +87,41 @@ struct Labels: Sendable {
         }
     }
 
+    /// A day as the page's language writes it: ISO 8601 in English (`2025-03-14`, the
+    /// codebook's form, which sorts and never reads two ways), in words in French
+    /// (`14 mars 2025`, `1er mars 2025`).
+    func day(_ d: Day) -> String {
+        switch language {
+        case .en: d.description
+        case .fr: "\(d.day == 1 ? "1er" : String(d.day)) \(Self.frenchMonths[d.month - 1]) \(d.year)"
+        }
+    }
+
+    /// A date of any precision in the page's language: in French `mars 2025` for a month and
+    /// `16–18 avril 2025` or `30 mars – 2 avril 2025` for a range; in English the ISO form.
+    func date(_ v: ValidTime) -> String {
+        guard language == .fr else { return v.description }
+        switch v {
+        case .day(let d): return day(d)
+        case .month(let year, let month): return "\(Self.frenchMonths[month - 1]) \(year)"
+        case .range(let first, let last):
+            if first.year == last.year, first.month == last.month {
+                return "\(first.day == 1 ? "1er" : String(first.day))–\(day(last))"
+            }
+            let start = first.year == last.year ? day(first).replacingSuffix(" \(first.year)") : day(first)
+            return "\(start) – \(day(last))"
+        }
+    }
+
+    /// A date the log keeps as text (a claim's or a meeting's), in the page's language; text
+    /// that is not a date is shown as it is.
+    func date(text: String) -> String {
+        (try? ValidTime(parsing: text)).map(date) ?? text
+    }
+
+    private static let frenchMonths = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                                       "septembre", "octobre", "novembre", "décembre"]
+
     /// The colon before an explanation: French puts a space before it.
     var colon: String { pick(": ", "\u{00A0}: ") }
 
@@ -114,6 +149,10 @@ struct Labels: Sendable {
     var legendImprecise: String {
         pick("imprecise date (a month or a range): hollow marker on the last possible day, where it counts, and a bar over the days it could be",
              "date imprécise (un mois ou un intervalle) : marqueur creux au dernier jour possible, celui qui compte, et barre sur les jours possibles")
+    }
+    var legendImpreciseNoRange: String {
+        pick("imprecise date (a month or a range): hollow marker on the last possible day, where it counts",
+             "date imprécise (un mois ou un intervalle) : marqueur creux au dernier jour possible, celui qui compte")
     }
     var legendPlanned: String { pick("planned meeting (announced, not held): dashed outline", "rencontre prévue (annoncée, non tenue) : contour en pointillé") }
     var legendAsOf: String { pick("as-of day: the table below describes this day", "jour de référence : le tableau ci-dessous décrit ce jour") }
@@ -153,8 +192,8 @@ struct Labels: Sendable {
     /// possible, and by when it is certain.
     /// In two parts, each to be kept on one line: `possibly since A,` and `certainly by B`.
     func possiblySince(_ possible: Day, certainlyBy certain: Day) -> [String] {
-        [pick("possibly since \(possible),", "possiblement depuis le \(possible),"),
-         pick("certainly by \(certain)", "certainement dès le \(certain)")]
+        [pick("possibly since \(possible),", "possiblement depuis le \(day(possible)),"),
+         pick("certainly by \(certain)", "certainement dès le \(day(certain))")]
     }
     func endReason(_ reason: EndReason) -> String {
         switch reason {
@@ -217,9 +256,9 @@ struct Labels: Sendable {
     var exactDay: String { pick("exact day", "jour exact") }
     func imprecise(_ on: ValidTime) -> String {
         switch on {
-        case .month: pick("imprecise: some day in the month; counts from \(on.last)", "imprécis : un jour du mois ; compte à partir du \(on.last)")
+        case .month: pick("imprecise: some day in the month; counts from \(on.last)", "imprécis : un jour du mois ; compte à partir du \(day(on.last))")
         default: pick("imprecise: between \(on.first) and \(on.last); counts from \(on.last)",
-                      "imprécis : entre le \(on.first) et le \(on.last) ; compte à partir du \(on.last)")
+                      "imprécis : entre le \(day(on.first)) et le \(day(on.last)) ; compte à partir du \(day(on.last))")
         }
     }
     var planned: String { pick("planned, not held", "prévue, non tenue") }
@@ -246,6 +285,9 @@ struct Labels: Sendable {
     var hash: String { pick("hash", "empreinte") }
     var tracksWord: String { pick("Tracks", "Volets") }
 
+    /// The line under an embedded chart: where it comes from and what it answers.
+    var embedSource: String { pick("Source: Parley, a log of the negotiation built from press articles", "Source : Parley, journal de la négociation tiré d'articles de presse") }
+
     var stampHeading: String { pick("Reproduce this report", "Reproduire ce rapport") }
     var stampIntro: String {
         pick("The same log (same last sequence and head hash, as parley verify prints them) and the same command give the same page.",
@@ -258,4 +300,11 @@ struct Labels: Sendable {
     var stampHead: String { pick("Log: head hash", "Journal : empreinte de tête") }
     var stampCommand: String { pick("Command", "Commande") }
     var through: String { pick("through", "au") }
+}
+
+private extension String {
+    /// The text without `suffix` at its end, or as it is.
+    func replacingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
 }

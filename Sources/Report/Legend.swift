@@ -8,6 +8,7 @@ import Plot
 struct Legend {
     let labels: Labels
     let showsKnownOn: Bool
+    let showsRanges: Bool
 
     func section() -> Node<HTML.BodyContext> {
         .section(
@@ -22,7 +23,8 @@ struct Legend {
                  }),
                  group(labels.legendDates, [
                      .li(Self.glyphIcon(.acceptance, hollow: false), .plain(labels.legendExact)),
-                     .li(Self.rangeIcon(), .plain(labels.legendImprecise)),
+                     showsRanges ? .li(Self.rangeIcon(), .plain(labels.legendImprecise))
+                         : .li(Self.glyphIcon(.acceptance, hollow: true), .plain(labels.legendImpreciseNoRange)),
                      .li(Self.glyphIcon(.meeting, hollow: true, dashed: true), .plain(labels.legendPlanned)),
                      .li(Self.lineIcon("legend-as-of"), .plain(labels.legendAsOf)),
                      showsKnownOn ? .li(Self.lineIcon("legend-known-on"), .plain(labels.legendKnownOn)) : .empty,

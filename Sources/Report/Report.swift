@@ -29,16 +29,17 @@ public struct Report: Sendable {
     public func html() -> String {
         let labels = model.labels
         let o = model.options
-        var meta = "\(labels.asOf) \(o.asOf)"
-        if let knownOn = o.knownOn { meta += ", \(labels.knownOn) \(knownOn)" }
+        var meta = "\(labels.asOf) \(labels.day(o.asOf))"
+        if let knownOn = o.knownOn { meta += ", \(labels.knownOn) \(labels.day(knownOn))" }
         meta += " · \(model.lanes.count) \(labels.tracksCount) · \(model.drawnEventCount) \(labels.eventsCount)"
         meta += " · \(labels.logHead) \(model.headHash.prefix(12))… (\(model.headSequence))"
+        if o.embedded { return embeddedPage(meta: meta) }
         let page = HTML(
             .lang(o.language == .fr ? .french : .english),
             .head(
                 .meta(.charset(.utf8)),
                 .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .element(named: "title", nodes: [.plain("\(labels.title) — \(labels.asOf) \(o.asOf)")]),
+                .element(named: "title", nodes: [.plain("\(labels.title) — \(labels.asOf) \(labels.day(o.asOf))")]),
                 .style(Stylesheet.css)
             ),
             .body(
@@ -51,7 +52,7 @@ public struct Report: Sendable {
                         .h1(.plain(labels.title)),
                         .p(.class("meta"), .plain(meta))),
                 .main(
-                    Legend(labels: labels, showsKnownOn: o.knownOn != nil).section(),
+                    Legend(labels: labels, showsKnownOn: o.knownOn != nil, showsRanges: o.showsRanges).section(),
                     TimelineChart(model: model).figure(),
                     StateTable(model: model).section(),
                     AuditSection(model: model).section(),
@@ -63,5 +64,36 @@ public struct Report: Sendable {
             )
         )
         return page.render()
+    }
+
+    /// The page to embed: the chart alone at the width of its container, a line naming its
+    /// source and what it answers, and the evidence (hidden) that the markers' hover shows.
+    private func embeddedPage(meta: String) -> String {
+        let labels = model.labels
+        let o = model.options
+        return HTML(
+            .lang(o.language == .fr ? .french : .english),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .element(named: "title", nodes: [.plain("\(labels.title) — \(labels.asOf) \(labels.day(o.asOf))")]),
+                .style(Stylesheet.css + Stylesheet.embedded)
+            ),
+            .body(
+                .class("embedded"),
+                .element(named: "svg", nodes: [
+                    .attr("class", "defs"), .attr("width", "0"), .attr("height", "0"), .attr("aria-hidden", "true"),
+                    .attr("focusable", "false"),
+                    SVG.element("defs", [:], [StatusStyle.definitions()]),
+                ]),
+                .main(
+                    TimelineChart(model: model).figure(),
+                    .p(.class("embed-source"), .plain("\(labels.embedSource) · \(meta)")),
+                    .div(.attribute(named: "hidden"), EvidenceList(model: model).section())
+                ),
+                .div(.id("tip"), .class("tip"), .attr("role", "tooltip"), .attribute(named: "hidden")),
+                .script(.raw(Script.js))
+            )
+        ).render()
     }
 }

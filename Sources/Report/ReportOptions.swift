@@ -13,6 +13,12 @@ public struct ReportOptions: Sendable, Hashable {
     public var to: Day?
     /// The language of the labels and of the registries' names.
     public var language: ReportLanguage
+    /// Whether an event with an imprecise date gets a bar over the days it could be (its hollow
+    /// marker on the last of them is drawn either way).
+    public var showsRanges: Bool = true
+    /// A page to embed in another (an `iframe` in an article): the chart alone, scaled to the
+    /// width of its container, with a line naming its source; no heading, table or lists.
+    public var embedded: Bool = false
 
     /// Options for a report as of `asOf`; the rest defaults to everything recorded, the axis
     /// from the first event to `asOf`, in English.

@@ -12,8 +12,10 @@ struct Stamp {
         let o = model.options
         var words = ["parley", "report", "--as-of", o.asOf.description]
         if let knownOn = o.knownOn { words += ["--known-on", knownOn.description] }
-        words += ["--from", model.from.description, "--to", model.to.description, "--language", o.language.rawValue,
-                  "--output", "report.html"]
+        words += ["--from", model.from.description, "--to", model.to.description, "--language", o.language.rawValue]
+        if !o.showsRanges { words.append("--hide-ranges") }
+        if o.embedded { words.append("--embed") }
+        words += ["--output", "report.html"]
         return words.joined(separator: " ")
     }
 

@@ -8,8 +8,8 @@ struct StateTable {
 
     func section() -> Node<HTML.BodyContext> {
         let labels = model.labels
-        var heading = "\(labels.stateHeading) — \(labels.asOf.lowercased()) \(model.options.asOf)"
-        if let knownOn = model.options.knownOn { heading += ", \(labels.knownOn) \(knownOn)" }
+        var heading = "\(labels.stateHeading) — \(labels.asOf.lowercased()) \(labels.day(model.options.asOf))"
+        if let knownOn = model.options.knownOn { heading += ", \(labels.knownOn) \(labels.day(knownOn))" }
         return .section(
             .id("state"), .class("state"),
             .h2(.plain(heading)),
@@ -34,7 +34,7 @@ struct StateTable {
         let held = meetings.filter { !$0.event.planned }
         var text = labels.generalTalksHeld(held: held.count, planned: meetings.count - held.count)
         if let last = held.last?.event, let on = last.on {
-            text += " (\(labels.last) \(on)" + (last.place.map { " \(labels.inPlace) \($0)" } ?? "") + ")"
+            text += " (\(labels.last) \(labels.date(on))" + (last.place.map { " \(labels.inPlace) \($0)" } ?? "") + ")"
         }
         return .p(.id("state-general"), .class("state-general"), .attr("data-held", "\(held.count)"),
                   .attr("data-planned", "\(meetings.count - held.count)"), .plain(text))
@@ -59,7 +59,7 @@ struct StateTable {
                         position.since.map { Self.parenthesised(when(position.possibleSince, $0)) } ?? [])
             })),
             .td(.class("conditions"), s.openConditions.isEmpty ? .plain(labels.none) : list(s.openConditions.map { c in
-                ("\(labels.partyName(c.party))\(labels.colon)\(labels.words(label: c.label, words: c.words))", ["(\(labels.since) \(c.since))"])
+                ("\(labels.partyName(c.party))\(labels.colon)\(labels.words(label: c.label, words: c.words))", ["(\(labels.since) \(labels.day(c.since)))"])
             })),
             .td(violations(s)),
             .td(meetings(s)),
@@ -73,7 +73,7 @@ struct StateTable {
     /// the day it was possible, so that a range never reads as a precise fact. In parts, each
     /// to be kept on one line, so a narrow cell breaks between them and not inside a date.
     private func when(_ possible: Day?, _ certain: Day) -> [String] {
-        guard let possible, possible < certain else { return ["\(model.labels.since) \(certain)"] }
+        guard let possible, possible < certain else { return ["\(model.labels.since) \(model.labels.day(certain))"] }
         return model.labels.possiblySince(possible, certainlyBy: certain)
     }
 
@@ -92,7 +92,7 @@ struct StateTable {
         if let e = s.inEffect {
             let by = e.by.map { "\(labels.by) \(labels.partyName($0))" } ?? labels.plannedStart
             var through = ""
-            if let last = e.through, s.ending == nil { through = "; \(labels.lastDay) \(last)" }
+            if let last = e.through, s.ending == nil { through = "; \(labels.lastDay) \(labels.day(last))" }
             lines.append(.p(.class("in-effect"), .attr("data-since", e.since.description),
                             .plain("\(labels.inEffect) "), Self.nowrap(when(e.possibleSince, e.since)),
                             .plain(" (\(by))\(through)")))
@@ -100,7 +100,7 @@ struct StateTable {
         if let end = s.ending {
             let reason = labels.endReason(end.reason) + (end.by.map { ", \(labels.by) \(labels.partyName($0))" } ?? "")
             lines.append(.p(.class("ended"), .attr("data-on", end.on.description), .attr("data-reason", end.reason.rawValue),
-                            .plain("\(labels.endedOn) "), Self.nowrap(end.on.description), .plain(" (\(reason))")))
+                            .plain("\(labels.endedOn) "), Self.nowrap(labels.day(end.on)), .plain(" (\(reason))")))
         }
         if !s.claims.isEmpty {
             lines.append(.p(.class("claims-title"), .small(.plain(labels.claims))))
@@ -108,7 +108,7 @@ struct StateTable {
                 .li(.class("claim"), .attr("data-party", claim.party), .attr("data-fact", claim.fact.rawValue),
                     .attr("data-date", claim.date),
                     .plain("\(labels.partyName(claim.party))\(labels.colon)\(labels.fact(claim.fact)) "),
-                    cited(claim.event) ? .a(.attr("href", "#\(EvidenceList.anchor(claim.event))"), .class("nowrap"), .plain(claim.date)) : Self.date(claim.date))
+                    cited(claim.event) ? .a(.attr("href", "#\(EvidenceList.anchor(claim.event))"), .class("nowrap"), .plain(labels.date(text: claim.date))) : date(claim.date))
             })))
         }
         return lines.isEmpty ? .plain(labels.notInEffect) : .group(lines)
@@ -123,7 +123,7 @@ struct StateTable {
         let labels = model.labels
         guard let p = s.proposal else { return .plain(labels.none) }
         return .group(
-            .code(.plain(p.id)), .plain(" "), Self.nowrap("(\(labels.since) \(p.since))"),
+            .code(.plain(p.id)), .plain(" "), Self.nowrap("(\(labels.since) \(labels.day(p.since)))"),
             list(p.terms.map { (labels.words(label: $0.label, words: $0.words), []) })
         )
     }
@@ -132,13 +132,13 @@ struct StateTable {
         let labels = model.labels
         guard let last = s.lastViolation else { return .plain(labels.none) }
         let pairs = Set(s.allegationPairs.map { "\(labels.partyName($0.by)) → \(labels.partyNames($0.against))" }).sorted()
-        return .group(.plain("\(s.violationCount) (\(labels.last) "), Self.date(last.date), .plain(")"), list(pairs.map { ($0, []) }))
+        return .group(.plain("\(s.violationCount) (\(labels.last) "), date(last.date), .plain(")"), list(pairs.map { ($0, []) }))
     }
 
     private func meetings(_ s: TrackState) -> Node<HTML.BodyContext> {
         let labels = model.labels
         guard let last = s.lastMeeting else { return .plain(labels.none) }
-        return .group(.plain("\(s.meetingCount) (\(labels.last) "), Self.date(last.date),
+        return .group(.plain("\(s.meetingCount) (\(labels.last) "), date(last.date),
                       .plain((last.place.map { " \(labels.inPlace) \($0)" } ?? "") + ")"))
     }
 
@@ -147,7 +147,7 @@ struct StateTable {
         let name: Node<HTML.BodyContext> = cited(mark.id)
             ? .a(.attr("href", "#\(EvidenceList.anchor(mark.id))"), .code(.plain(mark.id)))
             : .code(.plain(mark.id))
-        return .group(name, .br(), .small(Self.date(mark.on), .plain(" · \(model.labels.logPosition) \(mark.sequence)")))
+        return .group(name, .br(), .small(date(mark.on), .plain(" · \(model.labels.logPosition) \(mark.sequence)")))
     }
 
     /// A list of (text, date note): the note is kept on one line, since dates break badly at
@@ -167,11 +167,13 @@ struct StateTable {
         .group(parts.enumerated().map { index, part in .group(index == 0 ? .empty : .plain(" "), nowrap(part)) })
     }
 
-    /// A day, month or range, which may break after the `..` of a range only.
-    private static func date(_ text: String) -> Node<HTML.BodyContext> {
+    /// A day, month or range the log keeps as text: in French in words, on one line; in
+    /// English as it is, which may break after the `..` of a range only.
+    private func date(_ text: String) -> Node<HTML.BodyContext> {
+        if model.labels.language == .fr { return Self.nowrap(model.labels.date(text: text)) }
         let parts = text.components(separatedBy: "..")
         return .group(parts.enumerated().map { index, part in
-            .group(index == 0 ? .empty : .selfClosedElement(named: "wbr"), nowrap(index < parts.count - 1 ? part + ".." : part))
+            .group(index == 0 ? .empty : .selfClosedElement(named: "wbr"), Self.nowrap(index < parts.count - 1 ? part + ".." : part))
         })
     }
 }

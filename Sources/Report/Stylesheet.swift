@@ -125,13 +125,22 @@ enum Stylesheet {
         }
 
         @page { size: landscape; margin: 12mm; }
+        @page { size: A4; margin: 12mm 12mm 14mm; }
+        @page wide { size: A4 landscape; margin: 10mm 10mm 12mm; }
         @media print {
           * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          main { display: flex; flex-direction: column; }
+          main > .timeline { order: -1; }
+          svg.chart { max-height: 228mm; width: auto !important; max-width: 100%; margin: 0 auto; }
+          figcaption { display: none; }
+          section.state { page: wide; }
+          section.state table { font-size: 8pt; }
+          section.state th, section.state td { padding: 3px 4px; }
           td.conditions, td.last-event, td.ceasefire, tbody th { min-width: 0; }
           body { font-size: 11pt; }
           .page-head, main, .stamp { max-width: none; padding: 0; }
           .chart-scroll { overflow: visible; border: none; padding: 0; }
-          svg.chart { min-width: 0; width: 100%; }
+          svg.chart { min-width: 0; }
           .table-scroll { overflow: visible; }
           .tip, script { display: none !important; }
           .marker .focus-ring { stroke: none !important; }
@@ -140,6 +149,18 @@ enum Stylesheet {
           .timeline, tr, .evidence-item, .step, .legend-group { break-inside: avoid; }
           .audit { border: none; padding: 0; }
           .audit summary { list-style: none; }
+          a.source-link::after { content: " <" attr(href) ">"; font-size: 0.85em; overflow-wrap: anywhere; }
         }
+        """
+
+    /// What an embedded page changes: no margins or frame, the chart shrinks to its container
+    /// (no sideways scrolling), and no caption but the source line.
+    static let embedded = """
+        body.embedded main { max-width: none; padding: 0; margin: 0; }
+        body.embedded .timeline { margin: 0; }
+        body.embedded .chart-scroll { overflow: visible; border: none; border-radius: 0; padding: 0; }
+        body.embedded svg.chart { min-width: 0; }
+        body.embedded figcaption { display: none; }
+        .embed-source { color: var(--muted); font-size: 12px; margin: 4px 8px; }
         """
 }

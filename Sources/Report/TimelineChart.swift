@@ -70,7 +70,7 @@ struct TimelineChart {
             .attr("width", n(Self.width)),
             .attr("height", n(height)),
             .attr("role", "group"),
-            .attr("aria-label", "\(labels.chartLabel), \(model.from) – \(model.to)"),
+            .attr("aria-label", "\(labels.chartLabel), \(labels.day(model.from)) – \(labels.day(model.to))"),
             axis(bottom: height - Self.laneGap / 2),
             .group(sections),
             dayLines(bottom: height - Self.laneGap / 2),
@@ -105,7 +105,7 @@ struct TimelineChart {
         let labels = model.labels
         var nodes: [Node<SVG>] = []
         if scale.contains(model.options.asOf) {
-            nodes.append(dayLine(model.options.asOf, id: "as-of-line", label: "\(labels.asOfShort) \(model.options.asOf)", bottom: bottom, row: 0))
+            nodes.append(dayLine(model.options.asOf, id: "as-of-line", label: "\(labels.asOfShort) \(labels.day(model.options.asOf))", bottom: bottom, row: 0))
         }
         // Drawn last, its label (in the second row) covers the as-of line where they cross.
         if let knownOn = knownOnLineDay {
@@ -191,7 +191,7 @@ struct TimelineChart {
         let imprecise = !(event.on?.isPrecise ?? true)
         let evidence = EvidenceList.anchor(event.id)
         var nodes: [Node<SVG>] = [SVG.title(EvidenceList.summary(placed.event, model: model, withQuote: true))]
-        if imprecise {
+        if imprecise, model.options.showsRanges {
             nodes.append(SVG.element("line", ["class": "range", "x1": n(placed.start), "y1": n(y), "x2": n(placed.x), "y2": n(y),
                                               "stroke": glyph.colour]))
             nodes.append(SVG.element("line", ["class": "range-end", "x1": n(placed.start), "y1": n(y - 3.5), "x2": n(placed.start),

@@ -31,6 +31,12 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The language of the labels and of track and party names.", valueName: "en|fr"))
     var language: ReportLanguage = .en
 
+    @Flag(help: "Leave out the bars over the days an imprecise date could be (its hollow marker stays).")
+    var hideRanges = false
+
+    @Flag(help: "Write a page to embed in another (an iframe): the chart alone, at its container's width, with a source line.")
+    var embed = false
+
     @Option(help: ArgumentHelp("The HTML file to write (replaced if it exists).", valueName: "file.html"))
     var output: String
 
@@ -55,7 +61,9 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let history = try readHistory(log)
         let q = query.query
-        let options = ReportOptions(asOf: q.asOf, knownOn: q.knownOn, from: range.from, to: range.to, language: language)
+        var options = ReportOptions(asOf: q.asOf, knownOn: q.knownOn, from: range.from, to: range.to, language: language)
+        options.showsRanges = !hideRanges
+        options.embedded = embed
         let report = try Report(history: history, options: options)
         try checkOutput(output, against: log)
         try OutputFile.write(report.html().utf8, to: output)
