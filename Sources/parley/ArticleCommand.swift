@@ -31,7 +31,6 @@ struct ArticleCommand: ParsableCommand {
     }
 
     struct Answer: Encodable {
-        var head: HeadJSON
         var id: String
         var outlet: String
         var title: String
@@ -55,11 +54,11 @@ struct ArticleCommand: ParsableCommand {
             let role = e.type.isReport ? "act" : e.type == .source ? "source" : "fix"
             return Reported(role: role, id: e.id, type: e.type.rawValue, about: e.target, sequence: r.sequence, quote: e.quote)
         }
-        let answer = Answer(head: HeadJSON(history.head), id: id, outlet: article.outlet, title: article.title, language: article.language,
+        let answer = Answer(id: id, outlet: article.outlet, title: article.title, language: article.language,
                             url: article.url, published: article.published.description, precision: article.precision.description,
                             basis: article.basis, retrieved: article.retrieved?.description, sha256: article.sha256, events: events)
         if output.json {
-            try printJSON(answer)
+            try printAnswer(head: history.head, answer)
             return
         }
         print("\(id): \(article.outlet), « \(article.title) » (\(article.language))")

@@ -24,10 +24,11 @@ struct AuditCommand: ParsableCommand {
 
     func run() throws {
         let history = try readHistory(log)
-        let audit = try history.audit(proposal, asOf: .today, from: range.from, to: range.to)
+        let today = Day.today
+        let audit = try history.audit(proposal, asOf: today, from: range.from, to: range.to)
         let articles = history.articles
         if output.json {
-            try printJSON(AuditJSON(audit, articles: articles))
+            try printAnswer(asOf: today, head: history.head, AuditJSON(audit, articles: articles))
             return
         }
         print("audit of \(audit.proposal) (track \(audit.track)): \(audit.steps.count) step\(audit.steps.count == 1 ? "" : "s")")

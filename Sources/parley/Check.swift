@@ -39,7 +39,7 @@ struct Check: ParsableCommand {
         }
         let failed = results.filter { !$0.differences.isEmpty }
         if output.json {
-            try printJSON(CheckJSON(questions: results, passed: results.count - failed.count, failed: failed.count))
+            try printAnswer(head: history.head, CheckJSON(questions: results, passed: results.count - failed.count, failed: failed.count))
         } else {
             for r in results {
                 print((r.differences.isEmpty ? "ok    " : "DIFFERS ") + "\(r.id): \(r.ask)")

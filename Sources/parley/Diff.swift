@@ -64,11 +64,11 @@ struct Diff: ParsableCommand {
         var learned: [LearnedJSON]
     }
 
+    /// The answer's own keys; `knownOn` is the later knowledge day (`--to-known-on`), the
+    /// answer the changes lead to.
     struct Answer: Encodable {
-        var asOf: String
-        var knownOn: [String: String]?
+        var fromKnownOn: Day?
         var sinceSequence: UInt64?
-        var head: HeadJSON
         var tracks: [TrackJSON]
     }
 
@@ -93,10 +93,9 @@ struct Diff: ParsableCommand {
             guard !changes.isEmpty || !learned.isEmpty else { continue }
             answers.append(TrackJSON(track: id, before: statuses.0, after: statuses.1, changes: changes, learned: learned))
         }
-        let answer = Answer(asOf: day.description, knownOn: from.map { ["from": $0.description, "to": to?.description ?? ""] },
-                            sinceSequence: sinceSequence, head: HeadJSON(history.head), tracks: answers)
+        let answer = Answer(fromKnownOn: from, sinceSequence: sinceSequence, tracks: answers)
         if output.json {
-            try printJSON(answer)
+            try printAnswer(asOf: day, knownOn: to, head: history.head, answer)
             return
         }
         let between = sinceSequence.map { "the log at sequence \($0) → the log now" }

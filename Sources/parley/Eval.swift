@@ -68,7 +68,7 @@ struct Eval: ParsableCommand {
         let byLanguage = languages.map { language in (language, detailed.restricted { languageOf[$0] == language }) }.filter { $0.1.articles > 0 }
         let bands = Self.bands.map { band in (band, detailed.candidates(confidence: band)) }
         if format.json {
-            try printJSON(EvaluationJSON(summary: summary, split: split.rawValue, details: detailed, byLanguage: byLanguage, bands: bands))
+            try printAnswer(head: nil, EvaluationJSON(summary: summary, split: split.rawValue, details: detailed, byLanguage: byLanguage, bands: bands))
             return
         }
         let ms = Double(whole.extractionTime.components.attoseconds) / 1e15 + Double(whole.extractionTime.components.seconds) * 1000

@@ -54,7 +54,7 @@ struct Extract: ParsableCommand {
         } catch {
             throw CommandError("\(article): \(error)", exitCode: Failure.badInput)
         }
-        let rendered = format.json ? try jsonText(result.candidates.map(CandidateJSON.init)) : EventFileWriter.yaml(result)
+        let rendered = format.json ? try jsonText(JSONAnswer(head: nil, ["candidates": result.candidates.map(CandidateJSON.init)])) : EventFileWriter.yaml(result)
         guard let output else {
             print(rendered, terminator: "")
             return

@@ -77,7 +77,8 @@ struct Log: ParsableCommand {
 
     func run() throws {
         let store = try log.openForReading()
-        let all = try store.contents().events
+        let history = try store.history()
+        let all = history.recorded
         let byID = Dictionary(all.map { ($0.event.id, $0) }, uniquingKeysWith: { first, _ in first })
         var amendments: [String: [Event]] = [:]
         for r in all { if let target = r.event.target { amendments[target, default: []].append(r.event) } }
@@ -110,7 +111,7 @@ struct Log: ParsableCommand {
                        recorded: ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(r.recordedAtMicroseconds) / 1e6)))
         }
         if output.json {
-            try printJSON(rows)
+            try printAnswer(head: history.head, ["events": rows])
             return
         }
         if csv {

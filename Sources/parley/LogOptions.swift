@@ -191,17 +191,6 @@ func printJSON(_ value: some Encodable) throws {
     print(String(decoding: data, as: UTF8.self))
 }
 
-/// The head an answer was computed from, as `--json` answers carry it.
-struct HeadJSON: Encodable {
-    var sequence: UInt64
-    var hash: String
-
-    init(_ head: Head) {
-        sequence = head.sequence
-        hash = head.hashHex
-    }
-}
-
 /// Prints to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

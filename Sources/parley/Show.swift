@@ -38,7 +38,6 @@ struct Show: ParsableCommand {
     }
 
     struct Answer: Encodable {
-        var head: HeadJSON
         var id: String
         var type: String
         var sequence: UInt64
@@ -70,13 +69,13 @@ struct Show: ParsableCommand {
                               sequence: source.sequence)
         }
         event.sources = []
-        let answer = Answer(head: HeadJSON(history.head), id: id, type: recorded.event.type.rawValue, sequence: recorded.sequence,
+        let answer = Answer(id: id, type: recorded.event.type.rawValue, sequence: recorded.sequence,
                             retracted: recorded.event.type.isReport && effective == nil && amendments.contains { $0.event.type == .retraction },
                             event: event, sources: sources,
                             amendments: amendments.map { AmendmentJSON(id: $0.event.id, type: $0.event.type.rawValue, sequence: $0.sequence,
                                                                        article: $0.event.article, reason: $0.event.reason) })
         if output.json {
-            try printJSON(answer)
+            try printAnswer(head: history.head, answer)
             return
         }
         print("\(id): \(answer.type), recorded at sequence \(answer.sequence)" + (answer.retracted ? ", retracted" : ""))

@@ -25,7 +25,7 @@ struct State: ParsableCommand {
         let q = query.query
         let answer = try log.openForReading().states(q, track: track)
         if output.json {
-            try printJSON(StateAnswerJSON(query: q, answer: answer))
+            try printAnswer(asOf: q.asOf, knownOn: q.knownOn, head: answer.head, StateAnswerJSON(answer: answer))
             return
         }
         print("as of \(q.asOf)" + (q.knownOn.map { ", as known on \($0)" } ?? "")
@@ -116,19 +116,15 @@ struct State: ParsableCommand {
     }
 }
 
-/// The `--json` answer: what it answers for (as-of, known-on, the head it was computed from)
-/// and each track's state.
+/// The `--json` answer's own keys: each track's state, the general meetings, and whether the
+/// index answered.
 struct StateAnswerJSON: Encodable {
-    let query: Query
     let answer: StateAnswer
 
-    enum Key: String, CodingKey { case asOf, knownOn, head, fromIndex, tracks, generalMeetings }
+    enum Key: String, CodingKey { case fromIndex, tracks, generalMeetings }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
-        try c.encode(query.asOf, forKey: .asOf)
-        try c.encode(query.knownOn, forKey: .knownOn)
-        try c.encode(HeadJSON(answer.head), forKey: .head)
         try c.encode(answer.fromIndex, forKey: .fromIndex)
         try c.encode(answer.states.map(StateJSON.init), forKey: .tracks)
         try c.encode(answer.general.map(MeetingJSON.init), forKey: .generalMeetings)

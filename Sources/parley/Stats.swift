@@ -21,7 +21,6 @@ struct Stats: ParsableCommand {
     }
 
     struct Answer: Encodable {
-        var head: HeadJSON
         var articles: Int
         var articlesByLanguage: [Count]
         var articlesByOutlet: [Count]
@@ -45,7 +44,6 @@ struct Stats: ParsableCommand {
         }
         let trackOrder = history.registry.tracks.map(\.id) + ["general"]
         let answer = Answer(
-            head: HeadJSON(history.head),
             articles: articles.count,
             articlesByLanguage: Self.counted(articles.map(\.language)),
             articlesByOutlet: Self.counted(articles.map(\.outlet)),
@@ -60,10 +58,10 @@ struct Stats: ParsableCommand {
             sources: history.sources.count,
             fixes: history.fixes.count)
         if output.json {
-            try printJSON(answer)
+            try printAnswer(head: history.head, answer)
             return
         }
-        print("log: \(answer.head.sequence) entries, head \(answer.head.hash.prefix(16))…")
+        print("log: \(history.head.sequence) entries, head \(history.head.hashHex.prefix(16))…")
         print("\(answer.articles) articles")
         print(Self.listed("by language", answer.articlesByLanguage))
         print(Self.listed("by outlet", answer.articlesByOutlet))

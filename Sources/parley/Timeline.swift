@@ -20,10 +20,10 @@ struct Timeline: ParsableCommand {
         var proposal: String?, article: String?, quote: String?, sources: [String], status: TrackStatus
     }
 
-    /// The `--json` answer: what it answers for, the track's steps, and the general meetings of
-    /// the same days (on no track).
+    /// The `--json` answer's own keys: the track's steps, and the general meetings of the same
+    /// days (on no track).
     struct AnswerJSON: Encodable {
-        var track: String, asOf: Day, knownOn: Day?, head: HeadJSON, steps: [StepJSON], generalMeetings: [StepJSON]
+        var track: String, steps: [StepJSON], generalMeetings: [StepJSON]
     }
 
     static func step(_ recorded: RecordedEvent, status: TrackStatus?) -> StepJSON {
@@ -39,10 +39,9 @@ struct Timeline: ParsableCommand {
         let steps = try history.timeline(query, track: track, from: range.from)
         let general = history.generalMeetings(for: query).filter { m in range.from.map { (m.event.on?.last ?? .latest) >= $0 } ?? true }
         if output.json {
-            try printJSON(AnswerJSON(track: track, asOf: query.asOf, knownOn: query.knownOn,
-                                     head: HeadJSON(history.head),
-                                     steps: steps.map { Self.step($0.event, status: $0.state.status) },
-                                     generalMeetings: general.map { Self.step($0, status: nil) }))
+            try printAnswer(asOf: query.asOf, knownOn: query.knownOn, head: history.head,
+                            AnswerJSON(track: track, steps: steps.map { Self.step($0.event, status: $0.state.status) },
+                                       generalMeetings: general.map { Self.step($0, status: nil) }))
             return
         }
         print("\(track) (\(name(of: track, in: history.registry)))")

@@ -39,8 +39,8 @@ struct Verify: ParsableCommand {
         var intact: Bool
         var entriesChecked: UInt64
         var blobsChecked: Int
-        var headSequence: UInt64
-        var headHash: String
+        /// The head the walk reached: the answer's `head`, and not among its own keys.
+        var head: Head?
         var firstBadSequence: UInt64?
         var problems: [String]
         var expectedHeadAt: UInt64?
@@ -50,6 +50,11 @@ struct Verify: ParsableCommand {
         /// The log's format, and what its hash chain leaves out (nothing for format 2).
         var format: Int?
         var notCoveredByTheChain: [String] = []
+
+        /// The head goes in the answer's `head` (null when the log could not be walked).
+        private enum CodingKeys: String, CodingKey {
+            case intact, entriesChecked, blobsChecked, firstBadSequence, problems, expectedHeadAt, failure, format, notCoveredByTheChain
+        }
     }
 
     func run() throws {
@@ -61,11 +66,11 @@ struct Verify: ParsableCommand {
             // The log could not be walked: damage is a failed verification like any other,
             // and every outcome is reported in the form asked for.
             guard let failure = Failure(error) else { throw error }
-            result = Result(intact: false, entriesChecked: 0, blobsChecked: 0, headSequence: 0, headHash: "",
+            result = Result(intact: false, entriesChecked: 0, blobsChecked: 0, head: nil,
                             problems: failure.problems, failure: failure.kind)
             exitCode = failure.exitCode
             if output.json {
-                try printJSON(result)
+                try printAnswer(head: nil, result)
             } else if failure.kind == .damaged {
                 for problem in failure.problems { print("problem: \(problem)") }
                 print("verification FAILED: the log is damaged where it cannot be read")
@@ -75,14 +80,14 @@ struct Verify: ParsableCommand {
             throw ExitCode(exitCode)
         }
         if output.json {
-            try printJSON(result)
+            try printAnswer(head: result.head, result)
         } else {
             print("entries checked: \(result.entriesChecked)")
             print("articles checked: \(result.blobsChecked)")
-            print("head: \(result.headSequence) \(result.headHash)")
+            print("head: \(result.head?.description ?? "none")")
             if let bad = result.firstBadSequence { print("first bad sequence: \(bad)") }
             if let expectedAt = result.expectedHeadAt {
-                print("expected head: at sequence \(expectedAt)" + (expectedAt == result.headSequence ? " (the head)" : ", the log has grown since"))
+                print("expected head: at sequence \(expectedAt)" + (expectedAt == result.head?.sequence ? " (the head)" : ", the log has grown since"))
             }
             if let format = result.format, !result.notCoveredByTheChain.isEmpty {
                 print("format \(format): the chain does not cover \(result.notCoveredByTheChain.joined(separator: " or ")); "
@@ -113,7 +118,7 @@ struct Verify: ParsableCommand {
         }
         let result = Result(
             intact: report.isIntact, entriesChecked: report.entriesChecked, blobsChecked: report.blobsChecked,
-            headSequence: report.head.sequence, headHash: report.head.hashHex,
+            head: report.head,
             firstBadSequence: report.firstBadSequence, problems: report.problems.map(\.message), expectedHeadAt: expectedAt,
             format: report.format, notCoveredByTheChain: report.notCoveredByTheChain)
         return (result, report.isIntact ? 0 : 1)

@@ -95,7 +95,8 @@ struct TamperingTests {
         let grown = try ParleyTool.run(["ingest", "--db", target.db, Fixtures.seeds, events], in: target.dir.path)
         try #require(grown.succeeded, "\(grown)")
         let seen = try target.verify(["--json"])
-        let head = try #require(try JSONSerialization.jsonObject(with: Data(seen.stdout.utf8)) as? [String: Any])["headHash"] as? String
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(seen.stdout.utf8)) as? [String: Any])
+        let head = (answer["head"] as? [String: Any])?["hash"] as? String
         let noted = try #require(head)
 
         // Someone copies the old file back: on its own the log is consistent…

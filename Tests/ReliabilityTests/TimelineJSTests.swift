@@ -59,7 +59,8 @@ struct EventCodeTests {
         let db = dir.appending("log")
         try #require(try ParleyTool.run(["ingest", "--db", db, Fixtures.lifecycle + "/seeds", Fixtures.lifecycle + "/events"], in: dir.path).succeeded)
         let json = try ParleyTool.run(["log", "--db", db, "--json"], in: dir.path)
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let rows = try #require(answer["events"] as? [[String: Any]])
         let codes = Dictionary(rows.map { ($0["type"] as? String ?? "", (($0["codes"] as? [String: Any])?["cameo"] as? String, ($0["codes"] as? [String: Any])?["plover"] as? String)) },
                                uniquingKeysWith: { a, _ in a })
         #expect(codes["start"]?.0 == "0871" && codes["start"]?.1 == "RETREAT", "\(codes)")
