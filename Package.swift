@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -19,6 +19,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        // `parley serve`: the HTTP server (on SwiftNIO), its request logs and its metrics. Without
+        // Hummingbird's default traits, which would bring swift-configuration and full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Tests only: generated hostile inputs for the corpus reader, dates, quotes and ingest.
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
@@ -80,6 +87,23 @@ let package = Package(
         // The log as NDJSON (every entry, its hash and record, an article's text) and a log
         // rebuilt from it, every hash checked as it comes.
         .target(name: "Exchange", dependencies: ["Store", "EventLog", "Negotiation", "CanonicalJSON", "FileIO"]),
+        // The answers to the questions put to the log (state, timeline, audit, diff, an event, an
+        // article) as values that encode to the JSON the command line prints and the server sends.
+        .target(name: "Answers", dependencies: ["Negotiation", "Store", "EventLog"]),
+        // `parley serve`: one log over HTTP for a team (the read API, the change feed, tokens and
+        // the write API, the web page), on Hummingbird.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Answers", "Negotiation", "Corpus", "Store", "EventLog", "Intake", "Extraction", "Lexicons", "Exchange", "Report", "FileIO",
+                "CanonicalJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // What leaves Parley as files: the HTML timeline report, the CSV exports and TimelineJS.
         .target(
             name: "Report",
@@ -100,8 +124,13 @@ let package = Package(
                 "Intake",
                 "Exchange",
                 "Report",
+                "Answers",
+                "Server",
                 "CGlibc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The benchmark (release builds; not part of `swift test`) and its C baselines.

@@ -29,21 +29,29 @@ public enum LogExchange {
         var next: UInt64 = 1
         while next <= head.sequence {
             let last = min(head.sequence, next + 999)
-            for entry in try store.log.entries(from: next, through: last) {
-                var line = "{\"sequence\":\(entry.sequence),\"recordedAtMicroseconds\":\(entry.recordedAtMicroseconds),"
-                line += "\"id\":" + jsonString(entry.id)
-                line += ",\"hash\":\"" + hexString(entry.hash) + "\",\"record\":" + String(decoding: entry.payload, as: UTF8.self)
-                if case .article(let article) = try LogRecord.decode(entry.payload) {
-                    guard let text = try store.text(of: article) else {
-                        throw StoreError.undecodable(sequence: entry.sequence, reason: "the text of article \(article.id) is not in the log")
-                    }
-                    line += ",\"text\":" + jsonString(text)
-                }
-                try output(line + "}\n")
-            }
+            for line in try lines(of: store, from: next, through: last) { try output(line) }
             next = last + 1
         }
         return head
+    }
+
+    /// The entries from `first` through `last` as the file's lines (each ending in a newline):
+    /// sequence, recorded time, id, hash, the record as the log holds it, an article's text.
+    /// The server's `/v1/log` and `/v1/feed` send the same lines.
+    public static func lines(of store: NegotiationStore, from first: UInt64, through last: UInt64) throws -> [String] {
+        guard first <= last else { return [] }
+        return try store.log.entries(from: first, through: last).map { entry in
+            var line = "{\"sequence\":\(entry.sequence),\"recordedAtMicroseconds\":\(entry.recordedAtMicroseconds),"
+            line += "\"id\":" + jsonString(entry.id)
+            line += ",\"hash\":\"" + hexString(entry.hash) + "\",\"record\":" + String(decoding: entry.payload, as: UTF8.self)
+            if case .article(let article) = try LogRecord.decode(entry.payload) {
+                guard let text = try store.text(of: article) else {
+                    throw StoreError.undecodable(sequence: entry.sequence, reason: "the text of article \(article.id) is not in the log")
+                }
+                line += ",\"text\":" + jsonString(text)
+            }
+            return line + "}\n"
+        }
     }
 
     /// What an import built.

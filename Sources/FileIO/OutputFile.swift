@@ -23,11 +23,12 @@ public final class OutputFile {
     private let descriptor: FileDescriptor
     private var committed = false
 
-    /// Creates the new file beside `path`.
+    /// Creates the new file beside `path`, readable by all unless `privateToOwner` (then only
+    /// its owner reads and writes it: for secrets).
     ///
     /// - Throws: ``FileError`` when `path` names a directory or another file that is not a
     ///   regular one, or the folder does not take a new file (missing, read-only, full).
-    public init(replacing path: String) throws(FileError) {
+    public init(replacing path: String, privateToOwner: Bool = false) throws(FileError) {
         if let kind = InputFile.irregularKind(at: path) {
             throw FileError(path: path, operation: "write", reason: .notARegularFile(kind: kind))
         }
@@ -42,7 +43,7 @@ public final class OutputFile {
                 descriptor = try withErrno {
                     try FileDescriptor.open(
                         candidate, .writeOnly, options: [.create, .exclusiveCreate, .noFollow, .closeOnExec],
-                        permissions: [.ownerReadWrite, .groupRead, .otherRead])
+                        permissions: privateToOwner ? [.ownerReadWrite] : [.ownerReadWrite, .groupRead, .otherRead])
                 }
                 temporaryPath = candidate.string
                 break
@@ -113,8 +114,8 @@ public final class OutputFile {
     }
 
     /// Writes `bytes` to `path` whole, replacing what is there (see ``OutputFile``).
-    public static func write(_ bytes: some Sequence<UInt8>, to path: String) throws(FileError) {
-        let file = try OutputFile(replacing: path)
+    public static func write(_ bytes: some Sequence<UInt8>, to path: String, privateToOwner: Bool = false) throws(FileError) {
+        let file = try OutputFile(replacing: path, privateToOwner: privateToOwner)
         try file.write(bytes)
         try file.commit()
     }

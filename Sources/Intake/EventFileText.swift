@@ -107,6 +107,23 @@ public struct EventFileText: Sendable {
         }
     }
 
+    /// Puts a person's edit of the draft `id` in its place and accepts what it became: the
+    /// event itself, and any event the edit added (a renamed one among them). Nothing changes
+    /// when the edit does not read as events.
+    public mutating func acceptEdit(_ id: String, text: String, by reviewer: String) throws(IntakeError) {
+        let before = self
+        do {
+            try replace(id, with: text)
+            let old = Set(before.items.map(\.id))
+            for item in items where item.id == id || !old.contains(item.id) {
+                try accept(item.id, by: reviewer)
+            }
+        } catch {
+            self = before
+            throw error
+        }
+    }
+
     /// Replaces the draft with a `source` of `target`: the same act, reported again by this
     /// article, in the draft's own quote.
     public mutating func makeSource(_ id: String, of target: String, by reviewer: String) throws(IntakeError) {

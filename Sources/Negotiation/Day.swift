@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar day (proleptic Gregorian, no time zone), e.g. 2025-03-11.
 public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let year: Int
@@ -271,5 +273,12 @@ extension Day: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+extension Day {
+    /// Today in UTC, by the system's clock: the default day of a question that names none.
+    public static var today: Day {
+        Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }

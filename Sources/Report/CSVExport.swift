@@ -2,6 +2,7 @@ import CSV
 import EventLog
 import Foundation
 import Negotiation
+import Store
 
 /// How often a series samples the tracks.
 public enum Cadence: String, Sendable, CaseIterable {
@@ -193,6 +194,45 @@ public enum CSVExport {
     }
 
     /// The stream an export was written to refused bytes: a full disk, a closed pipe.
+    /// Which articles a series counts.
+    public enum Knowledge: Sendable, Hashable {
+        /// Those published by this day (all when `nil`), for every row.
+        case knownOn(Day?)
+        /// For each row, those published by its own day: the series as it was known in real time.
+        case eachDay
+    }
+
+    /// Writes the states of the log on `days`, each track a row (or, `wide`, each day a row),
+    /// to `sink`; returns how many rows and the columns. `head` is the log's head when the
+    /// export began, written in every row.
+    public static func writeStates(of store: NegotiationStore, days: [Day], knowledge: Knowledge, wide: Bool, head: Head,
+                                   to sink: @escaping (UnsafeRawBufferPointer) throws -> Void) throws -> (rows: Int, columns: [String]) {
+        let knownOn: Day? = if case .knownOn(let day) = knowledge { day } else { nil }
+        let writer = try Writer(sink: sink, knownOn: knownOn, head: head)
+        writer.wide = wide
+        var rows = 0
+        switch knowledge {
+        case .eachDay:
+            // Each day as the press knew it that day: a question of its own per day.
+            for day in days {
+                let general = try store.generalMeetings(asOf: day, knownOn: day)
+                _ = try store.forEachDay([day], knownOn: day) { day, states in
+                    try writer.write(day, states, general: general, knownOn: day)
+                    rows += wide ? 1 : states.count + 1
+                }
+            }
+        case .knownOn(let knownOn):
+            // The general meetings by the last day: each day's row takes those that had happened.
+            let general = try days.last.map { try store.generalMeetings(asOf: $0, knownOn: knownOn) } ?? []
+            _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
+                try writer.write(day, states, general: general)
+                rows += wide ? 1 : states.count + 1
+            }
+        }
+        try writer.finish()
+        return (rows, writer.columns ?? [])
+    }
+
     public struct WriteError: Error, Sendable, CustomStringConvertible {
         /// The system's words, e.g. "No space left on device".
         public var reason: String

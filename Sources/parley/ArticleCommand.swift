@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import Negotiation
 import Store
@@ -19,44 +20,12 @@ struct ArticleCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The article's id.", valueName: "article"))
     var id: String
 
-    struct Reported: Encodable {
-        /// `act` (recorded from this article), `source` (an act it reports again) or `fix`.
-        var role: String
-        var id: String
-        var type: String
-        /// The act a second source or fix is about.
-        var about: String?
-        var sequence: UInt64
-        var quote: String?
-    }
-
-    struct Answer: Encodable {
-        var id: String
-        var outlet: String
-        var title: String
-        var language: String
-        var url: String?
-        var published: String
-        var precision: String
-        var basis: String?
-        var retrieved: String?
-        var sha256: String
-        var events: [Reported]
-    }
-
     func run() throws {
         let history = try readHistory(log)
-        guard let article = history.articles[id] else {
+        guard let article = history.articles[id], let answer = ArticleAnswer(id: id, in: history) else {
             throw CommandError("no article '\(id)' in the log", exitCode: Failure.usage)
         }
-        let events = history.recorded.filter { $0.event.article == id }.map { r in
-            let e = r.event
-            let role = e.type.isReport ? "act" : e.type == .source ? "source" : "fix"
-            return Reported(role: role, id: e.id, type: e.type.rawValue, about: e.target, sequence: r.sequence, quote: e.quote)
-        }
-        let answer = Answer(id: id, outlet: article.outlet, title: article.title, language: article.language,
-                            url: article.url, published: article.published.description, precision: article.precision.description,
-                            basis: article.basis, retrieved: article.retrieved?.description, sha256: article.sha256, events: events)
+        let events = answer.events
         if output.json {
             try printAnswer(head: history.head, answer)
             return

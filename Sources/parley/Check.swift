@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import Corpus
 import Foundation
@@ -99,53 +100,3 @@ struct CheckJSON: Encodable {
     var failed: Int
 }
 
-/// A JSON document read back, to look up a field by its path.
-enum JSONTree: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([JSONTree]), object([String: JSONTree])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let n = try? c.decode(Double.self) { self = .number(n) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONTree].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONTree].self)) }
-    }
-
-    /// A track's state as `state --json` gives it, read back.
-    init(_ state: TrackState) throws {
-        self = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(StateJSON(state)))
-    }
-
-    /// The value at a dotted path as text (`null` for null, a count for `….count` of a list),
-    /// `nil` when the path leads nowhere.
-    func value(at path: String) -> String? {
-        var node = self
-        for key in path.split(separator: ".").map(String.init) {
-            switch node {
-            case .object(let fields):
-                guard let next = fields[key] else { return nil }
-                node = next
-            case .array(let items):
-                if key == "count" { return String(items.count) }
-                guard let i = Int(key), items.indices.contains(i) else { return nil }
-                node = items[i]
-            default:
-                return nil
-            }
-        }
-        return node.text
-    }
-
-    private var text: String {
-        switch self {
-        case .null: "null"
-        case .bool(let b): b ? "true" : "false"
-        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
-        case .string(let s): s
-        case .array(let items): items.map(\.text).joined(separator: "; ")
-        case .object: "{…}"
-        }
-    }
-}

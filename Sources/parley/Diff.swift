@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import Negotiation
 import Store
@@ -42,65 +43,26 @@ struct Diff: ParsableCommand {
         }
     }
 
-    struct LearnedJSON: Encodable {
-        var change: String
-        var id: String
-        var type: String
-        var on: String?
-        var article: String?
-        var outlet: String?
-        var published: String?
-        var quote: String?
-        /// For a fix: the fix's id and reason.
-        var by: String?
-        var reason: String?
-    }
-
-    struct TrackJSON: Encodable {
-        var track: String
-        var before: String
-        var after: String
-        var changes: [String]
-        var learned: [LearnedJSON]
-    }
-
-    /// The answer's own keys; `knownOn` is the later knowledge day (`--to-known-on`), the
-    /// answer the changes lead to.
-    struct Answer: Encodable {
-        var fromKnownOn: Day?
-        var sinceSequence: UInt64?
-        var tracks: [TrackJSON]
-    }
-
     func run() throws {
-        let store = try log.openForReading()
-        let history = try store.history()
+        let history = try readHistory(log)
         let day = asOf ?? to ?? .today
-        let before = sinceSequence.map { Query(asOf: day, throughSequence: $0) } ?? Query(asOf: day, knownOn: from)
-        let after = Query(asOf: day, knownOn: to)
-        let tracks = track == "general" ? [] : try history.tracks(named: track).map(\.id)
-        var answers: [TrackJSON] = []
-        for id in tracks + (track == nil || track == "general" ? ["general"] : []) {
-            var changes: [String] = []
-            var statuses = ("", "")
-            if id != "general" {
-                let then = try history.states(before, track: id).first
-                guard let now = try history.states(after, track: id).first else { continue }
-                changes = try StateChange.between(then, now)
-                statuses = (then?.status.rawValue ?? "none", now.status.rawValue)
-            }
-            let learned = history.learned(from: before, to: after, track: id).map { json($0, history) }
-            guard !changes.isEmpty || !learned.isEmpty else { continue }
-            answers.append(TrackJSON(track: id, before: statuses.0, after: statuses.1, changes: changes, learned: learned))
+        let between: DiffAnswer.Between
+        if let sinceSequence {
+            between = .sinceSequence(sinceSequence)
+        } else if let from, let to {
+            between = .knownOn(from, to)
+        } else {
+            throw ValidationError("give --known-on and --to-known-on, or --since-sequence")
         }
-        let answer = Answer(fromKnownOn: from, sinceSequence: sinceSequence, tracks: answers)
+        let answer = try DiffAnswer(history, between: between, asOf: day, track: track)
+        let answers = answer.tracks
         if output.json {
             try printAnswer(asOf: day, knownOn: to, head: history.head, answer)
             return
         }
-        let between = sinceSequence.map { "the log at sequence \($0) → the log now" }
+        let compared = sinceSequence.map { "the log at sequence \($0) → the log now" }
             ?? "known on \(from?.description ?? "") → known on \(to?.description ?? "")"
-        print("as of \(day), \(between) (log: \(history.head.sequence) entries, head \(history.head.hashHex.prefix(16))…)")
+        print("as of \(day), \(compared) (log: \(history.head.sequence) entries, head \(history.head.hashHex.prefix(16))…)")
         if answers.isEmpty { print("nothing changed") }
         for t in answers {
             print("")
@@ -116,32 +78,5 @@ struct Diff: ParsableCommand {
                 if let quote = l.quote { print(terminalSafe("            « \(quote) »")) }
             }
         }
-    }
-
-    private func json(_ l: Learned, _ history: History) -> LearnedJSON {
-        let e = l.event.event
-        var j = LearnedJSON(change: "", id: e.id, type: e.type.rawValue, on: e.on?.description)
-        func cite(_ article: String?, _ quote: String?) {
-            j.article = article
-            j.outlet = article.flatMap { history.articles[$0]?.outlet }
-            j.published = article.flatMap { history.articles[$0]?.published.description }
-            j.quote = quote
-        }
-        switch l.change {
-        case .new:
-            j.change = "new"
-            cite(e.sources.first?.article ?? e.article, e.sources.first?.quote ?? e.quote)
-        case .source(let source):
-            j.change = "source"
-            cite(source.article, source.quote)
-        case .fixed(let fix):
-            j.change = fix.event.type == .retraction ? "retracted" : "corrected"
-            j.by = fix.event.id
-            j.reason = fix.event.reason
-            cite(fix.event.article, fix.event.quote)
-        case .withdrawn:
-            j.change = "withdrawn"
-        }
-        return j
     }
 }

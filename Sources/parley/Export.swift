@@ -101,35 +101,17 @@ struct Export: ParsableCommand {
         let standardOutput = FileHandle.standardOutput
         var rows = 0
         do {
-            let writer = try CSVExport.Writer(
-                sink: { block in
+            let written = try CSVExport.writeStates(
+                of: store, days: days, knowledge: knownOnEach ? .eachDay : .knownOn(knownOn), wide: wide, head: head,
+                to: { block in
                     if let file { try file.write(block) } else { try standardOutput.write(contentsOf: Data(block)) }
-                },
-                knownOn: knownOn, head: head)
-            writer.wide = wide
-            if knownOnEach {
-                // Each day as the press knew it that day: a question of its own per day.
-                for day in days {
-                    let general = try store.generalMeetings(asOf: day, knownOn: day)
-                    _ = try store.forEachDay([day], knownOn: day) { day, states in
-                        try writer.write(day, states, general: general, knownOn: day)
-                        rows += wide ? 1 : states.count + 1
-                    }
-                }
-            } else {
-                // The general meetings by the last day: each day's row takes those that had happened.
-                let general = try days.last.map { try store.generalMeetings(asOf: $0, knownOn: knownOn) } ?? []
-                _ = try store.forEachDay(days, knownOn: knownOn) { day, states in
-                    try writer.write(day, states, general: general)
-                    rows += wide ? 1 : states.count + 1
-                }
-            }
-            try writer.finish()
+                })
+            rows = written.rows
             // Renamed into place whole, so a reader never sees half an export; on any failure
             // the new file is removed and what was at the name stays as it was.
             try file?.commit()
             // Once the CSV is in place: the package describes a file that is there.
-            if datapackage, let output { try writePackage(for: output, columns: writer.columns ?? [], days: days, knownOn: knownOn, head: head) }
+            if datapackage, let output { try writePackage(for: output, columns: written.columns, days: days, knownOn: knownOn, head: head) }
         } catch let error as CSVExport.WriteError {
             printError("error: \(error.reason)")
             throw ExitCode(Failure.inputOutput)

@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import Extraction
 import FileIO
@@ -54,7 +55,7 @@ struct Extract: ParsableCommand {
         } catch {
             throw CommandError("\(article): \(error)", exitCode: Failure.badInput)
         }
-        let rendered = format.json ? try jsonText(JSONAnswer(head: nil, ["candidates": result.candidates.map(CandidateJSON.init)])) : EventFileWriter.yaml(result)
+        let rendered = format.json ? try JSONAnswer(head: nil, ["candidates": result.candidates.map(CandidateJSON.init)]).json() : EventFileWriter.yaml(result)
         guard let output else {
             print(rendered, terminator: "")
             return
@@ -64,12 +65,6 @@ struct Extract: ParsableCommand {
     }
 }
 
-/// JSON as `printJSON` writes it (sorted keys, unescaped slashes), with a final newline.
-private func jsonText(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-}
 
 /// Refuses a `--language` that is not an ISO 639-1 code.
 func validateLanguage(_ language: String?) throws {

@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import Corpus
 import EventLog
@@ -134,21 +135,3 @@ struct Ingest: ParsableCommand {
 
 extension DraftPolicy: ExpressibleByArgument {}
 
-/// What differs between two states of a track, field by field, as `state --json` names them.
-enum StateChange {
-    static let fields = ["status", "proposal", "positions.UA", "positions.RU", "inEffect.since", "inEffect.by", "ended.on",
-                         "ended.reason", "disputed", "openConditions.count", "violations", "meetings", "sources"]
-
-    static func between(_ before: TrackState?, _ after: TrackState) throws -> [String] {
-        let new = try JSONTree(after)
-        let old = try before.map(JSONTree.init)
-        var changes: [String] = []
-        for field in fields {
-            let now = new.value(at: field)
-            let then = old?.value(at: field)
-            guard now != then, !(then == nil && (now == "null" || now == "none" || now == "0" || now == "false")) else { continue }
-            changes.append("\(field) \(then ?? "—") → \(now ?? "—")")
-        }
-        return changes
-    }
-}

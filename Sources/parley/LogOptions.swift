@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import EventLog
 import FileIO
@@ -183,12 +184,9 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// Writes JSON for `--json`: sorted keys, so output is stable, and no escaped slashes.
-func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = try encoder.encode(value)
-    print(String(decoding: data, as: UTF8.self))
+/// Prints a `--json` answer in its one shape (``JSONAnswer``).
+func printAnswer(asOf: Day? = nil, knownOn: Day? = nil, head: Head?, _ payload: some Encodable) throws {
+    print(try JSONAnswer(asOf: asOf, knownOn: knownOn, head: head, payload).json(), terminator: "")
 }
 
 /// Prints to standard error.

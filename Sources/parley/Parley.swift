@@ -9,7 +9,7 @@ struct Parley: ParsableCommand {
         version: "parley 2026.12.7 (\(Extractor.version))",
         subcommands: [
             Ingest.self, Log.self, State.self, Timeline.self, AuditCommand.self, Diff.self, Export.self, Import.self, ReportCommand.self,
-            Show.self, ArticleCommand.self, Add.self, Review.self, Correct.self, Retract.self, Init.self, Extract.self, Eval.self, Check.self, Stats.self, Synth.self, Reindex.self, Verify.self,
+            Show.self, ArticleCommand.self, Add.self, Review.self, Correct.self, Retract.self, Init.self, Extract.self, Eval.self, Check.self, Stats.self, Serve.self, Token.self, Synth.self, Reindex.self, Verify.self,
         ]
     )
 }

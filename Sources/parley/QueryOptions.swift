@@ -15,13 +15,6 @@ func dayArgument(_ text: String) throws -> Day {
     throw ValidationError("\(text) is not one day; expected YYYY-MM-DD, from 0001-01-01 to 9999-12-31")
 }
 
-extension Day {
-    /// Today in UTC.
-    static var today: Day {
-        Day(ordinal: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
-    }
-}
-
 /// `--known-on`, shared by the query commands.
 struct KnownOnOption: ParsableArguments {
     @Option(name: .customLong("known-on"), help: ArgumentHelp(

@@ -58,16 +58,10 @@ struct Review: ParsableCommand {
                     }
                 case "e":
                     guard let edited = try edit(file.block(draft.id) ?? "", id: draft.id) else { continue }
-                    let before = file
                     do {
-                        try file.replace(draft.id, with: edited)
                         // The person may have renamed it: the new id is the one not there before.
-                        let old = Set(before.items.map(\.id))
-                        for item in file.items where item.id == draft.id || !old.contains(item.id) {
-                            try file.accept(item.id, by: reviewer)
-                        }
+                        try file.acceptEdit(draft.id, text: edited, by: reviewer)
                     } catch {
-                        file = before
                         print("not kept: \(error)")
                         continue
                     }

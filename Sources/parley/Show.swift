@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import Foundation
 import Negotiation
@@ -19,61 +20,14 @@ struct Show: ParsableCommand {
     @Argument(help: ArgumentHelp("The event's id.", valueName: "event"))
     var id: String
 
-    struct SourceJSON: Encodable {
-        var article: String
-        var outlet: String?
-        var published: String?
-        var quote: String?
-        /// The quote with the words around it in the article, when it is found there.
-        var context: String?
-        var sequence: UInt64
-    }
-
-    struct AmendmentJSON: Encodable {
-        var id: String
-        var type: String
-        var sequence: UInt64
-        var article: String?
-        var reason: String?
-    }
-
-    struct Answer: Encodable {
-        var id: String
-        var type: String
-        var sequence: UInt64
-        var retracted: Bool
-        /// The event as it stands, in its event-file fields.
-        var event: Event
-        var sources: [SourceJSON]
-        var amendments: [AmendmentJSON]
-    }
-
     func run() throws {
         let store = try log.openForReading()
         let history = try store.history()
-        guard let recorded = history.recorded.first(where: { $0.event.id == id }) else {
+        guard let answer = try EventAnswer(id: id, in: history, text: store.text(of:)) else {
             throw CommandError("no event '\(id)' in the log", exitCode: Failure.usage)
         }
-        let amendments = history.amendments(of: id)
-        let effective = history.events(for: Query(asOf: .latest)).first { $0.event.id == id }
-        var event = effective?.event ?? recorded.event
-        if event.sources.isEmpty, let article = event.article {
-            event.sources = [Source(article: article, quote: event.quote, sequence: recorded.sequence)]
-        }
-        var texts: [String: String] = [:]
-        let sources = try event.sources.map { source -> SourceJSON in
-            let article = history.articles[source.article]
-            if texts[source.article] == nil, let article { texts[source.article] = try store.text(of: article) }
-            return SourceJSON(article: source.article, outlet: article?.outlet, published: article?.published.description, quote: source.quote,
-                              context: source.quote.flatMap { quote in texts[source.article].flatMap { quoteInContext(quote, in: $0) } },
-                              sequence: source.sequence)
-        }
-        event.sources = []
-        let answer = Answer(id: id, type: recorded.event.type.rawValue, sequence: recorded.sequence,
-                            retracted: recorded.event.type.isReport && effective == nil && amendments.contains { $0.event.type == .retraction },
-                            event: event, sources: sources,
-                            amendments: amendments.map { AmendmentJSON(id: $0.event.id, type: $0.event.type.rawValue, sequence: $0.sequence,
-                                                                       article: $0.event.article, reason: $0.event.reason) })
+        let event = answer.event
+        let sources = answer.sources
         if output.json {
             try printAnswer(head: history.head, answer)
             return

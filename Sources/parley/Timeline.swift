@@ -1,3 +1,4 @@
+import Answers
 import ArgumentParser
 import Negotiation
 
@@ -15,33 +16,13 @@ struct Timeline: ParsableCommand {
     @OptionGroup var range: DateRangeOptions
     @OptionGroup var known: KnownOnOption
 
-    struct StepJSON: Encodable {
-        var sequence: UInt64, id: String, on: String, type: String, actor: String?, counterparts: [String]
-        var proposal: String?, article: String?, quote: String?, sources: [String], status: TrackStatus
-    }
-
-    /// The `--json` answer's own keys: the track's steps, and the general meetings of the same
-    /// days (on no track).
-    struct AnswerJSON: Encodable {
-        var track: String, steps: [StepJSON], generalMeetings: [StepJSON]
-    }
-
-    static func step(_ recorded: RecordedEvent, status: TrackStatus?) -> StepJSON {
-        let e = recorded.event
-        return StepJSON(sequence: recorded.sequence, id: e.id, on: e.on?.description ?? "", type: e.type.rawValue,
-                        actor: e.actor, counterparts: e.counterparts, proposal: e.proposal, article: e.article,
-                        quote: e.quote, sources: e.sources.map(\.article), status: status ?? .none)
-    }
-
     func run() throws {
         let history = try readHistory(log)
         let query = Query(asOf: range.to ?? .today, knownOn: known.knownOn)
-        let steps = try history.timeline(query, track: track, from: range.from)
-        let general = history.generalMeetings(for: query).filter { m in range.from.map { (m.event.on?.last ?? .latest) >= $0 } ?? true }
+        let (steps, general) = try history.timelineWithGeneralMeetings(query, track: track, from: range.from)
         if output.json {
             try printAnswer(asOf: query.asOf, knownOn: query.knownOn, head: history.head,
-                            AnswerJSON(track: track, steps: steps.map { Self.step($0.event, status: $0.state.status) },
-                                       generalMeetings: general.map { Self.step($0, status: nil) }))
+                            TimelineAnswer(track: track, steps: steps, general: general))
             return
         }
         print("\(track) (\(name(of: track, in: history.registry)))")
