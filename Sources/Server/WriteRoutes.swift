@@ -323,8 +323,30 @@ struct WriteRoutes: Sendable {
                 return Written(value: value, head: report.head, articlesAppended: report.articlesAppended, eventsAppended: report.eventsAppended)
             } catch {
                 saved.restore()
-                throw error
+                throw Self.answer(to: error, project: project)
             }
+        }
+    }
+}
+
+extension WriteRoutes {
+    /// The client's answer to a refused write: bad input 422, a clash with what is there 409;
+    /// the project's folders named as `seeds/` and `events/`, not where they are on the server.
+    static func answer(to error: any Error, project: Project) -> any Error {
+        func relative(_ text: String) -> String {
+            text.replacingOccurrences(of: project.events.hasSuffix("/") ? project.events : project.events + "/", with: "events/")
+                .replacingOccurrences(of: project.seeds.hasSuffix("/") ? project.seeds : project.seeds + "/", with: "seeds/")
+        }
+        switch error {
+        case let error as APIError: return APIError(error.status, relative(error.message), headers: error.headers)
+        case let error as IntakeError:
+            switch error {
+            case .badInput: return APIError(.unprocessableContent, relative(error.description))
+            case .conflict: return APIError(.conflict, relative(error.description))
+            case .io: return error
+            }
+        case let error as CorpusError: return APIError(.unprocessableContent, relative(error.issues.map(\.description).joined(separator: "\n")))
+        default: return error
         }
     }
 }
