@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Intake
 import Logging
+import Negotiation
 import NIOCore
 import Prometheus
 import Store
@@ -176,6 +177,9 @@ struct ErrorBodyMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return APIError.response(status: error.status, message: error.message, headers: error.headers)
+        } catch let error as ProjectionError {
+            // A track or proposal the log does not have.
+            return APIError.response(status: .notFound, message: error.description)
         } catch let error as HTTPError {
             let message = error.body ?? error.status.reasonPhrase
             return APIError.response(status: error.status, message: error.status == .notFound ? "no such path: \(request.uri.path)" : message,

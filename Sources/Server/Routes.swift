@@ -59,18 +59,20 @@ struct Routes: Sendable {
     private func state(_ request: Request, _ context: ParleyContext) throws -> Response {
         try readable(context)
         let q = Parameters(request)
-        let query = Query(asOf: try q.day("as_of") ?? .today, knownOn: try q.day("known_on"))
-        let track = q.string("track")
-        if let cached = try notModified(request, today: q.string("as_of") == nil) { return cached }
+        let asOf = try q.day("as_of")
+        let query = Query(asOf: asOf ?? .today, knownOn: try q.day("known_on"))
+        let track = try q.string("track")
+        if let cached = try notModified(request, today: asOf == nil) { return cached }
         let answer: StateAnswer
         do { answer = try access.store.states(query, track: track) } catch let error as ProjectionError {
             throw APIError.notFound("\(error)")
         }
         let body = try JSONAnswer(asOf: query.asOf, knownOn: query.knownOn, head: answer.head, StateAnswerJSON(answer: answer)).json()
-        return try Self.response(head: answer.head, today: q.string("as_of") == nil, type: .json, body: body)
+        return try Self.response(head: answer.head, today: asOf == nil, type: .json, body: body)
     }
 
     private func timeline(_ request: Request, _ context: ParleyContext) throws -> Response {
+        try readable(context)
         let q = Parameters(request)
         let track = try q.required("track")
         let from = try q.day("from")
@@ -86,6 +88,7 @@ struct Routes: Sendable {
     }
 
     private func audit(_ request: Request, _ context: ParleyContext) throws -> Response {
+        try readable(context)
         let q = Parameters(request)
         let proposal = try q.required("proposal")
         let (from, to) = (try q.day("from"), try q.day("to"))
@@ -100,6 +103,7 @@ struct Routes: Sendable {
     }
 
     private func diff(_ request: Request, _ context: ParleyContext) throws -> Response {
+        try readable(context)
         let q = Parameters(request)
         let between: DiffAnswer.Between
         let (from, to, since) = (try q.day("known_on"), try q.day("to_known_on"), try q.number("since_sequence"))
@@ -111,10 +115,11 @@ struct Routes: Sendable {
         default: throw APIError.badRequest("give known_on and to_known_on, or since_sequence")
         }
         let asOf = try q.day("as_of")
+        let track = try q.string("track")
         return try read(request, context, today: asOf == nil && to == nil) { history in
             let day = asOf ?? to ?? .today
             let answer: DiffAnswer
-            do { answer = try DiffAnswer(history, between: between, asOf: day, track: q.string("track")) } catch let error as ProjectionError {
+            do { answer = try DiffAnswer(history, between: between, asOf: day, track: track) } catch let error as ProjectionError {
                 throw APIError.notFound("\(error)")
             }
             return try json(JSONAnswer(asOf: day, knownOn: to, head: history.head, answer))
@@ -122,6 +127,7 @@ struct Routes: Sendable {
     }
 
     private func event(_ request: Request, _ context: ParleyContext) throws -> Response {
+        try readable(context)
         let id = try Self.identifier(context.parameters.get("id"), "event")
         return try read(request, context) { history in
             guard let answer = try EventAnswer(id: id, in: history, text: access.store.text(of:)) else {
@@ -132,6 +138,7 @@ struct Routes: Sendable {
     }
 
     private func article(_ request: Request, _ context: ParleyContext) throws -> Response {
+        try readable(context)
         let id = try Self.identifier(context.parameters.get("id"), "article")
         return try read(request, context) { history in
             guard let article = history.articles[id], let answer = ArticleAnswer(id: id, in: history) else {
@@ -149,7 +156,7 @@ struct Routes: Sendable {
         try readable(context)
         let q = Parameters(request)
         let after = try q.number("after") ?? 0
-        let limit = min(try q.number("limit") ?? 1_000, 10_000)
+        let limit = try q.number("limit", atMost: 10_000) ?? 1_000
         guard limit > 0 else { throw APIError.badRequest("limit: expected 1 to 10000") }
         let head = try access.head()
         let last = min(head.sequence, after + limit)
@@ -160,22 +167,27 @@ struct Routes: Sendable {
     }
 
     private func exportCSV(_ request: Request, _ context: ParleyContext) throws -> Response {
+        try readable(context)
         let q = Parameters(request)
         let days: [Day]
         let today: Bool
-        if let from = try q.day("from"), let to = try q.day("to") {
-            guard let cadence = Cadence(rawValue: q.string("every") ?? "day") else { throw APIError.badRequest("every: expected day, week or month") }
-            guard from <= to else { throw APIError.badRequest("to \(to) is before from \(from)") }
+        let (from, to, every) = (try q.day("from"), try q.day("to"), try q.choice("every", ["day", "week", "month"]))
+        if (from == nil) != (to == nil) || (every != nil && from == nil) {
+            throw APIError.badRequest("a series needs from and to (and every, day unless given)")
+        }
+        if let from, let to {
+            guard try q.string("as_of") == nil else { throw APIError.badRequest("as_of: give either as_of or a series (from, to, every)") }
+            guard let cadence = Cadence(rawValue: every ?? "day") else { throw APIError.badRequest("every: expected day, week or month") }
+            try Self.span(from, to)
             days = cadence.days(from: from, to: to)
-            guard days.count <= 100_000 else { throw APIError.badRequest("a series of at most 100000 days") }
             today = false
         } else {
             let asOf = try q.day("as_of")
             days = [asOf ?? .today]
             today = asOf == nil
         }
-        let knowledge: CSVExport.Knowledge = q.string("known_on") == "each" ? .eachDay : .knownOn(try q.day("known_on"))
-        let wide = q.string("wide") == "true"
+        let knowledge: CSVExport.Knowledge = try q.string("known_on") == "each" ? .eachDay : .knownOn(try q.day("known_on"))
+        let wide = try q.flag("wide") ?? false
         try readable(context)
         if let cached = try notModified(request, today: today) { return cached }
         let head = try access.head()
@@ -187,10 +199,11 @@ struct Routes: Sendable {
     }
 
     private func timelineJS(_ request: Request, _ context: ParleyContext) throws -> Response {
+        try readable(context)
         let q = Parameters(request)
         let asOf = try q.day("as_of")
         let knownOn = try q.day("known_on")
-        let language = q.string("language") ?? "en"
+        let language = try q.choice("language", ["en", "fr"]) ?? "en"
         return try read(request, context, today: asOf == nil) { history in
             let timeline = try TimelineJS.timeline(history, asOf: asOf ?? .today, knownOn: knownOn, language: language)
             return (String(decoding: try TimelineJS.json(timeline), as: UTF8.self), .json)
@@ -198,16 +211,21 @@ struct Routes: Sendable {
     }
 
     private func report(_ request: Request, _ context: ParleyContext) throws -> Response {
+        try readable(context)
         let q = Parameters(request)
         let asOf = try q.day("as_of")
         var options = ReportOptions(asOf: asOf ?? .today, knownOn: try q.day("known_on"), from: try q.day("from"), to: try q.day("to"))
-        if let language = q.string("language") {
+        if let language = try q.choice("language", ["en", "fr"]) {
             guard let chosen = ReportLanguage(rawValue: language) else { throw APIError.badRequest("language: expected en or fr") }
             options.language = chosen
         }
-        options.embedded = q.string("embed") == "true"
-        options.showsRanges = q.string("ranges") != "false"
+        options.embedded = try q.flag("embed") ?? false
+        options.showsRanges = try q.flag("ranges") ?? true
         return try read(request, context, today: asOf == nil) { history in
+            // The axis as the report will draw it: from the first event shown unless told.
+            let end = options.to ?? options.asOf
+            let first = history.recorded.lazy.compactMap { $0.event.on?.first }.min() ?? end
+            try Self.span(options.from ?? min(first, end), max(end, options.from ?? end))
             let report: Report
             do { report = try Report(history: history, options: options) } catch { throw APIError.badRequest("\(error)") }
             return (report.html(), .html)
@@ -283,6 +301,18 @@ struct Routes: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// The longest span a series or a report's axis may cover over HTTP: ten years of days.
+    static let longestSpan = 3_660
+
+    /// Refuses a span that ends before it starts, or longer than ``longestSpan`` days (a
+    /// request for centuries would hold a core for minutes).
+    static func span(_ from: Day, _ to: Day) throws(APIError) {
+        guard from <= to else { throw APIError.badRequest("to \(to) is before from \(from)") }
+        guard to.ordinal - from.ordinal < longestSpan else {
+            throw APIError.badRequest("from \(from) to \(to) is more than \(longestSpan) days: ask for a shorter span")
+        }
+    }
+
     /// An id from the path: what ids are made of (letters, digits, `-`, `_`, `.`), never a
     /// path of its own.
     static func identifier(_ value: String?, _ what: String) throws(APIError) -> String {
@@ -293,31 +323,53 @@ struct Routes: Sendable {
     }
 }
 
-/// A request's query parameters, each read with a clear error naming it.
+/// A request's query parameters, each read with a clear error naming it. A parameter given
+/// empty (`as_of=`) is an error, never taken for one not given.
 struct Parameters {
     let request: Request
 
     init(_ request: Request) { self.request = request }
 
-    func string(_ name: String) -> String? {
-        request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    func string(_ name: String) throws(APIError) -> String? {
+        guard let value = request.uri.queryParameters.get(name) else { return nil }
+        guard !value.isEmpty else { throw APIError.badRequest("\(name): empty; leave it out, or give a value") }
+        return value
     }
 
     func required(_ name: String) throws(APIError) -> String {
-        guard let value = string(name) else { throw APIError.badRequest("\(name): missing") }
+        guard let value = try string(name) else { throw APIError.badRequest("\(name): missing") }
         return value
     }
 
     func day(_ name: String) throws(APIError) -> Day? {
-        guard let text = string(name) else { return nil }
+        guard let text = try string(name) else { return nil }
         guard let day = Day(iso: text) else { throw APIError.badRequest("\(name): '\(text)' is not a day (expected YYYY-MM-DD)") }
         return day
     }
 
-    func number(_ name: String) throws(APIError) -> UInt64? {
-        guard let text = string(name) else { return nil }
-        guard let number = UInt64(text) else { throw APIError.badRequest("\(name): '\(text)' is not a whole number") }
+    func number(_ name: String, atMost limit: UInt64 = UInt64(Int64.max)) throws(APIError) -> UInt64? {
+        guard let text = try string(name) else { return nil }
+        guard let number = UInt64(text), number <= limit else {
+            throw APIError.badRequest("\(name): '\(text)' is not a whole number from 0 to \(limit)")
+        }
         return number
+    }
+
+    /// `true` or `false`; `nil` when not given.
+    func flag(_ name: String) throws(APIError) -> Bool? {
+        guard let text = try string(name) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw APIError.badRequest("\(name): '\(text)' is not true or false")
+        }
+    }
+
+    /// One of `choices`; `nil` when not given.
+    func choice(_ name: String, _ choices: [String]) throws(APIError) -> String? {
+        guard let text = try string(name) else { return nil }
+        guard choices.contains(text) else { throw APIError.badRequest("\(name): '\(text)' is not one of \(choices.joined(separator: ", "))") }
+        return text
     }
 }
 

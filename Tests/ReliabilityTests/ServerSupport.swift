@@ -101,7 +101,7 @@ final class LoopbackConnection {
 
 /// `parley serve` on a copy of the fixture corpus, on a free port of loopback, with an editor,
 /// a reader and an admin token; stopped (SIGTERM) when released.
-final class ServedLog {
+final class ServedLog: @unchecked Sendable {
     let dir: TemporaryDirectory
     let db: String
     let seeds: String

@@ -256,6 +256,57 @@ struct ServerTests {
         #expect(stopped.stderr.contains("status=200") || stopped.stderr.contains("answered"), "request logs: \(stopped.stderr.suffix(500))")
     }
 
+    @Test func fourWritersAndTwoFollowersAtOnce() throws {
+        let served = try ServedLog("parley-serve-writers")
+        let start = UInt64(try served.head().sequence)
+        let (writers, writes) = (4, 8)
+        let followers = try (0..<2).map { _ in try FeedFollower(port: served.port, path: "/v1/feed?after=\(start)", token: served.reader) }
+        let accepted = Findings()
+        let failures = Findings()
+        DispatchQueue.concurrentPerform(iterations: writers) { writer in
+            for n in 0..<writes {
+                let reason = "writer \(writer) write \(n)"
+                var attempts = 0
+                while true {
+                    attempts += 1
+                    do {
+                        let body = #"{"target": "us-proposes-temporary-truce-jeddah-000", "reason": "\#(reason)", "set": {"place": "Djeddah"}}"#
+                        let answer = try served.write("/v1/corrections", body)
+                        if answer.status == 201, let id = try answer.json()["id"] as? String {
+                            accepted.add(id)
+                            break
+                        }
+                        guard answer.status == 412, attempts < 200 else {
+                            failures.add("\(reason): \(answer)")
+                            break
+                        }
+                    } catch {
+                        failures.add("\(reason): \(error)")
+                        break
+                    }
+                }
+            }
+        }
+        #expect(failures.all.isEmpty, "\(failures.all.prefix(3))")
+        let ids = accepted.all
+        #expect(ids.count == writers * writes)
+        #expect(Set(ids).count == ids.count, "every accepted write has its own id")
+        // The log: gapless, each accepted write exactly once, and whole.
+        let end = UInt64(try served.head().sequence)
+        #expect(end == start + UInt64(ids.count))
+        let page = try served.request("/v1/log?after=\(start)&limit=1000", token: served.reader)
+        let entries = try page.body.split(separator: "\n").map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(entries.compactMap { $0["sequence"] as? Int } == Array(Int(start + 1)...Int(end)))
+        let logged = entries.compactMap { ($0["id"] as? String)?.replacingOccurrences(of: "event/", with: "") }
+        #expect(logged.sorted() == ids.sorted())
+        #expect(try ParleyTool.run(["verify", "--db", served.db], in: served.dir.path).succeeded)
+        // Both followers saw every entry, in order.
+        for follower in followers {
+            let seen = follower.entries(ids.count)
+            #expect(seen.map(\.id) == Array((start + 1)...end), "\(seen.map(\.id))")
+        }
+    }
+
     // MARK: Helpers
 
     static func snapshot(_ served: ServedLog) throws -> [String: Data] {
