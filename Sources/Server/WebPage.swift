@@ -47,7 +47,8 @@ enum WebPage {
         button:disabled { opacity: 0.5; cursor: default; }
         :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
         .controls { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; }
-        .controls > div { display: flex; flex-direction: column; }
+        .controls > div { display: flex; flex-direction: column; min-width: 0; max-width: 100%; }
+        #add-url, #add-title-input, #token { width: 24em; max-width: 100%; }
         .scroll { overflow-x: auto; }
         table { border-collapse: collapse; width: 100%; font-size: 14px; }
         th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--rule); }
@@ -89,7 +90,7 @@ enum WebPage {
             <h2 id="token-title" data-t="signIn">Sign in</h2>
             <p class="muted" data-t="tokenHelp">Paste your token. It is kept for this browser session only.</p>
             <div class="controls">
-              <div><label for="token" data-t="token">Token</label><input id="token" type="password" autocomplete="off" size="40"></div>
+              <div><label for="token" data-t="token">Token</label><input id="token" type="password" autocomplete="off"></div>
               <button id="token-save" type="button" class="primary" data-t="signIn">Sign in</button>
             </div>
           </section>
@@ -130,9 +131,9 @@ enum WebPage {
           <section id="add-section" aria-labelledby="add-title" hidden>
             <h2 id="add-title" data-t="addTitle">Add an article</h2>
             <div class="controls">
-              <div><label for="add-url">URL</label><input id="add-url" type="url" size="40" required></div>
+              <div><label for="add-url">URL</label><input id="add-url" type="url" required></div>
               <div><label for="add-outlet" data-t="outlet">Outlet</label><input id="add-outlet" required></div>
-              <div><label for="add-title-input" data-t="titleField">Title</label><input id="add-title-input" size="40" required></div>
+              <div><label for="add-title-input" data-t="titleField">Title</label><input id="add-title-input" required></div>
               <div><label for="add-published" data-t="published">Published</label><input id="add-published" type="date" required></div>
             </div>
             <p><label for="add-text" data-t="text">Text</label><textarea id="add-text" rows="8"></textarea></p>

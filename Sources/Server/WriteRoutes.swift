@@ -141,6 +141,13 @@ struct WriteRoutes: Sendable {
         let article = try Routes.identifier(context.parameters.get("article"), "article")
         let id = try Routes.identifier(context.parameters.get("event"), "event")
         let decision: Decision = try decode(body)
+        // What the body says is checked before the head: a bad request is bad against any head.
+        switch decision.action {
+        case "accept", "reject": break
+        case "edit": if decision.yaml == nil { throw APIError(.unprocessableContent, "edit: send the event's lines in 'yaml'") }
+        case "source": if decision.of == nil { throw APIError(.unprocessableContent, "source: name the event reported again in 'of'") }
+        default: throw APIError(.unprocessableContent, "action: '\(decision.action)' is not accept, reject, edit or source")
+        }
         let project = self.project
         let access = self.access
         let path = project.eventFilePath(article)
