@@ -17,6 +17,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import WebDriverWait
@@ -47,7 +48,9 @@ def main():
     for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en-US"]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(args.driver), options=options)
-    wait = WebDriverWait(driver, 20)
+    # The page redraws its table and lists after each answer: an element read mid-redraw is
+    # looked up again.
+    wait = WebDriverWait(driver, 20, ignored_exceptions=[StaleElementReferenceException])
     try:
         run(driver, wait, args)
     finally:
