@@ -124,6 +124,42 @@ public struct EventFileText: Sendable {
         }
     }
 
+    /// A new event file for `article`, with no event yet (written by ``write()``).
+    public static func empty(path: String, article: String) throws(IntakeError) -> EventFileText {
+        try EventFileText(path: path, text: "article: \(article)\nevents: []\n")
+    }
+
+    /// Adds events written by a person (their lines, as in an event file) after the file's
+    /// last, each marked reviewed by `reviewer`; returns their ids. Nothing changes when the
+    /// lines do not read as events, or an id is already in the file.
+    @discardableResult
+    public mutating func append(_ text: String, by reviewer: String) throws(IntakeError) -> [String] {
+        var block = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        while block.last?.trimmingCharacters(in: .whitespaces) == "" { block.removeLast() }
+        while block.first?.trimmingCharacters(in: .whitespaces) == "" { block.removeFirst() }
+        guard !block.isEmpty else { throw .bad(path, "no event in the lines given", expected: "- id: …, type: …, as in an event file") }
+        // Events written from the margin are indented as the file's list is.
+        if block.contains(where: { $0.hasPrefix("- ") }) { block = block.map { $0.isEmpty ? $0 : "  " + $0 } }
+        let before = self
+        let old = Set(items.map(\.id))
+        if let at = lines.firstIndex(of: "events: []") { lines[at] = "events:" }
+        while lines.last?.trimmingCharacters(in: .whitespaces) == "" { lines.removeLast() }
+        lines.append("")
+        lines.append(contentsOf: block)
+        do throws(IntakeError) {
+            try index()
+            let added = items.map(\.id).filter { !old.contains($0) }
+            guard !added.isEmpty, items.count == before.items.count + added.count else {
+                throw IntakeError.bad(path, "the lines given add no new event (an id already in the file?)", expected: "events with ids of their own")
+            }
+            for id in added { try accept(id, by: reviewer) }
+            return added
+        } catch {
+            self = before
+            throw error
+        }
+    }
+
     /// Replaces the draft with a `source` of `target`: the same act, reported again by this
     /// article, in the draft's own quote.
     public mutating func makeSource(_ id: String, of target: String, by reviewer: String) throws(IntakeError) {

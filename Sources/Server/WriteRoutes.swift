@@ -29,6 +29,7 @@ struct WriteRoutes: Sendable {
         v1.get("review") { request, context in try queue(request, context) }
         v1.get("review/:article") { request, context in try drafts(request, context) }
         v1.post("review/:article/:event") { request, context in try await decide(request, context) }
+        v1.post("events") { request, context in try await submit(request, context) }
         v1.post("corrections") { request, context in try await fix(request, context, kind: .correction) }
         v1.post("retractions") { request, context in try await fix(request, context, kind: .retraction) }
     }
@@ -179,6 +180,44 @@ struct WriteRoutes: Sendable {
         }
         return try written.response(status: .ok, DecidedJSON(article: article, event: id, action: written.value,
                                                               draftsLeft: (try? eventFile(article).drafts.count) ?? 0))
+    }
+
+    // MARK: Events
+
+    struct Submission: Decodable {
+        /// The article the events are reported by (their event file's).
+        var article: String
+        /// The events, as in an event file.
+        var yaml: String
+    }
+
+    struct SubmittedJSON: Encodable {
+        var article: String, events: [String]
+    }
+
+    /// Events a person wrote (reviewed already), added to the article's event file, marked
+    /// reviewed by the token's name, and appended.
+    private func submit(_ request: Request, _ context: ParleyContext) async throws -> Response {
+        let (identity, expected, body) = try await preconditions(request, context)
+        let submission: Submission = try decode(body)
+        let article = try Routes.identifier(submission.article, "article")
+        guard !submission.yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError(.unprocessableContent, "yaml: the events' lines, as in an event file")
+        }
+        let project = self.project
+        let written = try await commit(expected: expected, identity: identity) { () throws -> [String] in
+            guard try project.catalog().contains(where: { $0.article.id == article }) else {
+                throw APIError.notFound("article: no article '\(article)' in the catalog; add it first")
+            }
+            let path = project.eventFilePath(article)
+            var file = FileManager.default.fileExists(atPath: path) ? try EventFileText(path: path) : try EventFileText.empty(path: path, article: article)
+            let ids = try file.append(submission.yaml, by: identity.name)
+            try file.write()
+            let problems = project.problems(in: path)
+            guard problems.isEmpty else { throw APIError(.unprocessableContent, problems.map(\.description).joined(separator: "\n")) }
+            return ids
+        }
+        return try written.response(status: .created, SubmittedJSON(article: article, events: written.value))
     }
 
     // MARK: Fixes

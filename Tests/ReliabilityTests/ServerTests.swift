@@ -245,6 +245,42 @@ struct ServerTests {
         #expect(try served.write("/v1/review/\(article)/\(second)", #"{"action": "accept"}"#).status == 404)
     }
 
+    @Test func anEditorSubmitsAReviewedEvent() throws {
+        let served = try ServedLog("parley-serve-submit")
+        let yaml = """
+            - id: submitted-witkoff-putin-meeting
+              type: meeting
+              on: 2025-03-13
+              scope: general
+              actor: US
+              counterparts: [RU]
+              place: Moscou
+              quote: "rencontre entre le président russe Vladimir Poutine et l'envoyé spécial américain Steve Witkoff"
+            """
+        let before = try served.head()
+        let taken = try served.write("/v1/events", try Self.json(["article": "000_a1eb357bfc15af74", "yaml": yaml]))
+        #expect(taken.status == 201, "\(taken)")
+        #expect(try taken.json()["events"] as? [String] == ["submitted-witkoff-putin-meeting"])
+        #expect(try served.head().sequence == before.sequence + 1)
+        let event = try served.request("/v1/events/submitted-witkoff-putin-meeting", token: served.reader).json()
+        #expect((event["event"] as? [String: Any])?["reviewed-by"] as? String == "desk-editor")
+        // The event file holds it, marked reviewed, after the file's own events.
+        let file = try String(contentsOfFile: served.events + "/000_a1eb357bfc15af74.yaml", encoding: .utf8)
+        let block = try #require(file.range(of: "  - id: submitted-witkoff-putin-meeting"))
+        #expect(file[block.lowerBound...].contains("status: reviewed\n    reviewed-by: \"desk-editor\"\n"), "\(file[block.lowerBound...])")
+        // A quote the article does not have is refused, and nothing changes.
+        let files = try Self.snapshot(served)
+        let head = try served.head()
+        let wrong = try served.write("/v1/events", try Self.json(["article": "000_a1eb357bfc15af74",
+                                                                   "yaml": yaml.replacingOccurrences(of: "submitted-witkoff-putin-meeting", with: "other")
+                                                                       .replacingOccurrences(of: "Steve Witkoff", with: "someone else")]))
+        #expect(wrong.status == 422 && wrong.body.contains("quote"), "\(wrong)")
+        #expect(!wrong.body.contains(served.dir.path), "paths are the project's own: \(wrong.body)")
+        #expect(try served.head() == head && (try Self.snapshot(served)) == files)
+        // The same id again is refused, too.
+        #expect(try served.write("/v1/events", try Self.json(["article": "000_a1eb357bfc15af74", "yaml": yaml])).status == 422)
+    }
+
     @Test func aSIGTERMStopsTheServerWithItsFeedsOpen() throws {
         let served = try ServedLog("parley-serve-stop")
         let follower = try FeedFollower(port: served.port, path: "/v1/feed?after=0", token: served.reader)
