@@ -80,6 +80,13 @@ struct ServerTests {
             #expect(answer.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
             #expect((try answer.json()["error"] as? [String: Any])?["status"] as? Int == 401)
         }
+        // Liveness and metrics need no token, and say nothing of the log but its length.
+        let health = try served.request("/healthz")
+        #expect(try health.status == 200 && (health.json()["status"] as? String) == "ok", "\(health)")
+        let metrics = try served.request("/metrics")
+        #expect(metrics.status == 200 && metrics.header("Content-Type")?.hasPrefix("text/plain") == true)
+        #expect(metrics.body.contains("parley_log_sequence \(try served.head().sequence)"), "\(metrics.body.prefix(400))")
+        #expect(metrics.body.contains("http_server_request_duration_count{http_route=\"/v1/state\""), "requests are counted")
         let forged = try served.request("/v1/state", token: "pt_" + String(repeating: "0", count: 48))
         #expect(forged.status == 401 && forged.body.contains("not known"), "\(forged)")
         #expect(try served.request("/v1/state", headers: ["Authorization": "Basic YWxpY2U6c2VjcmV0"]).status == 401)
