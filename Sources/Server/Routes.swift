@@ -22,7 +22,8 @@ struct Routes: Sendable {
         router.get("/") { _, _ in WebPage.response() }
         router.get("/healthz") { _, _ in try health() }
         if let metrics {
-            let sequence = metrics.makeGauge(name: "parley_log_sequence", help: "The log's last sequence when /metrics was read.")
+            let sequence = metrics.makeGauge(descriptor: MetricNameDescriptor(
+                metricName: "parley_log", unitName: "sequence", helpText: "The log's last sequence when /metrics was read."))
             router.get("/metrics") { _, _ in
                 if let head = try? access.head() { sequence.set(Int64(head.sequence)) }
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

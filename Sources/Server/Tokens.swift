@@ -121,12 +121,14 @@ public struct Identity: Sendable, Hashable {
 /// Checks presented tokens against the file, read again whenever it changed on disk.
 final class TokenCheck: Sendable {
     private let file: TokenFile
+    /// The file as last read: its inode (a rewrite renames a new file in), time and size.
     private struct Loaded {
+        var inode: UInt64?
         var modified: Date?
         var size: Int?
         var entries: [(name: String, role: Role, digest: [UInt8])]
     }
-    private let loaded = Mutex(Loaded(modified: nil, size: nil, entries: []))
+    private let loaded = Mutex(Loaded(inode: nil, modified: nil, size: nil, entries: []))
 
     init(file: TokenFile) {
         self.file = file
@@ -153,13 +155,14 @@ final class TokenCheck: Sendable {
         let attributes = try? FileManager.default.attributesOfItem(atPath: file.path)
         let modified = attributes?[.modificationDate] as? Date
         let size = (attributes?[.size] as? NSNumber)?.intValue
-        if let same = loaded.withLock({ $0.modified == modified && $0.size == size && modified != nil ? $0.entries : nil }) {
+        let inode = (attributes?[.systemFileNumber] as? NSNumber)?.uint64Value
+        if let same = loaded.withLock({ $0.inode == inode && $0.modified == modified && $0.size == size && modified != nil ? $0.entries : nil }) {
             return same
         }
         let entries = try file.entries().map { entry in
             (name: entry.name, role: entry.role, digest: Self.bytes(hex: entry.sha256))
         }
-        loaded.withLock { $0 = Loaded(modified: modified, size: size, entries: entries) }
+        loaded.withLock { $0 = Loaded(inode: inode, modified: modified, size: size, entries: entries) }
         return entries
     }
 
