@@ -52,7 +52,7 @@ struct WriteRoutes: Sendable {
     }
 
     private func addArticle(_ request: Request, _ context: ParleyContext) async throws -> Response {
-        let (identity, expected, body) = try await preconditions(request, context)
+        let (_, expected, body) = try await preconditions(request, context)
         let new: NewArticle = try decode(body)
         guard let published = Day(iso: new.published) else { throw APIError(.unprocessableContent, "published: '\(new.published)' is not a day (YYYY-MM-DD)") }
         let retrieved = try new.retrieved.map { text throws(APIError) -> Day in
@@ -67,7 +67,7 @@ struct WriteRoutes: Sendable {
         let project = self.project
         let text = Array(new.text.utf8)
         let article = description
-        let written = try await commit(expected: expected, identity: identity) { () throws -> AddedArticle in
+        let written = try await commit(expected: expected) { () throws -> AddedArticle in
             let lexicon: Lexicon
             do { lexicon = try Lexicon.load(events: project.events) } catch {
                 throw APIError(.internalServerError, "the project's lexicons cannot be read: \(error)")
@@ -152,7 +152,7 @@ struct WriteRoutes: Sendable {
         let project = self.project
         let access = self.access
         let path = project.eventFilePath(article)
-        let written = try await commit(expected: expected, identity: identity) { () throws -> String in
+        let written = try await commit(expected: expected) { () throws -> String in
             var file = try eventFile(article)
             guard file.item(id)?.isDraft == true else { throw APIError.notFound("no draft '\(id)' in \(article)'s event file") }
             switch decision.action {
@@ -205,7 +205,7 @@ struct WriteRoutes: Sendable {
             throw APIError(.unprocessableContent, "yaml: the events' lines, as in an event file")
         }
         let project = self.project
-        let written = try await commit(expected: expected, identity: identity) { () throws -> [String] in
+        let written = try await commit(expected: expected) { () throws -> [String] in
             guard try project.catalog().contains(where: { $0.article.id == article }) else {
                 throw APIError.notFound("article: no article '\(article)' in the catalog; add it first")
             }
@@ -244,7 +244,7 @@ struct WriteRoutes: Sendable {
         let fixRequest = request
         let project = self.project
         let access = self.access
-        let written = try await commit(expected: expected, identity: identity) { () throws -> String in
+        let written = try await commit(expected: expected) { () throws -> String in
             let (place, ids) = project.locate(fix.target)
             let target: TargetPlace
             if let place {
@@ -345,7 +345,7 @@ struct WriteRoutes: Sendable {
     /// Runs `edit` (which changes the project's files) and appends the project
     /// to the log, the one writer at a time, against the head `expected`: 412 and nothing
     /// changed when the log ends elsewhere; every file put back when anything fails.
-    private func commit<Value: Sendable>(expected: String, identity: Identity,
+    private func commit<Value: Sendable>(expected: String,
                                          _ edit: @escaping @Sendable () throws -> Value) async throws -> Written<Value> {
         let access = self.access
         let project = self.project
