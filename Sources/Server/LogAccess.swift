@@ -5,10 +5,12 @@ import Synchronization
 
 /// The server's one handle on the log, shared by every request.
 ///
-/// LMDB allows one environment per process (../shared/LMDB.md, trap 9), so reads and writes go
-/// through the same ``NegotiationStore``. Reads are LMDB read transactions, each begun and
-/// ended inside one synchronous call. Writes go through ``write(_:)``, one at a time, each a
-/// synchronous closure: a write transaction never spans an `await` (trap 1).
+/// LMDB must not open the same environment twice in one process (closing either handle drops
+/// the other's locks), so reads and writes go through the same ``NegotiationStore``. Reads are
+/// LMDB read transactions, each begun and ended inside one synchronous call. Writes go through
+/// ``write(_:)``, one at a time, each a synchronous closure: a write transaction never spans an
+/// `await`, for one resumed on another thread leaves LMDB's writer lock held and the next writer
+/// waiting forever.
 ///
 /// The whole history (what timelines, audits, diffs and event pages fold) is read once per
 /// head and kept until the log grows; state answers come from the derived indexes instead, and
