@@ -181,6 +181,14 @@ package struct JSONWriter {
     }
 }
 
+/// `text` as a JSON string literal, quotes and escapes included, as the log's records write
+/// strings.
+package func jsonStringLiteral(_ text: String) -> String {
+    var writer = JSONWriter()
+    writer.string(text)
+    return String(decoding: writer.bytes, as: UTF8.self)
+}
+
 /// A JSON object's members in document order. Records have a dozen keys or so: a linear scan
 /// beats hashing them into a dictionary, which cost most of a checkpoint's decoding.
 package struct JSONObject: Equatable, Sequence, ExpressibleByDictionaryLiteral {

@@ -42,13 +42,13 @@ public enum LogExchange {
         guard first <= last else { return [] }
         return try store.log.entries(from: first, through: last).map { entry in
             var line = "{\"sequence\":\(entry.sequence),\"recordedAtMicroseconds\":\(entry.recordedAtMicroseconds),"
-            line += "\"id\":" + jsonString(entry.id)
+            line += "\"id\":" + jsonStringLiteral(entry.id)
             line += ",\"hash\":\"" + hexString(entry.hash) + "\",\"record\":" + String(decoding: entry.payload, as: UTF8.self)
             if case .article(let article) = try LogRecord.decode(entry.payload) {
                 guard let text = try store.text(of: article) else {
                     throw StoreError.undecodable(sequence: entry.sequence, reason: "the text of article \(article.id) is not in the log")
                 }
-                line += ",\"text\":" + jsonString(text)
+                line += ",\"text\":" + jsonStringLiteral(text)
             }
             return line + "}\n"
         }
@@ -182,11 +182,6 @@ public enum LogExchange {
         }
     }
 
-    static func jsonString(_ text: String) -> String {
-        var writer = JSONWriter()
-        writer.string(text)
-        return String(decoding: writer.bytes, as: UTF8.self)
-    }
 }
 
 /// Why an import did not happen; nothing is left in the new log's folder then.

@@ -25,17 +25,10 @@ struct APIError: Error, HTTPResponseError, Sendable {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        let body = "{\"error\":{\"status\":\(status.code),\"message\":\(jsonString(message))}}\n"
+        let body = "{\"error\":{\"status\":\(status.code),\"message\":\(jsonStringLiteral(message))}}\n"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
     static func notFound(_ message: String) -> APIError { APIError(.notFound, message) }
-}
-
-/// A JSON string literal of `text`, as the log's own records write strings.
-func jsonString(_ text: String) -> String {
-    var writer = JSONWriter()
-    writer.string(text)
-    return String(decoding: writer.bytes, as: UTF8.self)
 }
