@@ -81,7 +81,7 @@ public struct TokenFile: Sendable {
         var tokens = try entries()
         guard !tokens.contains(where: { $0.name == name }) else { throw .nameTaken(name) }
         var generator = SystemRandomNumberGenerator()
-        let secret = "pt_" + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let secret = "pt_" + hexString((0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) })
         let entry = TokenEntry(name: name, role: role, sha256: Self.digest(secret), created: day.description)
         tokens.append(entry)
         try write(tokens)
@@ -107,8 +107,9 @@ public struct TokenFile: Sendable {
         do { try OutputFile.write(Array(data) + [0x0A], to: path, privateToOwner: true) } catch { throw .file(error) }
     }
 
+    /// The SHA-256 of `secret` in lowercase hexadecimal, as the file keeps it.
     static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        hexString(SHA256.hash(data: Array(secret.utf8)))
     }
 }
 
@@ -139,7 +140,7 @@ final class TokenCheck: Sendable {
     /// guess came.
     func identify(_ secret: String) throws(TokenError) -> Identity? {
         let entries = try current()
-        let presented = SHA256.hash(data: Array(secret.utf8))
+        let presented = Array(TokenFile.digest(secret).utf8)
         var found: Identity?
         for entry in entries {
             var difference: UInt8 = 0
@@ -160,20 +161,9 @@ final class TokenCheck: Sendable {
             return same
         }
         let entries = try file.entries().map { entry in
-            (name: entry.name, role: entry.role, digest: Self.bytes(hex: entry.sha256))
+            (name: entry.name, role: entry.role, digest: Array(entry.sha256.utf8))
         }
         loaded.withLock { $0 = Loaded(inode: inode, modified: modified, size: size, entries: entries) }
         return entries
-    }
-
-    private static func bytes(hex: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return [] }
-            bytes.append(byte)
-            index = next
-        }
-        return bytes
     }
 }
