@@ -33,6 +33,18 @@ public enum TargetPlace: Sendable {
     case log(article: String?)
 }
 
+extension Project {
+    /// Where a fix of the reported event `id` goes: the event file that holds it, else, for an
+    /// event only in the log (as `recorded` finds it there), its article's; with every id the
+    /// corpus uses. `nil` when neither has `id` as a reported event.
+    public func fixTarget(_ id: String, inLog recorded: (String) throws -> RecordedEvent?) rethrows -> (place: TargetPlace, ids: Set<String>)? {
+        let (file, ids) = locate(id)
+        if let file { return (.file(file), ids) }
+        if let event = try recorded(id), event.event.type.isReport { return (.log(article: event.event.article), ids) }
+        return nil
+    }
+}
+
 /// Writes a correction or retraction into the event file that holds its target, after it (or,
 /// for an event only in the log, into its article's event file, else `fixes.yaml`), checked by
 /// the corpus's own checks before it stays: a wrong field or value is refused with its

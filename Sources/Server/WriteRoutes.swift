@@ -245,13 +245,8 @@ struct WriteRoutes: Sendable {
         let project = self.project
         let access = self.access
         let written = try await commit(expected: expected) { () throws -> String in
-            let (place, ids) = project.locate(fix.target)
-            let target: TargetPlace
-            if let place {
-                target = .file(place)
-            } else if let recorded = try access.history().recorded.first(where: { $0.event.id == fix.target }), recorded.event.type.isReport {
-                target = .log(article: recorded.event.article)
-            } else {
+            // The history is read only for a target no event file holds.
+            guard let (target, ids) = try project.fixTarget(fix.target, inLog: { id in try access.history().recorded.first { $0.event.id == id } }) else {
                 throw APIError.notFound("target: no event '\(fix.target)' in the event files or the log")
             }
             return try RecordFixer(project: project).write(fixRequest, place: target, ids: ids).id

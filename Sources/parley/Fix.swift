@@ -81,13 +81,7 @@ struct FixOptions: ParsableArguments {
         request.quote = quote
         request.by = by ?? Review.defaultReviewer()
         let fixer = RecordFixer(project: folders.project)
-        let (place, ids) = folders.project.locate(request.target)
-        let target: TargetPlace
-        if let place {
-            target = .file(place)
-        } else if let recorded = try log.recordedEvent(request.target), recorded.event.type.isReport {
-            target = .log(article: recorded.event.article)
-        } else {
+        guard let (target, ids) = try folders.project.fixTarget(request.target, inLog: log.recordedEvent) else {
             throw IntakeError.badInput([.init(file: "event", problem: "no event '\(request.target)' in the event files or the log",
                                               expected: "the id of a reported event (`parley log` lists them)")])
         }
