@@ -375,20 +375,3 @@ struct Parameters {
         return text
     }
 }
-
-/// `GET /v1/verify`: what `parley verify --json` says of the log.
-struct VerifyAnswer: Encodable {
-    var intact: Bool
-    var entriesChecked: UInt64
-    var blobsChecked: Int
-    var firstBadSequence: UInt64?
-    var problems: [String]
-
-    init(_ report: VerificationReport) {
-        intact = report.isIntact
-        entriesChecked = report.entriesChecked
-        blobsChecked = report.blobsChecked
-        firstBadSequence = report.firstBadSequence
-        problems = report.problems.map(\.message)
-    }
-}

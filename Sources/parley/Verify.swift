@@ -36,30 +36,8 @@ struct Verify: ParsableCommand {
         }
     }
 
-    struct Result: Encodable {
-        var intact: Bool
-        var entriesChecked: UInt64
-        var blobsChecked: Int
-        /// The head the walk reached: the answer's `head`, and not among its own keys.
-        var head: Head?
-        var firstBadSequence: UInt64?
-        var problems: [String]
-        var expectedHeadAt: UInt64?
-        /// Why the log could not be walked, when it could not: "damaged", "no log",
-        /// "input/output", "conflict" or "other".
-        var failure: Failure.Kind?
-        /// The log's format, and what its hash chain leaves out (nothing for format 2).
-        var format: Int?
-        var notCoveredByTheChain: [String] = []
-
-        /// The head goes in the answer's `head` (null when the log could not be walked).
-        private enum CodingKeys: String, CodingKey {
-            case intact, entriesChecked, blobsChecked, firstBadSequence, problems, expectedHeadAt, failure, format, notCoveredByTheChain
-        }
-    }
-
     func run() throws {
-        let result: Result
+        let result: VerifyAnswer
         let exitCode: Int32
         do {
             (result, exitCode) = try check()
@@ -67,8 +45,7 @@ struct Verify: ParsableCommand {
             // The log could not be walked: damage is a failed verification like any other,
             // and every outcome is reported in the form asked for.
             guard let failure = Failure(error) else { throw error }
-            result = Result(intact: false, entriesChecked: 0, blobsChecked: 0, head: nil,
-                            problems: failure.problems, failure: failure.kind)
+            result = VerifyAnswer(failure: failure.kind.rawValue, problems: failure.problems)
             exitCode = failure.exitCode
             if output.json {
                 try printAnswer(head: nil, result)
@@ -101,7 +78,7 @@ struct Verify: ParsableCommand {
     }
 
     /// Verifies the log; the exit status is 1 when anything was found wrong.
-    private func check() throws -> (Result, Int32) {
+    private func check() throws -> (VerifyAnswer, Int32) {
         // Without the counts checked at open: the walk names the first entry at fault instead.
         var options = EventLog.Options(readOnly: true, indexes: NegotiationStore.indexNames)
         options.checksCounts = false
@@ -117,11 +94,7 @@ struct Verify: ParsableCommand {
         if indexes, report.isIntact, let disagreement = try store.indexDisagreement() {
             report.problems.append(.init(message: "\(disagreement): they are damaged; `parley reindex` rebuilds them from the log"))
         }
-        let result = Result(
-            intact: report.isIntact, entriesChecked: report.entriesChecked, blobsChecked: report.blobsChecked,
-            head: report.head,
-            firstBadSequence: report.firstBadSequence, problems: report.problems.map(\.message), expectedHeadAt: expectedAt,
-            format: report.format, notCoveredByTheChain: report.notCoveredByTheChain)
+        let result = VerifyAnswer(report, expectedHeadAt: expectedAt)
         return (result, report.isIntact ? 0 : 1)
     }
 }
